@@ -1,0 +1,131 @@
+# fd: Freshdesk to tables.  One plain GNU Makefile, no configure step.
+#
+#   make            build the three programs
+#   make check      install missing Debian packages, build, run every test
+#   make demo       install missing packages, build, run the pipeline
+#   make install    PREFIX, DESTDIR, BINDIR, MANDIR as usual
+#   make SAN=1 ...  build with AddressSanitizer and UBSan
+#
+# CFLAGS belongs to the user; the flags fd needs live in FD_CFLAGS.
+# Library flags come from pkg-config and can be overridden on the
+# command line or in the environment (libjq 1.6 ships no .pc file).
+
+VERSION	= 0.1.0
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+
+CC	?= cc
+CFLAGS	?= -O2 -g
+PKG_CONFIG ?= pkg-config
+
+CURL_CFLAGS	?= $(shell $(PKG_CONFIG) --cflags libcurl 2>/dev/null)
+CURL_LIBS	?= $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null || echo -lcurl)
+JQ_CFLAGS	?=
+JQ_LIBS		?= -ljq
+SQLITE_CFLAGS	?= $(shell $(PKG_CONFIG) --cflags sqlite3 2>/dev/null)
+SQLITE_LIBS	?= $(shell $(PKG_CONFIG) --libs sqlite3 2>/dev/null || echo -lsqlite3)
+PQ_CFLAGS	?= $(shell $(PKG_CONFIG) --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
+PQ_LIBS		?= $(shell $(PKG_CONFIG) --libs libpq 2>/dev/null || echo -lpq)
+
+FD_CFLAGS = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wno-unused-parameter
+FD_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	-DFD_VERSION=\"$(VERSION)\" -Ilib
+ifeq ($(SAN),1)
+SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+endif
+
+COMPILE = $(CC) $(FD_CFLAGS) $(FD_CPPFLAGS) $(CPPFLAGS) $(SAN_FLAGS) $(CFLAGS) -MMD -MP
+LINK	= $(CC) $(SAN_FLAGS) $(CFLAGS) $(LDFLAGS)
+
+LIBSRC	= lib/buf.c lib/diag.c lib/json.c lib/lines.c lib/singer.c lib/state.c \
+	lib/utf8.c
+LIBOBJ	= $(LIBSRC:.c=.o)
+FETCHOBJ = fd-fetch/fd-fetch.o
+NORMOBJ	= fd-normalize/fd-normalize.o
+LOADOBJ	= fd-load/fd-load.o
+UNITOBJ	= tests/unit/unit.o tests/unit/t_buf.o tests/unit/t_diag.o \
+	tests/unit/t_lines.o tests/unit/t_singer.o tests/unit/t_state.o
+OBJ	= $(LIBOBJ) $(FETCHOBJ) $(NORMOBJ) $(LOADOBJ) $(UNITOBJ)
+
+BIN	= fd-fetch/fd-fetch fd-normalize/fd-normalize fd-load/fd-load
+MAN1	= man/fd-fetch.1 man/fd-normalize.1 man/fd-load.1
+MAN7	= man/fd.7
+
+all: $(BIN)
+
+# Objects are rebuilt when the compiler or its flags change (SAN=1 and
+# back), so a sanitizer build never links with plain objects.
+.flags: FORCE
+	@printf '%s\n' '$(COMPILE) $(LINK)' | cmp -s - $@ || \
+	    printf '%s\n' '$(COMPILE) $(LINK)' > $@
+$(OBJ): .flags
+
+lib/libfd.a: $(LIBOBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIBOBJ)
+
+fd-fetch/fd-fetch: $(FETCHOBJ) lib/libfd.a
+	$(LINK) -o $@ $(FETCHOBJ) lib/libfd.a $(CURL_LIBS) $(JQ_LIBS)
+fd-normalize/fd-normalize: $(NORMOBJ) lib/libfd.a
+	$(LINK) -o $@ $(NORMOBJ) lib/libfd.a $(JQ_LIBS)
+fd-load/fd-load: $(LOADOBJ) lib/libfd.a
+	$(LINK) -o $@ $(LOADOBJ) lib/libfd.a $(SQLITE_LIBS) $(PQ_LIBS) $(JQ_LIBS)
+tests/unit/unit: $(UNITOBJ) lib/libfd.a
+	$(LINK) -o $@ $(UNITOBJ) lib/libfd.a $(JQ_LIBS)
+
+fd-fetch/%.o: fd-fetch/%.c
+	$(COMPILE) $(CURL_CFLAGS) $(JQ_CFLAGS) -c -o $@ $<
+fd-load/%.o: fd-load/%.c
+	$(COMPILE) $(SQLITE_CFLAGS) $(PQ_CFLAGS) $(JQ_CFLAGS) -c -o $@ $<
+%.o: %.c
+	$(COMPILE) $(JQ_CFLAGS) -c -o $@ $<
+
+-include $(OBJ:.o=.d)
+
+# deps installs the Debian packages that the build and the tests need
+# when one is missing (as root), or prints the apt-get line and fails.
+deps:
+	@sh tests/deps.sh
+
+# check: every test, with the freshly built programs first on PATH.
+TESTPATH = $(CURDIR)/fd-fetch:$(CURDIR)/fd-normalize:$(CURDIR)/fd-load:$(PATH)
+BATS_SUITES ?= tests/sim tests/fetch tests/normalize tests/load tests/build
+check:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all tests/unit/unit
+	$(MAKE) --no-print-directory lint
+	tests/unit/unit
+	PATH="$(TESTPATH)" FD_TOP="$(CURDIR)" SAN="$(SAN)" \
+	    bats $(wildcard $(BATS_SUITES))
+
+lint:
+	mandoc -Tlint -Wwarning $(MAN1) $(MAN7)
+
+demo:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all
+	@sh tests/demo.sh
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man7
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)
+	install -m 0644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
+	install -m 0644 $(MAN7) $(DESTDIR)$(MANDIR)/man7
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/fd-fetch $(DESTDIR)$(BINDIR)/fd-normalize \
+	    $(DESTDIR)$(BINDIR)/fd-load
+	rm -f $(DESTDIR)$(MANDIR)/man1/fd-fetch.1 \
+	    $(DESTDIR)$(MANDIR)/man1/fd-normalize.1 \
+	    $(DESTDIR)$(MANDIR)/man1/fd-load.1 $(DESTDIR)$(MANDIR)/man7/fd.7
+
+clean:
+	rm -f $(BIN) $(OBJ) $(OBJ:.o=.d) lib/libfd.a tests/unit/unit .flags
+
+FORCE:
+.PHONY: all check deps demo install uninstall clean lint FORCE

@@ -1,0 +1,54 @@
+/*
+ * diag.h: error reporting shared by lib/ and the tools.
+ *
+ * Library functions never print or exit.  They return -1 (or NULL) and
+ * describe the failure in a caller-supplied buffer of FD_ERRSZ bytes,
+ * the way libcurl's CURLOPT_ERRORBUFFER does.  Tools print that text
+ * with errx(3) as "prog: context: message" and choose the exit status.
+ */
+#ifndef FD_DIAG_H
+#define FD_DIAG_H
+
+#include <stddef.h>
+
+#define FD_ERRSZ 256
+
+/* The exit statuses of every fd program (each man page, EXIT STATUS). */
+enum fd_exit {
+	FD_EXIT_OK = 0,		/* success */
+	FD_EXIT_FAIL = 1,	/* runtime failure, bad input */
+	FD_EXIT_USAGE = 2,	/* bad command line */
+	FD_EXIT_TEMPFAIL = 75	/* fd-fetch gave up waiting for the API */
+};
+
+/*
+ * Formats a message into errbuf (FD_ERRSZ bytes; NULL is allowed and
+ * ignored), truncating it to fit.  Always returns -1 so that a library
+ * function can end with "return fd_diag_set(errbuf, ...);".
+ */
+int	fd_diag_set(char *errbuf, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/*
+ * Like fd_diag_set, with ": " and strerror(errnum) appended.
+ */
+int	fd_diag_errno(char *errbuf, int errnum, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/*
+ * Parses s as a base-10 integer in [min, max]: the whole string, no
+ * blanks, no trailing junk.  On success stores it in *out and returns 0.
+ * Otherwise returns -1 with "invalid number", "too small" or "too large"
+ * in errbuf (the caller adds the context: the option and its value).
+ */
+int	fd_diag_strtonum(const char *s, long long min, long long max,
+	    long long *out, char *errbuf);
+
+/*
+ * Copies at most max bytes of s (length len) into dst (size dstsz) as a
+ * printable one-line excerpt: control characters become '?', and "..."
+ * marks a cut.  For quoting untrusted input in a diagnostic.  Returns dst.
+ */
+char	*fd_diag_excerpt(char *dst, size_t dstsz, const char *s, size_t len);
+
+#endif /* FD_DIAG_H */

@@ -1,0 +1,128 @@
+/*
+ * lines.c: block-buffered line reader.  See lines.h.
+ *
+ * Input is read in large blocks into one growable buffer; a line is
+ * found with memchr and returned in place.  The buffer only grows to
+ * the longest line seen (plus one block), so memory stays flat however
+ * long the input is.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "lines.h"
+
+#define BLOCK	(64 * 1024)
+
+struct fd_lines {
+	FILE		*fp;
+	char		*name;
+	struct fd_buf	 buf;
+	size_t		 start;		/* first byte not yet returned */
+	size_t		 scan;		/* bytes before it hold no '\n' */
+	unsigned long long lineno;
+	int		 eof;
+};
+
+struct fd_lines *
+fd_lines_open(FILE *fp, const char *name)
+{
+	struct fd_lines *r;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	if ((r->name = strdup(name)) == NULL) {
+		free(r);
+		return NULL;
+	}
+	r->fp = fp;
+	return r;
+}
+
+/* Reads one more block, first moving the unreturned bytes to the front. */
+static int
+fill(struct fd_lines *r)
+{
+	size_t n;
+
+	if (r->start > 0) {
+		fd_buf_consume(&r->buf, r->start);
+		r->scan -= r->start;
+		r->start = 0;
+	}
+	if (fd_buf_reserve(&r->buf, BLOCK) == -1)
+		return -1;
+	n = fread(r->buf.data + r->buf.len, 1, r->buf.cap - r->buf.len - 1,
+	    r->fp);
+	r->buf.len += n;
+	r->buf.data[r->buf.len] = '\0';
+	if (n == 0) {
+		if (ferror(r->fp)) {
+			if (errno == 0)
+				errno = EIO;
+			return -1;
+		}
+		r->eof = 1;
+	}
+	return 0;
+}
+
+int
+fd_lines_next(struct fd_lines *r, const char **line, size_t *len)
+{
+	char *p, *nl;
+	size_t n;
+
+	for (;;) {
+		p = r->buf.data;
+		nl = r->buf.len > r->scan ?
+		    memchr(p + r->scan, '\n', r->buf.len - r->scan) : NULL;
+		if (nl != NULL) {
+			n = (size_t)(nl - (p + r->start));
+			r->scan = (size_t)(nl - p) + 1;
+			break;
+		}
+		r->scan = r->buf.len;
+		if (r->eof) {
+			if (r->start == r->buf.len)
+				return 0;
+			n = r->buf.len - r->start;
+			r->scan = r->buf.len;
+			break;
+		}
+		if (fill(r) == -1)
+			return -1;
+	}
+	p += r->start;
+	r->start = r->scan;
+	if (n > 0 && p[n - 1] == '\r')
+		n--;
+	p[n] = '\0';
+	r->lineno++;
+	*line = p;
+	*len = n;
+	return 1;
+}
+
+unsigned long long
+fd_lines_lineno(const struct fd_lines *r)
+{
+	return r->lineno;
+}
+
+const char *
+fd_lines_name(const struct fd_lines *r)
+{
+	return r->name;
+}
+
+void
+fd_lines_close(struct fd_lines *r)
+{
+	if (r == NULL)
+		return;
+	fd_buf_free(&r->buf);
+	free(r->name);
+	free(r);
+}

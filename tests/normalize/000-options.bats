@@ -1,0 +1,34 @@
+#!/usr/bin/env bats
+# fd-normalize's command line: help, version, usage errors.
+
+setup() {
+	load ../common
+}
+
+@test "fd-normalize --help prints the man page synopsis on stdout" {
+	run --separate-stderr fd-normalize --help
+	assert_success
+	[ -z "$stderr" ]
+	[ "$(one_line "${output#usage: }")" = "$(man_synopsis fd-normalize.1)" ]
+}
+
+@test "fd-normalize --version and -V" {
+	run -0 --separate-stderr fd-normalize --version
+	assert_output --regexp '^fd-normalize [0-9]+\.[0-9]+\.[0-9]+$'
+	run -0 fd-normalize -V
+}
+
+@test "fd-normalize: unknown options and bad values are usage errors" {
+	run -2 --separate-stderr fd-normalize --bogus
+	[ -z "$output" ]
+	[ "${stderr_lines[0]}" = "fd-normalize: unrecognized option '--bogus'" ]
+	[ "${stderr_lines[1]}" = "usage: fd-normalize [-hV] [--stream name] [--key field]" ]
+	run -2 --separate-stderr fd-normalize --max-nesting x
+	[ "$stderr" = "fd-normalize: --max-nesting x: invalid number" ]
+	run -2 --separate-stderr fd-normalize --max-length 3
+	[ "$stderr" = "fd-normalize: --max-length 3: too small" ]
+	run -2 --separate-stderr fd-normalize --naming camelCase
+	[ "$stderr" = "fd-normalize: --naming camelCase: expected snake_case or direct" ]
+	run -2 --separate-stderr fd-normalize --jq
+	[ "${stderr_lines[0]}" = "fd-normalize: option '--jq' requires an argument" ]
+}

@@ -1,0 +1,62 @@
+/*
+ * t.h: the C unit tests of lib/.  Each t_<module>.c defines test
+ * functions; unit.c lists them and runs each, printing TAP.  A failed
+ * check prints the file, line and expression and ends that test.
+ */
+#ifndef T_H
+#define T_H
+
+#include <stdio.h>
+#include <string.h>
+
+extern int t_failed;
+
+#define T_FAIL(...) do {						\
+	fprintf(stderr, "# %s:%d: ", __FILE__, __LINE__);		\
+	fprintf(stderr, __VA_ARGS__);					\
+	fputc('\n', stderr);						\
+	t_failed = 1;							\
+	return;								\
+} while (0)
+
+#define T(cond) do {							\
+	if (!(cond))							\
+		T_FAIL("failed: %s", #cond);				\
+} while (0)
+
+#define T_STR(got, want) do {						\
+	const char *g_ = (got), *w_ = (want);				\
+	if (g_ == NULL || strcmp(g_, w_) != 0)				\
+		T_FAIL("%s: got \"%s\", want \"%s\"", #got,		\
+		    g_ ? g_ : "(null)", w_);				\
+} while (0)
+
+#define T_INT(got, want) do {						\
+	long long g_ = (long long)(got), w_ = (long long)(want);	\
+	if (g_ != w_)							\
+		T_FAIL("%s: got %lld, want %lld", #got, g_, w_);	\
+} while (0)
+
+/* A temporary directory made for the whole run, removed at the end. */
+extern const char *t_tmpdir;
+
+/* Writes len bytes of s to a new file under t_tmpdir; returns a FILE
+ * opened for reading on it (the caller fcloses). */
+FILE	*t_file(const char *s, size_t len);
+
+#define TESTS(X)							\
+	X(buf_append) X(buf_printf_consume_take)			\
+	X(diag_set_truncates) X(diag_strtonum) X(diag_excerpt)		\
+	X(utf8_check)							\
+	X(lines_basic) X(lines_long) X(lines_no_final_newline)		\
+	X(lines_crlf_and_empty) X(lines_many_small_reads)		\
+	X(json_parse_errors) X(json_parse_ok)				\
+	X(singer_detect) X(singer_reader) X(singer_reader_errors)	\
+	X(singer_plain_mode) X(singer_write)				\
+	X(state_missing_and_empty) X(state_roundtrip) X(state_invalid)	\
+	X(state_write_fails_cleanly) X(state_lock)
+
+#define DECLARE(name) void t_##name(void);
+TESTS(DECLARE)
+
+#endif /* T_H */
