@@ -121,7 +121,7 @@ t_lines_many_small_reads(void)
 	int rc;
 
 	/* 200000 lines of "NNNNN" across many blocks */
-	in = malloc(200000 * 7);
+	in = malloc(200000 * 7 + 1);	/* snprintf writes a NUL */
 	for (i = 0; i < 200000; i++)
 		snprintf(in + i * 7, 8, "%06zu\n", i);
 	fp = t_file(in, 200000 * 7);
