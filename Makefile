@@ -41,14 +41,15 @@ endif
 COMPILE = $(CC) $(FD_CFLAGS) $(FD_CPPFLAGS) $(CPPFLAGS) $(SAN_FLAGS) $(CFLAGS) -MMD -MP
 LINK	= $(CC) $(SAN_FLAGS) $(CFLAGS) $(LDFLAGS)
 
-LIBSRC	= lib/buf.c lib/diag.c lib/json.c lib/lines.c lib/singer.c lib/state.c \
-	lib/utf8.c
+LIBSRC	= lib/buf.c lib/diag.c lib/jscan.c lib/json.c lib/lines.c lib/singer.c \
+	lib/state.c lib/utf8.c
 LIBOBJ	= $(LIBSRC:.c=.o)
 FETCHOBJ = fd-fetch/fd-fetch.o
 NORMOBJ	= fd-normalize/fd-normalize.o
 LOADOBJ	= fd-load/fd-load.o
 UNITOBJ	= tests/unit/unit.o tests/unit/t_buf.o tests/unit/t_diag.o \
-	tests/unit/t_lines.o tests/unit/t_singer.o tests/unit/t_state.o
+	tests/unit/t_jscan.o tests/unit/t_lines.o tests/unit/t_singer.o \
+	tests/unit/t_state.o
 OBJ	= $(LIBOBJ) $(FETCHOBJ) $(NORMOBJ) $(LOADOBJ) $(UNITOBJ)
 
 BIN	= fd-fetch/fd-fetch fd-normalize/fd-normalize fd-load/fd-load

@@ -54,7 +54,8 @@ FILE	*t_file(const char *s, size_t len);
 	X(singer_detect) X(singer_reader) X(singer_reader_errors)	\
 	X(singer_plain_mode) X(singer_write)				\
 	X(state_missing_and_empty) X(state_roundtrip) X(state_invalid)	\
-	X(state_write_fails_cleanly) X(state_lock)
+	X(state_write_fails_cleanly) X(state_lock)				\
+	X(jscan)
 
 #define DECLARE(name) void t_##name(void);
 TESTS(DECLARE)

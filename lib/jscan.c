@@ -1,0 +1,2 @@
+/* jscan.c: placeholder, being written. */
+#include "jscan.h"

@@ -1,0 +1,2471 @@
+#!/usr/bin/env python3
+"""fdsim - a Freshdesk API v2 simulator for fd's tests, demo and bench.
+
+Python 3 standard library only.  Serves a deterministic, seeded data set over
+real HTTP/1.1 (keep-alive, optional gzip) and reproduces the behaviour listed
+in shared/docs/FRESHDESK.md: Basic auth with the API key as user name,
+page/per_page pagination with a Link rel="next" header, the tickets-list page
+cap, the 30-day default window of the tickets list, per-endpoint query
+parameter validation, spam/deleted tickets, deleted/blocked contacts, include
+credits, an account-wide credit budget plus tickets/contacts list sub-limits,
+403 require_feature, empty 404 bodies, plus faults and mutations on demand.
+
+CONTROL AND INTROSPECTION (no auth, never rate limited, never faulted)
+  GET  /_sim/                  this text
+  GET  /_sim/truth             names of the data sets
+  GET  /_sim/truth/NAME        the full current data set NAME as a JSON array
+                               sorted by id, INCLUDING spam/deleted tickets and
+                               deleted/blocked contacts.  NAME is an endpoint
+                               name (see ENDPOINT NAMES); "settings" is an
+                               object.  Query: include=LIST (tickets only:
+                               requester,stats,description,company,attachments
+                               - the default is the bare list-item shape),
+                               parent=ID (child sets: only that parent),
+                               group=parent (child sets: object keyed by
+                               parent id).
+  GET  /_sim/stats             JSON counters: requests by path, route and
+                               status, 429 count, credits per rate window,
+                               max concurrent in-flight requests, TCP
+                               connections accepted, faults fired, mutations
+  POST /_sim/reset-stats       zero the counters (not the rate window)
+  POST /_sim/reset-rate        start a fresh rate window now (credits 0)
+  GET  /_sim/faults            current fault rules with their counters
+  POST /_sim/faults            replace the fault rules: a JSON array of rules
+                               (or {"rules":[...]}); [] clears
+  POST /_sim/mutate            {"count":M} or {"ids":[...]}, optional
+                               "action": update (default: updated_at = sim
+                               now, status changes) | delete | spam | restore;
+                               answers {"ids":[...],"updated_at":"..."}
+  GET  /_sim/now               {"now":"...Z","epoch":N}
+  POST /_sim/now               {"advance":SECONDS} or {"set":"...Z"}
+  GET  /_sim/config            the runtime settings
+  POST /_sim/config            change settings at runtime: rate_total,
+                               window, tickets_list_limit,
+                               contacts_list_limit, page_cap, latency_ms,
+                               mutate_every, mutate_count, no_feature (list)
+
+FAULT RULES
+  A rule is a JSON object (or, on the command line, also "k=v,k=v"):
+    kind      500 | 502 | 503 | 504 | reset | truncate | latency | 429
+              500: JSON {"code":"internal_error",...}; 502-504: HTML body;
+              reset: headers with the full Content-Length, then "bytes" of
+              the body (default half), then the connection is closed;
+              truncate: a complete response whose body is cut to "bytes"
+              (default half), Content-Length matching the cut (the cut is
+              made before gzip); latency: only delays; 429: spurious rate
+              limit with Retry-After "retry_after" (default 1), costs nothing
+    path      regex searched in the URL path (default ^/api/v2/)
+    query     substring the raw query string must contain (optional)
+    method    GET, ... (optional)
+    nth       fire on the Nth matching request only (int or list of ints)
+    every     fire on every Kth matching request (K, 2K, ...)
+    next      fire on the next C matching requests (1..C)
+              (none of nth/every/next: fire on every matching request)
+    times     fire at most this many times in total (optional)
+    latency_ms  extra delay when the rule fires (any kind)
+    retry_after, bytes  see kind
+  Each rule counts the requests it matches (1-based) on its own.  All firing
+  latency rules add up; among the other kinds the first firing rule wins.
+
+RATE LIMITS
+  Fixed windows of --window seconds aligned to server start (or to the last
+  /_sim/reset-rate or window change).  A request is admitted when its cost
+  fits in the remaining credits (cost = 1, +2 per tickets-list include
+  value, +1 for include=conversations on a ticket view) and, for GET
+  /api/v2/tickets and GET /api/v2/contacts, when that list's request count
+  in the window is below its sub-limit.  Otherwise: 429, Retry-After =
+  seconds until the window ends (>= 1), no credits spent.  Every answered
+  request costs its credits whatever its status (400/401/403/404/5xx).
+  Headers X-RateLimit-Total/-Remaining/-Used-CurrentRequest on every
+  /api/v2 response show the account-wide bucket only.
+
+LINK QUIRK
+  The Link URL echoes the request's own parameters (decoded) in their order
+  with page replaced (or appended) by page=N+1.  Like Freshdesk's historical
+  builder, a "+" in a value is NOT re-escaped (a "+05:30" offset comes back
+  as a literal "+", which decodes to a space: trap 13); other unsafe
+  characters are percent-encoded.  --link-escape-plus escapes "+" too.
+
+ENDPOINT NAMES (for --no-feature and /_sim/truth)
+  tickets contacts companies agents groups roles conversations time_entries
+  satisfaction_ratings surveys products business_hours sla_policies
+  ticket_fields contact_fields company_fields solution_categories
+  solution_folders solution_articles canned_response_folders
+  canned_responses email_configs email_mailboxes skills settings
+  scenario_automations discussion_categories discussion_forums
+  discussion_topics discussion_comments
+
+Non-ticket lists are ordered by id ascending.  Child routes:
+  /tickets/{id}/conversations|time_entries|satisfaction_ratings,
+  /solutions/categories/{id}/folders, /solutions/folders/{id}/articles,
+  /canned_response_folders/{id}/responses, /discussions/categories/{id}/forums,
+  /discussions/forums/{id}/topics, /discussions/topics/{id}/comments.
+Single views: /tickets/{id} (with attachments and description; include =
+conversations (oldest 10), requester, company, stats), /contacts/{id},
+/companies/{id}, /agents/{id}, /groups/{id}, /roles/{id}, and the other
+top-level collections' /{name}/{id}.
+"""
+
+import argparse
+import base64
+import calendar
+import gzip
+import html
+import json
+import math
+import os
+import random
+import re
+import signal
+import socket
+import sys
+import threading
+import time
+import unicodedata
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, quote, urlsplit
+
+VERSION = "1.0"
+DEFAULT_KEY = "fdsim-test-key-4f1c2a"
+DEFAULT_NOW = "2026-11-01T00:00:00Z"
+DAY = 86400
+
+# ---------------------------------------------------------------- time
+
+TS_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})"
+                   r"(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
+                   r"(Z|[+-]\d{2}(?::?\d{2})?)?$")
+
+
+def parse_ts(s):
+    """ISO 8601 (date, or date-time with Z/offset/none=UTC) -> epoch int."""
+    m = TS_RE.match(s or "")
+    if not m:
+        return None
+    y, mo, d, h, mi, se, tz = m.groups()
+    try:
+        t = calendar.timegm((int(y), int(mo), int(d), int(h or 0),
+                             int(mi or 0), int(se or 0), 0, 0, 0))
+        time.gmtime(t)
+    except (ValueError, OverflowError):
+        return None
+    if not (1 <= int(mo) <= 12 and 1 <= int(d) <= 31 and int(h or 0) < 24
+            and int(mi or 0) < 60 and int(se or 0) < 61):
+        return None
+    if tz and tz != "Z":
+        sign = -1 if tz[0] == "-" else 1
+        digits = tz[1:].replace(":", "")
+        off = int(digits[:2]) * 3600 + (int(digits[2:4]) * 60 if len(digits) > 2 else 0)
+        t -= sign * off
+    return t
+
+
+def fmt_z(t):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+
+
+def fmt_off(t, minutes):
+    sign = "+" if minutes >= 0 else "-"
+    a = abs(minutes)
+    return (time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t + minutes * 60))
+            + "%s%02d:%02d" % (sign, a // 60, a % 60))
+
+
+def dumps(obj):
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def ascii_fold(s):
+    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", s.lower()) or "user"
+
+
+# ---------------------------------------------------------------- text pools
+
+FIRST = ["Jessica", "Amanda", "José", "Zoë", "Łukasz", "Søren", "Aiko",
+         "Mohammed", "Olga", "Chloé", "Bjørn", "Priya", "Wei", "Siobhán",
+         "Renée", "Kwame", "Ana", "Dmitri", "Fatima", "Liam", "Noah", "Emma",
+         "Mia", "Hiroshi", "Ingrid", "Mateo", "Nadia", "Omar", "Pooja", "李"]
+LAST = ["Rangel", "Reed", "Müller", "O'Brien", "García", "Nguyễn",
+        "Kowalski", "Andersen", "Tanaka", "Haddad", "Ivanova", "Dubois",
+        "Larsen", "Patel", "Zhang", "Ní Bhriain", "Mensah", "Silva", "Petrov",
+        "Khan", "Smith", "Johnson", "Schmidt", "Rossi", "雷"]
+CO_A = ["Super", "Acme", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay",
+        "Bäckerei", "Société", "Stark", "Wayne", "Tyrell", "株式会社", "Ōkami"]
+CO_B = ["Nova", "Corp", "Industries", "Logistics", "Müller GmbH",
+        "Générale", "Holdings & Sons", "Labs", "テスト", "Widgets \"Ltd\"",
+        "S.A.", "Trading Co."]
+INDUSTRIES = [None, "Retail", "Software", "Logistics", "Healthcare", "Finance"]
+SUBJECTS = [
+    "Order #{n} not delivered",
+    "Réclamation : colis endommagé n°{n}",
+    "Rückerstattung für Bestellung {n}",
+    "注文 {n} がまだ届きません",
+    "Заказ {n} не пришёл",
+    "Refund please 🙏 ({n})",
+    "Login broken 😡🔥",
+    "Ünïcödé — “smart quotes” ‘test’ {n}",
+    "Can't reset password",
+    "Printer says \"PC LOAD LETTER\"",
+    "Path C:\\Users\\bob\\file{n}.txt fails",
+    "שלום, I need help with invoice {n}",
+    "👨‍👩‍👧 family plan upgrade",
+    "Shipping to 🇩🇪 Germany?",
+    "Invoice {n}\tmissing VAT",
+    "Question about plan limits",
+    "App crashes on start (v{n}.0)",
+    "Ticket with trailing space ",
+    "café ☕ machine broken",
+    "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 math letters",
+]
+PARAS = [
+    "Hello team,\n\nI ordered item #{n} on {date} and it still hasn't arrived.",
+    "The error says: \"Unable to connect to server \\\\fileserver\\share\" "
+    "- please advise.",
+    "Steps:\n\t1. Open the app\n\t2. Click \"Settings\"\n\t3. Crash!",
+    "Log excerpt: \x1b[31mERROR\x1b[0m code=0x{hex}\x01\x02 end",
+    "Path: C:\\Users\\{name}\\AppData\\Local\\Temp\\{n}.tmp",
+    "JSON pasted by customer: {{\"order\": {n}, \"note\": \"a \\\"quoted\\\" "
+    "word\", \"ok\": true}}",
+    "Form feed\x0cand backspace\x08 and bell\x07 and unit separator\x1f.",
+    "Unicode: naïve café, 日本語のテキスト, emoji 🎉🚀, RTL שלום, "
+    "zero-width\u200bspace, line sep\u2028here.",
+    "Windows line endings follow.\r\nSecond line.\r\nThird line.",
+    "It's <b>urgent</b> & I mean it: 100% <script>alert('x')</script>",
+    "Thanks,\n{name}\n-- \nSent from my phone",
+    "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod "
+    "tempor incididunt ut labore et dolore magna aliqua. Ut enim ad minim "
+    "veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip.",
+]
+TAGS = ["billing", "vip", "refund", "bug", "needs review", "Ünicode-tag",
+        "priority:high", "shipping", "😀", "follow_up"]
+TYPES = [None, "Question", "Incident", "Problem", "Feature Request", "Refund"]
+TIMEZONES = ["Magadan", "Eastern Time (US & Canada)", "Berlin", "Chennai",
+             "Tokyo", "UTC", "Pacific Time (US & Canada)", "Sydney"]
+LANGS = ["en", "de", "fr", "ja", "ru", "es", "pt-BR"]
+STATUS_CYCLE = {2: 3, 3: 4, 4: 5, 5: 2}
+
+ENDPOINTS = [
+    "tickets", "contacts", "companies", "agents", "groups", "roles",
+    "conversations", "time_entries", "satisfaction_ratings", "surveys",
+    "products", "business_hours", "sla_policies", "ticket_fields",
+    "contact_fields", "company_fields", "solution_categories",
+    "solution_folders", "solution_articles", "canned_response_folders",
+    "canned_responses", "email_configs", "email_mailboxes", "skills",
+    "settings", "scenario_automations", "discussion_categories",
+    "discussion_forums", "discussion_topics", "discussion_comments",
+]
+FEATURE_LABEL = {
+    "time_entries": "Timesheets", "surveys": "Custom Surveys",
+    "satisfaction_ratings": "Surveys", "skills": "Skill Based Round Robin",
+    "products": "Multi Product", "sla_policies": "Sla Management",
+    "scenario_automations": "Scenario Automations",
+    "discussion_categories": "Forums", "discussion_forums": "Forums",
+    "discussion_topics": "Forums", "discussion_comments": "Forums",
+    "solution_categories": "Solutions", "solution_folders": "Solutions",
+    "solution_articles": "Solutions", "canned_response_folders":
+    "Canned Responses", "canned_responses": "Canned Responses",
+    "business_hours": "Business Hours", "email_mailboxes": "Mailboxes",
+}
+
+
+def feature_label(name):
+    return FEATURE_LABEL.get(name) or name.replace("_", " ").title()
+
+
+# ---------------------------------------------------------------- data
+
+class Ticket:
+    __slots__ = ("idx", "id", "created", "updated", "due", "status", "spam",
+                 "deleted", "d", "stats", "cache", "requester_id",
+                 "company_id")
+
+
+class World:
+    """The data set.  Built from the seed alone; children of tickets are
+    generated lazily from (seed, ticket id) so start-up stays fast."""
+
+    def __init__(self, cfg):
+        self.cfg = cfg
+        self.seed = cfg.seed
+        self.now0 = cfg.now_epoch
+        self.version = 0
+        self.mut_seq = 0
+        self.sort_cache = {}
+        self.lazy = {}
+        rng = random.Random("fdsim:%d" % cfg.seed)
+        self._gen_small(rng)
+        self._gen_agents(rng)
+        self._gen_companies(rng)
+        self._gen_contacts(rng)
+        self._gen_tickets(rng)
+
+    # -- helpers
+    def _ids(self, rng, base, n, step):
+        return [base + i * step + rng.randrange(max(1, step // 2))
+                for i in range(n)]
+
+    def _time_between(self, rng, a, b):
+        return int(a + rng.random() * max(0, b - a))
+
+    # -- small fixed endpoints
+    def _gen_small(self, rng):
+        t0 = calendar.timegm((2019, 2, 1, 9, 0, 0, 0, 0, 0))
+        ts = lambda k: fmt_z(t0 + k * 7919 * 61)
+        S = self.small = {}
+        S["roles"] = [
+            {"id": 67000030000 + i * 11, "name": n, "description": d,
+             "default": i < 3, "agent_type": 1, "created_at": ts(i),
+             "updated_at": ts(i + 3)}
+            for i, (n, d) in enumerate([
+                ("Account Administrator", "Has complete control"),
+                ("Administrator", "Can configure all features"),
+                ("Supervisor", "Can perform all agent related activities"),
+                ("Agent", "Can log, view, reply, update and resolve tickets"),
+                ("Billing Specialist", "Custom role: \"billing\" only"),
+                ("Rôle spécial", None)])]
+        S["products"] = [
+            {"id": 67000050000 + i * 3, "name": n, "description": d,
+             "primary_email": e, "default": i == 0, "created_at": ts(i),
+             "updated_at": ts(i + 1)}
+            for i, (n, d, e) in enumerate([
+                ("Main", "Main product", "support@acme.example"),
+                ("Gadget Pro™", "Our premium gadget", "gadget@acme.example"),
+                ("Ünïcode Édition", None, "unicode@acme.example")])]
+        S["email_configs"] = [
+            {"id": 67000060000 + i * 5, "name": n, "product_id": p,
+             "to_email": e, "reply_email": e, "group_id": None,
+             "primary_role": i == 0, "active": i != 2, "created_at": ts(i),
+             "updated_at": ts(i + 2)}
+            for i, (n, p, e) in enumerate([
+                ("Support", None, "support@acme.example"),
+                ("Gadget", 67000050003, "gadget@acme.example"),
+                ("Old mailbox", None, "old@acme.example")])]
+        S["email_mailboxes"] = [
+            {"id": 67000061000 + i * 7, "name": n, "support_email": e,
+             "group_id": None, "default_reply_email": i == 0,
+             "active": True, "mailbox_type": "freshdesk_mailbox",
+             "product_id": None, "created_at": ts(i), "updated_at": ts(i + 1)}
+            for i, (n, e) in enumerate([
+                ("Support", "support@acme.example"),
+                ("Billing", "billing@acme.example")])]
+        days = ["monday", "tuesday", "wednesday", "thursday", "friday"]
+        S["business_hours"] = [
+            {"id": 67000070000, "name": "Default", "description":
+             "Default Business Calendar", "is_default": True,
+             "time_zone": "Eastern Time (US & Canada)",
+             "created_at": ts(0), "updated_at": ts(4),
+             "business_hours": {d: {"start_time": "8:00 am",
+                                    "end_time": "5:00 pm"} for d in days}},
+            {"id": 67000070009, "name": "APAC 24×5", "description": None,
+             "is_default": False, "time_zone": "Chennai",
+             "created_at": ts(2), "updated_at": ts(6),
+             "business_hours": {d: {"start_time": "12:00 am",
+                                    "end_time": "11:59 pm"}
+                                for d in days}}]
+        S["sla_policies"] = [
+            {"id": 67000080000 + i * 13, "name": n, "description": d,
+             "active": True, "is_default": i == 0, "position": i + 1,
+             "applicable_to": {} if i == 0 else {"company_ids": []},
+             "sla_target": {"priority_%d" % p: {
+                 "respond_within": 3600 * (5 - p) * (i + 1),
+                 "resolve_within": 14400 * (5 - p) * (i + 1),
+                 "business_hours": i == 1, "escalation_enabled": True}
+                 for p in (1, 2, 3, 4)},
+             "escalation": {"response": {"escalation_time": 0,
+                                         "agent_ids": [-1]}},
+             "created_at": ts(i), "updated_at": ts(i + 5)}
+            for i, (n, d) in enumerate([
+                ("Default SLA Policy", "default policy"),
+                ("VIP customers", "Faster targets for VIPs"),
+                ("Weekend", None)])]
+        S["surveys"] = [
+            {"id": 67000084490 + i * 17, "title": t, "active": i == 0,
+             "created_at": ts(i), "updated_at": ts(i + 1),
+             "questions": [{"id": "default_question",
+                            "label": "How would you rate your overall "
+                                     "satisfaction for the resolution "
+                                     "provided by the agent?",
+                            "accepted_ratings": [103, 100, -103],
+                            "default": True}]
+             + ([{"id": "question_67000084816", "label": "Was it quick?",
+                  "accepted_ratings": [103, -103], "default": False}]
+                if i == 0 else [])}
+            for i, t in enumerate(["Default Survey", "Old survey ☺"])]
+        S["skills"] = [
+            {"id": 67000090000 + i * 9, "name": n, "rank": i + 1,
+             "match_type": "all", "conditions": [
+                 {"resource_type": "ticket", "field_name": "priority",
+                  "operator": "in", "value": [i + 1]}],
+             "agents": [], "created_at": ts(i), "updated_at": ts(i + 1)}
+            for i, n in enumerate(["Billing", "Deutsch", "日本語", "VIP"])]
+        S["scenario_automations"] = [
+            {"id": 67000095000 + i * 7, "name": n, "description": d,
+             "actions": [{"name": "priority", "value": i + 1},
+                         {"name": "add_tag", "value": ["scenario"]}],
+             "private": i == 3, "created_at": ts(i), "updated_at": ts(i + 2)}
+            for i, (n, d) in enumerate([
+                ("Mark as VIP", "Sets priority & tag"),
+                ("Close as spam", None),
+                ("Escalate \"now\"", "Escalates to L2\nthen notifies"),
+                ("My private scenario", None)])]
+        S["settings"] = {"primary_language": "en",
+                         "supported_languages": ["de", "fr", "ja"],
+                         "portal_languages": ["de", "fr"],
+                         "help_widget_languages": []}
+        # fields
+        tf = [("subject", "Subject", "default_subject", None),
+              ("requester", "Search a requester", "default_requester", None),
+              ("ticket_type", "Type", "default_ticket_type",
+               [t for t in TYPES if t]),
+              ("status", "Status", "default_status",
+               {"2": ["Open", "Being Processed"], "3": ["Pending",
+                "Awaiting your Reply"], "4": ["Resolved", "This ticket has "
+                "been Resolved"], "5": ["Closed", "This ticket has been "
+                "Closed"]}),
+              ("priority", "Priority", "default_priority",
+               {"Low": 1, "Medium": 2, "High": 3, "Urgent": 4}),
+              ("source", "Source", "default_source",
+               {"Email": 1, "Portal": 2, "Phone": 3, "Forum": 4,
+                "Twitter": 5, "Facebook": 6, "Chat": 7, "MobiHelp": 8,
+                "Feedback Widget": 9, "Outbound Email": 10,
+                "Ecommerce": 11, "Bot": 12, "Whatsapp": 13}),
+              ("group", "Group", "default_group", None),
+              ("agent", "Agent", "default_agent", None),
+              ("description", "Description", "default_description", None),
+              ("cf_Order Number", "Order Number", "custom_text", None),
+              ("cf_ship-to", "Ship-to address", "custom_paragraph", None),
+              ("cf_refund", "Refund?", "custom_checkbox", None),
+              ("cf_amount", "Amount", "custom_decimal", None),
+              ("cf_region", "Region", "custom_dropdown",
+               ["EMEA", "APAC", "AMER"]),
+              ("cf_due_date", "Customer due date", "custom_date", None),
+              ("cf_priority_score", "Priority score", "custom_text", None)]
+        S["ticket_fields"] = [self._field(67000100000 + i * 3, i, *f)
+                              for i, f in enumerate(tf)]
+        cf = [("name", "Full name", "default_name", None),
+              ("email", "Email", "default_email", None),
+              ("phone", "Work phone", "default_phone", None),
+              ("company_name", "Company", "default_company_name", None),
+              ("membership_level", "Membership", "custom_dropdown",
+               ["gold", "silver", "bronze"]),
+              ("birthday", "Birthday", "custom_date", None),
+              ("loyalty_points", "Loyalty points", "custom_number", None),
+              ("Preferred Store", "Preferred store", "custom_text", None)]
+        S["contact_fields"] = [self._field(67000110000 + i * 3, i, *f)
+                               for i, f in enumerate(cf)]
+        cof = [("name", "Company Name", "default_name", None),
+               ("domains", "Domains", "default_domains", None),
+               ("health_score", "Health score", "default_health_score",
+                ["At risk", "Doing okay", "Happy"]),
+               ("account_tier", "Account tier", "default_account_tier",
+                ["Basic", "Premium", "Enterprise"]),
+               ("website", "Website", "custom_url", None),
+               ("address", "Address", "custom_paragraph", None),
+               ("employees", "Employees", "custom_number", None)]
+        S["company_fields"] = [self._field(67000120000 + i * 3, i, *f)
+                               for i, f in enumerate(cof)]
+        # solutions: categories -> folders -> articles
+        cats, folders, articles = [], {}, {}
+        fid, aid = 67000130000, 67000140000
+        for ci, cname in enumerate(["General", "Billing & Payments",
+                                    "Fehlerbehebung"]):
+            cid = 67000125000 + ci * 5
+            cats.append({"id": cid, "name": cname,
+                         "description": None if ci == 2 else cname + " help",
+                         "visible_in_portals": [67000000123],
+                         "created_at": ts(ci), "updated_at": ts(ci + 1)})
+            fl = []
+            for fi in range(2 + ci):
+                fid += 7
+                n_art = 45 if (ci == 0 and fi == 0) else rng.randrange(0, 6)
+                fl.append({"id": fid, "name": "Folder %d.%d" % (ci, fi),
+                           "description": None, "visibility": 1,
+                           "articles_count": n_art, "sub_folders_count": 0,
+                           "created_at": ts(ci + fi),
+                           "updated_at": ts(ci + fi + 2)})
+                al = []
+                for ai in range(n_art):
+                    aid += 3
+                    body = "How to %s, step %d.\nSee \"FAQ\" \\ guide." % (
+                        cname.lower(), ai)
+                    al.append({
+                        "id": aid, "type": 1, "category_id": cid,
+                        "folder_id": fid,
+                        "hierarchy": [
+                            {"level": 0, "type": "category",
+                             "data": {"id": cid, "name": cname,
+                                      "language": "en"}},
+                            {"level": 1, "type": "folder",
+                             "data": {"id": fid, "name": fl[-1]["name"],
+                                      "language": "en"}}],
+                        "thumbs_up": rng.randrange(50),
+                        "thumbs_down": rng.randrange(5),
+                        "hits": rng.randrange(5000), "suggested": 0,
+                        "feedback_count": 0,
+                        "title": "Article %d: %s" % (ai, cname),
+                        "description": "<p>" + html.escape(body).replace(
+                            "\n", "<br>") + "</p>",
+                        "description_text": body, "status": 2 if ai % 5 else 1,
+                        "seo_data": {"meta_title": None,
+                                     "meta_description": "about " + cname},
+                        "agent_id": None, "tags": ["faq"] if ai % 2 else [],
+                        "created_at": ts(ai), "updated_at": ts(ai + 9)})
+                articles[fid] = al
+            folders[cid] = fl
+        S["solution_categories"] = cats
+        self.child = {"solution_folders": folders,
+                      "solution_articles": articles}
+        # canned responses
+        crf, crs, rid = [], {}, 67000150000
+        for i, n in enumerate(["Personal", "General", "Billing"]):
+            fid = 67000145000 + i * 11
+            rl = []
+            for j in range(2 + i * 2):
+                rid += 5
+                txt = "Hi {{ticket.requester.name}},\n\nAnswer %d.%d" % (i, j)
+                rl.append({"id": rid, "title": "%s reply %d" % (n, j),
+                           "folder_id": fid, "content": txt,
+                           "content_html": "<div>" + html.escape(txt).replace(
+                               "\n", "<br>") + "</div>",
+                           "attachments": [], "created_at": ts(j),
+                           "updated_at": ts(j + 1)})
+            crs[fid] = rl
+            crf.append({"id": fid, "name": n, "personal": i == 0,
+                        "responses_count": len(rl), "created_at": ts(i),
+                        "updated_at": ts(i + 1)})
+        S["canned_response_folders"] = crf
+        self.child["canned_responses"] = crs
+        # discussions: categories -> forums -> topics -> comments
+        dcats, forums, topics, comments = [], {}, {}, {}
+        frid, tid, cmid = 67000160000, 67000170000, 67000180000
+        for i, n in enumerate(["Community", "Ideas"]):
+            dcid = 67000155000 + i * 3
+            dcats.append({"id": dcid, "name": n, "description": n + " board",
+                          "created_at": ts(i), "updated_at": ts(i + 1)})
+            fl = []
+            for j in range(2):
+                frid += 3
+                tl = []
+                for k in range(rng.randrange(0, 5)):
+                    tid += 7
+                    cl = []
+                    for c in range(rng.randrange(0, 4)):
+                        cmid += 2
+                        cl.append({"id": cmid, "body": "<p>Reply %d</p>" % c,
+                                   "body_text": "Reply %d" % c,
+                                   "topic_id": tid, "forum_id": frid,
+                                   "user_id": None, "answer": c == 0,
+                                   "published": True, "spam": False,
+                                   "trash": False, "created_at": ts(c + k),
+                                   "updated_at": ts(c + k + 1)})
+                    comments[tid] = cl
+                    tl.append({"id": tid, "title": "Topic %d/%d" % (j, k),
+                               "forum_id": frid, "user_id": None,
+                               "locked": False, "published": True,
+                               "stamp_type": None, "replied_by": None,
+                               "user_votes": k, "merged_topic_id": None,
+                               "comments_count": len(cl), "sticky": k == 0,
+                               "created_at": ts(k), "updated_at": ts(k + 3),
+                               "replied_at": ts(k + 3) if cl else None,
+                               "hits": k * 10})
+                topics[frid] = tl
+                fl.append({"id": frid, "name": "%s forum %d" % (n, j),
+                           "description": None, "position": j + 1,
+                           "forum_category_id": dcid, "forum_type": 1 + j,
+                           "forum_visibility": 1, "topics_count": len(tl),
+                           "posts_count": sum(len(comments[t["id"]])
+                                              for t in tl)})
+            forums[dcid] = fl
+        S["discussion_categories"] = dcats
+        self.child.update({"discussion_forums": forums,
+                           "discussion_topics": topics,
+                           "discussion_comments": comments})
+
+    def _field(self, fid, pos, name, label, ftype, choices):
+        d = {"id": fid, "name": name, "label": label,
+             "description": label, "position": pos + 1,
+             "required_for_closure": False, "required_for_agents":
+             name in ("subject", "requester", "name"),
+             "type": ftype, "default": ftype.startswith("default_"),
+             "customers_can_edit": pos % 2 == 0,
+             "label_for_customers": label,
+             "required_for_customers": False,
+             "displayed_to_customers": True,
+             "created_at": "2019-02-01T09:00:00Z",
+             "updated_at": "2020-03-04T05:06:07Z"}
+        if choices is not None:
+            d["choices"] = choices
+        return d
+
+    def _gen_agents(self, rng):
+        self.groups = []
+        self.agents = []
+        n = self.cfg.agents
+        start = calendar.timegm((2019, 3, 1, 0, 0, 0, 0, 0, 0))
+        for i, aid in enumerate(self._ids(rng, 67013469900, n, 1031)):
+            f, l = rng.choice(FIRST), rng.choice(LAST)
+            c = self._time_between(rng, start, self.now0 - 400 * DAY)
+            u = self._time_between(rng, c, self.now0 - DAY)
+            self.agents.append({
+                "available": rng.random() < 0.5,
+                "occasional": i % 7 == 6, "id": aid,
+                "ticket_scope": rng.choice([1, 2, 3]),
+                "created_at": fmt_z(c), "updated_at": fmt_z(u),
+                "last_active_at": fmt_z(u) if i % 5 else None,
+                "available_since": None, "type": "support_agent",
+                "contact": {
+                    "active": True,
+                    "email": "%s.agent%d@acme.example" % (ascii_fold(f), i),
+                    "job_title": None if i % 3 else "Support Engineer",
+                    "language": rng.choice(LANGS),
+                    "last_login_at": fmt_z(u) if i % 4 else None,
+                    "mobile": None if i % 2 else "+1-555-01%02d" % i,
+                    "name": "%s %s" % (f, l),
+                    "phone": None if i % 3 else "(283) 276-90%02d" % i,
+                    "time_zone": rng.choice(TIMEZONES),
+                    "created_at": fmt_z(c), "updated_at": fmt_z(c + 3600)},
+                "signature": None if i % 2 else
+                "<div>Best,<br>%s</div>" % html.escape(f),
+                "focus_mode": True, "group_ids": [],
+                "role_ids": [self.small["roles"][3]["id"]],
+                "skill_ids": []})
+        gnames = ["Billing", "Tier 1", "Tier 2 – Escalations", "Sales",
+                  "Deutschland", "日本", "VIP", "Returns & Refunds"]
+        for i in range(self.cfg.groups):
+            gid = 67000120500 + i * 97
+            members = sorted(rng.sample(
+                [a["id"] for a in self.agents],
+                min(len(self.agents), rng.randrange(0, 6)))) if self.agents else []
+            for a in self.agents:
+                if a["id"] in members:
+                    a["group_ids"].append(gid)
+            c = self._time_between(rng, start, self.now0 - 300 * DAY)
+            self.groups.append({
+                "id": gid, "name": gnames[i % len(gnames)] +
+                ("" if i < len(gnames) else " %d" % i),
+                "description": None if i % 3 == 2 else "Group %d" % i,
+                "escalate_to": None, "unassigned_for": "30m" if i % 2 else None,
+                "business_hour_id": self.small["business_hours"][i % 2]["id"],
+                "group_type": "support_agent_group", "agent_ids": members,
+                "auto_ticket_assign": i % 2 == 0,
+                "created_at": fmt_z(c), "updated_at": fmt_z(c + 86400 * i)})
+
+    def _gen_companies(self, rng):
+        self.companies = []
+        start = calendar.timegm((2019, 1, 15, 0, 0, 0, 0, 0, 0))
+        seen = set()
+        for i, cid in enumerate(self._ids(rng, 67000873000,
+                                          self.cfg.companies, 37)):
+            name = "%s %s" % (rng.choice(CO_A), rng.choice(CO_B))
+            if name in seen:
+                name += " %d" % i
+            seen.add(name)
+            slug = ascii_fold(name)[:12] + str(i)
+            c = self._time_between(rng, start, self.now0 - 10 * DAY)
+            u = self._time_between(rng, c, self.now0 - 60)
+            if i % 10 == 3:      # offsets, as in the official examples
+                ca, ua = fmt_off(c, 330), fmt_off(u, 330)
+            elif i % 10 == 7:
+                ca, ua = fmt_off(c, -300), fmt_z(u)
+            else:
+                ca, ua = fmt_z(c), fmt_z(u)
+            self.companies.append({
+                "id": cid, "name": name,
+                "description": None if i % 3 else "Company %s\nsince %d" % (
+                    name, 2019 + i % 6),
+                "domains": [] if i % 5 == 4 else
+                [slug + ".example", slug + ".example.org"][:1 + i % 2],
+                "note": None if i % 4 else "VIP \"gold\" account",
+                "custom_fields": {
+                    "website": None if i % 6 == 5 else
+                    "https://www.%s.example" % slug,
+                    "address": None if i % 2 else
+                    "%d, Baker Street,\r\nNew York" % (i + 1),
+                    "employees": None if i % 7 == 0 else rng.randrange(1, 5000)},
+                "created_at": ca, "updated_at": ua,
+                "health_score": rng.choice([None, "At risk", "Doing okay",
+                                            "Happy"]),
+                "account_tier": rng.choice(["Basic", "Premium",
+                                            "Enterprise"]),
+                "renewal_date": None if i % 3 else
+                fmt_z(self.now0 + rng.randrange(1, 400) * DAY // DAY * DAY),
+                "industry": rng.choice(INDUSTRIES)})
+        self.company_by_id = {c["id"]: c for c in self.companies}
+
+    def _gen_contacts(self, rng):
+        self.contacts = []
+        start = calendar.timegm((2019, 1, 20, 0, 0, 0, 0, 0, 0))
+        n = self.cfg.contacts
+        cids = [c["id"] for c in self.companies]
+        for i, pid in enumerate(self._ids(rng, 67032849000, n, 53)):
+            f, l = rng.choice(FIRST), rng.choice(LAST)
+            c = self._time_between(rng, start, self.now0 - DAY)
+            r = rng.random()
+            u = c if r < 0.3 else self._time_between(rng, c, self.now0 - 60)
+            comp = rng.choice(cids) if cids and rng.random() < 0.7 else None
+            others = sorted(set(rng.sample(cids, min(len(cids), 2)))
+                            - {comp}) if (comp and i % 9 == 0) else []
+            d = {"active": rng.random() < 0.8,
+                 "address": None if i % 4 else
+                 "%d Sherri Islands\nKevinborough, KS %05d" % (i, i * 7 % 99999),
+                 "description": None if i % 6 else "Prefers \"email\" \\ no calls",
+                 "email": "%s.%s%d@example.%s" % (ascii_fold(f), ascii_fold(l),
+                                                  i, "org" if i % 2 else "com"),
+                 "id": pid, "job_title": None if i % 3 else "Buyer",
+                 "language": rng.choice(LANGS),
+                 "mobile": None if i % 2 else "(962)432-%04dx%d" % (i % 10000, i % 300),
+                 "name": "%s %s" % (f, l),
+                 "phone": None if i % 3 == 1 else "(283)276-%04d" % (i % 10000),
+                 "time_zone": rng.choice(TIMEZONES),
+                 "twitter_id": None if i % 11 else "@user%d" % i,
+                 "custom_fields": {
+                     "membership_level": rng.choice([None, "gold", "silver",
+                                                     "bronze"]),
+                     "birthday": None if i % 3 else "19%02d-%02d-%02d" % (
+                         50 + i % 50, 1 + i % 12, 1 + i % 28),
+                     "loyalty_points": rng.randrange(0, 10000),
+                     "Preferred Store": None if i % 2 else "Store #%d" % (i % 40)},
+                 "facebook_id": None, "created_at": fmt_z(c),
+                 "updated_at": fmt_z(u),
+                 "csat_rating": rng.choice([None, None, 103, 100, -103]),
+                 "preferred_source": rng.choice([None, "email", "phone",
+                                                 "outbound_email"]),
+                 "company_id": comp, "other_companies": others,
+                 "unique_external_id": None if i % 5 else "ext-%05d" % i,
+                 "twitter_profile_status": False,
+                 "twitter_followers_count": None,
+                 "contact_type": "contact",
+                 "tags": [] if i % 4 else [rng.choice(TAGS)]}
+            if i % 37 == 5:
+                d["deleted"] = True
+            elif i % 41 == 7:
+                d["blocked"] = True
+                d["blocked_at"] = fmt_z(u)
+            self.contacts.append(d)
+        self.contact_by_id = {c["id"]: c for c in self.contacts}
+        self.contact_by_email = {c["email"].lower(): c for c in self.contacts}
+
+    def _gen_tickets(self, rng):
+        cfg = self.cfg
+        n = cfg.tickets
+        now0 = self.now0
+        start = calendar.timegm((2019, 3, 1, 0, 0, 0, 0, 0, 0))
+        old_end = now0 - 30 * DAY - 3600
+        recent = int(round(n * 0.08))
+        times = []
+        rnd = rng.random
+        for i in range(n):
+            if i < recent:
+                times.append(int(now0 - 30 * DAY + 3600 + rnd() * (30 * DAY - 7200)))
+            else:
+                times.append(int(start + rnd() * (old_end - start)))
+        times.sort()
+        ids = []
+        tid = 67000000000
+        for i in range(n):
+            tid += 1 + int(rnd() * 3)
+            ids.append(tid)
+        contacts = self.contacts
+        agents = [a["id"] for a in self.agents]
+        groups = [g["id"] for g in self.groups]
+        products = [p["id"] for p in self.small["products"]]
+        econf = [e["id"] for e in self.small["email_configs"]]
+        self.burst_at = now0 - 400 * DAY
+        self.tickets = []
+        choice = rng.choice
+        for i in range(n):
+            t = Ticket()
+            t.idx, t.id, t.created = i, ids[i], times[i]
+            c = t.created
+            r = rnd()
+            if r < 0.2:
+                u = c
+            else:
+                u = c + 60 + int(rnd() * min(200 * DAY, max(0, now0 - 180 - c)))
+            t.updated = min(u, now0 - 120) if u > c else c
+            if t.updated == self.burst_at:
+                t.updated -= 1
+            t.due = c + (1 + int(rnd() * 5)) * DAY
+            t.status = choice((2, 3, 4, 4, 5, 5, 5))
+            t.spam = False
+            t.deleted = False
+            req = contacts[int(rnd() * len(contacts))] if contacts else None
+            t.requester_id = req["id"] if req else None
+            t.company_id = req["company_id"] if req else None
+            t.cache = {}
+            ccr = rnd()
+            cc = None if ccr < 0.2 else ([] if ccr < 0.7 else
+                                         ["cc%d@example.com" % (i % 97)])
+            cf_score = int(rnd() * 100)
+            cf = {"cf_Order Number": None if i % 7 == 0 else "FD%08d" % (i * 7919 % 10 ** 8),
+                  "cf_ship-to": None if i % 3 else "%d Main St.\nSpringfield" % i,
+                  "cf_refund": rnd() < 0.3,
+                  "cf_amount": None if i % 5 == 0 else round(rnd() * 500, 2),
+                  "cf_region": choice([None, "EMEA", "APAC", "AMER"]),
+                  "cf_due_date": None if i % 4 else
+                  time.strftime("%Y-%m-%d", time.gmtime(t.due)),
+                  "cf_priority_score": cf_score if i % 6 else
+                  ("n/a" if i % 12 == 0 else str(cf_score))}
+            ntag = int(rnd() * 4) if i % 3 else 0
+            tags = sorted(set(choice(TAGS) for _ in range(ntag)))
+            to = None if i % 4 == 1 else ["support@acme.example"]
+            subj = SUBJECTS[int(rnd() * len(SUBJECTS))].format(n=i)
+            d = {"cc_emails": cc, "fwd_emails": [] if cc is not None else None,
+                 "reply_cc_emails": cc, "ticket_cc_emails": cc,
+                 "fr_escalated": rnd() < 0.1, "spam": False,
+                 "email_config_id": choice(econf) if i % 3 == 0 else None,
+                 "group_id": choice(groups) if groups and i % 4 else None,
+                 "priority": 1 + int(rnd() * 4),
+                 "requester_id": t.requester_id,
+                 "responder_id": choice(agents) if agents and i % 5 else None,
+                 "source": choice((1, 1, 2, 3, 7, 9, 10)),
+                 "company_id": t.company_id, "status": t.status,
+                 "subject": subj, "association_type": None,
+                 "support_email": "support@acme.example" if i % 2 else None,
+                 "to_emails": to,
+                 "product_id": choice(products) if i % 8 == 0 else None,
+                 "id": t.id, "type": choice(TYPES), "due_by": fmt_z(t.due),
+                 "fr_due_by": fmt_z(c + DAY), "is_escalated": rnd() < 0.1,
+                 "custom_fields": cf, "created_at": fmt_z(c),
+                 "updated_at": fmt_z(t.updated),
+                 "associated_tickets_count": None, "tags": tags,
+                 "nr_due_by": None, "nr_escalated": False}
+            t.d = d
+            resp = fmt_z(c + 600) if t.status != 2 else None
+            t.stats = {"agent_responded_at": resp,
+                       "requester_responded_at": None,
+                       "first_responded_at": resp,
+                       "status_updated_at": fmt_z(t.updated),
+                       "reopened_at": None,
+                       "resolved_at": fmt_z(t.updated) if t.status >= 4 else None,
+                       "closed_at": fmt_z(t.updated) if t.status == 5 else None,
+                       "pending_since": fmt_z(t.updated) if t.status == 3 else None}
+            self.tickets.append(t)
+        # burst: many tickets share one updated_at second (a bulk update)
+        elig = [t for t in self.tickets if t.created < self.burst_at - DAY]
+        nb = min(cfg.burst, len(elig))
+        burst = set(x.idx for x in rng.sample(elig, nb)) if nb else set()
+        for t in self.tickets:
+            if t.idx in burst:
+                t.updated = self.burst_at
+                t.d["updated_at"] = fmt_z(t.updated)
+                t.stats["status_updated_at"] = t.d["updated_at"]
+        # spam and deleted
+        rest = [t for t in self.tickets if t.idx not in burst]
+        k = min(len(rest), cfg.spam + cfg.deleted)
+        pick = rng.sample(rest, k) if k else []
+        for j, t in enumerate(pick):
+            if j < cfg.spam:
+                t.spam = True
+                t.d["spam"] = True
+            else:
+                t.deleted = True
+                t.d["deleted"] = True
+        self.ticket_by_id = {t.id: t for t in self.tickets}
+
+    # -- lazy ticket children
+    def _trng(self, kind, t):
+        return random.Random("fdsim:%d:%s:%d" % (self.seed, kind, t.id))
+
+    def description(self, t):
+        key = ("desc", t.id)
+        v = self.lazy.get(key)
+        if v is None:
+            r = self._trng("desc", t)
+            name = self.contact_by_id[t.requester_id]["name"] \
+                if t.requester_id in self.contact_by_id else "customer"
+            k = 3 + r.randrange(10)
+            parts = [r.choice(PARAS).format(
+                n=t.idx, date=t.d["created_at"][:10], hex="%08X" % t.id,
+                name=name) for _ in range(k)]
+            if t.idx % 97 == 13:          # a few very long ones
+                parts = parts * 40
+            text = "\n\n".join(parts)
+            body = ('<div style="font-family:-apple-system, Arial, '
+                    'sans-serif; font-size:14px"><div dir="ltr">'
+                    + html.escape(text).replace("\n", "<br>") + "</div></div>")
+            v = (body, text)
+            self.lazy[key] = v
+        return v
+
+    def attachments(self, t):
+        r = self._trng("att", t)
+        out = []
+        for j in range(r.choice((0, 0, 0, 1, 2))):
+            aid = 67011200000 + t.idx * 3 + j
+            name, ct = r.choice([("screenshot.png", "image/png"),
+                                 ("invoice (1).pdf", "application/pdf"),
+                                 ("log file ü.txt", "text/plain")])
+            out.append({"id": aid, "name": name, "content_type": ct,
+                        "size": r.randrange(100, 500000),
+                        "attachment_url": "https://s3.amazonaws.com/"
+                        "cdn.freshdesk.com/data/helpdesk/attachments/"
+                        "production/%d/original/%s?X-Amz-Expires=300&"
+                        "X-Amz-Signature=%040x" % (aid, quote(name),
+                                                   r.getrandbits(160)),
+                        "thumb_url": None,
+                        "created_at": t.d["created_at"],
+                        "updated_at": t.d["created_at"]})
+        return out
+
+    def conversations(self, t):
+        key = ("conv", t.id)
+        v = self.lazy.get(key)
+        if v is None:
+            r = self._trng("conv", t)
+            n = r.choice((0, 0, 1, 1, 2, 2, 3, 4, 6, 13))
+            v = []
+            span = max(1, t.updated - t.created)
+            agents = self.agents
+            for j in range(n):
+                ct = t.created + span * (j + 1) // (n + 1)
+                incoming = j % 2 == 1
+                private = (not incoming) and r.random() < 0.3
+                uid = t.requester_id if incoming or not agents else \
+                    r.choice(agents)["id"]
+                txt = r.choice(PARAS).format(n=j, date="today", hex="%X" % j,
+                                             name="agent")
+                v.append({
+                    "body": "<div>" + html.escape(txt).replace("\n", "<br>")
+                    + "</div>", "body_text": txt,
+                    "id": 67100000000 + t.idx * 20 + j,
+                    "incoming": incoming, "private": private,
+                    "user_id": uid, "support_email": None if private else
+                    "support@acme.example", "source": 2 if private else 0,
+                    "category": 2 if private else 3,
+                    "to_emails": None if private and j % 2 else
+                    (["support@acme.example"] if incoming else
+                     [self.contact_by_id.get(t.requester_id, {}).get(
+                         "email", "x@example.com")]),
+                    "from_email": None if private else
+                    "support@acme.example",
+                    "cc_emails": [] if j % 3 else None,
+                    "bcc_emails": None, "email_failure_count": None,
+                    "outgoing_failures": None, "thread_id": None,
+                    "thread_message_id": None, "created_at": fmt_z(ct),
+                    "updated_at": fmt_z(ct), "last_edited_at": None,
+                    "last_edited_user_id": None, "attachments": [],
+                    "automation_id": None, "automation_type_id": None,
+                    "auto_response": False, "ticket_id": t.id,
+                    "source_additional_info": None})
+            self.lazy[key] = v
+        return v
+
+    def time_entries_for(self, t):
+        key = ("te", t.id)
+        v = self.lazy.get(key)
+        if v is None:
+            r = self._trng("te", t)
+            v = []
+            if r.random() < 0.2 and self.agents:
+                for j in range(1 + r.randrange(3)):
+                    secs = r.randrange(30, 4 * 3600)
+                    st = t.created + r.randrange(0, max(1, t.updated - t.created + 1))
+                    v.append({
+                        "billable": r.random() < 0.6,
+                        "note": r.choice(["", "Called customer", "Research \"root cause\"", None]),
+                        "id": 67011100000 + t.idx * 4 + j,
+                        "timer_running": False,
+                        "agent_id": r.choice(self.agents)["id"],
+                        "ticket_id": t.id, "company_id": t.company_id,
+                        "time_spent": "%02d:%02d" % (secs // 3600,
+                                                     secs % 3600 // 60),
+                        "executed_at": fmt_z(st // DAY * DAY),
+                        "start_time": fmt_z(st), "created_at": fmt_z(st),
+                        "updated_at": fmt_z(st + secs),
+                        "time_spent_in_seconds": secs})
+            self.lazy[key] = v
+        return v
+
+    def ratings_for(self, t):
+        key = ("sr", t.id)
+        v = self.lazy.get(key)
+        if v is None:
+            r = self._trng("sr", t)
+            v = []
+            if r.random() < 0.15 and t.status >= 4:
+                ct = t.updated
+                s = self.small["surveys"][0]
+                v.append({
+                    "id": 67000400000 + t.idx, "survey_id": s["id"],
+                    "user_id": t.requester_id,
+                    "agent_id": t.d["responder_id"],
+                    "feedback": r.choice(["", "Great!", "Très bien 👍",
+                                          "slow \"response\"", None]),
+                    "group_id": t.d["group_id"], "ticket_id": t.id,
+                    "created_at": fmt_z(ct), "updated_at": fmt_z(ct),
+                    "ratings": {"default_question": r.choice((103, 100, -103)),
+                                "question_67000084816": r.choice((103, -103))}})
+            self.lazy[key] = v
+        return v
+
+    def all_children(self, fn):
+        out = []
+        for t in self.tickets:
+            out.extend(fn(t))
+        return out
+
+    # -- ticket views
+    def ticket_obj(self, t, incl):
+        obj = dict(t.d)
+        if "description" in incl:
+            obj["description"], obj["description_text"] = self.description(t)
+        if "requester" in incl:
+            c = self.contact_by_id.get(t.requester_id)
+            obj["requester"] = None if c is None else {
+                k: c[k] for k in ("id", "name", "email", "mobile", "phone")}
+        if "stats" in incl:
+            obj["stats"] = dict(t.stats)
+        if "company" in incl:
+            c = self.company_by_id.get(t.company_id)
+            obj["company"] = None if c is None else {"id": c["id"],
+                                                     "name": c["name"]}
+        if "attachments" in incl:
+            obj["attachments"] = self.attachments(t)
+        return obj
+
+    def ticket_json(self, t, incl):
+        key = tuple(sorted(incl))
+        s = t.cache.get(key)
+        if s is None:
+            s = dumps(self.ticket_obj(t, incl))
+            t.cache[key] = s
+        return s
+
+    def sorted_tickets(self, cat, order_by, order_type):
+        key = (cat, order_by, order_type)
+        hit = self.sort_cache.get(key)
+        if hit and hit[0] == self.version:
+            return hit[1]
+        if cat == "spam":
+            lst = [t for t in self.tickets if t.spam]
+        elif cat == "deleted":
+            lst = [t for t in self.tickets if t.deleted]
+        else:
+            lst = [t for t in self.tickets if not t.spam and not t.deleted]
+        kf = {"created_at": lambda t: (t.created, t.id),
+              "updated_at": lambda t: (t.updated, t.id),
+              "due_by": lambda t: (t.due, t.id),
+              "status": lambda t: (t.status, t.id)}[order_by]
+        lst.sort(key=kf, reverse=(order_type == "desc"))
+        self.sort_cache[key] = (self.version, lst)
+        return lst
+
+    # -- mutation
+    def pick_for_mutation(self, m):
+        order = self.sorted_tickets("normal", "updated_at", "asc")
+        n = len(order)
+        if n == 0 or m <= 0:
+            return []
+        m = min(m, n)
+        self.mut_seq += 1
+        step = n / m
+        off = ((self.mut_seq * 2654435761) % 1000) / 1000.0 * step
+        picks, seen = [], set()
+        for j in range(m):
+            p = min(n - 1, int(off + j * step))
+            if order[p].id not in seen:
+                seen.add(order[p].id)
+                picks.append(order[p])
+        return picks
+
+    def mutate(self, tickets, action, now):
+        now = int(now)
+        stamp = fmt_z(now)
+        for t in tickets:
+            t.updated = now
+            t.d["updated_at"] = stamp
+            if action == "update":
+                t.status = STATUS_CYCLE.get(t.status, 2)
+                t.d["status"] = t.status
+                t.stats["status_updated_at"] = stamp
+                t.stats["resolved_at"] = stamp if t.status >= 4 else None
+                t.stats["closed_at"] = stamp if t.status == 5 else None
+                t.stats["pending_since"] = stamp if t.status == 3 else None
+            elif action == "delete":
+                t.deleted, t.spam = True, False
+                t.d["spam"] = False
+                t.d["deleted"] = True
+            elif action == "spam":
+                t.deleted, t.spam = False, True
+                t.d["spam"] = True
+                t.d.pop("deleted", None)
+            elif action == "restore":
+                t.deleted, t.spam = False, False
+                t.d["spam"] = False
+                t.d.pop("deleted", None)
+            t.cache.clear()
+        self.version += 1
+        return stamp
+
+    # -- truth
+    def truth(self, name, incl=(), parent=None, group=False):
+        if name == "tickets":
+            return [self.ticket_obj(t, incl)
+                    for t in sorted(self.tickets, key=lambda t: t.id)]
+        if name == "settings":
+            return self.small["settings"]
+        per_ticket = {"conversations": self.conversations,
+                      "time_entries": self.time_entries_for,
+                      "satisfaction_ratings": self.ratings_for}
+        if name in per_ticket:
+            fn = per_ticket[name]
+            if parent is not None:
+                t = self.ticket_by_id.get(parent)
+                return sorted(fn(t), key=lambda x: x["id"]) if t else []
+            if group:
+                return {str(t.id): fn(t) for t in self.tickets if fn(t)}
+            return sorted(self.all_children(fn), key=lambda x: x["id"])
+        if name in self.child:
+            m = self.child[name]
+            if parent is not None:
+                return sorted(m.get(parent, []), key=lambda x: x["id"])
+            if group:
+                return {str(k): v for k, v in m.items()}
+            return sorted((x for v in m.values() for x in v),
+                          key=lambda x: x["id"])
+        lst = self.collection(name)
+        if lst is None:
+            return None
+        return sorted(lst, key=lambda x: x["id"])
+
+    def collection(self, name):
+        if name == "contacts":
+            return self.contacts
+        if name == "companies":
+            return self.companies
+        if name == "agents":
+            return self.agents
+        if name == "groups":
+            return self.groups
+        if name == "time_entries":
+            return self.all_children(self.time_entries_for)
+        if name == "satisfaction_ratings":
+            return self.all_children(self.ratings_for)
+        return self.small.get(name)
+
+
+# ---------------------------------------------------------------- rate limit
+
+class RateLimiter:
+    def __init__(self, cfg):
+        self.cfg = cfg
+        self.history = []
+        self.restart()
+
+    def restart(self):
+        self.start = time.monotonic()
+        self.idx = 0
+        self._zero()
+
+    def _zero(self):
+        self.used = 0
+        self.tl = 0
+        self.cl = 0
+        self.requests = 0
+        self.rejected = 0
+
+    def roll(self):
+        idx = int((time.monotonic() - self.start) // self.cfg.window)
+        if idx != self.idx:
+            self.flush()
+            self.idx = idx
+            self._zero()
+
+    def flush(self):
+        if self.requests or self.rejected:
+            self.history.append(self.snapshot())
+            del self.history[:-5000]
+
+    def snapshot(self):
+        return {"window": self.idx, "credits": self.used,
+                "requests": self.requests, "tickets_list": self.tl,
+                "contacts_list": self.cl, "rejected_429": self.rejected}
+
+    def retry_after(self):
+        end = self.start + (self.idx + 1) * self.cfg.window
+        return max(1, int(math.ceil(end - time.monotonic())))
+
+    def admit(self, cost, sub):
+        self.roll()
+        c = self.cfg
+        if sub == "tickets" and self.tl >= c.tickets_list_limit:
+            return False
+        if sub == "contacts" and self.cl >= c.contacts_list_limit:
+            return False
+        return self.used + cost <= c.rate_total
+
+    def charge(self, cost, sub):
+        self.used += cost
+        self.requests += 1
+        if sub == "tickets":
+            self.tl += 1
+        elif sub == "contacts":
+            self.cl += 1
+
+    def headers(self, cost):
+        return [("X-RateLimit-Total", str(self.cfg.rate_total)),
+                ("X-RateLimit-Remaining",
+                 str(max(0, self.cfg.rate_total - self.used))),
+                ("X-RateLimit-Used-CurrentRequest", str(cost))]
+
+
+# ---------------------------------------------------------------- faults
+
+FAULT_KINDS = ("500", "502", "503", "504", "reset", "truncate", "latency",
+               "429")
+FAULT_KEYS = {"kind", "path", "query", "method", "nth", "every", "next",
+              "times", "latency_ms", "retry_after", "bytes"}
+
+
+class FaultRule:
+    def __init__(self, spec):
+        if not isinstance(spec, dict):
+            raise ValueError("a fault rule must be an object")
+        bad = set(spec) - FAULT_KEYS
+        if bad:
+            raise ValueError("unknown fault key(s): %s" % ",".join(sorted(bad)))
+        self.spec = dict(spec)
+        self.kind = str(spec.get("kind", ""))
+        if self.kind not in FAULT_KINDS:
+            raise ValueError("fault kind must be one of %s" %
+                             "|".join(FAULT_KINDS))
+        self.path_src = spec.get("path") or "^/api/v2/"
+        try:
+            self.path = re.compile(self.path_src)
+        except re.error as e:
+            raise ValueError("bad path regex: %s" % e)
+        self.query = spec.get("query")
+        self.method = spec.get("method")
+        nth = spec.get("nth")
+        if nth is not None and not isinstance(nth, list):
+            nth = [nth]
+        self.nth = None if nth is None else set(int(x) for x in nth)
+        self.every = _posint(spec.get("every"), "every")
+        self.next = _posint(spec.get("next"), "next")
+        self.times = _posint(spec.get("times"), "times")
+        if sum(x is not None for x in (self.nth, self.every, self.next)) > 1:
+            raise ValueError("use only one of nth, every, next")
+        self.latency_ms = float(spec.get("latency_ms") or 0)
+        self.retry_after = int(spec.get("retry_after", 1))
+        b = spec.get("bytes")
+        self.bytes = None if b is None else int(b)
+        self.seen = 0
+        self.fired = 0
+
+    def consider(self, method, path, query):
+        if self.method and self.method.upper() != method:
+            return False
+        if not self.path.search(path):
+            return False
+        if self.query and self.query not in query:
+            return False
+        self.seen += 1
+        n = self.seen
+        if self.nth is not None:
+            fire = n in self.nth
+        elif self.every is not None:
+            fire = n % self.every == 0
+        elif self.next is not None:
+            fire = n <= self.next
+        else:
+            fire = True
+        if fire and self.times is not None and self.fired >= self.times:
+            fire = False
+        if fire:
+            self.fired += 1
+        return fire
+
+    def describe(self):
+        d = dict(self.spec)
+        d.update({"kind": self.kind, "path": self.path_src, "seen": self.seen,
+                  "fired": self.fired})
+        return d
+
+
+def _posint(v, name):
+    if v is None:
+        return None
+    v = int(v)
+    if v < 1:
+        raise ValueError("%s must be >= 1" % name)
+    return v
+
+
+def parse_fault_arg(s):
+    s = s.strip()
+    if s.startswith("{") or s.startswith("["):
+        v = json.loads(s)
+        return v if isinstance(v, list) else [v]
+    d = {}
+    for part in s.split(","):
+        if not part:
+            continue
+        k, sep, v = part.partition("=")
+        if not sep:
+            raise ValueError("expected key=value in %r" % part)
+        k = k.strip()
+        if k == "nth" and ";" in v:
+            d[k] = [int(x) for x in v.split(";")]
+        elif k in ("nth", "every", "next", "times", "retry_after", "bytes"):
+            d[k] = int(v)
+        elif k == "latency_ms":
+            d[k] = float(v)
+        else:
+            d[k] = v
+    return [d]
+
+
+# ---------------------------------------------------------------- API
+
+class ApiError(Exception):
+    def __init__(self, status, body=None, headers=()):
+        self.status = status
+        self.body = body
+        self.headers = list(headers)
+
+
+def validation(errors):
+    return ApiError(400, {"description": "Validation failed",
+                          "errors": [{"field": f, "message": m, "code": c}
+                                     for f, m, c in errors]})
+
+
+PAGING = {"page", "per_page"}
+TICKET_PARAMS = PAGING | {"filter", "requester_id", "email",
+                          "unique_external_id", "company_id",
+                          "updated_since", "order_by", "order_type",
+                          "include"}
+TICKET_FILTER_PARAMS = {"filter", "requester_id", "email",
+                        "unique_external_id", "company_id", "updated_since"}
+TICKET_INCLUDES = ("requester", "stats", "description", "company")
+CONTACT_PARAMS = PAGING | {"email", "phone", "mobile", "company_id", "state",
+                           "tag", "unique_external_id", "_updated_since",
+                           "include"}
+COMPANY_PARAMS = PAGING | {"include", "letter"}
+RATING_PARAMS = PAGING | {"created_since", "user_id"}
+TE_PARAMS = PAGING | {"company_id", "agent_id", "executed_after",
+                      "executed_before", "billable"}
+AGENT_PARAMS = PAGING | {"email", "mobile", "phone", "state"}
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class Route:
+    def __init__(self, pattern, name, kind, params, sub=None, collection=None):
+        self.re = re.compile("^/api/v2" + pattern + "$")
+        self.pattern = "/api/v2" + re.sub(r"\(\\d\+\)", "{id}", pattern)
+        self.name = name
+        self.kind = kind
+        self.params = params
+        self.sub = sub
+        self.collection = collection
+
+
+def build_routes():
+    R = [Route("/tickets", "tickets", "tickets", TICKET_PARAMS, "tickets"),
+         Route(r"/tickets/(\d+)", "tickets", "ticket", {"include"}),
+         Route(r"/tickets/(\d+)/conversations", "conversations",
+               "ticket_child", PAGING),
+         Route(r"/tickets/(\d+)/time_entries", "time_entries",
+               "ticket_child", PAGING),
+         Route(r"/tickets/(\d+)/satisfaction_ratings", "satisfaction_ratings",
+               "ticket_child", PAGING),
+         Route("/contacts", "contacts", "list", CONTACT_PARAMS, "contacts"),
+         Route("/companies", "companies", "list", COMPANY_PARAMS),
+         Route("/agents", "agents", "list", AGENT_PARAMS),
+         Route("/time_entries", "time_entries", "list", TE_PARAMS),
+         Route("/surveys/satisfaction_ratings", "satisfaction_ratings",
+               "list", RATING_PARAMS),
+         Route("/settings/helpdesk", "settings", "object", PAGING),
+         Route("/email/mailboxes", "email_mailboxes", "list", PAGING),
+         Route(r"/email/mailboxes/(\d+)", "email_mailboxes", "single", set()),
+         Route("/solutions/categories", "solution_categories", "list", PAGING),
+         Route(r"/solutions/categories/(\d+)", "solution_categories",
+               "single", set()),
+         Route(r"/solutions/categories/(\d+)/folders", "solution_folders",
+               "child", PAGING, None, "solution_categories"),
+         Route(r"/solutions/folders/(\d+)", "solution_folders", "single_child",
+               set()),
+         Route(r"/solutions/folders/(\d+)/articles", "solution_articles",
+               "child", PAGING, None, "solution_folders"),
+         Route(r"/solutions/articles/(\d+)", "solution_articles",
+               "single_child", set()),
+         Route("/canned_response_folders", "canned_response_folders", "list",
+               PAGING),
+         Route(r"/canned_response_folders/(\d+)", "canned_response_folders",
+               "single", set()),
+         Route(r"/canned_response_folders/(\d+)/responses",
+               "canned_responses", "child", PAGING, None,
+               "canned_response_folders"),
+         Route(r"/canned_responses/(\d+)", "canned_responses", "single_child",
+               set()),
+         Route("/discussions/categories", "discussion_categories", "list",
+               PAGING),
+         Route(r"/discussions/categories/(\d+)", "discussion_categories",
+               "single", set()),
+         Route(r"/discussions/categories/(\d+)/forums", "discussion_forums",
+               "child", PAGING, None, "discussion_categories"),
+         Route(r"/discussions/forums/(\d+)", "discussion_forums",
+               "single_child", set()),
+         Route(r"/discussions/forums/(\d+)/topics", "discussion_topics",
+               "child", PAGING, None, "discussion_forums"),
+         Route(r"/discussions/topics/(\d+)", "discussion_topics",
+               "single_child", set()),
+         Route(r"/discussions/topics/(\d+)/comments", "discussion_comments",
+               "child", PAGING, None, "discussion_topics"),
+         Route("/admin/ticket_fields", "ticket_fields", "list", PAGING)]
+    for name in ("companies", "agents", "contacts", "time_entries"):
+        R.append(Route(r"/%s/(\d+)" % name, name, "single", set()))
+    for name in ("groups", "roles", "surveys", "products", "business_hours",
+                 "sla_policies", "ticket_fields", "contact_fields",
+                 "company_fields", "email_configs", "skills",
+                 "scenario_automations"):
+        R.append(Route("/" + name, name, "list", PAGING))
+        R.append(Route(r"/%s/(\d+)" % name, name, "single", set()))
+    R.append(Route(r"/surveys/satisfaction_ratings/(\d+)",
+                   "satisfaction_ratings", "single", set()))
+    return R
+
+
+ROUTES = build_routes()
+
+
+def match_route(path):
+    if len(path) > 1 and path.endswith("/"):
+        path = path[:-1]
+    for r in ROUTES:
+        m = r.re.match(path)
+        if m:
+            return r, m
+    return None, None
+
+
+def posint(v):
+    if v is None or not re.fullmatch(r"[0-9]+", v):
+        return None
+    n = int(v)
+    return n if n >= 1 else None
+
+
+class Sim:
+    """Everything mutable, guarded by one lock."""
+
+    def __init__(self, cfg):
+        self.cfg = cfg
+        self.lock = threading.RLock()
+        self.world = World(cfg)
+        self.rate = RateLimiter(cfg)
+        self.faults = [FaultRule(s) for s in cfg.fault_specs]
+        self.mono0 = time.monotonic()
+        self.clock_offset = 0.0
+        self.reqid = 0
+        self.tickets_list_ok = 0
+        self.reset_stats()
+
+    def now(self):
+        return self.cfg.now_epoch + self.clock_offset + \
+            (time.monotonic() - self.mono0)
+
+    def reset_stats(self):
+        self.st = {"by_path": {}, "by_route": {}, "by_status": {},
+                   "requests_total": 0, "rate_limited_429": 0,
+                   "spurious_429": 0, "faults_fired": 0, "mutations": 0,
+                   "mutated_tickets": 0, "control_requests": 0,
+                   "connections": 0, "max_inflight": 0,
+                   "bytes_sent": 0}
+        self.inflight = 0
+        self.rate.flush()
+        self.rate.history = []
+
+    def stats(self):
+        self.rate.roll()
+        s = dict(self.st)
+        s["inflight"] = self.inflight
+        s["now"] = fmt_z(self.now())
+        s["uptime_s"] = round(time.monotonic() - self.mono0, 3)
+        s["startup_ms"] = self.cfg.startup_ms
+        s["credits"] = {"total": self.cfg.rate_total,
+                        "window_s": self.cfg.window,
+                        "current": self.rate.snapshot(),
+                        "windows": self.rate.history + [self.rate.snapshot()]}
+        return s
+
+    def record(self, path, route, status):
+        st = self.st
+        st["requests_total"] += 1
+        k = str(status)
+        st["by_status"][k] = st["by_status"].get(k, 0) + 1
+        p = st["by_path"].setdefault(path, {})
+        p[k] = p.get(k, 0) + 1
+        rk = route.pattern if route else "(unknown)"
+        p = st["by_route"].setdefault(rk, {})
+        p[k] = p.get(k, 0) + 1
+
+    def select_faults(self, method, path, query):
+        chosen, lat = None, 0.0
+        for r in self.faults:
+            if r.consider(method, path, query):
+                self.st["faults_fired"] += 1
+                lat += r.latency_ms
+                if r.kind == "latency":
+                    continue
+                if chosen is None:
+                    chosen = r
+        return chosen, lat
+
+    # ---- the API proper
+    def cost(self, route, params, method):
+        if route is None or method not in ("GET", "HEAD"):
+            return 1
+        inc = params.get("include")
+        if not inc:
+            return 1
+        vals = set(x for x in inc.split(",") if x)
+        if route.kind == "tickets":
+            if vals <= set(TICKET_INCLUDES):
+                return 1 + 2 * len(vals)
+        elif route.kind == "ticket":
+            if "conversations" in vals:
+                return 2
+        return 1
+
+    def api(self, method, path, query, headers, host, fault):
+        """-> (status, body bytes, content type, extra headers, route)"""
+        pairs = parse_qsl(query, keep_blank_values=True)
+        params = {}
+        for k, v in pairs:
+            params[k] = v
+        route, m = match_route(path)
+        sub = route.sub if route and method in ("GET", "HEAD") else None
+        cost = self.cost(route, params, method)
+        self.reqid += 1
+        base = [("X-Request-Id", "fdsim-%08d" % self.reqid),
+                ("X-Freshdesk-API-Version", "latest=v2; requested=v2"),
+                ("Cache-Control", "no-cache, no-store, max-age=0, "
+                 "must-revalidate")]
+        if fault is not None and fault.kind == "429":
+            self.st["spurious_429"] += 1
+            self.st["rate_limited_429"] += 1
+            self.rate.roll()
+            self.rate.rejected += 1
+            body = dumps({"code": "rate_limit_exceeded",
+                          "message": "You have exceeded the limit of "
+                          "requests per minute"}).encode()
+            return (429, body, "application/json; charset=utf-8",
+                    base + [("Retry-After", str(fault.retry_after))]
+                    + self.rate.headers(0), route)
+        if not self.rate.admit(cost, sub):
+            self.st["rate_limited_429"] += 1
+            self.rate.rejected += 1
+            body = dumps({"code": "rate_limit_exceeded",
+                          "message": "You have exceeded the limit of "
+                          "requests per minute"}).encode()
+            return (429, body, "application/json; charset=utf-8",
+                    base + [("Retry-After", str(self.rate.retry_after()))]
+                    + self.rate.headers(0), route)
+        self.rate.charge(cost, sub)
+        rl = self.rate.headers(cost)
+        if fault is not None and fault.kind in ("500", "502", "503", "504"):
+            st = int(fault.kind)
+            if st == 500:
+                body = dumps({"code": "internal_error",
+                              "message": "We're sorry, but something went "
+                              "wrong."}).encode()
+                ct = "application/json; charset=utf-8"
+            else:
+                reason = {502: "Bad Gateway", 503: "Service Unavailable",
+                          504: "Gateway Time-out"}[st]
+                body = ("<html>\r\n<head><title>%d %s</title></head>\r\n"
+                        "<body>\r\n<center><h1>%d %s</h1></center>\r\n"
+                        "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+                        % (st, reason, st, reason)).encode()
+                ct = "text/html"
+            return st, body, ct, base + rl, route
+        try:
+            obj, extra = self.api_inner(method, route, m, pairs, params,
+                                        headers, host, path, query)
+            status = 200
+        except ApiError as e:
+            status, obj, extra = e.status, e.body, e.headers
+        if obj is None:
+            body = b""
+        elif isinstance(obj, bytes):
+            body = obj
+        else:
+            body = dumps(obj).encode()
+        if status == 200 and route is not None and route.kind == "tickets" \
+                and method == "GET":
+            self.tickets_list_ok += 1
+            k = self.cfg.mutate_every
+            if k and self.tickets_list_ok % k == 0:
+                picks = self.world.pick_for_mutation(self.cfg.mutate_count)
+                self.world.mutate(picks, "update", self.now())
+                self.st["mutations"] += 1
+                self.st["mutated_tickets"] += len(picks)
+        return (status, body, "application/json; charset=utf-8",
+                base + rl + extra, route)
+
+    def api_inner(self, method, route, m, pairs, params, headers, host,
+                  path, query):
+        if route is None:
+            raise ApiError(404)
+        acc = headers.get("Accept")
+        if acc and not any(x in acc for x in ("application/json", "*/*",
+                                                "application/*")):
+            raise ApiError(406, {"code": "invalid_accept_header",
+                                 "message": "Only application/json and */* "
+                                 "are supported in 'Accepted' header."})
+        if not self.authorized(headers.get("Authorization")):
+            raise ApiError(401, {"code": "invalid_credentials",
+                                 "message": "You have to be logged in to "
+                                 "perform this action."})
+        if method not in ("GET", "HEAD"):
+            raise ApiError(405, {"code": "method_not_allowed",
+                                 "message": "Allowed methods are GET"},
+                           [("Allow", "GET")])
+        if route.name in self.cfg.no_feature:
+            raise ApiError(403, {"code": "require_feature",
+                                 "message": "The %s feature is not supported "
+                                 "in your plan. Please upgrade your account "
+                                 "to use it." % feature_label(route.name)})
+        errs = [(k, "Unexpected/invalid field in request", "invalid_field")
+                for k, _ in pairs if k not in route.params]
+        if errs:
+            seen, uniq = set(), []
+            for e in errs:
+                if e[0] not in seen:
+                    seen.add(e[0])
+                    uniq.append(e)
+            raise validation(uniq)
+        W = self.world
+        ident = int(m.group(1)) if m.groups() else None
+        kind = route.kind
+        if kind == "tickets":
+            return self.list_tickets(params, pairs, host, path)
+        if kind == "ticket":
+            return self.view_ticket(ident, params), []
+        if kind == "ticket_child":
+            t = W.ticket_by_id.get(ident)
+            if t is None:
+                raise ApiError(404)
+            fn = {"conversations": W.conversations,
+                  "time_entries": W.time_entries_for,
+                  "satisfaction_ratings": W.ratings_for}[route.name]
+            return self.paged(fn(t), params, pairs, host, path)
+        if kind == "object":
+            self.page_params(params)
+            return W.small["settings"], []
+        if kind == "single":
+            lst = W.collection(route.name) or []
+            for x in lst:
+                if x["id"] == ident:
+                    return x, []
+            raise ApiError(404)
+        if kind == "single_child":
+            for v in W.child[route.name].values():
+                for x in v:
+                    if x["id"] == ident:
+                        return x, []
+            raise ApiError(404)
+        if kind == "child":
+            parents = W.truth(route.collection)
+            if not any(p["id"] == ident for p in parents):
+                raise ApiError(404)
+            return self.paged(W.child[route.name].get(ident, []), params,
+                              pairs, host, path)
+        # plain lists
+        items = W.collection(route.name)
+        flt = getattr(self, "filter_" + route.name, None)
+        if flt is not None:
+            items = flt(items, params)
+        return self.paged(items, params, pairs, host, path)
+
+    def authorized(self, h):
+        if not h or not h.startswith("Basic "):
+            return False
+        try:
+            raw = base64.b64decode(h[6:].strip(), validate=True).decode(
+                "utf-8")
+        except Exception:
+            return False
+        user = raw.split(":", 1)[0]
+        return user == self.cfg.api_key
+
+    def page_params(self, params):
+        errs = []
+        page = 1
+        if "page" in params:
+            page = posint(params["page"])
+            if page is None:
+                errs.append(("page", "It should be a Positive Integer",
+                             "invalid_value"))
+        per = 30
+        if "per_page" in params:
+            per = posint(params["per_page"])
+            if per is None or per > 100:
+                errs.append(("per_page", "It should be a Positive Integer "
+                             "less than or equal to 100", "invalid_value"))
+        return page, per, errs
+
+    def link(self, pairs, host, path, page):
+        out, done = [], False
+        safe = ":,@/-._~!$'()*;" + ("" if self.cfg.link_escape_plus else "+")
+        for k, v in pairs:
+            if k == "page":
+                if done:
+                    continue
+                v, done = str(page), True
+            out.append(quote(k, safe=safe) + "=" + quote(v, safe=safe))
+        if not done:
+            out.append("page=%d" % page)
+        return [("Link", '<http://%s%s?%s>; rel="next"' % (
+            host, path, "&".join(out)))]
+
+    def paged(self, items, params, pairs, host, path, errs=None,
+              encode=None):
+        page, per, perrs = self.page_params(params)
+        errs = perrs + (errs or [])
+        if errs:
+            raise validation(errs)
+        lo = (page - 1) * per
+        chunk = items[lo:lo + per]
+        extra = self.link(pairs, host, path, page + 1) \
+            if len(items) > lo + per else []
+        if encode is not None:
+            return ("[" + ",".join(encode(x) for x in chunk) + "]").encode(), \
+                extra
+        return chunk, extra
+
+    def ts_param(self, params, name, errs):
+        if name not in params:
+            return None
+        v = parse_ts(params[name])
+        if v is None:
+            errs.append((name, "It should be in the 'valid date time' "
+                         "format", "invalid_date"))
+        return v
+
+    def id_param(self, params, name, errs):
+        if name not in params:
+            return None
+        v = posint(params[name])
+        if v is None:
+            errs.append((name, "It should be a/an Positive Integer",
+                         "datatype_mismatch"))
+        return v
+
+    def list_tickets(self, params, pairs, host, path):
+        W = self.world
+        errs = []
+        page, per, perrs = self.page_params(params)
+        errs += perrs
+        flt = params.get("filter")
+        if flt is not None and flt not in ("new_and_my_open", "watching",
+                                           "spam", "deleted"):
+            errs.append(("filter", "It should be one of these values: "
+                         "'new_and_my_open,watching,spam,deleted'",
+                         "invalid_value"))
+        rid = self.id_param(params, "requester_id", errs)
+        cid = self.id_param(params, "company_id", errs)
+        email = params.get("email")
+        if email is not None and not EMAIL_RE.match(email):
+            errs.append(("email", "It should be in the 'valid email "
+                         "address' format", "invalid_value"))
+        since = self.ts_param(params, "updated_since", errs)
+        ob = params.get("order_by", "created_at")
+        if ob not in ("created_at", "due_by", "updated_at", "status"):
+            errs.append(("order_by", "It should be one of these values: "
+                         "'created_at,due_by,updated_at,status'",
+                         "invalid_value"))
+        ot = params.get("order_type", "desc")
+        if ot not in ("asc", "desc"):
+            errs.append(("order_type", "It should be one of these values: "
+                         "'asc,desc'", "invalid_value"))
+        incl = set()
+        if "include" in params:
+            incl = set(x for x in params["include"].split(",") if x)
+            if not incl or not incl <= set(TICKET_INCLUDES):
+                errs.append(("include", "It should be one of these values: "
+                             "'%s'" % ",".join(TICKET_INCLUDES),
+                             "invalid_value"))
+        if errs:
+            raise validation(errs)
+        if page > self.cfg.page_cap:
+            raise validation([("page", "You cannot access tickets beyond the "
+                               "%s page. Please provide a smaller page "
+                               "number." % ordinal(self.cfg.page_cap),
+                               "invalid_value")])
+        cat = flt if flt in ("spam", "deleted") else "normal"
+        items = W.sorted_tickets(cat, ob, ot)
+        conds = []
+        if not (set(params) & TICKET_FILTER_PARAMS):
+            lim = self.now() - 30 * DAY
+            conds.append(lambda t: t.created >= lim)
+        if flt == "new_and_my_open":
+            conds.append(lambda t: t.status == 2)
+        elif flt == "watching":
+            conds.append(lambda t: False)
+        if rid is not None:
+            conds.append(lambda t: t.requester_id == rid)
+        if cid is not None:
+            conds.append(lambda t: t.company_id == cid)
+        if email is not None:
+            c = W.contact_by_email.get(email.lower())
+            erid = c["id"] if c else None
+            conds.append(lambda t: t.requester_id == erid)
+        if "unique_external_id" in params:
+            ue = params["unique_external_id"]
+            conds.append(lambda t: W.contact_by_id.get(
+                t.requester_id, {}).get("unique_external_id") == ue)
+        if since is not None:
+            conds.append(lambda t: t.updated >= since)
+        if conds:
+            items = [t for t in items if all(c(t) for c in conds)]
+        return self.paged(items, params, pairs, host, path,
+                          encode=lambda t: W.ticket_json(t, incl))
+
+    def view_ticket(self, ident, params):
+        W = self.world
+        t = W.ticket_by_id.get(ident)
+        incl = set()
+        if "include" in params:
+            incl = set(x for x in params["include"].split(",") if x)
+            allowed = {"conversations", "requester", "company", "stats"}
+            if not incl or not incl <= allowed:
+                raise validation([("include", "It should be one of these "
+                                   "values: 'conversations,requester,"
+                                   "company,stats'", "invalid_value")])
+        if t is None:
+            raise ApiError(404)
+        obj = W.ticket_obj(t, (incl - {"conversations"}) |
+                           {"description", "attachments"})
+        if "conversations" in incl:
+            obj["conversations"] = W.conversations(t)[:10]
+        return obj
+
+    # per-endpoint filters
+    def filter_contacts(self, items, p):
+        errs = []
+        state = p.get("state")
+        if state is not None and state not in ("verified", "unverified",
+                                               "deleted", "blocked"):
+            errs.append(("state", "It should be one of these values: "
+                         "'verified,unverified,deleted,blocked'",
+                         "invalid_value"))
+        since = self.ts_param(p, "_updated_since", errs)
+        cid = self.id_param(p, "company_id", errs)
+        if "include" in p and p["include"] != "company":
+            errs.append(("include", "It should be one of these values: "
+                         "'company'", "invalid_value"))
+        if errs:
+            raise validation(errs + self.page_params(p)[2])
+
+        def ok(c):
+            dl, bl = c.get("deleted", False), c.get("blocked", False)
+            if state == "deleted":
+                if not dl:
+                    return False
+            elif state == "blocked":
+                if not bl:
+                    return False
+            else:
+                if dl or bl:
+                    return False
+                if state == "verified" and not c["active"]:
+                    return False
+                if state == "unverified" and c["active"]:
+                    return False
+            if since is not None and parse_ts(c["updated_at"]) < since:
+                return False
+            if cid is not None and c["company_id"] != cid:
+                return False
+            for k in ("email", "phone", "mobile", "unique_external_id"):
+                if k in p and (c[k] or "").lower() != p[k].lower():
+                    return False
+            if "tag" in p and p["tag"] not in c["tags"]:
+                return False
+            return True
+        out = [c for c in items if ok(c)]
+        if p.get("include") == "company":
+            cb = self.world.company_by_id
+            out = [dict(c, company=cb.get(c["company_id"])) for c in out]
+        return out
+
+    def filter_companies(self, items, p):
+        errs = []
+        if "include" in p and p["include"] != "contacts_count":
+            errs.append(("include", "It should be one of these values: "
+                         "'contacts_count'", "invalid_value"))
+        if "letter" in p and len(p["letter"]) != 1:
+            errs.append(("letter", "It should be a single character",
+                         "invalid_value"))
+        if errs:
+            raise validation(errs + self.page_params(p)[2])
+        out = items
+        if "letter" in p:
+            L = p["letter"].lower()
+            out = [c for c in out if c["name"].lower().startswith(L)]
+        if p.get("include") == "contacts_count":
+            cnt = {}
+            for c in self.world.contacts:
+                if c["company_id"] is not None:
+                    cnt[c["company_id"]] = cnt.get(c["company_id"], 0) + 1
+            out = [dict(c, contacts_count=cnt.get(c["id"], 0)) for c in out]
+        return out
+
+    def filter_agents(self, items, p):
+        st = p.get("state")
+        if st is not None and st not in ("fulltime", "occasional"):
+            raise validation([("state", "It should be one of these values: "
+                               "'fulltime,occasional'", "invalid_value")])
+        out = []
+        for a in items:
+            c = a["contact"]
+            if st == "fulltime" and a["occasional"]:
+                continue
+            if st == "occasional" and not a["occasional"]:
+                continue
+            if any(k in p and (c[k] or "").lower() != p[k].lower()
+                   for k in ("email", "mobile", "phone")):
+                continue
+            out.append(a)
+        return out
+
+    def filter_satisfaction_ratings(self, items, p):
+        errs = []
+        since = self.ts_param(p, "created_since", errs)
+        uid = self.id_param(p, "user_id", errs)
+        if errs:
+            raise validation(errs)
+        out = sorted(items, key=lambda x: x["id"])
+        if since is not None:
+            out = [x for x in out if parse_ts(x["created_at"]) >= since]
+        if uid is not None:
+            out = [x for x in out if x["user_id"] == uid]
+        return out
+
+    def filter_time_entries(self, items, p):
+        errs = []
+        cid = self.id_param(p, "company_id", errs)
+        aid = self.id_param(p, "agent_id", errs)
+        ea = self.ts_param(p, "executed_after", errs)
+        eb = self.ts_param(p, "executed_before", errs)
+        bill = p.get("billable")
+        if bill is not None and bill not in ("true", "false"):
+            errs.append(("billable", "It should be a/an Boolean",
+                         "datatype_mismatch"))
+        if errs:
+            raise validation(errs)
+        out = sorted(items, key=lambda x: x["id"])
+        if cid is not None:
+            out = [x for x in out if x["company_id"] == cid]
+        if aid is not None:
+            out = [x for x in out if x["agent_id"] == aid]
+        if ea is not None:
+            out = [x for x in out if parse_ts(x["executed_at"]) >= ea]
+        if eb is not None:
+            out = [x for x in out if parse_ts(x["executed_at"]) <= eb]
+        if bill is not None:
+            out = [x for x in out if x["billable"] == (bill == "true")]
+        return out
+
+    # ---- control
+    def control(self, method, path, query, body):
+        """-> (status, obj)"""
+        params = dict(parse_qsl(query, keep_blank_values=True))
+        W = self.world
+        p = path.rstrip("/")
+        if p in ("/_sim", "/_sim/help"):
+            return 200, (__doc__ or "").encode()
+        if p == "/_sim/truth" and method == "GET":
+            return 200, ENDPOINTS
+        if p.startswith("/_sim/truth/") and method == "GET":
+            name = p[len("/_sim/truth/"):]
+            incl = set(x for x in params.get("include", "").split(",") if x)
+            parent = posint(params.get("parent"))
+            v = W.truth(name, incl, parent, params.get("group") == "parent")
+            if v is None:
+                return 404, {"error": "unknown data set %r" % name}
+            return 200, v
+        if p == "/_sim/stats" and method == "GET":
+            return 200, self.stats()
+        if p == "/_sim/reset-stats" and method == "POST":
+            self.reset_stats()
+            return 200, {"ok": True}
+        if p == "/_sim/reset-rate" and method == "POST":
+            self.rate.flush()
+            self.rate.restart()
+            return 200, {"ok": True}
+        if p == "/_sim/faults":
+            if method == "GET":
+                return 200, [r.describe() for r in self.faults]
+            if method in ("POST", "PUT"):
+                spec = self.json_body(body)
+                if isinstance(spec, dict) and "rules" in spec:
+                    spec = spec["rules"]
+                if not isinstance(spec, list):
+                    return 400, {"error": "expected a JSON array of rules"}
+                try:
+                    self.faults = [FaultRule(s) for s in spec]
+                except (ValueError, TypeError) as e:
+                    return 400, {"error": str(e)}
+                return 200, [r.describe() for r in self.faults]
+            if method == "DELETE":
+                self.faults = []
+                return 200, []
+        if p == "/_sim/mutate" and method == "POST":
+            spec = self.json_body(body)
+            if not isinstance(spec, dict):
+                return 400, {"error": "expected a JSON object"}
+            action = spec.get("action", "update")
+            if action not in ("update", "delete", "spam", "restore"):
+                return 400, {"error": "action: update|delete|spam|restore"}
+            if "ids" in spec:
+                ts = []
+                for i in spec["ids"]:
+                    t = W.ticket_by_id.get(i) if isinstance(i, int) else None
+                    if t is None:
+                        return 400, {"error": "unknown ticket id %r" % (i,)}
+                    ts.append(t)
+            else:
+                try:
+                    n = int(spec.get("count", 1))
+                except (TypeError, ValueError):
+                    return 400, {"error": "count must be an integer"}
+                ts = W.pick_for_mutation(n)
+            stamp = W.mutate(ts, action, self.now())
+            self.st["mutations"] += 1
+            self.st["mutated_tickets"] += len(ts)
+            return 200, {"ids": [t.id for t in ts], "updated_at": stamp,
+                         "action": action}
+        if p == "/_sim/now":
+            if method == "POST":
+                spec = self.json_body(body)
+                if isinstance(spec, dict) and "advance" in spec:
+                    self.clock_offset += float(spec["advance"])
+                elif isinstance(spec, dict) and "set" in spec:
+                    v = parse_ts(str(spec["set"]))
+                    if v is None:
+                        return 400, {"error": "bad timestamp"}
+                    self.clock_offset += v - self.now()
+                else:
+                    return 400, {"error": "expected {\"advance\":S} or "
+                                 "{\"set\":TS}"}
+            n = self.now()
+            return 200, {"now": fmt_z(n), "epoch": int(n)}
+        if p == "/_sim/config":
+            if method == "POST":
+                spec = self.json_body(body)
+                if not isinstance(spec, dict):
+                    return 400, {"error": "expected a JSON object"}
+                err = self.cfg.update(spec)
+                if err:
+                    return 400, {"error": err}
+                if "window" in spec:
+                    self.rate.flush()
+                    self.rate.restart()
+            return 200, self.cfg.public()
+        return 404, None
+
+    @staticmethod
+    def json_body(body):
+        try:
+            return json.loads(body.decode("utf-8") or "null")
+        except (ValueError, UnicodeDecodeError):
+            return None
+
+
+def ordinal(n):
+    if 10 <= n % 100 <= 20:
+        suf = "th"
+    else:
+        suf = {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return "%d%s" % (n, suf)
+
+
+# ---------------------------------------------------------------- HTTP
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "fdsim/" + VERSION
+    sys_version = ""
+    timeout = 300
+
+    def setup(self):
+        super().setup()
+        S = self.server.sim
+        with S.lock:
+            S.st["connections"] += 1
+
+    def log_message(self, fmt, *args):
+        if self.server.sim.cfg.log:
+            sys.stderr.write("fdsim: %s %s\n" % (self.address_string(),
+                                                 fmt % args))
+
+    def do_GET(self):
+        self.dispatch("GET")
+
+    def do_HEAD(self):
+        self.dispatch("HEAD")
+
+    def do_POST(self):
+        self.dispatch("POST")
+
+    def do_PUT(self):
+        self.dispatch("PUT")
+
+    def do_DELETE(self):
+        self.dispatch("DELETE")
+
+    def do_PATCH(self):
+        self.dispatch("PATCH")
+
+    def read_body(self):
+        n = self.headers.get("Content-Length")
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            self.close_connection = True
+            return b""
+        try:
+            n = int(n or 0)
+        except ValueError:
+            n = 0
+        return self.rfile.read(n) if n > 0 else b""
+
+    def dispatch(self, method):
+        try:
+            self._dispatch(method)
+        except (BrokenPipeError, ConnectionResetError, socket.timeout):
+            self.close_connection = True
+
+    def _dispatch(self, method):
+        S = self.server.sim
+        body_in = self.read_body()
+        sp = urlsplit(self.path)
+        path, query = sp.path, sp.query
+        if path == "/_sim" or path.startswith("/_sim/"):
+            with S.lock:
+                S.st["control_requests"] += 1
+                status, obj = S.control(method, path, query, body_in)
+            if obj is None:
+                body, ct = b"", None
+            elif isinstance(obj, bytes):
+                body, ct = obj, "text/plain; charset=utf-8"
+            else:
+                body, ct = (dumps(obj) + "\n").encode(), \
+                    "application/json; charset=utf-8"
+            self.respond(status, body, ct, [], method)
+            return
+        if not (path == "/api/v2" or path.startswith("/api/v2/")):
+            self.respond(404, b"", None, [], method)
+            return
+        with S.lock:
+            S.inflight += 1
+            if S.inflight > S.st["max_inflight"]:
+                S.st["max_inflight"] = S.inflight
+        try:
+            with S.lock:
+                fault, lat = S.select_faults(method, path, query)
+                lat += S.cfg.latency_ms
+            if lat > 0:
+                time.sleep(lat / 1000.0)
+            host = self.headers.get("Host") or "%s:%d" % (
+                self.server.server_address[:2])
+            with S.lock:
+                status, body, ct, hdrs, route = S.api(
+                    method, path, query, self.headers, host, fault)
+                S.record(path, route, status)
+            self.respond(status, body, ct, hdrs, method, fault)
+        finally:
+            with S.lock:
+                S.inflight -= 1
+
+    def respond(self, status, body, ct, hdrs, method, fault=None):
+        kind = fault.kind if fault is not None else None
+        if kind == "truncate" and body:
+            cut = fault.bytes if fault.bytes is not None else len(body) // 2
+            body = body[:max(0, min(cut, len(body)))]
+        ae = self.headers.get("Accept-Encoding", "")
+        gz = bool(body) and accepts_gzip(ae)
+        if gz:
+            body = gzip.compress(body, compresslevel=6, mtime=0)
+        self.send_response(status)
+        if ct and body:
+            self.send_header("Content-Type", ct)
+        for k, v in hdrs:
+            self.send_header(k, v)
+        if gz:
+            self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        if kind == "reset":
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if method == "HEAD":
+            body = b""
+        if kind == "reset":
+            n = fault.bytes if fault.bytes is not None else len(body) // 2
+            n = max(0, min(n, len(body) - 1)) if body else 0
+            self.wfile.write(body[:n])
+            self.wfile.flush()
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            body = body[:n]
+        else:
+            self.wfile.write(body)
+        S = self.server.sim
+        with S.lock:
+            S.st["bytes_sent"] += len(body)
+
+
+def accepts_gzip(ae):
+    for part in ae.split(","):
+        bits = [b.strip() for b in part.split(";")]
+        if bits[0].lower() in ("gzip", "x-gzip", "*"):
+            q = 1.0
+            for b in bits[1:]:
+                if b.startswith("q="):
+                    try:
+                        q = float(b[2:])
+                    except ValueError:
+                        q = 0.0
+            if q > 0:
+                return True
+    return False
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+
+# ---------------------------------------------------------------- config
+
+class Config:
+    RUNTIME = {"rate_total": int, "window": float, "tickets_list_limit": int,
+               "contacts_list_limit": int, "page_cap": int,
+               "latency_ms": float, "mutate_every": int, "mutate_count": int}
+
+    def __init__(self, a):
+        self.host = a.host
+        self.seed = a.seed
+        self.now_epoch = a.now_epoch
+        self.tickets = a.tickets
+        self.contacts = a.contacts
+        self.companies = a.companies
+        self.agents = a.agents
+        self.groups = a.groups
+        self.burst = a.burst
+        self.spam = a.spam
+        self.deleted = a.deleted
+        self.page_cap = a.page_cap
+        self.rate_total = a.rate_total
+        self.window = a.window
+        self.tickets_list_limit = a.tickets_list_limit
+        self.contacts_list_limit = a.contacts_list_limit
+        self.latency_ms = a.latency
+        self.mutate_every = a.mutate_every
+        self.mutate_count = a.mutate_count
+        self.no_feature = set(a.no_feature)
+        self.link_escape_plus = a.link_escape_plus
+        self.log = a.log
+        self.fault_specs = a.fault_specs
+        self.api_key = a.api_key
+        self.startup_ms = None
+
+    def update(self, spec):
+        for k, v in spec.items():
+            if k == "no_feature":
+                if not isinstance(v, list) or not set(v) <= set(ENDPOINTS):
+                    return "no_feature: a list of endpoint names"
+                self.no_feature = set(v)
+                continue
+            typ = self.RUNTIME.get(k)
+            if typ is None:
+                return "unknown setting %r" % k
+            try:
+                v = typ(v)
+            except (TypeError, ValueError):
+                return "%s: bad value" % k
+            if v < 0 or (k in ("window", "page_cap") and v <= 0):
+                return "%s: out of range" % k
+            setattr(self, k, v)
+        return None
+
+    def public(self):
+        d = {k: getattr(self, k) for k in self.RUNTIME}
+        d.update({"no_feature": sorted(self.no_feature), "seed": self.seed,
+                  "tickets": self.tickets, "contacts": self.contacts,
+                  "companies": self.companies, "agents": self.agents,
+                  "groups": self.groups, "burst": self.burst,
+                  "spam": self.spam, "deleted": self.deleted,
+                  "now_base": fmt_z(self.now_epoch),
+                  "link_escape_plus": self.link_escape_plus})
+        return d
+
+
+SYNOPSIS = """fdsim.py [-h] [--version] [--host ADDR] [--port N] [--port-file F]
+         [--api-key-file F] [--seed N] [--now TS] [--tickets N]
+         [--contacts N] [--companies N] [--agents N] [--groups N]
+         [--burst N] [--spam N] [--deleted N] [--page-cap N]
+         [--rate-total N] [--window S] [--tickets-list-limit N]
+         [--contacts-list-limit N] [--no-feature LIST] [--latency MS]
+         [--fault SPEC] [--faults-file F] [--mutate-every K]
+         [--mutate-count M] [--link-escape-plus] [--log]"""
+
+
+def parse_args(argv):
+    ap = argparse.ArgumentParser(
+        prog="fdsim.py", usage=SYNOPSIS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="A Freshdesk API v2 simulator (HTTP, 127.0.0.1). Prints "
+        "'listening on http://HOST:PORT' once ready; exits 0 on "
+        "SIGTERM/SIGINT. The API key is read from --api-key-file, else the "
+        "environment variable FDSIM_API_KEY, else the fixed test key %r "
+        "(never from argv)." % DEFAULT_KEY,
+        epilog=__doc__)
+    ap.add_argument("--version", action="version", version="fdsim " + VERSION)
+    g = ap.add_argument_group("server")
+    g.add_argument("--host", default="127.0.0.1", help="bind address "
+                   "(default 127.0.0.1)")
+    g.add_argument("--port", type=int, default=0, help="port, 0 = a free "
+                   "one (default 0)")
+    g.add_argument("--port-file", help="write the port here once listening")
+    g.add_argument("--api-key-file", help="file holding the API key")
+    g.add_argument("--log", action="store_true", help="access log on stderr")
+    g = ap.add_argument_group("data")
+    g.add_argument("--seed", type=int, default=1, help="data seed (default 1)")
+    g.add_argument("--now", default=DEFAULT_NOW, help="simulated clock at "
+                   "start-up; it then advances with real time (default %s)"
+                   % DEFAULT_NOW)
+    g.add_argument("--tickets", type=int, default=3000, help="(default 3000)")
+    g.add_argument("--contacts", type=int, default=1000, help="(default 1000)")
+    g.add_argument("--companies", type=int, default=200, help="(default 200)")
+    g.add_argument("--agents", type=int, default=25, help="(default 25)")
+    g.add_argument("--groups", type=int, default=8, help="(default 8)")
+    g.add_argument("--burst", type=int, default=350, help="tickets sharing "
+                   "one updated_at second (default 350, capped by eligible "
+                   "old tickets)")
+    g.add_argument("--spam", type=int, default=None, help="spam tickets "
+                   "(default 2%% of --tickets)")
+    g.add_argument("--deleted", type=int, default=None, help="deleted "
+                   "tickets (default 2%% of --tickets)")
+    g = ap.add_argument_group("limits")
+    g.add_argument("--page-cap", type=int, default=300, help="tickets list "
+                   "page cap (default 300)")
+    g.add_argument("--rate-total", type=int, default=400, help="credits per "
+                   "window, account-wide (default 400)")
+    g.add_argument("--window", type=float, default=60.0, help="rate window "
+                   "in seconds (default 60)")
+    g.add_argument("--tickets-list-limit", type=int, default=100,
+                   help="GET /api/v2/tickets requests per window (default "
+                   "100)")
+    g.add_argument("--contacts-list-limit", type=int, default=100,
+                   help="GET /api/v2/contacts requests per window (default "
+                   "100)")
+    g.add_argument("--no-feature", action="append", default=[],
+                   metavar="LIST", help="comma list of endpoint names "
+                   "answering 403 require_feature (repeatable)")
+    g.add_argument("--link-escape-plus", action="store_true",
+                   help="percent-encode '+' in Link URLs (default: echo it "
+                   "raw, like Freshdesk's historical builder)")
+    g = ap.add_argument_group("faults and mutations")
+    g.add_argument("--latency", type=float, default=0.0, metavar="MS",
+                   help="delay every /api/v2 response by MS milliseconds")
+    g.add_argument("--fault", action="append", default=[], metavar="SPEC",
+                   help="a fault rule, JSON or k=v,k=v (repeatable), e.g. "
+                   "kind=500,path=^/api/v2/tickets$,nth=2")
+    g.add_argument("--faults-file", help="JSON array of fault rules")
+    g.add_argument("--mutate-every", type=int, default=0, metavar="K",
+                   help="after every K answered (200) tickets-list requests "
+                   "update --mutate-count tickets (default 0 = never)")
+    g.add_argument("--mutate-count", type=int, default=5, metavar="M",
+                   help="tickets per automatic mutation (default 5)")
+    a = ap.parse_args(argv)
+    a.now_epoch = parse_ts(a.now)
+    if a.now_epoch is None:
+        ap.error("--now: not an ISO 8601 timestamp: %r" % a.now)
+    for k in ("tickets", "contacts", "companies", "agents", "groups",
+              "burst", "latency", "mutate_every", "mutate_count",
+              "rate_total", "tickets_list_limit", "contacts_list_limit"):
+        if getattr(a, k) < 0:
+            ap.error("--%s must be >= 0" % k.replace("_", "-"))
+    if a.page_cap < 1 or a.window <= 0:
+        ap.error("--page-cap and --window must be > 0")
+    dflt = int(round(a.tickets * 0.02)) if a.tickets >= 10 else 0
+    a.spam = dflt if a.spam is None else a.spam
+    a.deleted = dflt if a.deleted is None else a.deleted
+    nf = set()
+    for v in a.no_feature:
+        nf.update(x for x in v.split(",") if x)
+    bad = nf - set(ENDPOINTS)
+    if bad:
+        ap.error("--no-feature: unknown endpoint(s): %s" % ",".join(sorted(bad)))
+    a.no_feature = nf
+    specs = []
+    try:
+        for f in a.fault:
+            specs.extend(parse_fault_arg(f))
+        if a.faults_file:
+            with open(a.faults_file, encoding="utf-8") as fh:
+                v = json.load(fh)
+            specs.extend(v if isinstance(v, list) else [v])
+        for s in specs:
+            FaultRule(s)
+    except (ValueError, OSError, TypeError) as e:
+        ap.error("--fault: %s" % e)
+    a.fault_specs = specs
+    key = None
+    if a.api_key_file:
+        try:
+            with open(a.api_key_file, encoding="utf-8") as fh:
+                key = fh.read().strip()
+        except OSError as e:
+            ap.error("--api-key-file: %s" % e)
+    if not key:
+        key = os.environ.get("FDSIM_API_KEY") or DEFAULT_KEY
+    a.api_key = key
+    return a
+
+
+def main(argv=None):
+    t0 = time.monotonic()
+    a = parse_args(sys.argv[1:] if argv is None else argv)
+    cfg = Config(a)
+    sim = Sim(cfg)
+    try:
+        httpd = Server((a.host, a.port), Handler)
+    except OSError as e:
+        sys.stderr.write("fdsim: %s:%d: %s\n" % (a.host, a.port, e.strerror))
+        return 1
+    httpd.sim = sim
+    port = httpd.server_address[1]
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    th = threading.Thread(target=httpd.serve_forever, kwargs={
+        "poll_interval": 0.1}, daemon=True)
+    th.start()
+    cfg.startup_ms = round((time.monotonic() - t0) * 1000, 1)
+    if a.port_file:
+        tmp = a.port_file + ".tmp"
+        with open(tmp, "w") as fh:
+            fh.write("%d\n" % port)
+        os.replace(tmp, a.port_file)
+    try:
+        print("listening on http://%s:%d" % (a.host, port), flush=True)
+    except (BrokenPipeError, OSError):
+        pass
+    while not stop.wait(1.0):
+        pass
+    httpd.shutdown()
+    httpd.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
