@@ -41,15 +41,15 @@ endif
 COMPILE = $(CC) $(FD_CFLAGS) $(FD_CPPFLAGS) $(CPPFLAGS) $(SAN_FLAGS) $(CFLAGS) -MMD -MP
 LINK	= $(CC) $(SAN_FLAGS) $(CFLAGS) $(LDFLAGS)
 
-LIBSRC	= lib/buf.c lib/diag.c lib/jscan.c lib/json.c lib/lines.c lib/singer.c \
-	lib/state.c lib/utf8.c
+LIBSRC	= lib/buf.c lib/diag.c lib/http.c lib/jscan.c lib/json.c lib/lines.c \
+	lib/rate.c lib/singer.c lib/state.c lib/utf8.c
 LIBOBJ	= $(LIBSRC:.c=.o)
 FETCHOBJ = fd-fetch/fd-fetch.o
 NORMOBJ	= fd-normalize/fd-normalize.o
 LOADOBJ	= fd-load/fd-load.o
 UNITOBJ	= tests/unit/unit.o tests/unit/t_buf.o tests/unit/t_diag.o \
 	tests/unit/t_jscan.o tests/unit/t_lines.o tests/unit/t_singer.o \
-	tests/unit/t_state.o
+	tests/unit/t_state.o tests/unit/t_http.o tests/unit/t_rate.o
 OBJ	= $(LIBOBJ) $(FETCHOBJ) $(NORMOBJ) $(LOADOBJ) $(UNITOBJ)
 
 BIN	= fd-fetch/fd-fetch fd-normalize/fd-normalize fd-load/fd-load
@@ -76,12 +76,14 @@ fd-normalize/fd-normalize: $(NORMOBJ) lib/libfd.a
 fd-load/fd-load: $(LOADOBJ) lib/libfd.a
 	$(LINK) -o $@ $(LOADOBJ) lib/libfd.a $(SQLITE_LIBS) $(PQ_LIBS) $(JQ_LIBS)
 tests/unit/unit: $(UNITOBJ) lib/libfd.a
-	$(LINK) -o $@ $(UNITOBJ) lib/libfd.a $(JQ_LIBS)
+	$(LINK) -o $@ $(UNITOBJ) lib/libfd.a $(CURL_LIBS) $(JQ_LIBS)
 
 fd-fetch/%.o: fd-fetch/%.c
 	$(COMPILE) $(CURL_CFLAGS) $(JQ_CFLAGS) -c -o $@ $<
 fd-load/%.o: fd-load/%.c
 	$(COMPILE) $(SQLITE_CFLAGS) $(PQ_CFLAGS) $(JQ_CFLAGS) -c -o $@ $<
+lib/http.o: lib/http.c
+	$(COMPILE) $(CURL_CFLAGS) -c -o $@ $<
 %.o: %.c
 	$(COMPILE) $(JQ_CFLAGS) -c -o $@ $<
 

@@ -2092,6 +2092,9 @@ class Handler(BaseHTTPRequestHandler):
     sys_version = ""
     timeout = 300
 
+    def version_string(self):
+        return self.server_version
+
     def setup(self):
         super().setup()
         S = self.server.sim

@@ -1,0 +1,113 @@
+/* Unit tests of lib/rate.c: pacing without sleeping. */
+#include "rate.h"
+#include "t.h"
+
+void
+t_rate_paces_below_the_limit(void)
+{
+	struct fd_rate *r = fd_rate_new(0, 0);
+	int64_t now = 1000000, d;
+	int sent = 0;
+
+	/* unknown limit: no pacing until the headers tell */
+	T_INT(fd_rate_delay(r, FD_RATE_ACCOUNT, 1, now), 0);
+	fd_rate_take(r, FD_RATE_ACCOUNT, 1, now);
+	fd_rate_observe(r, FD_RATE_ACCOUNT, 200, 120, 119, 1, -1, now);
+	T(fd_rate_per_minute(r, FD_RATE_ACCOUNT) == 119);
+	/* a minute of requests as fast as allowed: at most the limit */
+	while (now < 1000000 + 60000) {
+		d = fd_rate_delay(r, FD_RATE_ACCOUNT, 1, now);
+		if (d > 0) {
+			now += d;
+			continue;
+		}
+		fd_rate_take(r, FD_RATE_ACCOUNT, 1, now);
+		sent++;
+	}
+	T(sent <= 120);
+	T(sent >= 115);
+	fd_rate_free(r);
+	fd_rate_free(NULL);
+}
+
+void
+t_rate_reserve_and_cap(void)
+{
+	struct fd_rate *r = fd_rate_new(100, 20);
+
+	/* --rate caps before anything is known */
+	T(fd_rate_per_minute(r, FD_RATE_ACCOUNT) == 79);
+	/* the account limit is lower than --rate: it wins */
+	fd_rate_observe(r, FD_RATE_ACCOUNT, 200, 50, 49, 1, -1, 0);
+	T(fd_rate_per_minute(r, FD_RATE_ACCOUNT) == 39);
+	fd_rate_free(r);
+}
+
+void
+t_rate_sub_limits(void)
+{
+	struct fd_rate *r = fd_rate_new(0, 0);
+	int64_t now = 5000000, d;
+	int lists = 0;
+
+	T(fd_rate_set_plan(r, "nosuch") == -1);
+	/* Growth learned from the header: tickets list 20/min */
+	fd_rate_observe(r, FD_RATE_ACCOUNT, 200, 200, 199, 1, -1, now);
+	T(fd_rate_per_minute(r, FD_RATE_TICKETS_LIST) == 19);
+	T(fd_rate_per_minute(r, FD_RATE_CONTACTS_LIST) == 19);
+	while (now < 5000000 + 60000) {
+		d = fd_rate_delay(r, FD_RATE_TICKETS_LIST, 1, now);
+		if (d > 0) {
+			now += d;
+			continue;
+		}
+		fd_rate_take(r, FD_RATE_TICKETS_LIST, 1, now);
+		lists++;
+	}
+	T(lists <= 20);
+	T(lists >= 18);
+	/* an explicit plan wins over the guess */
+	T(fd_rate_set_plan(r, "enterprise") == 0);
+	T(fd_rate_per_minute(r, FD_RATE_TICKETS_LIST) == 199);
+	fd_rate_free(r);
+}
+
+void
+t_rate_retry_after(void)
+{
+	struct fd_rate *r = fd_rate_new(0, 10);
+	int64_t now = 0;
+
+	fd_rate_observe(r, FD_RATE_TICKETS_LIST, 429, -1, -1, -1, 7, now);
+	T_INT(fd_rate_blocked_until(r), 7000);
+	/* every pool waits exactly Retry-After */
+	T_INT(fd_rate_delay(r, FD_RATE_ACCOUNT, 1, 1000), 6000);
+	T_INT(fd_rate_delay(r, FD_RATE_CONTACTS_LIST, 1, 6999), 1);
+	T_INT(fd_rate_delay(r, FD_RATE_ACCOUNT, 1, 7000), 0);
+	/* a 429 without Retry-After waits a minute */
+	fd_rate_observe(r, FD_RATE_ACCOUNT, 429, -1, -1, -1, -1, 10000);
+	T_INT(fd_rate_blocked_until(r), 70000);
+	fd_rate_free(r);
+}
+
+void
+t_rate_other_apps(void)
+{
+	struct fd_rate *r = fd_rate_new(0, 10);
+	int64_t now = 0;
+
+	fd_rate_take(r, FD_RATE_ACCOUNT, 1, now);
+	fd_rate_observe(r, FD_RATE_ACCOUNT, 200, 600, 590, 1, -1, now);
+	T_INT(fd_rate_delay(r, FD_RATE_ACCOUNT, 1, now + 200), 0);
+	/* others spent the account down to the reserve: slow down */
+	fd_rate_take(r, FD_RATE_ACCOUNT, 1, now + 200);
+	fd_rate_observe(r, FD_RATE_ACCOUNT, 200, 600, 30, 1, -1, now + 200);
+	T(fd_rate_delay(r, FD_RATE_ACCOUNT, 1, now + 200) > 2000);
+	/* an include costing 3 credits is charged in full */
+	r = (fd_rate_free(r), fd_rate_new(0, 0));
+	fd_rate_observe(r, FD_RATE_ACCOUNT, 200, 61, 60, 1, -1, 0);
+	fd_rate_take(r, FD_RATE_ACCOUNT, 1, 0);
+	fd_rate_observe(r, FD_RATE_ACCOUNT, 200, 61, 57, 3, -1, 0);
+	T(fd_rate_delay(r, FD_RATE_ACCOUNT, 1, 0) >= 2900);
+	fd_rate_free(r);
+}
