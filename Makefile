@@ -44,7 +44,8 @@ LINK	= $(CC) $(SAN_FLAGS) $(CFLAGS) $(LDFLAGS)
 LIBSRC	= lib/buf.c lib/diag.c lib/http.c lib/jscan.c lib/json.c lib/lines.c \
 	lib/rate.c lib/singer.c lib/state.c lib/utf8.c
 LIBOBJ	= $(LIBSRC:.c=.o)
-FETCHOBJ = fd-fetch/fd-fetch.o
+FETCHOBJ = fd-fetch/fd-fetch.o fd-fetch/client.o fd-fetch/endpoints.o \
+	fd-fetch/sync.o
 NORMOBJ	= fd-normalize/fd-normalize.o
 LOADOBJ	= fd-load/fd-load.o
 UNITOBJ	= tests/unit/unit.o tests/unit/t_buf.o tests/unit/t_diag.o \

@@ -2,16 +2,25 @@
  * fd-fetch: pull Freshdesk API v2 list endpoints and write them to
  * standard output as a stream of Singer messages (DESIGN.md section 3).
  *
- * This is the command-line front end; the extractor itself is issue 4.
+ * This file: options, credentials and domain, the state, the run over
+ * the endpoints.  See extern.h for the other modules.
  */
+#include <sys/time.h>
+
+#include <ctype.h>
 #include <err.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
+#include "buf.h"
 #include "diag.h"
+#include "state.h"
+#include "extern.h"
 
 static int		 qflag, vflag, rawflag;
 static long long	 jobs = 1, per_page = 100, rate, reserve = 10;
@@ -52,6 +61,179 @@ number(const char *opt, const char *arg, long long min, long long max)
 	if (fd_diag_strtonum(arg, min, max, &v, why) == -1)
 		errx(FD_EXIT_USAGE, "%s %s: %s", opt, arg, why);
 	return v;
+}
+
+/*
+ * The API base URL for a domain: "acme", "acme.freshdesk.com" or a URL
+ * https://host[:port]; http:// only for a loopback host (a simulator).
+ */
+static char *
+base_url(const char *d)
+{
+	struct fd_buf b = FD_BUF_INIT;
+	const char *host;
+	size_t n;
+
+	if (strncmp(d, "https://", 8) == 0 || strncmp(d, "http://", 7) == 0) {
+		host = strchr(d, '/') + 2;
+		if (d[4] == ':' && strncmp(host, "127.0.0.1", 9) != 0 &&
+		    strncmp(host, "localhost", 9) != 0 &&
+		    strncmp(host, "[::1]", 5) != 0)
+			errx(FD_EXIT_USAGE, "%s: plain http is only for "
+			    "loopback hosts; use https://", d);
+		n = strlen(d);
+		while (n > 0 && d[n - 1] == '/')
+			n--;
+		fd_buf_append(&b, d, n);
+	} else if (*d == '\0' || strpbrk(d, "/:@?# ") != NULL) {
+		errx(FD_EXIT_USAGE, "%s: not a Freshdesk domain", d);
+	} else if (strchr(d, '.') != NULL)
+		fd_buf_printf(&b, "https://%s", d);
+	else
+		fd_buf_printf(&b, "https://%s.freshdesk.com", d);
+	if (fd_buf_puts(&b, "/api/v2") == -1)
+		err(FD_EXIT_FAIL, NULL);
+	return fd_buf_take(&b);
+}
+
+/* The API key from FRESHDESK_API_KEY or FRESHDESK_API_KEY_FILE (its
+ * first line).  Never from argv, where ps(1) shows it. */
+static char *
+api_key(void)
+{
+	const char *k = getenv("FRESHDESK_API_KEY");
+	const char *f = getenv("FRESHDESK_API_KEY_FILE");
+	char *line = NULL, *p;
+	size_t cap = 0;
+	FILE *fp;
+
+	if (k != NULL && *k != '\0') {
+		if ((p = strdup(k)) == NULL)
+			err(FD_EXIT_FAIL, NULL);
+		return p;
+	}
+	if (f == NULL || *f == '\0')
+		errx(FD_EXIT_FAIL, "no API key: set FRESHDESK_API_KEY or "
+		    "FRESHDESK_API_KEY_FILE");
+	if ((fp = fopen(f, "r")) == NULL)
+		err(FD_EXIT_FAIL, "%s", f);
+	if (getline(&line, &cap, fp) == -1)
+		errx(FD_EXIT_FAIL, "%s: empty key file", f);
+	fclose(fp);
+	for (p = line + strlen(line); p > line && isspace((unsigned char)p[-1]);
+	    p--)
+		p[-1] = '\0';
+	if (*line == '\0')
+		errx(FD_EXIT_FAIL, "%s: empty key file", f);
+	return line;
+}
+
+/* The endpoints named by the operands, checked before any request. */
+static const struct endpoint **
+select_endpoints(int argc, char *argv[], int *n)
+{
+	static const char *defaults[] = { "agents", "companies", "contacts",
+	    "groups", "roles", "tickets" };
+	const struct endpoint **v, *ep;
+	int i, k = 0, cap = 64;
+
+	if ((v = calloc(cap, sizeof(*v))) == NULL)
+		err(FD_EXIT_FAIL, NULL);
+	if (argc == 0) {
+		for (i = 0; i < 6; i++)
+			v[k++] = endpoint_find(defaults[i]);
+	}
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "all") == 0) {
+			int j;
+			for (j = 0; (ep = endpoint_at(j)) != NULL; j++)
+				if (k < cap)
+					v[k++] = ep;
+			continue;
+		}
+		if ((ep = endpoint_find(argv[i])) == NULL)
+			errx(FD_EXIT_USAGE, "%s: unknown endpoint", argv[i]);
+		if (k < cap)
+			v[k++] = ep;
+	}
+	if (rawflag && k != 1)
+		errx(FD_EXIT_USAGE, "--raw takes exactly one endpoint");
+	*n = k;
+	return v;
+}
+
+static void
+run_all(int argc, char *argv[])
+{
+	const struct endpoint **eps;
+	struct run run;
+	struct timeval tv;
+	char errbuf[FD_ERRSZ], *key, *base, tuntil[32], tsince[32];
+	const char *d, *e;
+	int i, n;
+
+	memset(&run, 0, sizeof(run));
+	eps = select_endpoints(argc, argv, &n);
+	if ((d = domain) == NULL && (d = getenv("FRESHDESK_DOMAIN")) == NULL)
+		errx(FD_EXIT_USAGE, "no domain: use --domain or set "
+		    "FRESHDESK_DOMAIN");
+	base = base_url(d);
+	key = api_key();
+	run.base = base;
+	if ((run.http = fd_http_new(key, "fd-fetch/" FD_VERSION, 300,
+	    errbuf)) == NULL)
+		errx(FD_EXIT_FAIL, "%s", errbuf);
+	explicit_bzero(key, strlen(key));
+	free(key);
+	if ((run.rate = fd_rate_new(rate, (int)reserve)) == NULL)
+		err(FD_EXIT_FAIL, NULL);
+	if (plan != NULL && fd_rate_set_plan(run.rate, plan) == -1)
+		errx(FD_EXIT_USAGE, "--plan %s: expected growth, pro, "
+		    "enterprise, trial or free", plan);
+	run.state = jv_object();
+	if (statefile != NULL) {
+		jv_free(run.state);
+		if (fd_state_read(statefile, &run.state, errbuf) == -1)
+			errx(FD_EXIT_FAIL, "%s", errbuf);
+		if (jv_get_kind(run.state) != JV_KIND_OBJECT)
+			errx(FD_EXIT_FAIL, "%s: the state is not an object",
+			    statefile);
+	}
+	run.since = since != NULL ? since : "2022-01-01T00:00:00Z";
+	if (utc(run.since, tsince) == -1)
+		errx(FD_EXIT_USAGE, "--since %s: not an ISO 8601 time",
+		    run.since);
+	if (until != NULL) {
+		if (utc(until, tuntil) == -1)
+			errx(FD_EXIT_USAGE, "--until %s: not an ISO 8601 time",
+			    until);
+		run.until = tuntil;
+	}
+	run.include = include;
+	run.per_page = (int)per_page;
+	run.raw = rawflag;
+	run.verbose = vflag;
+	run.quiet = qflag;
+	run.max_wait = (long)max_wait;
+	run.retry_base_ms = 1000;
+	if ((e = getenv("FD_FETCH_RETRY_MS")) != NULL)
+		run.retry_base_ms = atol(e) > 0 ? atol(e) : 1;
+	run.max_retries = 6;
+	gettimeofday(&tv, NULL);
+	run.version = (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+	srandom((unsigned)(tv.tv_usec ^ getpid()));
+
+	for (i = 0; i < n; i++)
+		sync_endpoint(&run, eps[i]);
+	out_flush();
+	if (vflag)
+		warnx("%ld requests, %ld records, %ld waits", run.requests,
+		    run.records, run.waits);
+	fd_http_free(run.http);
+	fd_rate_free(run.rate);
+	jv_free(run.state);
+	free(base);
+	free(eps);
 }
 
 static void
@@ -131,5 +313,6 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
-	errx(FD_EXIT_FAIL, "not implemented yet");
+	run_all(argc, argv);
+	return FD_EXIT_OK;
 }

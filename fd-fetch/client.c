@@ -1,0 +1,221 @@
+/*
+ * client.c: getting one page from the API: pacing under the account's
+ * budget, waiting out 429s, retrying what is transient, validating the
+ * body, and turning the API's errors into one-line messages.
+ */
+#include <err.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "diag.h"
+#include "jscan.h"
+#include "json.h"
+#include "extern.h"
+
+int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Sleeps ms milliseconds; stdout is flushed first, so that the rest of
+ * the pipeline works while fd-fetch waits. */
+void
+sleep_ms(struct run *run, int64_t ms, const char *why)
+{
+	struct timespec ts;
+
+	if (ms <= 0)
+		return;
+	out_flush();
+	if (run->verbose && ms >= 1000)
+		warnx("waiting %.1fs: %s", ms / 1000.0, why);
+	run->waits++;
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000;
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/* The path and query of url, for -v (the key is never in a URL). */
+static const char *
+path_of(const char *url)
+{
+	const char *p = strstr(url, "://");
+
+	if (p == NULL)
+		return url;
+	p = strchr(p + 3, '/');
+	return p != NULL ? p : url;
+}
+
+/* A string member of object o, or NULL.  Borrows o; the result lives
+ * as long as o. */
+static const char *
+member(jv o, const char *key)
+{
+	jv v = jv_object_get(jv_copy(o), jv_string(key));
+	const char *s = NULL;
+
+	if (jv_get_kind(v) == JV_KIND_STRING)
+		s = jv_string_value(v);
+	jv_free(v);	/* o still holds the string */
+	return s;
+}
+
+/*
+ * The API's own words for an error response: "code: message" from
+ * {"code","message"}, "code: field: message" from a validation error's
+ * first entry, else an excerpt of the body (5xx pages are HTML).
+ */
+static void
+api_message(const struct fd_http_resp *r, char *out, size_t outsz)
+{
+	char why[FD_ERRSZ];
+	const char *code, *msg, *field;
+	jv v, errs, e;
+
+	out[0] = '\0';
+	if (r->body.len == 0)
+		return;
+	if (fd_json_parse(r->body.data, r->body.len, &v, why) == -1 ||
+	    jv_get_kind(v) != JV_KIND_OBJECT) {
+		if (fd_json_parse(r->body.data, r->body.len, &v, why) == 0)
+			jv_free(v);
+		snprintf(out, outsz, "%s", "(not a JSON error body)");
+		return;
+	}
+	errs = jv_object_get(jv_copy(v), jv_string("errors"));
+	if (jv_get_kind(errs) == JV_KIND_ARRAY &&
+	    jv_array_length(jv_copy(errs)) > 0) {
+		e = jv_array_get(jv_copy(errs), 0);
+		if (jv_get_kind(e) == JV_KIND_OBJECT) {
+			code = member(e, "code");
+			field = member(e, "field");
+			msg = member(e, "message");
+			snprintf(out, outsz, "%s: %s: %s",
+			    code ? code : "error", field ? field : "-",
+			    msg ? msg : "");
+		}
+		jv_free(e);
+	} else {
+		code = member(v, "code");
+		msg = member(v, "message");
+		if (code != NULL || msg != NULL)
+			snprintf(out, outsz, "%s%s%s", code ? code : "",
+			    code && msg ? ": " : "", msg ? msg : "");
+	}
+	jv_free(errs);
+	jv_free(v);
+}
+
+/* Capped exponential backoff with full jitter over [d/2, d]. */
+static int64_t
+backoff(const struct run *run, int attempt)
+{
+	int64_t d = run->retry_base_ms << (attempt < 10 ? attempt : 10);
+
+	if (d > 30000)
+		d = 30000;
+	return d / 2 + (d > 1 ? random() % (d / 2 + 1) : 0);
+}
+
+enum page_status
+page_get(struct run *run, const struct endpoint *ep, const char *url,
+    struct page *pg)
+{
+	struct fd_http_resp *r = NULL;
+	char errbuf[FD_ERRSZ], msg[FD_ERRSZ + 32];
+	int attempt = 0, rc;
+	int64_t t, d;
+
+	for (;;) {
+		t = now_ms();
+		if ((d = fd_rate_delay(run->rate, ep->pool, 1, t)) > 0) {
+			if (fd_rate_blocked_until(run->rate) > t &&
+			    d > run->max_wait * 1000) {
+				out_flush();
+				errx(FD_EXIT_TEMPFAIL, "%s: rate limited: "
+				    "Retry-After %llds is beyond --max-wait %lds",
+				    ep->name, (long long)(d + 999) / 1000,
+				    run->max_wait);
+			}
+			sleep_ms(run, d, "rate limit");
+			continue;
+		}
+		fd_rate_take(run->rate, ep->pool, 1, now_ms());
+		if (fd_http_get(run->http, url, NULL, errbuf) == -1)
+			errx(FD_EXIT_FAIL, "%s: %s", ep->name, errbuf);
+		run->requests++;
+		do {
+			rc = fd_http_wait(run->http, 1000, &r, errbuf);
+			if (rc == -1)
+				errx(FD_EXIT_FAIL, "%s: %s", ep->name, errbuf);
+		} while (rc == 0);
+		fd_rate_observe(run->rate, ep->pool, (int)r->status,
+		    r->rl_total, r->rl_remaining, r->rl_used, r->retry_after,
+		    now_ms());
+		if (run->verbose)
+			warnx("GET %s: %s%ld %zu bytes %.3fs remaining %ld",
+			    path_of(url), r->transport ? "failed: " : "",
+			    r->status, r->body.len, r->seconds,
+			    r->rl_remaining);
+
+		if (r->status == 429) {
+			fd_http_resp_free(r);
+			continue;	/* the budget now waits Retry-After */
+		}
+		if (r->transport) {
+			snprintf(msg, sizeof(msg), "%s", r->error);
+		} else if (r->status >= 500) {
+			api_message(r, errbuf, sizeof(errbuf));
+			snprintf(msg, sizeof(msg), "HTTP %ld%s%s", r->status,
+			    errbuf[0] ? ": " : "", errbuf);
+		} else if (r->status >= 200 && r->status < 300) {
+			if (fd_jscan_validate(r->body.data, r->body.len,
+			    errbuf) == 0) {
+				pg->resp = r;
+				return PAGE_OK;
+			}
+			snprintf(msg, sizeof(msg), "HTTP %ld: %s", r->status,
+			    errbuf);
+		} else {
+			api_message(r, errbuf, sizeof(errbuf));
+			if (r->status == 403 &&
+			    strncmp(errbuf, "require_feature", 15) == 0) {
+				if (!run->quiet)
+					warnx("%s: skipped: HTTP 403: %s",
+					    ep->name, errbuf);
+				fd_http_resp_free(r);
+				return PAGE_NO_FEATURE;
+			}
+			out_flush();
+			errx(FD_EXIT_FAIL, "%s: HTTP %ld%s%s", ep->name,
+			    r->status, errbuf[0] ? ": " : "", errbuf);
+		}
+		fd_http_resp_free(r);
+		if (attempt >= run->max_retries) {
+			out_flush();
+			errx(FD_EXIT_TEMPFAIL, "%s: giving up after %d "
+			    "attempts: %s", ep->name, attempt + 1, msg);
+		}
+		d = backoff(run, attempt++);
+		if (run->verbose)
+			warnx("%s: %s; retrying in %.1fs", ep->name, msg,
+			    d / 1000.0);
+		sleep_ms(run, d, "retry");
+	}
+}
+
+void
+page_free(struct page *pg)
+{
+	fd_http_resp_free(pg->resp);
+	pg->resp = NULL;
+}

@@ -1,0 +1,87 @@
+/*
+ * extern.h: the modules of fd-fetch.
+ *
+ *   fd-fetch.c   options, credentials, the run over the endpoints
+ *   endpoints.c  what each Freshdesk list endpoint takes and how it syncs
+ *   client.c     one page: pacing, retries, validation, API errors
+ *   sync.c       the passes: incremental windows, full refresh, output
+ */
+#include <stdint.h>
+
+#include <jv.h>
+
+#include "buf.h"
+#include "http.h"
+#include "rate.h"
+
+/* How an endpoint is synced. */
+enum sync_kind {
+	SYNC_ORDERED,	/* server filter + order_by=updated_at asc: windows */
+	SYNC_FILTERED,	/* server filter, no order: pass, cursor at the end */
+	SYNC_FULL	/* no filter: whole, replace, ACTIVATE_VERSION */
+};
+
+/* One pass over an endpoint (tickets has three: all, spam, deleted). */
+struct pass {
+	const char	*bookmark;	/* key in state.bookmarks */
+	const char	*extra;		/* extra query, or NULL */
+};
+
+struct endpoint {
+	const char		*name;		/* operand and stream */
+	const char		*path;		/* under /api/v2 */
+	enum sync_kind		 kind;
+	const char		*filter;	/* incremental parameter */
+	const char		*cursor;	/* record field of the cursor */
+	enum fd_rate_pool	 pool;
+	int			 object;	/* answers one object */
+	int			 is_default;	/* one of dlt's six */
+	struct pass		 passes[3];
+};
+
+/* endpoints.c */
+const struct endpoint	*endpoint_find(const char *name);
+const struct endpoint	*endpoint_at(int i);	/* NULL past the end */
+
+/* The run: settings and the things every module shares. */
+struct run {
+	const char	*base;		/* https://acme.freshdesk.com/api/v2 */
+	struct fd_http	*http;
+	struct fd_rate	*rate;
+	jv		 state;		/* the whole state value, updated */
+	const char	*since;		/* default start of a cursor */
+	const char	*until;		/* or NULL */
+	const char	*include;	/* tickets' include=, or NULL */
+	int		 per_page;
+	int		 raw;
+	int		 verbose;
+	int		 quiet;
+	long		 max_wait;	/* seconds */
+	long		 retry_base_ms;	/* first retry delay */
+	int		 max_retries;
+	int64_t		 version;	/* of full-refresh records */
+	/* counters for the summary and the progress line */
+	long		 requests, records, waits;
+};
+
+/* client.c */
+enum page_status { PAGE_OK, PAGE_NO_FEATURE };
+struct page {
+	struct fd_http_resp	*resp;	/* owned */
+};
+int64_t	now_ms(void);
+void	sleep_ms(struct run *, int64_t ms, const char *why);
+/* Fetches url (absolute).  Dies on a fatal error (exit 1 or 75). */
+enum page_status	page_get(struct run *, const struct endpoint *,
+			    const char *url, struct page *);
+void	page_free(struct page *);
+
+/* sync.c */
+void	sync_endpoint(struct run *, const struct endpoint *);
+/*
+ * Parses an ISO 8601 date-time (YYYY-MM-DDTHH:MM:SS, optional
+ * fraction, Z or +hh:mm / -hh:mm) into "YYYY-MM-DDTHH:MM:SSZ" in UTC,
+ * which compares as text in time order.  0, or -1 if s is not one.
+ */
+int	utc(const char *s, char out[32]);
+void	out_flush(void);

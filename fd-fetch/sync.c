@@ -1,0 +1,535 @@
+/*
+ * sync.c: the passes over an endpoint and what they write.
+ *
+ * Ordered (tickets): every request is page 1 of "updated since the
+ * cursor, oldest first", and the cursor moves to the newest updated_at
+ * of each page.  A ticket updated while we read therefore moves ahead
+ * of the cursor, never behind a page already read, and no request goes
+ * near the 300-page cap.  Only when a whole page shares the cursor's
+ * second (a bulk update) does the pass turn pages within that second.
+ * The records at the cursor second already written are remembered
+ * (ids_at_cursor), so the overlap of each window is not written twice.
+ *
+ * Filtered (contacts, ratings): the server filters but does not order,
+ * so the pass follows Link to the end and only then moves the cursor:
+ * to the newest record not later than the server's Date at the start
+ * of the pass (a record updated during the pass, behind our position,
+ * is read again next run rather than lost).
+ *
+ * Full (the rest): every page, records tagged with the run's version,
+ * then ACTIVATE_VERSION.
+ *
+ * A page's records are written only once the whole page is valid, and
+ * a STATE follows every page.
+ */
+#include <err.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "diag.h"
+#include "jscan.h"
+#include "singer.h"
+#include "extern.h"
+
+/* Set of record ids at the cursor second, kept sorted. */
+struct ids {
+	int64_t	*v;
+	size_t	 n, cap;
+};
+
+/* One element of a page, as the pass sees it. */
+struct rec {
+	const char	*text;
+	size_t		 len;
+	int64_t		 id;
+	int		 has_id;
+	char		 ts[32];	/* cursor field in UTC ...Z, or "" */
+};
+
+struct pagerecs {
+	struct rec	*v;
+	size_t		 n, cap;
+	const char	*cursor;	/* field name, or NULL */
+	const char	*stream;
+	char		 err[FD_ERRSZ];
+};
+
+static const struct endpoint *schema_ep;	/* last SCHEMA written */
+static struct fd_buf	 line = FD_BUF_INIT;
+
+void
+out_flush(void)
+{
+	if (fflush(stdout) == EOF || ferror(stdout))
+		err(FD_EXIT_FAIL, "<stdout>");
+}
+
+static int
+ids_find(const struct ids *s, int64_t id, size_t *at)
+{
+	size_t lo = 0, hi = s->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (s->v[mid] == id) {
+			*at = mid;
+			return 1;
+		}
+		if (s->v[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*at = lo;
+	return 0;
+}
+
+static void
+ids_add(struct ids *s, int64_t id)
+{
+	size_t at;
+
+	if (ids_find(s, id, &at))
+		return;
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 64;
+		if ((s->v = reallocarray(s->v, s->cap, sizeof(*s->v))) == NULL)
+			err(FD_EXIT_FAIL, NULL);
+	}
+	memmove(s->v + at + 1, s->v + at, (s->n - at) * sizeof(*s->v));
+	s->v[at] = id;
+	s->n++;
+}
+
+static int
+ids_has(const struct ids *s, int64_t id)
+{
+	size_t at;
+
+	return ids_find(s, id, &at);
+}
+
+int
+utc(const char *s, char out[32])
+{
+	struct tm tm;
+	int y, mo, d, h, mi, se, n = 0, oh = 0, om = 0;
+	long off = 0;
+	time_t t;
+	char sign;
+
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi,
+	    &se, &n) != 6 || n != 19)
+		return -1;
+	s += n;
+	if (*s == '.')
+		for (s++; *s >= '0' && *s <= '9'; s++)
+			;
+	if (*s == 'Z' && s[1] == '\0')
+		off = 0;
+	else if ((*s == '+' || *s == '-') &&
+	    sscanf(s, "%c%2d:%2d%n", &sign, &oh, &om, &n) == 3 && n == 6 &&
+	    s[6] == '\0')
+		off = (sign == '-' ? -1 : 1) * (oh * 3600L + om * 60L);
+	else
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = se;
+	t = timegm(&tm) - off;
+	if (gmtime_r(&t, &tm) == NULL)
+		return -1;
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return 0;
+}
+
+/* Collects one element of a page: called by fd_jscan_elements. */
+static int
+collect(void *arg, const char *text, size_t len)
+{
+	struct pagerecs *pr = arg;
+	struct fd_buf s = FD_BUF_INIT;
+	const char *v;
+	size_t vl;
+	struct rec *r;
+	long long id;
+
+	if (pr->n == pr->cap) {
+		pr->cap = pr->cap ? pr->cap * 2 : 128;
+		if ((pr->v = reallocarray(pr->v, pr->cap, sizeof(*pr->v))) ==
+		    NULL)
+			err(FD_EXIT_FAIL, NULL);
+	}
+	r = &pr->v[pr->n++];
+	memset(r, 0, sizeof(*r));
+	r->text = text;
+	r->len = len;
+	if (fd_jscan_field(text, len, "id", &v, &vl, pr->err) == 0 &&
+	    fd_jscan_int64(v, vl, &id) == 0) {
+		r->id = id;
+		r->has_id = 1;
+	}
+	if (pr->cursor == NULL)
+		return 0;
+	if (fd_jscan_field(text, len, pr->cursor, &v, &vl, pr->err) != 0 ||
+	    v[0] != '"' || fd_jscan_string(v, vl, &s, pr->err) == -1 ||
+	    utc(s.data, r->ts) == -1) {
+		fd_diag_set(pr->err, "record %zu: no valid %s", pr->n,
+		    pr->cursor);
+		fd_buf_free(&s);
+		return -1;
+	}
+	fd_buf_free(&s);
+	if (!r->has_id) {
+		fd_diag_set(pr->err, "record %zu: no integer id", pr->n);
+		return -1;
+	}
+	return 0;
+}
+
+/* Splits a valid page body into pr; dies on a page that is not an
+ * array of records with the fields the pass needs. */
+static void
+split(const struct endpoint *ep, struct fd_http_resp *r,
+    struct pagerecs *pr, const char *cursor)
+{
+	pr->n = 0;
+	pr->cursor = cursor;
+	pr->err[0] = '\0';
+	if (ep->object) {
+		if (fd_jscan_kind(r->body.data, r->body.len) != FD_JTOK_OBJECT)
+			errx(FD_EXIT_FAIL, "%s: unexpected page: not an object",
+			    ep->name);
+		collect(pr, r->body.data, r->body.len);
+		return;
+	}
+	if (fd_jscan_elements(r->body.data, r->body.len, collect, pr,
+	    pr->err) == -1)
+		errx(FD_EXIT_FAIL, "%s: unexpected page: %s", ep->name,
+		    pr->err[0] ? pr->err : "not an array");
+}
+
+static void
+schema(struct run *run, const struct endpoint *ep)
+{
+	jv s, keys, xfd;
+
+	if (run->raw || schema_ep == ep)
+		return;
+	schema_ep = ep;
+	s = jv_parse("{\"type\":\"object\",\"properties\":{}}");
+	if (ep->kind != SYNC_FULL || !ep->object)
+		s = jv_setpath(s, JV_ARRAY(jv_string("properties"),
+		    jv_string("id")), jv_parse("{\"type\":\"integer\"}"));
+	if (ep->cursor != NULL)
+		s = jv_setpath(s, JV_ARRAY(jv_string("properties"),
+		    jv_string(ep->cursor)), jv_parse("{\"type\":[\"string\","
+		    "\"null\"],\"format\":\"date-time\"}"));
+	keys = ep->object ? jv_array() : JV_ARRAY(jv_string("id"));
+	xfd = jv_object_set(jv_object(), jv_string("disposition"),
+	    jv_string(ep->kind == SYNC_FULL ? "replace" : "merge"));
+	if (fd_singer_write(stdout, fd_singer_schema(ep->name, s, keys,
+	    xfd)) == -1)
+		err(FD_EXIT_FAIL, "<stdout>");
+}
+
+static void
+emit(struct run *run, const struct endpoint *ep, const struct rec *r)
+{
+	char why[FD_ERRSZ];
+
+	fd_buf_reset(&line);
+	if (!run->raw && fd_buf_printf(&line,
+	    "{\"type\":\"RECORD\",\"stream\":\"%s\",\"record\":",
+	    ep->name) == -1)
+		err(FD_EXIT_FAIL, NULL);
+	if (fd_jscan_compact(r->text, r->len, &line, why) == -1)
+		errx(FD_EXIT_FAIL, "%s: %s", ep->name, why);
+	if (!run->raw && ep->kind == SYNC_FULL)
+		fd_buf_printf(&line, ",\"version\":%" PRId64 "}", run->version);
+	else if (!run->raw)
+		fd_buf_putc(&line, '}');
+	fd_buf_putc(&line, '\n');
+	if (fwrite(line.data, 1, line.len, stdout) != line.len)
+		err(FD_EXIT_FAIL, "<stdout>");
+	run->records++;
+}
+
+/* Writes the whole state, after the page's records: a checkpoint. */
+static void
+checkpoint(struct run *run)
+{
+	if (run->raw) {
+		out_flush();
+		return;
+	}
+	if (fd_singer_write(stdout, fd_singer_state(jv_copy(run->state))) ==
+	    -1)
+		err(FD_EXIT_FAIL, "<stdout>");
+}
+
+/* The bookmark's cursor and ids, or the run's start. */
+static void
+bookmark_get(struct run *run, const char *name, char T[32], struct ids *ids)
+{
+	jv b, c, list;
+	int i, n;
+
+	b = jv_getpath(jv_copy(run->state), JV_ARRAY(jv_string("bookmarks"),
+	    jv_string(name)));
+	c = jv_get_kind(b) == JV_KIND_OBJECT ?
+	    jv_object_get(jv_copy(b), jv_string("updated_at")) : jv_invalid();
+	if (jv_get_kind(c) == JV_KIND_STRING) {
+		if (utc(jv_string_value(c), T) == -1)
+			errx(FD_EXIT_FAIL, "state: bookmark %s: invalid "
+			    "updated_at: %s", name, jv_string_value(c));
+		list = jv_object_get(jv_copy(b), jv_string("ids_at_cursor"));
+		n = jv_get_kind(list) == JV_KIND_ARRAY ?
+		    jv_array_length(jv_copy(list)) : 0;
+		for (i = 0; i < n; i++) {
+			jv id = jv_array_get(jv_copy(list), i);
+			if (jv_get_kind(id) == JV_KIND_NUMBER)
+				ids_add(ids, (int64_t)jv_number_value(id));
+			jv_free(id);
+		}
+		jv_free(list);
+	} else if (utc(run->since, T) == -1)
+		errx(FD_EXIT_USAGE, "--since %s: not an ISO 8601 time",
+		    run->since);
+	jv_free(c);
+	jv_free(b);
+}
+
+static void
+bookmark_set(struct run *run, const char *name, const char *T,
+    const struct ids *ids)
+{
+	jv b = jv_object(), list = jv_array();
+	size_t i;
+
+	for (i = 0; i < ids->n; i++)
+		list = jv_array_append(list, jv_number((double)ids->v[i]));
+	b = jv_object_set(b, jv_string("updated_at"), jv_string(T));
+	b = jv_object_set(b, jv_string("ids_at_cursor"), list);
+	run->state = jv_setpath(run->state, JV_ARRAY(jv_string("bookmarks"),
+	    jv_string(name)), b);
+}
+
+/* The URL of page p of a pass.  The result is in buf. */
+static void
+url_of(struct run *run, const struct endpoint *ep, const struct pass *ps,
+    const char *T, int ordered, int p, struct fd_buf *buf)
+{
+	fd_buf_reset(buf);
+	fd_buf_printf(buf, "%s%s", run->base, ep->path);
+	if (ep->object)
+		return;
+	fd_buf_printf(buf, "?per_page=%d&page=%d", run->per_page, p);
+	if (ep->filter != NULL && T != NULL)
+		fd_buf_printf(buf, "&%s=%s", ep->filter, T);
+	if (ordered)
+		fd_buf_puts(buf, "&order_by=updated_at&order_type=asc");
+	if (ps->extra != NULL)
+		fd_buf_printf(buf, "&%s", ps->extra);
+	if (run->include != NULL && strcmp(ep->name, "tickets") == 0)
+		fd_buf_printf(buf, "&include=%s", run->include);
+}
+
+static int
+after_until(const struct run *run, const struct rec *r)
+{
+	return run->until != NULL && strcmp(r->ts, run->until) > 0;
+}
+
+static void
+pass_ordered(struct run *run, const struct endpoint *ep,
+    const struct pass *ps)
+{
+	struct pagerecs pr = { 0 };
+	struct fd_buf url = FD_BUF_INIT;
+	struct ids ids = { 0 };
+	struct page pg;
+	char T[32], newT[32], oldT[32];
+	int p = 1, stop = 0;
+	size_t i;
+
+	bookmark_get(run, ps->bookmark, T, &ids);
+	for (;;) {
+		url_of(run, ep, ps, T, 1, p, &url);
+		if (page_get(run, ep, url.data, &pg) == PAGE_NO_FEATURE)
+			break;
+		split(ep, pg.resp, &pr, ep->cursor);
+		schema(run, ep);
+		strcpy(newT, T);
+		strcpy(oldT, T);
+		for (i = 0; i < pr.n; i++) {
+			struct rec *r = &pr.v[i];
+			if (after_until(run, r)) {
+				stop = 1;
+				break;
+			}
+			if (strcmp(r->ts, newT) > 0)
+				strcpy(newT, r->ts);
+			if (strcmp(r->ts, T) == 0 && ids_has(&ids, r->id))
+				continue;	/* written by an earlier window */
+			emit(run, ep, r);
+		}
+		/* the ids at the new cursor second, so the next window,
+		 * which starts at that second, skips them */
+		if (strcmp(newT, T) != 0) {
+			ids.n = 0;
+			strcpy(T, newT);
+		}
+		for (i = 0; i < pr.n; i++)
+			if (strcmp(pr.v[i].ts, T) == 0)
+				ids_add(&ids, pr.v[i].id);
+		bookmark_set(run, ps->bookmark, T, &ids);
+		if (pg.resp->next == NULL || stop) {
+			page_free(&pg);
+			checkpoint(run);
+			break;
+		}
+		/*
+		 * A whole page in the cursor's second: the next window
+		 * starts with it again, so turn the page in that second
+		 * (page 2 of a new window, the next page of the same).
+		 */
+		if (pr.n > 0 && strcmp(pr.v[0].ts, T) == 0)
+			p = strcmp(T, oldT) == 0 ? p + 1 : 2;
+		else
+			p = 1;
+		page_free(&pg);
+		checkpoint(run);
+	}
+	free(pr.v);
+	free(ids.v);
+	fd_buf_free(&url);
+}
+
+static void
+pass_filtered(struct run *run, const struct endpoint *ep,
+    const struct pass *ps)
+{
+	struct pagerecs pr = { 0 };
+	struct fd_buf url = FD_BUF_INIT;
+	struct ids ids = { 0 }, newids = { 0 };
+	struct page pg;
+	char T[32], newT[32], D[32] = "";
+	size_t i;
+	struct tm tm;
+
+	bookmark_get(run, ps->bookmark, T, &ids);
+	strcpy(newT, T);
+	for (i = 0; i < ids.n; i++)
+		ids_add(&newids, ids.v[i]);
+	url_of(run, ep, ps, T, 0, 1, &url);
+	for (;;) {
+		if (page_get(run, ep, url.data, &pg) == PAGE_NO_FEATURE)
+			break;
+		if (D[0] == '\0') {
+			time_t t = pg.resp->date ? pg.resp->date : time(NULL);
+			gmtime_r(&t, &tm);
+			strftime(D, sizeof(D), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		}
+		split(ep, pg.resp, &pr, ep->cursor);
+		schema(run, ep);
+		for (i = 0; i < pr.n; i++) {
+			struct rec *r = &pr.v[i];
+			if (after_until(run, r))
+				continue;
+			if (strcmp(r->ts, T) == 0 && ids_has(&ids, r->id))
+				continue;
+			emit(run, ep, r);
+			if (strcmp(r->ts, D) > 0)
+				continue;
+			if (strcmp(r->ts, newT) > 0) {
+				strcpy(newT, r->ts);
+				newids.n = 0;
+			}
+			if (strcmp(r->ts, newT) == 0)
+				ids_add(&newids, r->id);
+		}
+		if (pg.resp->next == NULL) {
+			page_free(&pg);
+			bookmark_set(run, ps->bookmark, newT, &newids);
+			checkpoint(run);
+			break;
+		}
+		fd_buf_reset(&url);
+		fd_buf_puts(&url, pg.resp->next);
+		page_free(&pg);
+		checkpoint(run);
+	}
+	free(pr.v);
+	free(ids.v);
+	free(newids.v);
+	fd_buf_free(&url);
+}
+
+static void
+pass_full(struct run *run, const struct endpoint *ep, const struct pass *ps)
+{
+	struct pagerecs pr = { 0 };
+	struct fd_buf url = FD_BUF_INIT;
+	struct page pg;
+	size_t i;
+	int done = 0;
+
+	url_of(run, ep, ps, NULL, 0, 1, &url);
+	for (;;) {
+		if (page_get(run, ep, url.data, &pg) == PAGE_NO_FEATURE)
+			break;
+		split(ep, pg.resp, &pr, NULL);
+		schema(run, ep);
+		for (i = 0; i < pr.n; i++)
+			emit(run, ep, &pr.v[i]);
+		if (pg.resp->next == NULL || ep->object)
+			done = 1;
+		else {
+			fd_buf_reset(&url);
+			fd_buf_puts(&url, pg.resp->next);
+		}
+		page_free(&pg);
+		if (done) {
+			if (!run->raw && fd_singer_write(stdout,
+			    fd_singer_activate_version(ep->name,
+			    run->version)) == -1)
+				err(FD_EXIT_FAIL, "<stdout>");
+			checkpoint(run);
+			break;
+		}
+		checkpoint(run);
+	}
+	free(pr.v);
+	fd_buf_free(&url);
+}
+
+void
+sync_endpoint(struct run *run, const struct endpoint *ep)
+{
+	int i;
+
+	for (i = 0; i < 3 && ep->passes[i].bookmark != NULL; i++) {
+		if (run->raw && i > 0)
+			break;
+		switch (ep->kind) {
+		case SYNC_ORDERED:
+			pass_ordered(run, ep, &ep->passes[i]);
+			break;
+		case SYNC_FILTERED:
+			pass_filtered(run, ep, &ep->passes[i]);
+			break;
+		case SYNC_FULL:
+			pass_full(run, ep, &ep->passes[i]);
+			break;
+		}
+	}
+}
