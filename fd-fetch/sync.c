@@ -349,6 +349,53 @@ after_until(const struct run *run, const struct rec *r)
 	return run->until != NULL && strcmp(r->ts, run->until) > 0;
 }
 
+/*
+ * Pages were turned within second T (a bulk update): if a ticket of
+ * that second was updated meanwhile, it left the second and every later
+ * one slid back a place, so one may have slid onto a page already read.
+ * Read the second again, writing what was missed, until a reading finds
+ * nothing new.  Costs the second's pages once more; only for seconds
+ * holding more than a page of tickets.
+ */
+static void
+verify_second(struct run *run, const struct endpoint *ep,
+    const struct pass *ps, const char *T, struct ids *ids)
+{
+	struct pagerecs pr = { 0 };
+	struct fd_buf url = FD_BUF_INIT;
+	struct page pg;
+	int p, found, round, more;
+	size_t i;
+
+	for (round = 0; round < 5; round++) {
+		found = 0;
+		for (p = 1, more = 1; more; p++) {
+			url_of(run, ep, ps, T, 1, p, &url);
+			if (page_get(run, ep, url.data, &pg) != PAGE_OK)
+				break;
+			split(ep, pg.resp, &pr, ep->cursor);
+			more = pg.resp->next != NULL;
+			for (i = 0; i < pr.n; i++) {
+				struct rec *r = &pr.v[i];
+				if (strcmp(r->ts, T) != 0) {
+					more = 0;
+					break;
+				}
+				if (ids_has(ids, r->id))
+					continue;
+				emit(run, ep, r);
+				ids_add(ids, r->id);
+				found++;
+			}
+			page_free(&pg);
+		}
+		if (found == 0)
+			break;
+	}
+	free(pr.v);
+	fd_buf_free(&url);
+}
+
 static void
 pass_ordered(struct run *run, const struct endpoint *ep,
     const struct pass *ps)
@@ -385,6 +432,12 @@ pass_ordered(struct run *run, const struct endpoint *ep,
 		/* the ids at the new cursor second, so the next window,
 		 * which starts at that second, skips them */
 		if (strcmp(newT, T) != 0) {
+			if (p > 1) {
+				for (i = 0; i < pr.n; i++)
+					if (strcmp(pr.v[i].ts, T) == 0)
+						ids_add(&ids, pr.v[i].id);
+				verify_second(run, ep, ps, T, &ids);
+			}
 			ids.n = 0;
 			strcpy(T, newT);
 		}
