@@ -80,7 +80,8 @@ static inline long
 hex4(const unsigned char *s, size_t len, size_t i)
 {
 	long v = 0;
-	int k, h;
+	size_t k;
+	int h;
 
 	for (k = 0; k < 4; k++) {
 		if (i + k >= len)
@@ -297,7 +298,7 @@ scan(struct fd_jscan *js, struct fd_jtok *t)
 {
 	const unsigned char *s = (const unsigned char *)js->s;
 	size_t len = js->len, i = js->pos, st;
-	const char *emsg = NULL, *want;
+	const char *emsg = NULL, *want = NULL, *lit = NULL;
 	int c, kind, r, obj;
 
 	switch (js->state) {
@@ -386,15 +387,15 @@ value:
 		goto one;
 	case 't':
 		kind = FD_JTOK_TRUE;
-		want = "true";
+		lit = "true";
 		goto literal;
 	case 'f':
 		kind = FD_JTOK_FALSE;
-		want = "false";
+		lit = "false";
 		goto literal;
 	case 'n':
 		kind = FD_JTOK_NULL;
-		want = "null";
+		lit = "null";
 		goto literal;
 	case '-':
 	case '0': case '1': case '2': case '3': case '4':
@@ -429,13 +430,13 @@ string:
 
 literal:
 	{
-		size_t n = strlen(want), k;
+		size_t n = strlen(lit), k;
 
 		for (k = 1; k < n; k++) {
 			if (i + k >= len)
 				return fail(js, FD_JSCAN_TRUNCATED, len,
 				    "incomplete literal");
-			if (s[i + k] != (unsigned char)want[k])
+			if (s[i + k] != (unsigned char)lit[k])
 				return fail(js, FD_JSCAN_SYNTAX, i,
 				    "invalid literal");
 		}
@@ -901,9 +902,9 @@ fd_jscan_string(const char *tok, size_t len, struct fd_buf *out,
 	} else if (r == SB_QUOTE)
 		return fd_diag_set(errbuf, "invalid JSON at byte %zu: "
 		    "unescaped '\"' in string", i + 1);
-	else if (r == SB_CUT)
-		return fd_diag_set(errbuf, "truncated JSON at byte %zu: "
-		    "unterminated string", len + 1);
+	else if (r == SB_CUT)	/* contents are complete by definition */
+		return fd_diag_set(errbuf, "invalid JSON at byte %zu: "
+		    "string ends inside an escape or UTF-8 sequence", len + 1);
 	if (r == SB_UTF8)
 		return fd_diag_set(errbuf, "invalid UTF-8 at byte %zu", i + 1);
 	if (r == SB_BAD)

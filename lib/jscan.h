@@ -201,8 +201,9 @@ int	fd_jscan_int64(const char *num, size_t len, long long *out);
  * is taken as the former, since contents cannot start with an
  * unescaped quote.  The string is validated as the scanner does.
  * The value may contain NUL bytes (from "\u0000"); out->len counts
- * them.  Returns 0, or -1 with the reason in errbuf ("out of memory"
- * on ENOMEM); out then holds what it held before.
+ * them.  Returns 0, or -1 with the reason in errbuf (byte offsets
+ * count from tok; "out of memory" on ENOMEM); out then holds what it
+ * held before.
  */
 int	fd_jscan_string(const char *tok, size_t len, struct fd_buf *out,
 	    char *errbuf);
