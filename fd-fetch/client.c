@@ -126,91 +126,154 @@ backoff(const struct run *run, int attempt)
 	return d / 2 + (d > 1 ? random() % (d / 2 + 1) : 0);
 }
 
+/*
+ * Looks at a finished transfer of q: stores the page, or schedules the
+ * request again (429, transient failure), or dies on a fatal error.
+ * Returns 1 when q is done.
+ */
+static int
+settle(struct run *run, const struct endpoint *ep, struct page *q,
+    struct fd_http_resp *r)
+{
+	char errbuf[FD_ERRSZ], msg[FD_ERRSZ + 32];
+	int64_t d;
+
+	fd_rate_observe(run->rate, ep->pool, (int)r->status, r->rl_total,
+	    r->rl_remaining, r->rl_used, r->retry_after, now_ms());
+	if (run->verbose)
+		warnx("GET %s: %s%ld %zu bytes %.3fs remaining %ld",
+		    path_of(q->url), r->transport ? "failed: " : "",
+		    r->status, r->body.len, r->seconds, r->rl_remaining);
+	if (r->status == 429) {
+		fd_http_resp_free(r);
+		return 0;	/* the budget now waits Retry-After */
+	}
+	if (r->transport) {
+		snprintf(msg, sizeof(msg), "%s", r->error);
+	} else if (r->status >= 500) {
+		api_message(r, errbuf, sizeof(errbuf));
+		snprintf(msg, sizeof(msg), "HTTP %ld%s%s", r->status,
+		    errbuf[0] ? ": " : "", errbuf);
+	} else if (r->status >= 200 && r->status < 300) {
+		if (fd_jscan_validate(r->body.data, r->body.len, errbuf) == 0) {
+			q->resp = r;
+			q->status = PAGE_OK;
+			return 1;
+		}
+		snprintf(msg, sizeof(msg), "HTTP %ld: %s", r->status, errbuf);
+	} else if (r->status == 404 && q->missing_ok) {
+		fd_http_resp_free(r);
+		q->status = PAGE_MISSING;
+		return 1;
+	} else {
+		api_message(r, errbuf, sizeof(errbuf));
+		if (r->status == 403 &&
+		    strncmp(errbuf, "require_feature", 15) == 0) {
+			if (!run->quiet)
+				warnx("%s: skipped: HTTP 403: %s", ep->name,
+				    errbuf);
+			fd_http_resp_free(r);
+			q->status = PAGE_NO_FEATURE;
+			return 1;
+		}
+		out_flush();
+		errx(FD_EXIT_FAIL, "%s: HTTP %ld%s%s", ep->name, r->status,
+		    errbuf[0] ? ": " : "", errbuf);
+	}
+	fd_http_resp_free(r);
+	if (q->attempt >= run->max_retries) {
+		out_flush();
+		errx(FD_EXIT_TEMPFAIL, "%s: giving up after %d attempts: %s",
+		    ep->name, q->attempt + 1, msg);
+	}
+	d = backoff(run, q->attempt++);
+	if (run->verbose)
+		warnx("%s: %s; retrying in %.1fs", ep->name, msg, d / 1000.0);
+	q->not_before = now_ms() + d;
+	return 0;
+}
+
+void
+page_fetch(struct run *run, const struct endpoint *ep, struct page *v,
+    size_t n)
+{
+	struct fd_http_resp *r;
+	char errbuf[FD_ERRSZ];
+	size_t i, done = 0;
+	int inflight = 0, rc;
+	int64_t t, d, wait, blocked;
+
+	for (i = 0; i < n; i++) {
+		v[i].resp = NULL;
+		v[i].attempt = 0;
+		v[i].not_before = 0;
+		v[i].state = 0;		/* 0 queued, 1 in flight, 2 done */
+	}
+	while (done < n) {
+		/* start what the budget and -j allow, in order */
+		wait = 1000;
+		t = now_ms();
+		while (inflight < run->jobs) {
+			for (i = 0; i < n && (v[i].state != 0 ||
+			    v[i].not_before > t); i++)
+				;
+			if (i == n) {
+				for (i = 0; i < n; i++)
+					if (v[i].state == 0 &&
+					    v[i].not_before - t < wait)
+						wait = v[i].not_before - t;
+				break;
+			}
+			if ((d = fd_rate_delay(run->rate, ep->pool, 1, t)) > 0) {
+				blocked = fd_rate_blocked_until(run->rate);
+				if (blocked > t && blocked - t >
+				    run->max_wait * 1000) {
+					out_flush();
+					errx(FD_EXIT_TEMPFAIL, "%s: rate limited: "
+					    "Retry-After %llds is beyond "
+					    "--max-wait %lds", ep->name,
+					    (long long)(blocked - t + 999) / 1000,
+					    run->max_wait);
+				}
+				if (d < wait)
+					wait = d;
+				break;
+			}
+			fd_rate_take(run->rate, ep->pool, 1, t);
+			if (fd_http_get(run->http, v[i].url, &v[i], errbuf) == -1)
+				errx(FD_EXIT_FAIL, "%s: %s", ep->name, errbuf);
+			v[i].state = 1;
+			inflight++;
+			run->requests++;
+		}
+		if (inflight == 0) {
+			sleep_ms(run, wait < 1 ? 1 : wait, "rate limit or retry");
+			continue;
+		}
+		rc = fd_http_wait(run->http, wait < 1 ? 1 : (int)wait, &r,
+		    errbuf);
+		if (rc == -1)
+			errx(FD_EXIT_FAIL, "%s: %s", ep->name, errbuf);
+		if (rc == 0)
+			continue;
+		struct page *q = r->tag;
+		inflight--;
+		if (settle(run, ep, q, r)) {
+			q->state = 2;
+			done++;
+		} else
+			q->state = 0;
+	}
+}
+
 enum page_status
 page_get(struct run *run, const struct endpoint *ep, const char *url,
     struct page *pg)
 {
-	struct fd_http_resp *r = NULL;
-	char errbuf[FD_ERRSZ], msg[FD_ERRSZ + 32];
-	int attempt = 0, rc;
-	int64_t t, d;
-
-	for (;;) {
-		t = now_ms();
-		if ((d = fd_rate_delay(run->rate, ep->pool, 1, t)) > 0) {
-			if (fd_rate_blocked_until(run->rate) > t &&
-			    d > run->max_wait * 1000) {
-				out_flush();
-				errx(FD_EXIT_TEMPFAIL, "%s: rate limited: "
-				    "Retry-After %llds is beyond --max-wait %lds",
-				    ep->name, (long long)(d + 999) / 1000,
-				    run->max_wait);
-			}
-			sleep_ms(run, d, "rate limit");
-			continue;
-		}
-		fd_rate_take(run->rate, ep->pool, 1, now_ms());
-		if (fd_http_get(run->http, url, NULL, errbuf) == -1)
-			errx(FD_EXIT_FAIL, "%s: %s", ep->name, errbuf);
-		run->requests++;
-		do {
-			rc = fd_http_wait(run->http, 1000, &r, errbuf);
-			if (rc == -1)
-				errx(FD_EXIT_FAIL, "%s: %s", ep->name, errbuf);
-		} while (rc == 0);
-		fd_rate_observe(run->rate, ep->pool, (int)r->status,
-		    r->rl_total, r->rl_remaining, r->rl_used, r->retry_after,
-		    now_ms());
-		if (run->verbose)
-			warnx("GET %s: %s%ld %zu bytes %.3fs remaining %ld",
-			    path_of(url), r->transport ? "failed: " : "",
-			    r->status, r->body.len, r->seconds,
-			    r->rl_remaining);
-
-		if (r->status == 429) {
-			fd_http_resp_free(r);
-			continue;	/* the budget now waits Retry-After */
-		}
-		if (r->transport) {
-			snprintf(msg, sizeof(msg), "%s", r->error);
-		} else if (r->status >= 500) {
-			api_message(r, errbuf, sizeof(errbuf));
-			snprintf(msg, sizeof(msg), "HTTP %ld%s%s", r->status,
-			    errbuf[0] ? ": " : "", errbuf);
-		} else if (r->status >= 200 && r->status < 300) {
-			if (fd_jscan_validate(r->body.data, r->body.len,
-			    errbuf) == 0) {
-				pg->resp = r;
-				return PAGE_OK;
-			}
-			snprintf(msg, sizeof(msg), "HTTP %ld: %s", r->status,
-			    errbuf);
-		} else {
-			api_message(r, errbuf, sizeof(errbuf));
-			if (r->status == 403 &&
-			    strncmp(errbuf, "require_feature", 15) == 0) {
-				if (!run->quiet)
-					warnx("%s: skipped: HTTP 403: %s",
-					    ep->name, errbuf);
-				fd_http_resp_free(r);
-				return PAGE_NO_FEATURE;
-			}
-			out_flush();
-			errx(FD_EXIT_FAIL, "%s: HTTP %ld%s%s", ep->name,
-			    r->status, errbuf[0] ? ": " : "", errbuf);
-		}
-		fd_http_resp_free(r);
-		if (attempt >= run->max_retries) {
-			out_flush();
-			errx(FD_EXIT_TEMPFAIL, "%s: giving up after %d "
-			    "attempts: %s", ep->name, attempt + 1, msg);
-		}
-		d = backoff(run, attempt++);
-		if (run->verbose)
-			warnx("%s: %s; retrying in %.1fs", ep->name, msg,
-			    d / 1000.0);
-		sleep_ms(run, d, "retry");
-	}
+	memset(pg, 0, sizeof(*pg));
+	pg->url = url;
+	page_fetch(run, ep, pg, 1);
+	return pg->status;
 }
 
 void

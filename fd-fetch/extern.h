@@ -18,7 +18,8 @@
 enum sync_kind {
 	SYNC_ORDERED,	/* server filter + order_by=updated_at asc: windows */
 	SYNC_FILTERED,	/* server filter, no order: pass, cursor at the end */
-	SYNC_FULL	/* no filter: whole, replace, ACTIVATE_VERSION */
+	SYNC_FULL,	/* no filter: whole, replace, ACTIVATE_VERSION */
+	SYNC_CHILD	/* per record of a parent's ordered pass */
 };
 
 /* One pass over an endpoint (tickets has three: all, spam, deleted). */
@@ -37,6 +38,8 @@ struct endpoint {
 	int			 object;	/* answers one object */
 	int			 is_default;	/* one of dlt's six */
 	struct pass		 passes[3];
+	const char		*parent;	/* SYNC_CHILD: listed endpoint */
+	const char		*child;		/* SYNC_CHILD: path, %lld = id */
 };
 
 /* endpoints.c */
@@ -59,19 +62,40 @@ struct run {
 	long		 max_wait;	/* seconds */
 	long		 retry_base_ms;	/* first retry delay */
 	int		 max_retries;
+	int		 jobs;		/* requests at once */
 	int64_t		 version;	/* of full-refresh records */
 	/* counters for the summary and the progress line */
 	long		 requests, records, waits;
 };
 
 /* client.c */
-enum page_status { PAGE_OK, PAGE_NO_FEATURE };
+enum page_status {
+	PAGE_OK,		/* resp holds a valid JSON body */
+	PAGE_NO_FEATURE,	/* 403 require_feature: warned, skip */
+	PAGE_MISSING		/* 404 where missing_ok was set */
+};
+/* One request and, once done, its page. */
 struct page {
-	struct fd_http_resp	*resp;	/* owned */
+	const char		*url;		/* absolute; not owned */
+	int			 missing_ok;	/* a 404 is PAGE_MISSING */
+	enum page_status	 status;
+	struct fd_http_resp	*resp;		/* owned, if PAGE_OK */
+	/* private to client.c */
+	int			 state, attempt;
+	int64_t			 not_before;
 };
 int64_t	now_ms(void);
 void	sleep_ms(struct run *, int64_t ms, const char *why);
-/* Fetches url (absolute).  Dies on a fatal error (exit 1 or 75). */
+/*
+ * Fetches the n requests of v (url and missing_ok set by the caller),
+ * up to run->jobs at once under the rate budget, until each is done:
+ * a 429 waits Retry-After, a transient failure is retried with backoff.
+ * Dies on a fatal error (exit 1) or when giving up (exit 75); nothing
+ * has been written for the batch then.
+ */
+void	page_fetch(struct run *, const struct endpoint *, struct page *v,
+	    size_t n);
+/* page_fetch of one url. */
 enum page_status	page_get(struct run *, const struct endpoint *,
 			    const char *url, struct page *);
 void	page_free(struct page *);

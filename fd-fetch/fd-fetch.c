@@ -63,6 +63,37 @@ number(const char *opt, const char *arg, long long min, long long max)
 	return v;
 }
 
+/* Whether host[:port] (n bytes) names this machine: 127.0.0.0/8,
+ * localhost or [::1]. */
+static int
+loopback(const char *host, size_t n)
+{
+	const char *end = host + n, *p;
+	int dots = 0, digits = 0;
+
+	if ((p = memchr(host, ']', n)) != NULL)	/* [::1]:port */
+		return strncmp(host, "[::1]", 5) == 0 && p == host + 4 &&
+		    (p + 1 == end || p[1] == ':');
+	if ((p = memchr(host, ':', n)) != NULL)
+		end = p;
+	if ((size_t)(end - host) == 9 && strncmp(host, "localhost", 9) == 0)
+		return 1;
+	if (end - host < 4 || strncmp(host, "127.", 4) != 0)
+		return 0;
+	for (p = host; p < end; p++) {
+		if (*p == '.') {
+			if (digits == 0)
+				return 0;
+			dots++;
+			digits = 0;
+		} else if (*p >= '0' && *p <= '9' && digits < 3)
+			digits++;
+		else
+			return 0;
+	}
+	return dots == 3 && digits > 0;
+}
+
 /*
  * The API base URL for a domain: "acme", "acme.freshdesk.com" or a URL
  * https://host[:port]; http:// only for a loopback host (a simulator).
@@ -76,15 +107,16 @@ base_url(const char *d)
 
 	if (strncmp(d, "https://", 8) == 0 || strncmp(d, "http://", 7) == 0) {
 		host = strchr(d, '/') + 2;
-		if (d[4] == ':' && strncmp(host, "127.0.0.1", 9) != 0 &&
-		    strncmp(host, "localhost", 9) != 0 &&
-		    strncmp(host, "[::1]", 5) != 0)
+		n = strcspn(host, "/?#");
+		if (n == 0 || memchr(host, '@', n) != NULL ||
+		    host[n] == '?' || host[n] == '#' ||
+		    strspn(host + n, "/") != strlen(host + n))
+			errx(FD_EXIT_USAGE, "%s: expected https://host[:port]",
+			    d);
+		if (d[4] == ':' && !loopback(host, n))
 			errx(FD_EXIT_USAGE, "%s: plain http is only for "
 			    "loopback hosts; use https://", d);
-		n = strlen(d);
-		while (n > 0 && d[n - 1] == '/')
-			n--;
-		fd_buf_append(&b, d, n);
+		fd_buf_append(&b, d, (size_t)(host - d) + n);
 	} else if (*d == '\0' || strpbrk(d, "/:@?# ") != NULL) {
 		errx(FD_EXIT_USAGE, "%s: not a Freshdesk domain", d);
 	} else if (strchr(d, '.') != NULL)
@@ -132,17 +164,15 @@ api_key(void)
 static const struct endpoint **
 select_endpoints(int argc, char *argv[], int *n)
 {
-	static const char *defaults[] = { "agents", "companies", "contacts",
-	    "groups", "roles", "tickets" };
 	const struct endpoint **v, *ep;
 	int i, k = 0, cap = 64;
 
 	if ((v = calloc(cap, sizeof(*v))) == NULL)
 		err(FD_EXIT_FAIL, NULL);
-	if (argc == 0) {
-		for (i = 0; i < 6; i++)
-			v[k++] = endpoint_find(defaults[i]);
-	}
+	if (argc == 0)
+		for (i = 0; (ep = endpoint_at(i)) != NULL; i++)
+			if (ep->is_default)
+				v[k++] = ep;
 	for (i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "all") == 0) {
 			int j;
@@ -219,6 +249,7 @@ run_all(int argc, char *argv[])
 	if ((e = getenv("FD_FETCH_RETRY_MS")) != NULL)
 		run.retry_base_ms = atol(e) > 0 ? atol(e) : 1;
 	run.max_retries = 6;
+	run.jobs = (int)jobs;
 	gettimeofday(&tv, NULL);
 	run.version = (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 	srandom((unsigned)(tv.tv_usec ^ getpid()));
@@ -301,6 +332,13 @@ main(int argc, char *argv[])
 			max_wait = number("--max-wait", optarg, 0, 86400);
 			break;
 		case OPT_INCLUDE:
+			if (strspn(optarg, "abcdefghijklmnopqrstuvwxyz_,") !=
+			    strlen(optarg) || *optarg == ',' || *optarg == '\0'
+			    || strstr(optarg, ",,") != NULL ||
+			    optarg[strlen(optarg) - 1] == ',')
+				errx(FD_EXIT_USAGE, "--include %s: expected "
+				    "names separated by commas, such as "
+				    "description,stats", optarg);
 			include = optarg;
 			break;
 		case OPT_RAW:

@@ -144,7 +144,15 @@ utc(const char *s, char out[32])
 	tm.tm_hour = h;
 	tm.tm_min = mi;
 	tm.tm_sec = se;
-	t = timegm(&tm) - off;
+	if (oh > 23 || om > 59 || se > 59)
+		return -1;
+	t = timegm(&tm);
+	/* timegm makes 2024-02-30 March 1st: refuse a time that moved */
+	if (gmtime_r(&t, &tm) == NULL || tm.tm_year != y - 1900 ||
+	    tm.tm_mon != mo - 1 || tm.tm_mday != d || tm.tm_hour != h ||
+	    tm.tm_min != mi)
+		return -1;
+	t -= off;
 	if (gmtime_r(&t, &tm) == NULL)
 		return -1;
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -349,6 +357,100 @@ after_until(const struct run *run, const struct rec *r)
 	return run->until != NULL && strcmp(r->ts, run->until) > 0;
 }
 
+/* The endpoint whose list an ordered pass reads: a child's parent. */
+static const struct endpoint *
+listed(const struct endpoint *ep)
+{
+	const struct endpoint *p;
+
+	if (ep->kind != SYNC_CHILD)
+		return ep;
+	if ((p = endpoint_find(ep->parent)) == NULL)
+		errx(FD_EXIT_FAIL, "%s: no parent endpoint %s", ep->name,
+		    ep->parent);
+	return p;
+}
+
+static void
+recs_push(struct pagerecs *pr, const struct rec *r)
+{
+	if (pr->n == pr->cap) {
+		pr->cap = pr->cap ? pr->cap * 2 : 128;
+		if ((pr->v = reallocarray(pr->v, pr->cap, sizeof(*pr->v))) ==
+		    NULL)
+			err(FD_EXIT_FAIL, NULL);
+	}
+	pr->v[pr->n++] = *r;
+}
+
+/*
+ * Writes the records of a child endpoint for the n parent records of
+ * v: one request per parent, up to -j at once, written in the parents'
+ * order once all have arrived; a parent gone meanwhile (404) has none.
+ */
+static void
+fan_out(struct run *run, const struct endpoint *ep, const struct rec *v,
+    size_t n)
+{
+	struct pagerecs pr = { 0 };
+	struct page *pages, more;
+	char **urls;
+	size_t i, k;
+
+	if (n == 0)
+		return;
+	if ((pages = calloc(n, sizeof(*pages))) == NULL ||
+	    (urls = calloc(n, sizeof(*urls))) == NULL)
+		err(FD_EXIT_FAIL, NULL);
+	for (i = 0; i < n; i++) {
+		struct fd_buf u = FD_BUF_INIT;
+		fd_buf_puts(&u, run->base);
+		fd_buf_printf(&u, ep->child, (long long)v[i].id);
+		if (fd_buf_printf(&u, "?per_page=%d", run->per_page) == -1)
+			err(FD_EXIT_FAIL, NULL);
+		urls[i] = fd_buf_take(&u);
+		pages[i].url = urls[i];
+		pages[i].missing_ok = 1;
+	}
+	page_fetch(run, ep, pages, n);
+	for (i = 0; i < n; i++) {
+		struct page *pg = &pages[i];
+		while (pg->status == PAGE_OK) {
+			split(ep, pg->resp, &pr, NULL);
+			for (k = 0; k < pr.n; k++)
+				emit(run, ep, &pr.v[k]);
+			if (pg->resp->next == NULL)
+				break;
+			/* a parent with more than a page of children */
+			memset(&more, 0, sizeof(more));
+			more.missing_ok = 1;
+			page_get(run, ep, pg->resp->next, &more);
+			page_free(pg);
+			*pg = more;
+		}
+		page_free(pg);
+		free(urls[i]);
+	}
+	free(pages);
+	free(urls);
+	free(pr.v);
+}
+
+/* Writes the new records of a page: themselves, or their children. */
+static void
+deliver(struct run *run, const struct endpoint *ep, const struct rec *v,
+    size_t n)
+{
+	size_t i;
+
+	if (ep->kind == SYNC_CHILD) {
+		fan_out(run, ep, v, n);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		emit(run, ep, &v[i]);
+}
+
 /*
  * Pages were turned within second T (a bulk update): if a ticket of
  * that second was updated meanwhile, it left the second and every later
@@ -363,18 +465,20 @@ verify_second(struct run *run, const struct endpoint *ep,
 {
 	struct pagerecs pr = { 0 };
 	struct fd_buf url = FD_BUF_INIT;
+	const struct endpoint *lep = listed(ep);
 	struct page pg;
 	int p, found, round, more;
-	size_t i;
+	size_t i, nnew;
 
 	for (round = 0; round < 5; round++) {
 		found = 0;
 		for (p = 1, more = 1; more; p++) {
-			url_of(run, ep, ps, T, 1, p, &url);
-			if (page_get(run, ep, url.data, &pg) != PAGE_OK)
+			url_of(run, lep, ps, T, 1, p, &url);
+			if (page_get(run, lep, url.data, &pg) != PAGE_OK)
 				break;
-			split(ep, pg.resp, &pr, ep->cursor);
+			split(lep, pg.resp, &pr, lep->cursor);
 			more = pg.resp->next != NULL;
+			nnew = 0;
 			for (i = 0; i < pr.n; i++) {
 				struct rec *r = &pr.v[i];
 				if (strcmp(r->ts, T) != 0) {
@@ -383,11 +487,14 @@ verify_second(struct run *run, const struct endpoint *ep,
 				}
 				if (ids_has(ids, r->id))
 					continue;
-				emit(run, ep, r);
+				pr.v[nnew++] = *r;
 				ids_add(ids, r->id);
 				found++;
 			}
+			deliver(run, ep, pr.v, nnew);
 			page_free(&pg);
+			bookmark_set(run, ps->bookmark, T, ids);
+			checkpoint(run);
 		}
 		if (found == 0)
 			break;
@@ -400,7 +507,8 @@ static void
 pass_ordered(struct run *run, const struct endpoint *ep,
     const struct pass *ps)
 {
-	struct pagerecs pr = { 0 };
+	const struct endpoint *lep = listed(ep);
+	struct pagerecs pr = { 0 }, fresh = { 0 };
 	struct fd_buf url = FD_BUF_INIT;
 	struct ids ids = { 0 };
 	struct page pg;
@@ -410,13 +518,14 @@ pass_ordered(struct run *run, const struct endpoint *ep,
 
 	bookmark_get(run, ps->bookmark, T, &ids);
 	for (;;) {
-		url_of(run, ep, ps, T, 1, p, &url);
-		if (page_get(run, ep, url.data, &pg) == PAGE_NO_FEATURE)
+		url_of(run, lep, ps, T, 1, p, &url);
+		if (page_get(run, lep, url.data, &pg) == PAGE_NO_FEATURE)
 			break;
-		split(ep, pg.resp, &pr, ep->cursor);
+		split(lep, pg.resp, &pr, lep->cursor);
 		schema(run, ep);
 		strcpy(newT, T);
 		strcpy(oldT, T);
+		fresh.n = 0;
 		for (i = 0; i < pr.n; i++) {
 			struct rec *r = &pr.v[i];
 			if (after_until(run, r)) {
@@ -427,8 +536,9 @@ pass_ordered(struct run *run, const struct endpoint *ep,
 				strcpy(newT, r->ts);
 			if (strcmp(r->ts, T) == 0 && ids_has(&ids, r->id))
 				continue;	/* written by an earlier window */
-			emit(run, ep, r);
+			recs_push(&fresh, r);
 		}
+		deliver(run, ep, fresh.v, fresh.n);
 		/* the ids at the new cursor second, so the next window,
 		 * which starts at that second, skips them */
 		if (strcmp(newT, T) != 0) {
@@ -463,6 +573,7 @@ pass_ordered(struct run *run, const struct endpoint *ep,
 		checkpoint(run);
 	}
 	free(pr.v);
+	free(fresh.v);
 	free(ids.v);
 	fd_buf_free(&url);
 }
@@ -571,10 +682,9 @@ sync_endpoint(struct run *run, const struct endpoint *ep)
 	int i;
 
 	for (i = 0; i < 3 && ep->passes[i].bookmark != NULL; i++) {
-		if (run->raw && i > 0)
-			break;
 		switch (ep->kind) {
 		case SYNC_ORDERED:
+		case SYNC_CHILD:
 			pass_ordered(run, ep, &ep->passes[i]);
 			break;
 		case SYNC_FILTERED:

@@ -66,8 +66,9 @@ teardown() {
 	pid=$!
 	for _ in $(seq 100); do [[ -s "$BATS_TEST_TMPDIR/p" ]] && break; sleep 0.05; done
 	kill -INT "$pid"
-	run wait "$pid"
-	assert_success
+	local rc=0
+	wait "$pid" || rc=$?
+	assert_equal "$rc" 0
 }
 
 @test "the API key never appears in argv; FDSIM_API_KEY selects it" {
@@ -88,7 +89,8 @@ teardown() {
 		--api-key-file "$BATS_TEST_TMPDIR/k" >/dev/null 2>&1 3>&- &
 	SIM_PID=$!
 	for _ in $(seq 100); do [[ -s "$BATS_TEST_TMPDIR/p" ]] && break; sleep 0.05; done
-	local url="http://127.0.0.1:$(<"$BATS_TEST_TMPDIR/p")"
+	local url
+	url="http://127.0.0.1:$(<"$BATS_TEST_TMPDIR/p")"
 	run curl -s -o /dev/null -w '%{http_code}' -K - "$url/api/v2/roles" <<<'user = "file-key-123:X"'
 	assert_output 200
 }
@@ -155,10 +157,14 @@ teardown() {
 	sim_start --tickets 50 --latency 400
 	local t0 t1
 	t0=$(ms)
+	local p1 p2 p3
 	sim_api /api/v2/agents -o /dev/null &
+	p1=$!
 	sim_api /api/v2/groups -o /dev/null &
+	p2=$!
 	sim_api /api/v2/roles -o /dev/null &
-	wait
+	p3=$!
+	wait "$p1" "$p2" "$p3"
 	t1=$(ms)
 	((t1 - t0 < 1100))
 	run jq -e '.max_inflight >= 3 and .requests_total == 3' <<<"$(sim_stats)"
@@ -180,4 +186,14 @@ teardown() {
 	assert_output require_feature
 	fetch /api/v2/surveys/satisfaction_ratings
 	assert_equal "$CODE" 200
+}
+
+@test "--link-escape-plus percent-encodes '+' in Link so the offset survives" {
+	sim_start --tickets 200 --link-escape-plus
+	fetch "/api/v2/tickets?updated_since=2020-01-01T05:30:00%2B05:30&per_page=10"
+	local next
+	next=$(next_link)
+	assert_equal "$next" "$SIM_URL/api/v2/tickets?updated_since=2020-01-01T05:30:00%2B05:30&per_page=10&page=2"
+	run curl -s -o /dev/null -w '%{http_code}' -K "$SIM_CURLRC" "$next"
+	assert_output 200
 }

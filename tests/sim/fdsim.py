@@ -71,7 +71,8 @@ RATE LIMITS
   Fixed windows of --window seconds aligned to server start (or to the last
   /_sim/reset-rate or window change).  A request is admitted when its cost
   fits in the remaining credits (cost = 1, +2 per tickets-list include
-  value, +1 for include=conversations on a ticket view) and, for GET
+  value, +1 for include=conversations on a ticket view; a window not yet
+  used admits one request whatever its cost) and, for GET
   /api/v2/tickets and GET /api/v2/contacts, when that list's request count
   in the window is below its sub-limit.  Otherwise: 429, Retry-After =
   seconds until the window ends (>= 1), no credits spent.  Every answered
@@ -95,6 +96,19 @@ ENDPOINT NAMES (for --no-feature and /_sim/truth)
   scenario_automations discussion_categories discussion_forums
   discussion_topics discussion_comments
 
+DATA (all from --seed; same seed and sizes give byte-identical data)
+  Tickets: ids from 67000000000 up (gaps), created 2019-03-01..--now, 8%
+  within the last 30 days of --now, updated_at <= --now - 120 s, --burst
+  of them updated at exactly --now - 400 days, 2% spam, 2% deleted
+  ("deleted":true only on those); custom_fields with "cf_Order Number",
+  "cf_ship-to", a date string and cf_priority_score (number or string);
+  cc_emails null, [] or a list; unicode/emoji subjects; descriptions with
+  quotes, backslashes, tabs, CRLF, control characters, some > 20 kB.
+  Contacts (~1/37 "deleted":true, ~1/41 "blocked":true), companies (some
+  +05:30 / -05:00 timestamps), agents (nested contact), groups, roles,
+  0..13 conversations per ticket, time entries, satisfaction ratings and
+  the small endpoints.  Children never change; mutations touch tickets.
+
 Non-ticket lists are ordered by id ascending.  Child routes:
   /tickets/{id}/conversations|time_entries|satisfaction_ratings,
   /solutions/categories/{id}/folders, /solutions/folders/{id}/articles,
@@ -108,6 +122,7 @@ top-level collections' /{name}/{id}.
 
 import argparse
 import base64
+import bisect
 import calendar
 import gzip
 import html
@@ -160,8 +175,16 @@ def parse_ts(s):
     return t
 
 
+_DAYS = {}
+
+
 def fmt_z(t):
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+    """epoch -> YYYY-MM-DDTHH:MM:SSZ (day prefixes cached: start-up speed)"""
+    d, s = divmod(int(t), DAY)
+    p = _DAYS.get(d)
+    if p is None:
+        p = _DAYS[d] = time.strftime("%Y-%m-%dT", time.gmtime(d * DAY))
+    return "%s%02d:%02d:%02dZ" % (p, s // 3600, s % 3600 // 60, s % 60)
 
 
 def fmt_off(t, minutes):
@@ -277,7 +300,8 @@ def feature_label(name):
 
 class Ticket:
     __slots__ = ("idx", "id", "created", "updated", "due", "status", "spam",
-                 "deleted", "d", "stats", "cache", "requester_id",
+                 "deleted", "d", "responded", "cache", "requester_id",
+                 "updated0", "status0",
                  "company_id")
 
 
@@ -698,29 +722,33 @@ class World:
         start = calendar.timegm((2019, 1, 20, 0, 0, 0, 0, 0, 0))
         n = self.cfg.contacts
         cids = [c["id"] for c in self.companies]
+        rnd = rng.random
+
+        def choice(seq):
+            return seq[int(rnd() * len(seq))]
         for i, pid in enumerate(self._ids(rng, 67032849000, n, 53)):
-            f, l = rng.choice(FIRST), rng.choice(LAST)
+            f, l = choice(FIRST), choice(LAST)
             c = self._time_between(rng, start, self.now0 - DAY)
-            r = rng.random()
+            r = rnd()
             u = c if r < 0.3 else self._time_between(rng, c, self.now0 - 60)
-            comp = rng.choice(cids) if cids and rng.random() < 0.7 else None
+            comp = choice(cids) if cids and rnd() < 0.7 else None
             others = sorted(set(rng.sample(cids, min(len(cids), 2)))
                             - {comp}) if (comp and i % 9 == 0) else []
-            d = {"active": rng.random() < 0.8,
+            d = {"active": rnd() < 0.8,
                  "address": None if i % 4 else
                  "%d Sherri Islands\nKevinborough, KS %05d" % (i, i * 7 % 99999),
                  "description": None if i % 6 else "Prefers \"email\" \\ no calls",
                  "email": "%s.%s%d@example.%s" % (ascii_fold(f), ascii_fold(l),
                                                   i, "org" if i % 2 else "com"),
                  "id": pid, "job_title": None if i % 3 else "Buyer",
-                 "language": rng.choice(LANGS),
+                 "language": choice(LANGS),
                  "mobile": None if i % 2 else "(962)432-%04dx%d" % (i % 10000, i % 300),
                  "name": "%s %s" % (f, l),
                  "phone": None if i % 3 == 1 else "(283)276-%04d" % (i % 10000),
-                 "time_zone": rng.choice(TIMEZONES),
+                 "time_zone": choice(TIMEZONES),
                  "twitter_id": None if i % 11 else "@user%d" % i,
                  "custom_fields": {
-                     "membership_level": rng.choice([None, "gold", "silver",
+                     "membership_level": choice([None, "gold", "silver",
                                                      "bronze"]),
                      "birthday": None if i % 3 else "19%02d-%02d-%02d" % (
                          50 + i % 50, 1 + i % 12, 1 + i % 28),
@@ -728,15 +756,15 @@ class World:
                      "Preferred Store": None if i % 2 else "Store #%d" % (i % 40)},
                  "facebook_id": None, "created_at": fmt_z(c),
                  "updated_at": fmt_z(u),
-                 "csat_rating": rng.choice([None, None, 103, 100, -103]),
-                 "preferred_source": rng.choice([None, "email", "phone",
+                 "csat_rating": choice([None, None, 103, 100, -103]),
+                 "preferred_source": choice([None, "email", "phone",
                                                  "outbound_email"]),
                  "company_id": comp, "other_companies": others,
                  "unique_external_id": None if i % 5 else "ext-%05d" % i,
                  "twitter_profile_status": False,
                  "twitter_followers_count": None,
                  "contact_type": "contact",
-                 "tags": [] if i % 4 else [rng.choice(TAGS)]}
+                 "tags": [] if i % 4 else [choice(TAGS)]}
             if i % 37 == 5:
                 d["deleted"] = True
             elif i % 41 == 7:
@@ -773,7 +801,9 @@ class World:
         econf = [e["id"] for e in self.small["email_configs"]]
         self.burst_at = now0 - 400 * DAY
         self.tickets = []
-        choice = rng.choice
+
+        def choice(seq):
+            return seq[int(rnd() * len(seq))]
         for i in range(n):
             t = Ticket()
             t.idx, t.id, t.created = i, ids[i], times[i]
@@ -832,15 +862,7 @@ class World:
                  "associated_tickets_count": None, "tags": tags,
                  "nr_due_by": None, "nr_escalated": False}
             t.d = d
-            resp = fmt_z(c + 600) if t.status != 2 else None
-            t.stats = {"agent_responded_at": resp,
-                       "requester_responded_at": None,
-                       "first_responded_at": resp,
-                       "status_updated_at": fmt_z(t.updated),
-                       "reopened_at": None,
-                       "resolved_at": fmt_z(t.updated) if t.status >= 4 else None,
-                       "closed_at": fmt_z(t.updated) if t.status == 5 else None,
-                       "pending_since": fmt_z(t.updated) if t.status == 3 else None}
+            t.responded = t.status != 2
             self.tickets.append(t)
         # burst: many tickets share one updated_at second (a bulk update)
         elig = [t for t in self.tickets if t.created < self.burst_at - DAY]
@@ -850,7 +872,10 @@ class World:
             if t.idx in burst:
                 t.updated = self.burst_at
                 t.d["updated_at"] = fmt_z(t.updated)
-                t.stats["status_updated_at"] = t.d["updated_at"]
+        # children (conversations, time entries, ratings) derive from the
+        # generated state only, so mutations never rewrite them
+        for t in self.tickets:
+            t.updated0, t.status0 = t.updated, t.status
         # spam and deleted
         rest = [t for t in self.tickets if t.idx not in burst]
         k = min(len(rest), cfg.spam + cfg.deleted)
@@ -869,25 +894,22 @@ class World:
         return random.Random("fdsim:%d:%s:%d" % (self.seed, kind, t.id))
 
     def description(self, t):
-        key = ("desc", t.id)
-        v = self.lazy.get(key)
-        if v is None:
-            r = self._trng("desc", t)
-            name = self.contact_by_id[t.requester_id]["name"] \
-                if t.requester_id in self.contact_by_id else "customer"
-            k = 3 + r.randrange(10)
-            parts = [r.choice(PARAS).format(
-                n=t.idx, date=t.d["created_at"][:10], hex="%08X" % t.id,
-                name=name) for _ in range(k)]
-            if t.idx % 97 == 13:          # a few very long ones
-                parts = parts * 40
-            text = "\n\n".join(parts)
-            body = ('<div style="font-family:-apple-system, Arial, '
-                    'sans-serif; font-size:14px"><div dir="ltr">'
-                    + html.escape(text).replace("\n", "<br>") + "</div></div>")
-            v = (body, text)
-            self.lazy[key] = v
-        return v
+        """(html, text), recomputed on each call: caching them would cost
+        hundreds of MB at bench sizes"""
+        r = self._trng("desc", t)
+        name = self.contact_by_id[t.requester_id]["name"] \
+            if t.requester_id in self.contact_by_id else "customer"
+        k = 3 + r.randrange(10)
+        parts = [r.choice(PARAS).format(
+            n=t.idx, date=t.d["created_at"][:10], hex="%08X" % t.id,
+            name=name) for _ in range(k)]
+        if t.idx % 97 == 13:          # a few very long ones
+            parts = parts * 40
+        text = "\n\n".join(parts)
+        body = ('<div style="font-family:-apple-system, Arial, '
+                'sans-serif; font-size:14px"><div dir="ltr">'
+                + html.escape(text).replace("\n", "<br>") + "</div></div>")
+        return body, text
 
     def attachments(self, t):
         r = self._trng("att", t)
@@ -910,46 +932,43 @@ class World:
         return out
 
     def conversations(self, t):
-        key = ("conv", t.id)
-        v = self.lazy.get(key)
-        if v is None:
-            r = self._trng("conv", t)
-            n = r.choice((0, 0, 1, 1, 2, 2, 3, 4, 6, 13))
-            v = []
-            span = max(1, t.updated - t.created)
-            agents = self.agents
-            for j in range(n):
-                ct = t.created + span * (j + 1) // (n + 1)
-                incoming = j % 2 == 1
-                private = (not incoming) and r.random() < 0.3
-                uid = t.requester_id if incoming or not agents else \
-                    r.choice(agents)["id"]
-                txt = r.choice(PARAS).format(n=j, date="today", hex="%X" % j,
-                                             name="agent")
-                v.append({
-                    "body": "<div>" + html.escape(txt).replace("\n", "<br>")
-                    + "</div>", "body_text": txt,
-                    "id": 67100000000 + t.idx * 20 + j,
-                    "incoming": incoming, "private": private,
-                    "user_id": uid, "support_email": None if private else
-                    "support@acme.example", "source": 2 if private else 0,
-                    "category": 2 if private else 3,
-                    "to_emails": None if private and j % 2 else
-                    (["support@acme.example"] if incoming else
-                     [self.contact_by_id.get(t.requester_id, {}).get(
-                         "email", "x@example.com")]),
-                    "from_email": None if private else
-                    "support@acme.example",
-                    "cc_emails": [] if j % 3 else None,
-                    "bcc_emails": None, "email_failure_count": None,
-                    "outgoing_failures": None, "thread_id": None,
-                    "thread_message_id": None, "created_at": fmt_z(ct),
-                    "updated_at": fmt_z(ct), "last_edited_at": None,
-                    "last_edited_user_id": None, "attachments": [],
-                    "automation_id": None, "automation_type_id": None,
-                    "auto_response": False, "ticket_id": t.id,
-                    "source_additional_info": None})
-            self.lazy[key] = v
+        """recomputed on each call (cheap per ticket, big for all)"""
+        r = self._trng("conv", t)
+        n = r.choice((0, 0, 1, 1, 2, 2, 3, 4, 6, 13))
+        v = []
+        span = max(1, t.updated0 - t.created)
+        agents = self.agents
+        for j in range(n):
+            ct = t.created + span * (j + 1) // (n + 1)
+            incoming = j % 2 == 1
+            private = (not incoming) and r.random() < 0.3
+            uid = t.requester_id if incoming or not agents else \
+                r.choice(agents)["id"]
+            txt = r.choice(PARAS).format(n=j, date="today", hex="%X" % j,
+                                         name="agent")
+            v.append({
+                "body": "<div>" + html.escape(txt).replace("\n", "<br>")
+                + "</div>", "body_text": txt,
+                "id": 67100000000 + t.idx * 20 + j,
+                "incoming": incoming, "private": private,
+                "user_id": uid, "support_email": None if private else
+                "support@acme.example", "source": 2 if private else 0,
+                "category": 2 if private else 3,
+                "to_emails": None if private and j % 2 else
+                (["support@acme.example"] if incoming else
+                 [self.contact_by_id.get(t.requester_id, {}).get(
+                     "email", "x@example.com")]),
+                "from_email": None if private else
+                "support@acme.example",
+                "cc_emails": [] if j % 3 else None,
+                "bcc_emails": None, "email_failure_count": None,
+                "outgoing_failures": None, "thread_id": None,
+                "thread_message_id": None, "created_at": fmt_z(ct),
+                "updated_at": fmt_z(ct), "last_edited_at": None,
+                "last_edited_user_id": None, "attachments": [],
+                "automation_id": None, "automation_type_id": None,
+                "auto_response": False, "ticket_id": t.id,
+                "source_additional_info": None})
         return v
 
     def time_entries_for(self, t):
@@ -961,7 +980,7 @@ class World:
             if r.random() < 0.2 and self.agents:
                 for j in range(1 + r.randrange(3)):
                     secs = r.randrange(30, 4 * 3600)
-                    st = t.created + r.randrange(0, max(1, t.updated - t.created + 1))
+                    st = t.created + r.randrange(0, max(1, t.updated0 - t.created + 1))
                     v.append({
                         "billable": r.random() < 0.6,
                         "note": r.choice(["", "Called customer", "Research \"root cause\"", None]),
@@ -984,8 +1003,8 @@ class World:
         if v is None:
             r = self._trng("sr", t)
             v = []
-            if r.random() < 0.15 and t.status >= 4:
-                ct = t.updated
+            if r.random() < 0.15 and t.status0 >= 4:
+                ct = t.updated0
                 s = self.small["surveys"][0]
                 v.append({
                     "id": 67000400000 + t.idx, "survey_id": s["id"],
@@ -1016,7 +1035,7 @@ class World:
             obj["requester"] = None if c is None else {
                 k: c[k] for k in ("id", "name", "email", "mobile", "phone")}
         if "stats" in incl:
-            obj["stats"] = dict(t.stats)
+            obj["stats"] = self.stats_of(t)
         if "company" in incl:
             c = self.company_by_id.get(t.company_id)
             obj["company"] = None if c is None else {"id": c["id"],
@@ -1025,7 +1044,22 @@ class World:
             obj["attachments"] = self.attachments(t)
         return obj
 
+    @staticmethod
+    def stats_of(t):
+        """include=stats: derived from the ticket (status changes and
+        mutations set status_updated_at = updated_at)"""
+        resp = fmt_z(t.created + 600) if t.responded else None
+        upd = t.d["updated_at"]
+        return {"agent_responded_at": resp, "requester_responded_at": None,
+                "first_responded_at": resp, "status_updated_at": upd,
+                "reopened_at": None,
+                "resolved_at": upd if t.status >= 4 else None,
+                "closed_at": upd if t.status == 5 else None,
+                "pending_since": upd if t.status == 3 else None}
+
     def ticket_json(self, t, incl):
+        if "description" in incl:       # too big to keep
+            return dumps(self.ticket_obj(t, incl))
         key = tuple(sorted(incl))
         s = t.cache.get(key)
         if s is None:
@@ -1033,24 +1067,31 @@ class World:
             t.cache[key] = s
         return s
 
-    def sorted_tickets(self, cat, order_by, order_type):
+    def sorted_tickets(self, cat, order_by, order_type, with_keys=False):
+        """The tickets of a category ('normal', 'spam', 'deleted') in list
+        order, cached until the next mutation.  with_keys: also the sort
+        field per ticket, ascending (negated for desc), for bisect."""
         key = (cat, order_by, order_type)
         hit = self.sort_cache.get(key)
-        if hit and hit[0] == self.version:
-            return hit[1]
-        if cat == "spam":
-            lst = [t for t in self.tickets if t.spam]
-        elif cat == "deleted":
-            lst = [t for t in self.tickets if t.deleted]
-        else:
-            lst = [t for t in self.tickets if not t.spam and not t.deleted]
-        kf = {"created_at": lambda t: (t.created, t.id),
-              "updated_at": lambda t: (t.updated, t.id),
-              "due_by": lambda t: (t.due, t.id),
-              "status": lambda t: (t.status, t.id)}[order_by]
-        lst.sort(key=kf, reverse=(order_type == "desc"))
-        self.sort_cache[key] = (self.version, lst)
-        return lst
+        if hit is None or hit[0] != self.version:
+            if cat == "spam":
+                lst = [t for t in self.tickets if t.spam]
+            elif cat == "deleted":
+                lst = [t for t in self.tickets if t.deleted]
+            else:
+                lst = [t for t in self.tickets
+                       if not t.spam and not t.deleted]
+            kf = {"created_at": lambda t: (t.created, t.id),
+                  "updated_at": lambda t: (t.updated, t.id),
+                  "due_by": lambda t: (t.due, t.id),
+                  "status": lambda t: (t.status, t.id)}[order_by]
+            desc = order_type == "desc"
+            lst.sort(key=kf, reverse=desc)
+            sign = -1 if desc else 1
+            keys = [sign * kf(t)[0] for t in lst]
+            hit = (self.version, lst, keys)
+            self.sort_cache[key] = hit
+        return (hit[1], hit[2]) if with_keys else hit[1]
 
     # -- mutation
     def pick_for_mutation(self, m):
@@ -1079,10 +1120,6 @@ class World:
             if action == "update":
                 t.status = STATUS_CYCLE.get(t.status, 2)
                 t.d["status"] = t.status
-                t.stats["status_updated_at"] = stamp
-                t.stats["resolved_at"] = stamp if t.status >= 4 else None
-                t.stats["closed_at"] = stamp if t.status == 5 else None
-                t.stats["pending_since"] = stamp if t.status == 3 else None
             elif action == "delete":
                 t.deleted, t.spam = True, False
                 t.d["spam"] = False
@@ -1194,7 +1231,9 @@ class RateLimiter:
             return False
         if sub == "contacts" and self.cl >= c.contacts_list_limit:
             return False
-        return self.used + cost <= c.rate_total
+        # an unused window admits one request of any cost (no livelock)
+        return self.used + cost <= c.rate_total or \
+            (self.used == 0 and c.rate_total > 0)
 
     def charge(self, cost, sub):
         self.used += cost
@@ -1461,6 +1500,7 @@ class Sim:
         self.clock_offset = 0.0
         self.reqid = 0
         self.tickets_list_ok = 0
+        self.inflight = 0
         self.reset_stats()
 
     def now(self):
@@ -1474,7 +1514,6 @@ class Sim:
                    "mutated_tickets": 0, "control_requests": 0,
                    "connections": 0, "max_inflight": 0,
                    "bytes_sent": 0}
-        self.inflight = 0
         self.rate.flush()
         self.rate.history = []
 
@@ -1797,11 +1836,27 @@ class Sim:
                                "number." % ordinal(self.cfg.page_cap),
                                "invalid_value")])
         cat = flt if flt in ("spam", "deleted") else "normal"
-        items = W.sorted_tickets(cat, ob, ot)
-        conds = []
+        items, keys = W.sorted_tickets(cat, ob, ot, with_keys=True)
+        # lower bounds on created_at / updated_at: a bisect when the list is
+        # ordered by that field, else a filter
+        bounds = []
         if not (set(params) & TICKET_FILTER_PARAMS):
-            lim = self.now() - 30 * DAY
-            conds.append(lambda t: t.created >= lim)
+            bounds.append(("created_at", int(math.ceil(self.now() - 30 * DAY))))
+        if since is not None:
+            bounds.append(("updated_at", since))
+        conds = []
+        lo, hi = 0, len(items)
+        for field, lim in bounds:
+            if field == ob and ot == "asc":
+                lo = max(lo, bisect.bisect_left(keys, lim))
+            elif field == ob:
+                hi = min(hi, bisect.bisect_right(keys, -lim))
+            elif field == "created_at":
+                conds.append(lambda t, lim=lim: t.created >= lim)
+            else:
+                conds.append(lambda t, lim=lim: t.updated >= lim)
+        if lo or hi != len(items):
+            items = items[lo:hi]
         if flt == "new_and_my_open":
             conds.append(lambda t: t.status == 2)
         elif flt == "watching":
@@ -1818,8 +1873,6 @@ class Sim:
             ue = params["unique_external_id"]
             conds.append(lambda t: W.contact_by_id.get(
                 t.requester_id, {}).get("unique_external_id") == ue)
-        if since is not None:
-            conds.append(lambda t: t.updated >= since)
         if conds:
             items = [t for t in items if all(c(t) for c in conds)]
         return self.paged(items, params, pairs, host, path,
@@ -2333,41 +2386,41 @@ def parse_args(argv):
         epilog=__doc__)
     ap.add_argument("--version", action="version", version="fdsim " + VERSION)
     g = ap.add_argument_group("server")
-    g.add_argument("--host", default="127.0.0.1", help="bind address "
+    g.add_argument("--host", metavar="ADDR", default="127.0.0.1", help="bind address "
                    "(default 127.0.0.1)")
-    g.add_argument("--port", type=int, default=0, help="port, 0 = a free "
+    g.add_argument("--port", metavar="N", type=int, default=0, help="port, 0 = a free "
                    "one (default 0)")
-    g.add_argument("--port-file", help="write the port here once listening")
-    g.add_argument("--api-key-file", help="file holding the API key")
+    g.add_argument("--port-file", metavar="F", help="write the port here once listening")
+    g.add_argument("--api-key-file", metavar="F", help="file holding the API key")
     g.add_argument("--log", action="store_true", help="access log on stderr")
     g = ap.add_argument_group("data")
-    g.add_argument("--seed", type=int, default=1, help="data seed (default 1)")
-    g.add_argument("--now", default=DEFAULT_NOW, help="simulated clock at "
+    g.add_argument("--seed", metavar="N", type=int, default=1, help="data seed (default 1)")
+    g.add_argument("--now", metavar="TS", default=DEFAULT_NOW, help="simulated clock at "
                    "start-up; it then advances with real time (default %s)"
                    % DEFAULT_NOW)
-    g.add_argument("--tickets", type=int, default=3000, help="(default 3000)")
-    g.add_argument("--contacts", type=int, default=1000, help="(default 1000)")
-    g.add_argument("--companies", type=int, default=200, help="(default 200)")
-    g.add_argument("--agents", type=int, default=25, help="(default 25)")
-    g.add_argument("--groups", type=int, default=8, help="(default 8)")
-    g.add_argument("--burst", type=int, default=350, help="tickets sharing "
+    g.add_argument("--tickets", metavar="N", type=int, default=3000, help="(default 3000)")
+    g.add_argument("--contacts", metavar="N", type=int, default=1000, help="(default 1000)")
+    g.add_argument("--companies", metavar="N", type=int, default=200, help="(default 200)")
+    g.add_argument("--agents", metavar="N", type=int, default=25, help="(default 25)")
+    g.add_argument("--groups", metavar="N", type=int, default=8, help="(default 8)")
+    g.add_argument("--burst", metavar="N", type=int, default=350, help="tickets sharing "
                    "one updated_at second (default 350, capped by eligible "
                    "old tickets)")
-    g.add_argument("--spam", type=int, default=None, help="spam tickets "
+    g.add_argument("--spam", metavar="N", type=int, default=None, help="spam tickets "
                    "(default 2%% of --tickets)")
-    g.add_argument("--deleted", type=int, default=None, help="deleted "
+    g.add_argument("--deleted", metavar="N", type=int, default=None, help="deleted "
                    "tickets (default 2%% of --tickets)")
     g = ap.add_argument_group("limits")
-    g.add_argument("--page-cap", type=int, default=300, help="tickets list "
+    g.add_argument("--page-cap", metavar="N", type=int, default=300, help="tickets list "
                    "page cap (default 300)")
-    g.add_argument("--rate-total", type=int, default=400, help="credits per "
+    g.add_argument("--rate-total", metavar="N", type=int, default=400, help="credits per "
                    "window, account-wide (default 400)")
-    g.add_argument("--window", type=float, default=60.0, help="rate window "
+    g.add_argument("--window", metavar="S", type=float, default=60.0, help="rate window "
                    "in seconds (default 60)")
-    g.add_argument("--tickets-list-limit", type=int, default=100,
+    g.add_argument("--tickets-list-limit", metavar="N", type=int, default=100,
                    help="GET /api/v2/tickets requests per window (default "
                    "100)")
-    g.add_argument("--contacts-list-limit", type=int, default=100,
+    g.add_argument("--contacts-list-limit", metavar="N", type=int, default=100,
                    help="GET /api/v2/contacts requests per window (default "
                    "100)")
     g.add_argument("--no-feature", action="append", default=[],
@@ -2382,7 +2435,7 @@ def parse_args(argv):
     g.add_argument("--fault", action="append", default=[], metavar="SPEC",
                    help="a fault rule, JSON or k=v,k=v (repeatable), e.g. "
                    "kind=500,path=^/api/v2/tickets$,nth=2")
-    g.add_argument("--faults-file", help="JSON array of fault rules")
+    g.add_argument("--faults-file", metavar="F", help="JSON array of fault rules")
     g.add_argument("--mutate-every", type=int, default=0, metavar="K",
                    help="after every K answered (200) tickets-list requests "
                    "update --mutate-count tickets (default 0 = never)")
@@ -2447,9 +2500,14 @@ def main(argv=None):
         return 1
     httpd.sim = sim
     port = httpd.server_address[1]
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    stopping = []
+
+    def on_signal(signum, frame):
+        # no locks here: the handler runs between two bytecodes of the main
+        # thread, which may hold any lock at that moment
+        stopping.append(signum)
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
     th = threading.Thread(target=httpd.serve_forever, kwargs={
         "poll_interval": 0.1}, daemon=True)
     th.start()
@@ -2463,8 +2521,8 @@ def main(argv=None):
         print("listening on http://%s:%d" % (a.host, port), flush=True)
     except (BrokenPipeError, OSError):
         pass
-    while not stop.wait(1.0):
-        pass
+    while not stopping:
+        time.sleep(0.1)
     httpd.shutdown()
     httpd.server_close()
     return 0

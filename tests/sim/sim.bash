@@ -1,7 +1,10 @@
 # sim.bash - bats helper for the Freshdesk simulator (tests/sim/fdsim.py).
 #
 #   load ../sim/sim                      (from tests/<suite>/*.bats)
-#   sim_start [fdsim options...]         start on 127.0.0.1, a free port
+#   sim_start [fdsim options...]         start on 127.0.0.1, a free port;
+#                                        gives up after $SIM_START_TIMEOUT
+#                                        seconds (default 5; about 4 s per
+#                                        100k tickets are needed)
 #   sim_api PATH [curl options...]       GET $SIM_URL$PATH with Basic auth
 #   sim_ctl METHOD PATH [JSON]           control endpoint (PATH "faults" or
 #                                        "/_sim/faults")
@@ -37,7 +40,8 @@ sim_start() {
 		--api-key-file "$SIM_RUNDIR/api_key" "$@" \
 		>"$SIM_RUNDIR/stdout" 2>"$SIM_RUNDIR/stderr" </dev/null 3>&- &
 	SIM_PID=$!
-	for ((i = 0; i < 250; i++)); do
+	local tries=$((${SIM_START_TIMEOUT:-5} * 50))
+	for ((i = 0; i < tries; i++)); do
 		[[ -s "$SIM_RUNDIR/port" ]] && break
 		if ! kill -0 "$SIM_PID" 2>/dev/null; then
 			echo "sim_start: fdsim exited early:" >&2
@@ -48,7 +52,7 @@ sim_start() {
 		sleep 0.02
 	done
 	if [[ ! -s "$SIM_RUNDIR/port" ]]; then
-		echo "sim_start: fdsim did not start within 5 s" >&2
+		echo "sim_start: fdsim did not start within ${SIM_START_TIMEOUT:-5} s" >&2
 		kill -TERM "$SIM_PID" 2>/dev/null
 		SIM_PID=
 		return 1
@@ -88,25 +92,25 @@ sim_stop() {
 sim_api() {
 	local path="$1"
 	shift
-	curl -s -K "$SIM_CURLRC" "$@" "$SIM_URL$path"
+	curl -s --max-time 60 -K "$SIM_CURLRC" "$@" "$SIM_URL$path"
 }
 
 sim_ctl() {
 	local method="$1" path="$2" json="${3-}"
 	[[ "$path" == /* ]] || path="/_sim/$path"
 	if [[ $# -ge 3 ]]; then
-		curl -s -X "$method" -H 'Content-Type: application/json' \
+		curl -s --max-time 60 -X "$method" -H 'Content-Type: application/json' \
 			--data-binary "$json" "$SIM_URL$path"
 	else
-		curl -s -X "$method" "$SIM_URL$path"
+		curl -s --max-time 60 -X "$method" "$SIM_URL$path"
 	fi
 }
 
 sim_stats() {
-	curl -s "$SIM_URL/_sim/stats"
+	curl -s --max-time 60 "$SIM_URL/_sim/stats"
 }
 
 sim_truth() {
 	local q="${2:+?$2}"
-	curl -s "$SIM_URL/_sim/truth/$1$q"
+	curl -s --max-time 60 "$SIM_URL/_sim/truth/$1$q"
 }
