@@ -34,6 +34,7 @@ sleep_ms(struct run *run, int64_t ms, const char *why)
 	if (ms <= 0)
 		return;
 	out_flush();
+	progress(run, ms, 0);
 	if (run->verbose && ms >= 1000)
 		warnx("waiting %.1fs: %s", ms / 1000.0, why);
 	run->waits++;
@@ -258,6 +259,7 @@ page_fetch(struct run *run, const struct endpoint *ep, struct page *v,
 			continue;
 		struct page *q = r->tag;
 		inflight--;
+		progress(run, 0, 0);
 		if (settle(run, ep, q, r)) {
 			q->state = 2;
 			done++;
@@ -274,6 +276,25 @@ page_get(struct run *run, const struct endpoint *ep, const char *url,
 	pg->url = url;
 	page_fetch(run, ep, pg, 1);
 	return pg->status;
+}
+
+void
+progress(struct run *run, int64_t waiting, int force)
+{
+	int64_t t = now_ms();
+	double min = (t - run->started) / 60000.0;
+
+	if (!run->progress || (!force && waiting < 1000 &&
+	    t - run->shown < 200))
+		return;
+	run->shown = t;
+	fprintf(stderr, "\r\033[Kfd-fetch: %s: %ld requests, %ld records",
+	    run->current ? run->current : "-", run->requests, run->records);
+	if (min >= 0.1)		/* a rate over a few seconds means little */
+		fprintf(stderr, ", %.0f requests/min", run->requests / min);
+	if (waiting >= 1000)
+		fprintf(stderr, ", waiting %.0fs", waiting / 1000.0);
+	fputc('\r', stderr);
 }
 
 void

@@ -19,7 +19,8 @@ enum sync_kind {
 	SYNC_ORDERED,	/* server filter + order_by=updated_at asc: windows */
 	SYNC_FILTERED,	/* server filter, no order: pass, cursor at the end */
 	SYNC_FULL,	/* no filter: whole, replace, ACTIVATE_VERSION */
-	SYNC_CHILD	/* per record of a parent's ordered pass */
+	SYNC_CHILD,	/* per record of a parent's ordered pass */
+	SYNC_FULL_CHILD	/* per record of a full parent: whole, replace */
 };
 
 /* One pass over an endpoint (tickets has three: all, spam, deleted). */
@@ -38,8 +39,8 @@ struct endpoint {
 	int			 object;	/* answers one object */
 	int			 is_default;	/* one of dlt's six */
 	struct pass		 passes[3];
-	const char		*parent;	/* SYNC_CHILD: listed endpoint */
-	const char		*child;		/* SYNC_CHILD: path, %lld = id */
+	const char		*parent;	/* *_CHILD: the parent endpoint */
+	const char		*child;		/* *_CHILD: path, %lld = its id */
 };
 
 /* endpoints.c */
@@ -66,6 +67,9 @@ struct run {
 	int64_t		 version;	/* of full-refresh records */
 	/* counters for the summary and the progress line */
 	long		 requests, records, waits;
+	int		 progress;	/* stderr is a terminal, not -q/-v */
+	int64_t		 started, shown;	/* ms */
+	const char	*current;	/* endpoint being read */
 };
 
 /* client.c */
@@ -99,6 +103,9 @@ void	page_fetch(struct run *, const struct endpoint *, struct page *v,
 enum page_status	page_get(struct run *, const struct endpoint *,
 			    const char *url, struct page *);
 void	page_free(struct page *);
+/* Redraws the progress line (at most five times a second, or now
+ * with force); waiting is the wait about to start, in ms. */
+void	progress(struct run *, int64_t waiting, int force);
 
 /* sync.c */
 void	sync_endpoint(struct run *, const struct endpoint *);

@@ -254,9 +254,15 @@ run_all(int argc, char *argv[])
 	run.version = (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 	srandom((unsigned)(tv.tv_usec ^ getpid()));
 
+	run.started = now_ms();
+	run.progress = !qflag && !vflag && isatty(STDERR_FILENO);
 	for (i = 0; i < n; i++)
 		sync_endpoint(&run, eps[i]);
 	out_flush();
+	if (run.progress) {
+		progress(&run, 0, 1);
+		fputc('\n', stderr);
+	}
 	if (vflag)
 		warnx("%ld requests, %ld records, %ld waits", run.requests,
 		    run.records, run.waits);

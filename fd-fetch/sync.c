@@ -225,6 +225,13 @@ split(const struct endpoint *ep, struct fd_http_resp *r,
 		    pr->err[0] ? pr->err : "not an array");
 }
 
+/* Whether ep is read whole each run, its records versioned. */
+static int
+is_full(const struct endpoint *ep)
+{
+	return ep->kind == SYNC_FULL || ep->kind == SYNC_FULL_CHILD;
+}
+
 static void
 schema(struct run *run, const struct endpoint *ep)
 {
@@ -234,7 +241,7 @@ schema(struct run *run, const struct endpoint *ep)
 		return;
 	schema_ep = ep;
 	s = jv_parse("{\"type\":\"object\",\"properties\":{}}");
-	if (ep->kind != SYNC_FULL || !ep->object)
+	if (!ep->object)
 		s = jv_setpath(s, JV_ARRAY(jv_string("properties"),
 		    jv_string("id")), jv_parse("{\"type\":\"integer\"}"));
 	if (ep->cursor != NULL)
@@ -243,7 +250,7 @@ schema(struct run *run, const struct endpoint *ep)
 		    "\"null\"],\"format\":\"date-time\"}"));
 	keys = ep->object ? jv_array() : JV_ARRAY(jv_string("id"));
 	xfd = jv_object_set(jv_object(), jv_string("disposition"),
-	    jv_string(ep->kind == SYNC_FULL ? "replace" : "merge"));
+	    jv_string(is_full(ep) ? "replace" : "merge"));
 	if (fd_singer_write(stdout, fd_singer_schema(ep->name, s, keys,
 	    xfd)) == -1)
 		err(FD_EXIT_FAIL, "<stdout>");
@@ -261,7 +268,7 @@ emit(struct run *run, const struct endpoint *ep, const struct rec *r)
 		err(FD_EXIT_FAIL, NULL);
 	if (fd_jscan_compact(r->text, r->len, &line, why) == -1)
 		errx(FD_EXIT_FAIL, "%s: %s", ep->name, why);
-	if (!run->raw && ep->kind == SYNC_FULL)
+	if (!run->raw && is_full(ep))
 		fd_buf_printf(&line, ",\"version\":%" PRId64 "}", run->version);
 	else if (!run->raw)
 		fd_buf_putc(&line, '}');
@@ -357,13 +364,13 @@ after_until(const struct run *run, const struct rec *r)
 	return run->until != NULL && strcmp(r->ts, run->until) > 0;
 }
 
-/* The endpoint whose list an ordered pass reads: a child's parent. */
+/* The endpoint whose list a pass reads: a child's parent, else ep. */
 static const struct endpoint *
 listed(const struct endpoint *ep)
 {
 	const struct endpoint *p;
 
-	if (ep->kind != SYNC_CHILD)
+	if (ep->parent == NULL)
 		return ep;
 	if ((p = endpoint_find(ep->parent)) == NULL)
 		errx(FD_EXIT_FAIL, "%s: no parent endpoint %s", ep->name,
@@ -384,13 +391,14 @@ recs_push(struct pagerecs *pr, const struct rec *r)
 }
 
 /*
- * Writes the records of a child endpoint for the n parent records of
- * v: one request per parent, up to -j at once, written in the parents'
- * order once all have arrived; a parent gone meanwhile (404) has none.
+ * The records of a child endpoint for n parent ids: one request per
+ * parent, up to -j at once, taken in the parents' order once all have
+ * arrived; a parent gone meanwhile (404) has none.  The records are
+ * written, or with keep != NULL only their ids are added to keep.
  */
 static void
-fan_out(struct run *run, const struct endpoint *ep, const struct rec *v,
-    size_t n)
+fan_out(struct run *run, const struct endpoint *ep, const int64_t *id,
+    size_t n, struct ids *keep)
 {
 	struct pagerecs pr = { 0 };
 	struct page *pages, more;
@@ -405,7 +413,7 @@ fan_out(struct run *run, const struct endpoint *ep, const struct rec *v,
 	for (i = 0; i < n; i++) {
 		struct fd_buf u = FD_BUF_INIT;
 		fd_buf_puts(&u, run->base);
-		fd_buf_printf(&u, ep->child, (long long)v[i].id);
+		fd_buf_printf(&u, ep->child, (long long)id[i]);
 		if (fd_buf_printf(&u, "?per_page=%d", run->per_page) == -1)
 			err(FD_EXIT_FAIL, NULL);
 		urls[i] = fd_buf_take(&u);
@@ -417,8 +425,12 @@ fan_out(struct run *run, const struct endpoint *ep, const struct rec *v,
 		struct page *pg = &pages[i];
 		while (pg->status == PAGE_OK) {
 			split(ep, pg->resp, &pr, NULL);
-			for (k = 0; k < pr.n; k++)
-				emit(run, ep, &pr.v[k]);
+			for (k = 0; k < pr.n; k++) {
+				if (keep == NULL)
+					emit(run, ep, &pr.v[k]);
+				else if (pr.v[k].has_id)
+					ids_add(keep, pr.v[k].id);
+			}
 			if (pg->resp->next == NULL)
 				break;
 			/* a parent with more than a page of children */
@@ -444,7 +456,13 @@ deliver(struct run *run, const struct endpoint *ep, const struct rec *v,
 	size_t i;
 
 	if (ep->kind == SYNC_CHILD) {
-		fan_out(run, ep, v, n);
+		int64_t *id;
+		if ((id = calloc(n ? n : 1, sizeof(*id))) == NULL)
+			err(FD_EXIT_FAIL, NULL);
+		for (i = 0; i < n; i++)
+			id[i] = v[i].id;
+		fan_out(run, ep, id, n, NULL);
+		free(id);
 		return;
 	}
 	for (i = 0; i < n; i++)
@@ -676,11 +694,86 @@ pass_full(struct run *run, const struct endpoint *ep, const struct pass *ps)
 	fd_buf_free(&url);
 }
 
+/*
+ * The ids of every record of a full-refresh endpoint, read but not
+ * written: the parents of a child endpoint.  0, or -1 when the account
+ * lacks the feature.
+ */
+static int
+collect_ids(struct run *run, const struct endpoint *ep, struct ids *out)
+{
+	struct pagerecs pr = { 0 };
+	struct fd_buf url = FD_BUF_INIT;
+	struct ids parents = { 0 };
+	struct page pg;
+	size_t i;
+	int rc = 0;
+
+	if (ep->kind == SYNC_FULL_CHILD) {
+		if (collect_ids(run, listed(ep), &parents) == 0)
+			fan_out(run, ep, parents.v, parents.n, out);
+		else
+			rc = -1;
+		free(parents.v);
+		return rc;
+	}
+	fd_buf_printf(&url, "%s%s?per_page=%d", run->base, ep->path,
+	    run->per_page);
+	for (;;) {
+		if (page_get(run, ep, url.data, &pg) != PAGE_OK) {
+			rc = -1;
+			break;
+		}
+		split(ep, pg.resp, &pr, NULL);
+		for (i = 0; i < pr.n; i++)
+			if (pr.v[i].has_id)
+				ids_add(out, pr.v[i].id);
+		if (pg.resp->next == NULL) {
+			page_free(&pg);
+			break;
+		}
+		fd_buf_reset(&url);
+		fd_buf_puts(&url, pg.resp->next);
+		page_free(&pg);
+	}
+	free(pr.v);
+	fd_buf_free(&url);
+	return rc;
+}
+
+/*
+ * A child of a full-refresh endpoint (solution articles, say): every
+ * parent's list, a hundred parents at a time, then ACTIVATE_VERSION.
+ */
+static void
+pass_full_child(struct run *run, const struct endpoint *ep)
+{
+	struct ids parents = { 0 };
+	size_t i, k;
+
+	if (collect_ids(run, listed(ep), &parents) == -1) {
+		free(parents.v);
+		return;
+	}
+	schema(run, ep);
+	for (i = 0; i < parents.n; i += k) {
+		k = parents.n - i < 100 ? parents.n - i : 100;
+		fan_out(run, ep, parents.v + i, k, NULL);
+		checkpoint(run);
+	}
+	if (!run->raw && fd_singer_write(stdout,
+	    fd_singer_activate_version(ep->name, run->version)) == -1)
+		err(FD_EXIT_FAIL, "<stdout>");
+	checkpoint(run);
+	free(parents.v);
+}
+
 void
 sync_endpoint(struct run *run, const struct endpoint *ep)
 {
 	int i;
 
+	run->current = ep->name;
 	for (i = 0; i < 3 && ep->passes[i].bookmark != NULL; i++) {
 		switch (ep->kind) {
 		case SYNC_ORDERED:
@@ -692,6 +785,9 @@ sync_endpoint(struct run *run, const struct endpoint *ep)
 			break;
 		case SYNC_FULL:
 			pass_full(run, ep, &ep->passes[i]);
+			break;
+		case SYNC_FULL_CHILD:
+			pass_full_child(run, ep);
 			break;
 		}
 	}

@@ -44,6 +44,17 @@ faults() {
 	assert_output '[3,1]'
 }
 
+@test "404 with an empty body: a record gone between a list and its children" {
+	faults '[{"kind":"404","path":"/conversations$","nth":1}]'
+	id=$(sim_truth tickets | jq '.[0].id')
+	fetch "/api/v2/tickets/$id/conversations"
+	assert_equal "$CODE" 404
+	[ ! -s "$B" ]
+	[ -n "$(header X-RateLimit-Remaining)" ]
+	fetch "/api/v2/tickets/$id/conversations"
+	assert_equal "$CODE" 200
+}
+
 @test "502 and 503 answer with an HTML body that is not JSON" {
 	faults '[{"kind":"502","path":"/groups"},{"kind":"503","path":"/roles"}]'
 	fetch /api/v2/groups

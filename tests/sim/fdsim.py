@@ -1253,7 +1253,7 @@ class RateLimiter:
 # ---------------------------------------------------------------- faults
 
 FAULT_KINDS = ("500", "502", "503", "504", "reset", "truncate", "latency",
-               "429")
+               "429", "404")
 FAULT_KEYS = {"kind", "path", "query", "method", "nth", "every", "next",
               "times", "latency_ms", "retry_after", "bytes"}
 
@@ -1605,6 +1605,10 @@ class Sim:
                     + self.rate.headers(0), route)
         self.rate.charge(cost, sub)
         rl = self.rate.headers(cost)
+        if fault is not None and fault.kind == "404":
+            # the record went away between a list and its children
+            return 404, b"", "application/json; charset=utf-8", \
+                base + rl, route
         if fault is not None and fault.kind in ("500", "502", "503", "504"):
             st = int(fault.kind)
             if st == 500:
