@@ -26,6 +26,8 @@ JQ_CFLAGS	?=
 JQ_LIBS		?= -ljq
 SQLITE_CFLAGS	?= $(shell $(PKG_CONFIG) --cflags sqlite3 2>/dev/null)
 SQLITE_LIBS	?= $(shell $(PKG_CONFIG) --libs sqlite3 2>/dev/null || echo -lsqlite3)
+CRYPTO_CFLAGS	?= $(shell $(PKG_CONFIG) --cflags libcrypto 2>/dev/null)
+CRYPTO_LIBS	?= $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null || echo -lcrypto)
 PQ_CFLAGS	?= $(shell $(PKG_CONFIG) --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
 PQ_LIBS		?= $(shell $(PKG_CONFIG) --libs libpq 2>/dev/null || echo -lpq)
 
@@ -42,7 +44,7 @@ COMPILE = $(CC) $(FD_CFLAGS) $(FD_CPPFLAGS) $(CPPFLAGS) $(SAN_FLAGS) $(CFLAGS) -
 LINK	= $(CC) $(SAN_FLAGS) $(CFLAGS) $(LDFLAGS)
 
 LIBSRC	= lib/buf.c lib/diag.c lib/http.c lib/jscan.c lib/json.c lib/lines.c \
-	lib/rate.c lib/singer.c lib/state.c lib/utf8.c
+	lib/naming.c lib/rate.c lib/singer.c lib/state.c lib/utf8.c
 LIBOBJ	= $(LIBSRC:.c=.o)
 FETCHOBJ = fd-fetch/fd-fetch.o fd-fetch/client.o fd-fetch/endpoints.o \
 	fd-fetch/sync.o
@@ -50,7 +52,8 @@ NORMOBJ	= fd-normalize/fd-normalize.o
 LOADOBJ	= fd-load/fd-load.o
 UNITOBJ	= tests/unit/unit.o tests/unit/t_buf.o tests/unit/t_diag.o \
 	tests/unit/t_jscan.o tests/unit/t_lines.o tests/unit/t_singer.o \
-	tests/unit/t_state.o tests/unit/t_http.o tests/unit/t_rate.o
+	tests/unit/t_state.o tests/unit/t_http.o tests/unit/t_rate.o \
+	tests/unit/t_naming.o
 OBJ	= $(LIBOBJ) $(FETCHOBJ) $(NORMOBJ) $(LOADOBJ) $(UNITOBJ)
 
 BIN	= fd-fetch/fd-fetch fd-normalize/fd-normalize fd-load/fd-load
@@ -73,11 +76,12 @@ lib/libfd.a: $(LIBOBJ)
 fd-fetch/fd-fetch: $(FETCHOBJ) lib/libfd.a
 	$(LINK) -o $@ $(FETCHOBJ) lib/libfd.a $(CURL_LIBS) $(JQ_LIBS)
 fd-normalize/fd-normalize: $(NORMOBJ) lib/libfd.a
-	$(LINK) -o $@ $(NORMOBJ) lib/libfd.a $(JQ_LIBS)
+	$(LINK) -o $@ $(NORMOBJ) lib/libfd.a $(JQ_LIBS) $(CRYPTO_LIBS)
 fd-load/fd-load: $(LOADOBJ) lib/libfd.a
 	$(LINK) -o $@ $(LOADOBJ) lib/libfd.a $(SQLITE_LIBS) $(PQ_LIBS) $(JQ_LIBS)
 tests/unit/unit: $(UNITOBJ) lib/libfd.a
-	$(LINK) -o $@ $(UNITOBJ) lib/libfd.a $(CURL_LIBS) $(JQ_LIBS)
+	$(LINK) -o $@ $(UNITOBJ) lib/libfd.a $(CURL_LIBS) $(JQ_LIBS) \
+	    $(CRYPTO_LIBS)
 
 fd-fetch/%.o: fd-fetch/%.c
 	$(COMPILE) $(CURL_CFLAGS) $(JQ_CFLAGS) -c -o $@ $<
@@ -85,6 +89,8 @@ fd-load/%.o: fd-load/%.c
 	$(COMPILE) $(SQLITE_CFLAGS) $(PQ_CFLAGS) $(JQ_CFLAGS) -c -o $@ $<
 lib/http.o: lib/http.c
 	$(COMPILE) $(CURL_CFLAGS) -c -o $@ $<
+lib/naming.o: lib/naming.c
+	$(COMPILE) $(CRYPTO_CFLAGS) -c -o $@ $<
 %.o: %.c
 	$(COMPILE) $(JQ_CFLAGS) -c -o $@ $<
 

@@ -1,0 +1,2 @@
+/* naming.c: placeholder, being written. */
+#include "naming.h"
