@@ -115,6 +115,13 @@ check:
 lint:
 	mandoc -Tlint -Wwarning $(MAN1) $(MAN7)
 
+# bench: speed against baselines measured in the same run (ratios,
+# not timings: machines here are noisy).  Not part of check.
+bench:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all
+	@sh tests/bench/run.sh
+
 demo:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all
@@ -138,4 +145,4 @@ clean:
 	rm -f $(BIN) $(OBJ) $(OBJ:.o=.d) lib/libfd.a tests/unit/unit .flags
 
 FORCE:
-.PHONY: all check deps demo install uninstall clean lint FORCE
+.PHONY: all bench check deps demo install uninstall clean lint FORCE
