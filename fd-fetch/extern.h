@@ -110,9 +110,9 @@ void	progress(struct run *, int64_t waiting, int force);
 /* sync.c */
 void	sync_endpoint(struct run *, const struct endpoint *);
 /*
- * Parses an ISO 8601 date-time (YYYY-MM-DDTHH:MM:SS, optional
- * fraction, Z or +hh:mm / -hh:mm) into "YYYY-MM-DDTHH:MM:SSZ" in UTC,
- * which compares as text in time order.  0, or -1 if s is not one.
+ * An ISO 8601 date-time (see fd_isotime_utc) as "YYYY-MM-DDTHH:MM:SSZ"
+ * in UTC, the fraction dropped: compares as text in time order.  0, or
+ * -1 if s is not one.
  */
 int	utc(const char *s, char out[32]);
 void	out_flush(void);

@@ -31,6 +31,7 @@
 #include <time.h>
 
 #include "diag.h"
+#include "isotime.h"
 #include "jscan.h"
 #include "singer.h"
 #include "extern.h"
@@ -116,46 +117,13 @@ ids_has(const struct ids *s, int64_t id)
 int
 utc(const char *s, char out[32])
 {
-	struct tm tm;
-	int y, mo, d, h, mi, se, n = 0, oh = 0, om = 0;
-	long off = 0;
-	time_t t;
-	char sign;
+	char t[FD_ISOTIME_MAX];
 
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi,
-	    &se, &n) != 6 || n != 19)
+	if (fd_isotime_utc(s, strlen(s), t) == -1)
 		return -1;
-	s += n;
-	if (*s == '.')
-		for (s++; *s >= '0' && *s <= '9'; s++)
-			;
-	if (*s == 'Z' && s[1] == '\0')
-		off = 0;
-	else if ((*s == '+' || *s == '-') &&
-	    sscanf(s, "%c%2d:%2d%n", &sign, &oh, &om, &n) == 3 && n == 6 &&
-	    s[6] == '\0')
-		off = (sign == '-' ? -1 : 1) * (oh * 3600L + om * 60L);
-	else
-		return -1;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = se;
-	if (oh > 23 || om > 59 || se > 59)
-		return -1;
-	t = timegm(&tm);
-	/* timegm makes 2024-02-30 March 1st: refuse a time that moved */
-	if (gmtime_r(&t, &tm) == NULL || tm.tm_year != y - 1900 ||
-	    tm.tm_mon != mo - 1 || tm.tm_mday != d || tm.tm_hour != h ||
-	    tm.tm_min != mi)
-		return -1;
-	t -= off;
-	if (gmtime_r(&t, &tm) == NULL)
-		return -1;
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	/* the API is second-granular, and "...:05.5Z" < "...:05Z" as text */
+	memcpy(out, t, 19);
+	memcpy(out + 19, "Z", 2);
 	return 0;
 }
 
