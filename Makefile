@@ -43,9 +43,9 @@ endif
 COMPILE = $(CC) $(FD_CFLAGS) $(FD_CPPFLAGS) $(CPPFLAGS) $(SAN_FLAGS) $(CFLAGS) -MMD -MP
 LINK	= $(CC) $(SAN_FLAGS) $(CFLAGS) $(LDFLAGS)
 
-LIBSRC	= lib/buf.c lib/diag.c lib/http.c lib/isotime.c lib/jscan.c lib/json.c \
-	lib/lines.c \
-	lib/naming.c lib/rate.c lib/singer.c lib/state.c lib/utf8.c
+LIBSRC	= lib/buf.c lib/diag.c lib/digest.c lib/http.c lib/isotime.c \
+	lib/jscan.c lib/json.c lib/lines.c lib/map.c lib/naming.c lib/rate.c \
+	lib/singer.c lib/state.c lib/utf8.c
 LIBOBJ	= $(LIBSRC:.c=.o)
 FETCHOBJ = fd-fetch/fd-fetch.o fd-fetch/client.o fd-fetch/endpoints.o \
 	fd-fetch/sync.o
@@ -54,7 +54,7 @@ LOADOBJ	= fd-load/fd-load.o
 UNITOBJ	= tests/unit/unit.o tests/unit/t_buf.o tests/unit/t_diag.o \
 	tests/unit/t_jscan.o tests/unit/t_lines.o tests/unit/t_singer.o \
 	tests/unit/t_state.o tests/unit/t_http.o tests/unit/t_rate.o \
-	tests/unit/t_naming.o tests/unit/t_isotime.o
+	tests/unit/t_naming.o tests/unit/t_isotime.o tests/unit/t_map.o
 OBJ	= $(LIBOBJ) $(FETCHOBJ) $(NORMOBJ) $(LOADOBJ) $(UNITOBJ)
 
 BIN	= fd-fetch/fd-fetch fd-normalize/fd-normalize fd-load/fd-load
@@ -91,6 +91,8 @@ fd-load/%.o: fd-load/%.c
 lib/http.o: lib/http.c
 	$(COMPILE) $(CURL_CFLAGS) -c -o $@ $<
 lib/naming.o: lib/naming.c
+	$(COMPILE) $(CRYPTO_CFLAGS) -c -o $@ $<
+lib/digest.o: lib/digest.c
 	$(COMPILE) $(CRYPTO_CFLAGS) -c -o $@ $<
 %.o: %.c
 	$(COMPILE) $(JQ_CFLAGS) -c -o $@ $<

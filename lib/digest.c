@@ -1,0 +1,48 @@
+/*
+ * digest.c: SHAKE-128 and base64 through libcrypto.  See digest.h.
+ */
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "digest.h"
+
+int
+fd_digest_shake128(const void *p, size_t n, unsigned char *out,
+    size_t outlen)
+{
+	EVP_MD_CTX *c;
+	int ok;
+
+	if ((c = EVP_MD_CTX_new()) == NULL)
+		return -1;
+	ok = EVP_DigestInit_ex(c, EVP_shake128(), NULL) == 1 &&
+	    EVP_DigestUpdate(c, p, n) == 1 &&
+	    EVP_DigestFinalXOF(c, out, outlen) == 1;
+	EVP_MD_CTX_free(c);
+	return ok ? 0 : -1;
+}
+
+size_t
+fd_digest_b64(const unsigned char *p, size_t n, char *out)
+{
+	int len = EVP_EncodeBlock((unsigned char *)out, p, (int)n);
+
+	while (len > 0 && out[len - 1] == '=')
+		len--;
+	out[len] = '\0';
+	return (size_t)len;
+}
+
+int
+fd_digest_id(const void *p, size_t n, char out[15])
+{
+	unsigned char h[10];
+	char tmp[20];
+
+	if (fd_digest_shake128(p, n, h, sizeof(h)) == -1)
+		return -1;
+	fd_digest_b64(h, sizeof(h), tmp);
+	memcpy(out, tmp, 15);
+	return 0;
+}

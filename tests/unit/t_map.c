@@ -1,0 +1,56 @@
+/* Unit tests of lib/map.c and lib/digest.c. */
+#include <stdio.h>
+
+#include "digest.h"
+#include "map.h"
+#include "t.h"
+
+void
+t_map(void)
+{
+	struct fd_map *m = fd_map_new();
+	char key[32];
+	void *v;
+	int i;
+
+	T(fd_map_get(m, "a", 1) == NULL);
+	for (i = 0; i < 5000; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		T(fd_map_put(m, key, strlen(key), (void *)(long)(i + 1)) == 0);
+	}
+	T_INT(fd_map_len(m), 5000);
+	for (i = 0; i < 5000; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		if (fd_map_get(m, key, strlen(key)) != (void *)(long)(i + 1))
+			T_FAIL("lost %s", key);
+	}
+	/* replacing keeps the place in insertion order */
+	T(fd_map_put(m, "k7", 2, (void *)99L) == 0);
+	T_INT(fd_map_len(m), 5000);
+	T_STR(fd_map_at(m, 7, &v), "k7");
+	T(v == (void *)99L);
+	T(fd_map_at(m, 5000, &v) == NULL);
+	/* keys are bytes: embedded NUL, prefixes */
+	T(fd_map_put(m, "x\0y", 3, (void *)1L) == 0);
+	T(fd_map_get(m, "x", 1) == NULL);
+	T(fd_map_get(m, "x\0y", 3) == (void *)1L);
+	fd_map_free(m);
+	fd_map_free(NULL);
+}
+
+void
+t_digest(void)
+{
+	char id[15], b[16];
+	const char *in = "wX3f5vn801W16A_tickets__tags_0";
+
+	/* the nested row id of dlt's worked example (the note, 3.4) */
+	T(fd_digest_id(in, strlen(in), id) == 0);
+	T_STR(id, "r0pBeIGyt+b3cA");
+	in = "wX3f5vn801W16A_tickets__tags_1";
+	T(fd_digest_id(in, strlen(in), id) == 0);
+	T_STR(id, "HRhTv3Ed/0TWQw");
+	T_INT(fd_digest_b64((const unsigned char *)"fo", 2, b), 3);
+	T_STR(b, "Zm8");
+	T_INT(fd_digest_b64((const unsigned char *)"", 0, b), 0);
+}
