@@ -49,7 +49,7 @@ LIBSRC	= lib/buf.c lib/diag.c lib/digest.c lib/http.c lib/isotime.c \
 LIBOBJ	= $(LIBSRC:.c=.o)
 FETCHOBJ = fd-fetch/fd-fetch.o fd-fetch/client.o fd-fetch/endpoints.o \
 	fd-fetch/sync.o
-NORMOBJ	= fd-normalize/fd-normalize.o
+NORMOBJ	= fd-normalize/fd-normalize.o fd-normalize/flatten.o
 LOADOBJ	= fd-load/fd-load.o
 UNITOBJ	= tests/unit/unit.o tests/unit/t_buf.o tests/unit/t_diag.o \
 	tests/unit/t_jscan.o tests/unit/t_lines.o tests/unit/t_singer.o \

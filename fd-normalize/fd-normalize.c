@@ -3,7 +3,8 @@
  * root table and child tables, with inferred types (DESIGN.md
  * section 4).
  *
- * This is the command-line front end; the normalizer itself is issue 5.
+ * This file: options, reading the input, the Singer messages, --jq.
+ * The flattening is in flatten.c.
  */
 #include <err.h>
 #include <getopt.h>
@@ -12,7 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jq.h>
+
+#include "buf.h"
 #include "diag.h"
+#include "jscan.h"
+#include "json.h"
+#include "lines.h"
+#include "extern.h"
 
 static int		 dltflag;
 static long long	 max_nesting = 1000, max_length;
@@ -47,6 +55,260 @@ number(const char *opt, const char *arg, long long min, long long max)
 	return v;
 }
 
+static struct fd_buf	 out = FD_BUF_INIT;
+static jq_state		*jq;
+static struct stream	*plain;		/* --stream */
+
+/* Writes what is buffered; with sync, flushes stdout too (a STATE). */
+static void
+out_write(int sync)
+{
+	if (out.len > 0 && fwrite(out.data, 1, out.len, stdout) != out.len)
+		err(1, "<stdout>");
+	fd_buf_reset(&out);
+	if (sync && fflush(stdout) == EOF)
+		err(1, "<stdout>");
+}
+
+/* The spans of a message's top-level members that matter. */
+struct msg {
+	const char	*type, *stream, *record, *schema, *keys, *value;
+	const char	*version, *xfd;
+	size_t		 ltype, lstream, lrecord, lschema, lkeys, lvalue;
+	size_t		 lversion, lxfd;
+	int		 ktype, kstream, krecord, kschema, kkeys, kversion;
+};
+
+/* Reads the members of a line's object into m.  0, or -1 (errbuf). */
+static int
+members(const char *p, size_t len, struct msg *m, char *errbuf)
+{
+	struct fd_jscan js;
+	struct fd_jtok k, val;
+	const char *vp;
+	size_t vl;
+
+	memset(m, 0, sizeof(*m));
+	fd_jscan_init(&js, p, len);
+	if (fd_jscan_next(&js, &k) == -1)
+		return fd_jscan_error(&js, errbuf);
+	if (k.kind != FD_JTOK_OBJECT)
+		return fd_diag_set(errbuf, "expected a JSON object");
+	for (;;) {
+		if (fd_jscan_next(&js, &k) == -1)
+			return fd_jscan_error(&js, errbuf);
+		if (k.kind == FD_JTOK_OBJECT_END)
+			break;
+		if (fd_jscan_next(&js, &val) == -1 ||
+		    fd_jscan_skip(&js, &val, &vp, &vl) == -1)
+			return fd_jscan_error(&js, errbuf);
+#define MEMBER(name, f) \
+		if (k.len == sizeof(name) + 1 && \
+		    memcmp(k.p + 1, name, sizeof(name) - 1) == 0) { \
+			m->f = vp; m->l##f = vl; m->k##f = val.kind; continue; }
+#define MEMBER2(name, f) \
+		if (k.len == sizeof(name) + 1 && \
+		    memcmp(k.p + 1, name, sizeof(name) - 1) == 0) { \
+			m->f = vp; m->l##f = vl; continue; }
+		MEMBER("type", type)
+		MEMBER("stream", stream)
+		MEMBER("record", record)
+		MEMBER("schema", schema)
+		MEMBER("key_properties", keys)
+		MEMBER("version", version)
+		MEMBER2("value", value)
+		MEMBER2("x-fd", xfd)
+	}
+	if (fd_jscan_next(&js, &k) != FD_JTOK_END)
+		return fd_jscan_error(&js, errbuf);
+	return 0;
+}
+
+static int
+is(const char *p, size_t n, const char *s)
+{
+	return p != NULL && n == strlen(s) + 2 && memcmp(p + 1, s, n - 2) == 0;
+}
+
+/* A type that looks like a message type (upper case and _), not one of
+ * ours: passed through, as the stream format says. */
+static int
+other_message(const struct msg *m)
+{
+	size_t i;
+
+	if (m->type == NULL || m->ktype != FD_JTOK_STRING || m->ltype < 3)
+		return 0;
+	for (i = 1; i < m->ltype - 1; i++)
+		if (!(m->type[i] >= 'A' && m->type[i] <= 'Z') &&
+		    m->type[i] != '_')
+			return 0;
+	return 1;
+}
+
+/* Decodes a string span into a new buffer's data (static, reused). */
+static const char *
+decoded(const char *p, size_t n, size_t *len)
+{
+	static struct fd_buf b = FD_BUF_INIT;
+	char why[FD_ERRSZ];
+
+	fd_buf_reset(&b);
+	if (fd_jscan_string(p, n, &b, why) == -1 || fd_buf_putc(&b, 0) == -1)
+		return NULL;
+	*len = b.len - 1;
+	return b.data;
+}
+
+/* The record through --jq: each object it yields is flattened. */
+static int
+record_jq(struct stream *st, const char *rec, size_t len,
+    const struct msg *m, char *errbuf)
+{
+	char why[FD_ERRSZ];
+	jv v, r, text;
+	int rc = 0;
+
+	if (fd_json_parse(rec, len, &v, why) == -1)
+		return fd_diag_set(errbuf, "%s", why);
+	jq_start(jq, v, 0);
+	while (jv_is_valid(r = jq_next(jq))) {
+		if (jv_get_kind(r) != JV_KIND_OBJECT) {
+			fd_diag_set(errbuf, "--jq: the filter gave %s, "
+			    "not an object", fd_json_kind_name(jv_get_kind(r)));
+			jv_free(r);
+			rc = -1;
+			break;
+		}
+		text = jv_dump_string(r, 0);
+		rc = flatten_record(st, jv_string_value(text),
+		    (size_t)jv_string_length_bytes(jv_copy(text)), m->version,
+		    m->lversion, errbuf);
+		jv_free(text);
+		if (rc == -1)
+			break;
+	}
+	if (rc == 0 && jv_invalid_has_msg(jv_copy(r))) {
+		jv msg = jv_invalid_get_msg(jv_copy(r));
+		fd_diag_set(errbuf, "--jq: %s", jv_get_kind(msg) ==
+		    JV_KIND_STRING ? jv_string_value(msg) : "error");
+		jv_free(msg);
+		rc = -1;
+	}
+	jv_free(r);
+	return rc;
+}
+
+static int
+record(struct stream *st, const char *rec, size_t len, const struct msg *m,
+    char *errbuf)
+{
+	if (jq != NULL)
+		return record_jq(st, rec, len, m, errbuf);
+	return flatten_record(st, rec, len, m->version, m->lversion, errbuf);
+}
+
+/* One line of input. */
+static int
+line(const char *p, size_t len, char *errbuf)
+{
+	struct msg m;
+	struct stream *st;
+	const char *s, *d = NULL;
+	size_t n;
+	char disp[16];
+
+	if (members(p, len, &m, errbuf) == -1)
+		return -1;
+	if (plain != NULL)
+		return record(plain, p, len, &m, errbuf);
+	if (is(m.type, m.ltype, "RECORD") && m.kstream == FD_JTOK_STRING &&
+	    m.krecord == FD_JTOK_OBJECT) {
+		if ((s = decoded(m.stream, m.lstream, &n)) == NULL)
+			return fd_diag_set(errbuf, "invalid stream name");
+		st = stream_get(s, n);
+		if (m.version != NULL && m.kversion != FD_JTOK_NUMBER)
+			m.version = NULL;
+		return record(st, m.record, m.lrecord, &m, errbuf);
+	}
+	if (is(m.type, m.ltype, "SCHEMA") && m.kstream == FD_JTOK_STRING &&
+	    m.kschema == FD_JTOK_OBJECT && m.kkeys == FD_JTOK_ARRAY) {
+		if ((s = decoded(m.stream, m.lstream, &n)) == NULL)
+			return fd_diag_set(errbuf, "invalid stream name");
+		st = stream_get(s, n);
+		if (m.xfd != NULL) {
+			const char *v;
+			size_t vl;
+			if (fd_jscan_field(m.xfd, m.lxfd, "disposition", &v,
+			    &vl, errbuf) == 0 && vl < sizeof(disp) + 2 &&
+			    (is(v, vl, "merge") || is(v, vl, "append") ||
+			    is(v, vl, "replace"))) {
+				snprintf(disp, sizeof(disp), "%.*s",
+				    (int)vl - 2, v + 1);
+				d = disp;
+			}
+		}
+		stream_schema(st, m.keys, m.lkeys, d);
+		return 0;
+	}
+	if (is(m.type, m.ltype, "STATE") && m.value != NULL) {
+		fd_buf_append(&out, p, len);
+		fd_buf_putc(&out, '\n');
+		out_write(1);
+		return 0;
+	}
+	if (is(m.type, m.ltype, "ACTIVATE_VERSION") &&
+	    m.kstream == FD_JTOK_STRING && m.kversion == FD_JTOK_NUMBER) {
+		if ((s = decoded(m.stream, m.lstream, &n)) == NULL)
+			return fd_diag_set(errbuf, "invalid stream name");
+		st = stream_get(s, n);
+		fd_buf_puts(&out, "{\"type\":\"ACTIVATE_VERSION\",\"stream\":\"");
+		fd_buf_puts(&out, stream_table(st));
+		fd_buf_puts(&out, "\",\"version\":");
+		fd_buf_append(&out, m.version, m.lversion);
+		fd_buf_puts(&out, "}\n");
+		return 0;
+	}
+	if (other_message(&m)) {
+		fd_buf_append(&out, p, len);
+		fd_buf_putc(&out, '\n');
+		return 0;
+	}
+	return fd_diag_set(errbuf, "not a Singer message (for plain records "
+	    "use --stream NAME)");
+}
+
+/* Normalizes one input; dies on the first bad line, after writing the
+ * rows of every line before it. */
+static void
+input(FILE *fp, const char *name)
+{
+	char errbuf[FD_ERRSZ];
+	struct fd_lines *r;
+	const char *p;
+	size_t len;
+	int rc;
+
+	if ((r = fd_lines_open(fp, name)) == NULL)
+		err(1, NULL);
+	while ((rc = fd_lines_next(r, &p, &len)) == 1) {
+		if (len == 0 || strspn(p, " \t\r") == len)
+			continue;
+		if (line(p, len, errbuf) == -1) {
+			out_write(1);
+			errx(1, "%s:%llu: %s", name, fd_lines_lineno(r),
+			    errbuf);
+		}
+		if (out.len >= 1 << 20)
+			out_write(0);
+	}
+	if (rc == -1) {
+		out_write(1);
+		err(1, "%s", name);
+	}
+	fd_lines_close(r);
+}
+
 static void
 usage(FILE *fp)
 {
@@ -61,6 +323,8 @@ usage(FILE *fp)
 int
 main(int argc, char *argv[])
 {
+	struct norm_opts o;
+	char why[FD_ERRSZ];
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
@@ -103,5 +367,51 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
-	errx(FD_EXIT_FAIL, "not implemented yet");
+	o.max_nesting = (int)max_nesting;
+	o.max_length = (size_t)max_length;
+	o.dlt = dltflag;
+	if (fd_naming_conv_parse(naming, &o.conv, why) == -1)
+		errx(FD_EXIT_USAGE, "--naming %s: %s", naming, why);
+	flatten_init(&o, &out);
+	if (jqfilter != NULL) {
+		if ((jq = jq_init()) == NULL)
+			errx(FD_EXIT_FAIL, "--jq: cannot start jq");
+		if (!jq_compile(jq, jqfilter))
+			errx(FD_EXIT_USAGE, "--jq: the filter does not compile");
+	}
+	if (stream != NULL) {
+		plain = stream_get(stream, strlen(stream));
+		if (key != NULL) {
+			/* one field, as a JSON array of one string */
+			struct fd_buf k = FD_BUF_INIT;
+			fd_buf_puts(&k, "[\"");
+			fd_buf_puts(&k, key);
+			fd_buf_puts(&k, "\"]");
+			stream_schema(plain, k.data, k.len, NULL);
+			fd_buf_free(&k);
+		}
+	} else if (key != NULL)
+		errx(FD_EXIT_USAGE, "--key needs --stream");
+
+	if (argc == 0)
+		input(stdin, "<stdin>");
+	for (; argc > 0; argc--, argv++) {
+		FILE *fp;
+		if (strcmp(*argv, "-") == 0) {
+			input(stdin, "<stdin>");
+			continue;
+		}
+		if ((fp = fopen(*argv, "r")) == NULL)
+			err(FD_EXIT_FAIL, "%s", *argv);
+		input(fp, *argv);
+		fclose(fp);
+	}
+	out_write(1);
+	if (ferror(stdout))
+		errx(FD_EXIT_FAIL, "<stdout>: write error");
+	if (jq != NULL)
+		jq_teardown(&jq);
+	flatten_end();
+	fd_buf_free(&out);
+	return FD_EXIT_OK;
 }

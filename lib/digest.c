@@ -1,6 +1,7 @@
 /*
  * digest.c: SHAKE-128 and base64 through libcrypto.  See digest.h.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
@@ -34,13 +35,45 @@ fd_digest_b64(const unsigned char *p, size_t n, char *out)
 	return (size_t)len;
 }
 
+struct fd_digest {
+	EVP_MD_CTX	*ctx;
+};
+
+struct fd_digest *
+fd_digest_new(void)
+{
+	struct fd_digest *d;
+
+	if ((d = malloc(sizeof(*d))) == NULL)
+		return NULL;
+	if ((d->ctx = EVP_MD_CTX_new()) == NULL) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+void
+fd_digest_free(struct fd_digest *d)
+{
+	if (d == NULL)
+		return;
+	EVP_MD_CTX_free(d->ctx);
+	free(d);
+}
+
 int
-fd_digest_id(const void *p, size_t n, char out[15])
+fd_digest_id(struct fd_digest *d, const void *p, size_t n, char out[15])
 {
 	unsigned char h[10];
 	char tmp[20];
 
-	if (fd_digest_shake128(p, n, h, sizeof(h)) == -1)
+	if (d == NULL) {
+		if (fd_digest_shake128(p, n, h, sizeof(h)) == -1)
+			return -1;
+	} else if (EVP_DigestInit_ex(d->ctx, EVP_shake128(), NULL) != 1 ||
+	    EVP_DigestUpdate(d->ctx, p, n) != 1 ||
+	    EVP_DigestFinalXOF(d->ctx, h, sizeof(h)) != 1)
 		return -1;
 	fd_digest_b64(h, sizeof(h), tmp);
 	memcpy(out, tmp, 15);

@@ -24,7 +24,13 @@ size_t	fd_digest_b64(const unsigned char *p, size_t n, char *out);
 /*
  * dlt's row id of a text: the base64 (no padding) of the first 10
  * bytes of its SHAKE-128, 14 characters, into out (15 bytes).  0 or -1.
+ * d is a hasher from fd_digest_new, kept for many ids (it saves setting
+ * up libcrypto for each), or NULL for a one-off.
  */
-int	fd_digest_id(const void *p, size_t n, char out[15]);
+struct fd_digest;
+struct fd_digest	*fd_digest_new(void);	/* NULL if out of memory */
+void	fd_digest_free(struct fd_digest *);	/* NULL is a no-op */
+int	fd_digest_id(struct fd_digest *d, const void *p, size_t n,
+	    char out[15]);
 
 #endif /* FD_DIGEST_H */

@@ -2,7 +2,6 @@
  * isotime.c: ISO 8601 date-time parsing and UTC normalization.  See
  * isotime.h.
  */
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -56,6 +55,13 @@ civil_from_days(long long z, int *y, int *m, int *d)
 	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
 	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
 	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+static void
+put2(char *p, int v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
 }
 
 int
@@ -116,8 +122,20 @@ fd_isotime_utc(const char *s, size_t len, char *out)
 	t = ((t % 86400) + 86400) % 86400;
 	if (y < 0 || y > 9999)
 		return -1;
-	n = snprintf(out, FD_ISOTIME_MAX, "%04d-%02d-%02dT%02d:%02d:%02d", y,
-	    mo, d, (int)(t / 3600), (int)(t / 60 % 60), (int)(t % 60));
+	/* by hand: snprintf is most of the cost on a hot path */
+	put2(out, y / 100);
+	put2(out + 2, y % 100);
+	out[4] = '-';
+	put2(out + 5, mo);
+	out[7] = '-';
+	put2(out + 8, d);
+	out[10] = 'T';
+	put2(out + 11, (int)(t / 3600));
+	out[13] = ':';
+	put2(out + 14, (int)(t / 60 % 60));
+	out[16] = ':';
+	put2(out + 17, (int)(t % 60));
+	n = 19;
 	if (fl > 0) {
 		out[n++] = '.';
 		memcpy(out + n, s + fs, fl);

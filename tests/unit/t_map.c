@@ -45,11 +45,17 @@ t_digest(void)
 	const char *in = "wX3f5vn801W16A_tickets__tags_0";
 
 	/* the nested row id of dlt's worked example (the note, 3.4) */
-	T(fd_digest_id(in, strlen(in), id) == 0);
+	struct fd_digest *d = fd_digest_new();
+
+	T(fd_digest_id(NULL, in, strlen(in), id) == 0);
+	T_STR(id, "r0pBeIGyt+b3cA");
+	T(fd_digest_id(d, in, strlen(in), id) == 0);
 	T_STR(id, "r0pBeIGyt+b3cA");
 	in = "wX3f5vn801W16A_tickets__tags_1";
-	T(fd_digest_id(in, strlen(in), id) == 0);
+	T(fd_digest_id(d, in, strlen(in), id) == 0);
 	T_STR(id, "HRhTv3Ed/0TWQw");
+	fd_digest_free(d);
+	fd_digest_free(NULL);
 	T_INT(fd_digest_b64((const unsigned char *)"fo", 2, b), 3);
 	T_STR(b, "Zm8");
 	T_INT(fd_digest_b64((const unsigned char *)"", 0, b), 0);
