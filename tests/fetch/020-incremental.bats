@@ -20,28 +20,14 @@ teardown_file() {
 setup() {
 	load ../common
 	load ../sim/sim
+	load fetch
 	T="$BATS_TEST_TMPDIR"
 	sim_ctl POST config '{"mutate_every":0}' >/dev/null
-}
-
-# fetch NAME [options/endpoints...]: run fd-fetch, stdout in $T/NAME.out,
-# stderr in $T/NAME.err, the last STATE's value in $T/NAME.state
-fetch() {
-	local name="$1" rc=0
-	shift
-	fd-fetch "$@" >"$T/$name.out" 2>"$T/$name.err" || rc=$?
-	jq -c 'select(.type == "STATE") | .value' "$T/$name.out" | tail -n 1 >"$T/$name.state"
-	return "$rc"
 }
 
 # recs NAME STREAM: "id updated_at" of STREAM's records in run NAME
 recs() {
 	jq -r --arg s "$2" 'select(.type == "RECORD" and .stream == $s) | .record | "\(.id) \(.updated_at)"' "$T/$1.out"
-}
-
-# truth_pairs NAME: "id updated_at" of the truth since 2022, sorted
-truth_pairs() {
-	sim_truth "$1" | jq -r --arg t "$SINCE" '.[] | select(.updated_at >= $t) | "\(.id) \(.updated_at)"' | sort
 }
 
 @test "incremental: a second run from the last STATE reads one page per pass and writes no RECORD" {

@@ -20,6 +20,7 @@ teardown_file() {
 setup() {
 	load ../common
 	load ../sim/sim
+	load fetch
 	sim_ctl POST faults '[]' >/dev/null
 	sim_ctl POST reset-stats >/dev/null
 }
@@ -35,10 +36,6 @@ faults() {
 pairs_of() {
 	printf '%s\n' "${lines[@]}" |
 	    jq -r --arg s "$1" 'select(.type == "RECORD" and .stream == $s) | .record | "\(.id) \(.updated_at)"' | sort
-}
-
-truth_pairs() {
-	sim_truth "$1" | jq -r --arg t "$SINCE" '.[] | select(.updated_at >= $t) | "\(.id) \(.updated_at)"' | sort
 }
 
 # assert_exact: the run in $output holds exactly the simulator's data

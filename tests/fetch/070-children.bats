@@ -21,15 +21,8 @@ teardown_file() {
 setup() {
 	load ../common
 	load ../sim/sim
+	load fetch
 	T="$BATS_TEST_TMPDIR"
-}
-
-fetch() {
-	local name="$1" rc=0
-	shift
-	fd-fetch "$@" >"$T/$name.out" 2>"$T/$name.err" || rc=$?
-	jq -c 'select(.type == "STATE") | .value' "$T/$name.out" | tail -n 1 >"$T/$name.state"
-	return "$rc"
 }
 
 # ids STREAM NAME: the ids of STREAM's records in run NAME, sorted
