@@ -90,8 +90,6 @@ fd-load/%.o: fd-load/%.c
 	$(COMPILE) $(SQLITE_CFLAGS) $(PQ_CFLAGS) $(JQ_CFLAGS) -c -o $@ $<
 lib/http.o: lib/http.c
 	$(COMPILE) $(CURL_CFLAGS) -c -o $@ $<
-lib/naming.o: lib/naming.c
-	$(COMPILE) $(CRYPTO_CFLAGS) -c -o $@ $<
 lib/digest.o: lib/digest.c
 	$(COMPILE) $(CRYPTO_CFLAGS) -c -o $@ $<
 %.o: %.c

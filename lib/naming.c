@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
 
 #include "buf.h"
 #include "diag.h"
+#include "digest.h"
 #include "naming.h"
 #include "utf8.h"
 
@@ -244,19 +244,13 @@ restore(struct fd_buf *out, size_t olen)
 static int
 make_tag(const char *s, size_t len, char *t, char *errbuf)
 {
-	unsigned char md[TAG_BYTES], b64[4 * ((TAG_BYTES + 2) / 3) + 1];
-	EVP_MD_CTX *ctx;
-	int i, ok;
+	unsigned char md[TAG_BYTES];
+	char b64[4 * ((TAG_BYTES + 2) / 3) + 1];
+	int i;
 
-	ctx = EVP_MD_CTX_new();
-	ok = ctx != NULL &&
-	    EVP_DigestInit_ex(ctx, EVP_shake128(), NULL) == 1 &&
-	    EVP_DigestUpdate(ctx, s, len) == 1 &&
-	    EVP_DigestFinalXOF(ctx, md, sizeof(md)) == 1;
-	EVP_MD_CTX_free(ctx);
-	if (!ok)
+	if (fd_digest_shake128(s, len, md, sizeof(md)) == -1)
 		return fd_diag_set(errbuf, "SHAKE-128 from libcrypto failed");
-	EVP_EncodeBlock(b64, md, sizeof(md));
+	fd_digest_b64(md, sizeof(md), b64);
 	for (i = 0; i < FD_NAMING_TAG_LEN; i++) {
 		if (b64[i] == '/')
 			t[i] = 'a';
