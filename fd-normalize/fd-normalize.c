@@ -20,6 +20,7 @@
 #include "jscan.h"
 #include "json.h"
 #include "lines.h"
+#include "singer.h"
 #include "extern.h"
 
 static int		 dltflag;
@@ -70,100 +71,38 @@ out_write(int sync)
 		err(1, "<stdout>");
 }
 
-/* The spans of a message's top-level members that matter. */
-struct msg {
-	const char	*type, *stream, *record, *schema, *keys, *value;
-	const char	*version, *xfd;
-	size_t		 ltype, lstream, lrecord, lschema, lkeys, lvalue;
-	size_t		 lversion, lxfd;
-	int		 ktype, kstream, krecord, kschema, kkeys, kversion;
-};
-
-/* Reads the members of a line's object into m.  0, or -1 (errbuf). */
-static int
-members(const char *p, size_t len, struct msg *m, char *errbuf)
-{
-	struct fd_jscan js;
-	struct fd_jtok k, val;
-	const char *vp;
-	size_t vl;
-
-	memset(m, 0, sizeof(*m));
-	fd_jscan_init(&js, p, len);
-	if (fd_jscan_next(&js, &k) == -1)
-		return fd_jscan_error(&js, errbuf);
-	if (k.kind != FD_JTOK_OBJECT)
-		return fd_diag_set(errbuf, "expected a JSON object");
-	for (;;) {
-		if (fd_jscan_next(&js, &k) == -1)
-			return fd_jscan_error(&js, errbuf);
-		if (k.kind == FD_JTOK_OBJECT_END)
-			break;
-		if (fd_jscan_next(&js, &val) == -1 ||
-		    fd_jscan_skip(&js, &val, &vp, &vl) == -1)
-			return fd_jscan_error(&js, errbuf);
-#define MEMBER(name, f) \
-		if (k.len == sizeof(name) + 1 && \
-		    memcmp(k.p + 1, name, sizeof(name) - 1) == 0) { \
-			m->f = vp; m->l##f = vl; m->k##f = val.kind; continue; }
-#define MEMBER2(name, f) \
-		if (k.len == sizeof(name) + 1 && \
-		    memcmp(k.p + 1, name, sizeof(name) - 1) == 0) { \
-			m->f = vp; m->l##f = vl; continue; }
-		MEMBER("type", type)
-		MEMBER("stream", stream)
-		MEMBER("record", record)
-		MEMBER("schema", schema)
-		MEMBER("key_properties", keys)
-		MEMBER("version", version)
-		MEMBER2("value", value)
-		MEMBER2("x-fd", xfd)
-	}
-	if (fd_jscan_next(&js, &k) != FD_JTOK_END)
-		return fd_jscan_error(&js, errbuf);
-	return 0;
-}
-
-static int
-is(const char *p, size_t n, const char *s)
-{
-	return p != NULL && n == strlen(s) + 2 && memcmp(p + 1, s, n - 2) == 0;
-}
-
 /* A type that looks like a message type (upper case and _), not one of
  * ours: passed through, as the stream format says. */
 static int
-other_message(const struct msg *m)
+other_message(const struct fd_singer_msg *m)
 {
 	size_t i;
 
-	if (m->type == NULL || m->ktype != FD_JTOK_STRING || m->ltype < 3)
+	if (m->mtype.kind != FD_JTOK_STRING || m->mtype.len < 3)
 		return 0;
-	for (i = 1; i < m->ltype - 1; i++)
-		if (!(m->type[i] >= 'A' && m->type[i] <= 'Z') &&
-		    m->type[i] != '_')
+	for (i = 1; i < m->mtype.len - 1; i++)
+		if (!(m->mtype.p[i] >= 'A' && m->mtype.p[i] <= 'Z') &&
+		    m->mtype.p[i] != '_')
 			return 0;
 	return 1;
 }
 
-/* Decodes a string span into a new buffer's data (static, reused). */
-static const char *
-decoded(const char *p, size_t n, size_t *len)
+/* The stream of a message, made on first sight. */
+static struct stream *
+stream_of(const struct fd_singer_msg *m, char *errbuf)
 {
 	static struct fd_buf b = FD_BUF_INIT;
-	char why[FD_ERRSZ];
 
 	fd_buf_reset(&b);
-	if (fd_jscan_string(p, n, &b, why) == -1 || fd_buf_putc(&b, 0) == -1)
+	if (fd_singer_string(&m->stream, &b, errbuf) == -1)
 		return NULL;
-	*len = b.len - 1;
-	return b.data;
+	return stream_get(b.data, b.len);
 }
 
 /* The record through --jq: each object it yields is flattened. */
 static int
 record_jq(struct stream *st, const char *rec, size_t len,
-    const struct msg *m, char *errbuf)
+    const struct fd_singer_msg *m, char *errbuf)
 {
 	char why[FD_ERRSZ];
 	jv v, r, text;
@@ -182,8 +121,8 @@ record_jq(struct stream *st, const char *rec, size_t len,
 		}
 		text = jv_dump_string(r, 0);
 		rc = flatten_record(st, jv_string_value(text),
-		    (size_t)jv_string_length_bytes(jv_copy(text)), m->version,
-		    m->lversion, errbuf);
+		    (size_t)jv_string_length_bytes(jv_copy(text)),
+		    m->version.p, m->version.len, errbuf);
 		jv_free(text);
 		if (rc == -1)
 			break;
@@ -200,74 +139,68 @@ record_jq(struct stream *st, const char *rec, size_t len,
 }
 
 static int
-record(struct stream *st, const char *rec, size_t len, const struct msg *m,
-    char *errbuf)
+record(struct stream *st, const char *rec, size_t len,
+    const struct fd_singer_msg *m, char *errbuf)
 {
 	if (jq != NULL)
 		return record_jq(st, rec, len, m, errbuf);
-	return flatten_record(st, rec, len, m->version, m->lversion, errbuf);
+	return flatten_record(st, rec, len, m->version.p, m->version.len,
+	    errbuf);
 }
 
 /* One line of input. */
 static int
 line(const char *p, size_t len, char *errbuf)
 {
-	struct msg m;
+	struct fd_singer_msg m;
 	struct stream *st;
-	const char *s, *d = NULL;
-	size_t n;
-	char disp[16];
+	const char *d = NULL, *v;
+	size_t vl;
 
-	if (members(p, len, &m, errbuf) == -1)
+	if (fd_singer_scan(p, len, &m, errbuf) == -1)
 		return -1;
-	if (plain != NULL)
+	if (plain != NULL) {
+		m.version.p = NULL;
 		return record(plain, p, len, &m, errbuf);
-	if (is(m.type, m.ltype, "RECORD") && m.kstream == FD_JTOK_STRING &&
-	    m.krecord == FD_JTOK_OBJECT) {
-		if ((s = decoded(m.stream, m.lstream, &n)) == NULL)
-			return fd_diag_set(errbuf, "invalid stream name");
-		st = stream_get(s, n);
-		if (m.version != NULL && m.kversion != FD_JTOK_NUMBER)
-			m.version = NULL;
-		return record(st, m.record, m.lrecord, &m, errbuf);
 	}
-	if (is(m.type, m.ltype, "SCHEMA") && m.kstream == FD_JTOK_STRING &&
-	    m.kschema == FD_JTOK_OBJECT && m.kkeys == FD_JTOK_ARRAY) {
-		if ((s = decoded(m.stream, m.lstream, &n)) == NULL)
-			return fd_diag_set(errbuf, "invalid stream name");
-		st = stream_get(s, n);
-		if (m.xfd != NULL) {
-			const char *v;
-			size_t vl;
-			if (fd_jscan_field(m.xfd, m.lxfd, "disposition", &v,
-			    &vl, errbuf) == 0 && vl < sizeof(disp) + 2 &&
-			    (is(v, vl, "merge") || is(v, vl, "append") ||
-			    is(v, vl, "replace"))) {
-				snprintf(disp, sizeof(disp), "%.*s",
-				    (int)vl - 2, v + 1);
-				d = disp;
-			}
+	switch (m.type) {
+	case FD_SINGER_RECORD:
+		if ((st = stream_of(&m, errbuf)) == NULL)
+			return -1;
+		if (m.version.kind != FD_JTOK_NUMBER)
+			m.version.p = NULL;
+		return record(st, m.record.p, m.record.len, &m, errbuf);
+	case FD_SINGER_SCHEMA:
+		if ((st = stream_of(&m, errbuf)) == NULL)
+			return -1;
+		if (m.xfd.kind == FD_JTOK_OBJECT && fd_jscan_field(m.xfd.p,
+		    m.xfd.len, "disposition", &v, &vl, errbuf) == 0) {
+			struct fd_singer_span sp = { v, vl, FD_JTOK_STRING };
+			if (fd_singer_is(&sp, "merge"))
+				d = "merge";
+			else if (fd_singer_is(&sp, "append"))
+				d = "append";
+			else if (fd_singer_is(&sp, "replace"))
+				d = "replace";
 		}
-		stream_schema(st, m.keys, m.lkeys, d);
+		stream_schema(st, m.keys.p, m.keys.len, d);
 		return 0;
-	}
-	if (is(m.type, m.ltype, "STATE") && m.value != NULL) {
+	case FD_SINGER_STATE:
 		fd_buf_append(&out, p, len);
 		fd_buf_putc(&out, '\n');
 		out_write(1);
 		return 0;
-	}
-	if (is(m.type, m.ltype, "ACTIVATE_VERSION") &&
-	    m.kstream == FD_JTOK_STRING && m.kversion == FD_JTOK_NUMBER) {
-		if ((s = decoded(m.stream, m.lstream, &n)) == NULL)
-			return fd_diag_set(errbuf, "invalid stream name");
-		st = stream_get(s, n);
+	case FD_SINGER_ACTIVATE_VERSION:
+		if ((st = stream_of(&m, errbuf)) == NULL)
+			return -1;
 		fd_buf_puts(&out, "{\"type\":\"ACTIVATE_VERSION\",\"stream\":\"");
 		fd_buf_puts(&out, stream_table(st));
 		fd_buf_puts(&out, "\",\"version\":");
-		fd_buf_append(&out, m.version, m.lversion);
+		fd_buf_append(&out, m.version.p, m.version.len);
 		fd_buf_puts(&out, "}\n");
 		return 0;
+	default:
+		break;
 	}
 	if (other_message(&m)) {
 		fd_buf_append(&out, p, len);

@@ -6,14 +6,8 @@
 #include <string.h>
 
 #include "diag.h"
-#include "json.h"
-#include "lines.h"
+#include "jscan.h"
 #include "singer.h"
-
-struct fd_singer_reader {
-	struct fd_lines	*lines;
-	char		*stream;	/* plain mode when not NULL */
-};
 
 static int
 has(jv o, const char *key, jv_kind kind)
@@ -81,86 +75,92 @@ fd_singer_type_name(enum fd_singer_type t)
 	}
 }
 
-struct fd_singer_reader *
-fd_singer_open(FILE *fp, const char *name, const char *stream)
+int
+fd_singer_scan(const char *line, size_t len, struct fd_singer_msg *m,
+    char *errbuf)
 {
-	struct fd_singer_reader *r;
+	struct fd_jscan js;
+	struct fd_jtok k, v;
+	struct fd_singer_span *sp;
+	const char *vp;
+	size_t vl;
 
-	if ((r = calloc(1, sizeof(*r))) == NULL)
-		return NULL;
-	if ((r->lines = fd_lines_open(fp, name)) == NULL ||
-	    (stream != NULL && (r->stream = strdup(stream)) == NULL)) {
-		fd_singer_close(r);
-		errno = ENOMEM;
-		return NULL;
+	memset(m, 0, sizeof(*m));
+	fd_jscan_init(&js, line, len);
+	if (fd_jscan_next(&js, &k) == -1)
+		return fd_jscan_error(&js, errbuf);
+	if (k.kind != FD_JTOK_OBJECT)
+		return fd_diag_set(errbuf, "expected a JSON object");
+	for (;;) {
+		if (fd_jscan_next(&js, &k) == -1)
+			return fd_jscan_error(&js, errbuf);
+		if (k.kind == FD_JTOK_OBJECT_END)
+			break;
+		if (fd_jscan_next(&js, &v) == -1 ||
+		    fd_jscan_skip(&js, &v, &vp, &vl) == -1)
+			return fd_jscan_error(&js, errbuf);
+#define IS(name) (k.len == sizeof(name) + 1 && \
+		    memcmp(k.p + 1, name, sizeof(name) - 1) == 0)
+		if (IS("type"))
+			sp = &m->mtype;
+		else if (IS("stream"))
+			sp = &m->stream;
+		else if (IS("record"))
+			sp = &m->record;
+		else if (IS("schema"))
+			sp = &m->schema;
+		else if (IS("key_properties"))
+			sp = &m->keys;
+		else if (IS("value"))
+			sp = &m->value;
+		else if (IS("version"))
+			sp = &m->version;
+		else if (IS("x-fd"))
+			sp = &m->xfd;
+		else
+			continue;
+#undef IS
+		sp->p = vp;
+		sp->len = vl;
+		sp->kind = v.kind;
 	}
-	return r;
-}
-
-static int
-blank(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
-			return 0;
-	return 1;
+	if (fd_jscan_next(&js, &k) != FD_JTOK_END)
+		return fd_jscan_error(&js, errbuf);
+	if (fd_singer_is(&m->mtype, "SCHEMA"))
+		m->type = m->stream.kind == FD_JTOK_STRING &&
+		    m->schema.kind == FD_JTOK_OBJECT &&
+		    m->keys.kind == FD_JTOK_ARRAY ?
+		    FD_SINGER_SCHEMA : FD_SINGER_NONE;
+	else if (fd_singer_is(&m->mtype, "RECORD"))
+		m->type = m->stream.kind == FD_JTOK_STRING &&
+		    m->record.kind == FD_JTOK_OBJECT ?
+		    FD_SINGER_RECORD : FD_SINGER_NONE;
+	else if (fd_singer_is(&m->mtype, "STATE"))
+		m->type = m->value.p != NULL ?
+		    FD_SINGER_STATE : FD_SINGER_NONE;
+	else if (fd_singer_is(&m->mtype, "ACTIVATE_VERSION"))
+		m->type = m->stream.kind == FD_JTOK_STRING &&
+		    m->version.kind == FD_JTOK_NUMBER ?
+		    FD_SINGER_ACTIVATE_VERSION : FD_SINGER_NONE;
+	return 0;
 }
 
 int
-fd_singer_next(struct fd_singer_reader *r, enum fd_singer_type *type,
-    jv *msg, char *errbuf)
+fd_singer_is(const struct fd_singer_span *sp, const char *s)
 {
-	char why[FD_ERRSZ];
-	const char *line;
-	size_t len;
-	int rc;
-	jv v;
+	size_t n = strlen(s);
 
-	do {
-		rc = fd_lines_next(r->lines, &line, &len);
-		if (rc == 0)
-			return 0;
-		if (rc == -1)
-			return fd_diag_errno(errbuf, errno, "%s",
-			    fd_lines_name(r->lines));
-	} while (blank(line, len));
-
-	if (fd_json_parse(line, len, &v, why) == -1)
-		return fd_diag_set(errbuf, "%s:%llu: %s",
-		    fd_lines_name(r->lines), fd_lines_lineno(r->lines), why);
-	if (jv_get_kind(v) != JV_KIND_OBJECT) {
-		fd_diag_set(errbuf, "%s:%llu: expected a JSON object, got %s",
-		    fd_lines_name(r->lines), fd_lines_lineno(r->lines),
-		    fd_json_kind_name(jv_get_kind(v)));
-		jv_free(v);
-		return -1;
-	}
-	if (r->stream != NULL) {
-		*type = FD_SINGER_RECORD;
-		*msg = fd_singer_record(r->stream, v);
-	} else {
-		*type = fd_singer_type(v);
-		*msg = v;
-	}
-	return 1;
+	return sp->p != NULL && sp->kind == FD_JTOK_STRING &&
+	    sp->len == n + 2 && memcmp(sp->p + 1, s, n) == 0;
 }
 
-unsigned long long
-fd_singer_lineno(const struct fd_singer_reader *r)
+int
+fd_singer_string(const struct fd_singer_span *sp, struct fd_buf *out,
+    char *errbuf)
 {
-	return fd_lines_lineno(r->lines);
-}
-
-void
-fd_singer_close(struct fd_singer_reader *r)
-{
-	if (r == NULL)
-		return;
-	fd_lines_close(r->lines);
-	free(r->stream);
-	free(r);
+	if (sp->p == NULL || sp->kind != FD_JTOK_STRING)
+		return fd_diag_set(errbuf, "not a string");
+	return fd_jscan_string(sp->p, sp->len, out, errbuf);
 }
 
 jv

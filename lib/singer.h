@@ -13,6 +13,8 @@
 
 #include <jv.h>
 
+#include "buf.h"
+
 enum fd_singer_type {
 	FD_SINGER_NONE = 0,		/* not a message: a plain record */
 	FD_SINGER_SCHEMA,
@@ -34,32 +36,43 @@ enum fd_singer_type	fd_singer_type(jv v);
 /* "SCHEMA", "RECORD", ... or "plain record".  Static string. */
 const char	*fd_singer_type_name(enum fd_singer_type);
 
-struct fd_singer_reader;
+/* A member of a message line: its value's text and kind (FD_JTOK_*). */
+struct fd_singer_span {
+	const char	*p;		/* NULL when the member is absent */
+	size_t		 len;
+	int		 kind;
+};
+
+/* The members of a message line that the fd programs read. */
+struct fd_singer_msg {
+	enum fd_singer_type	type;	/* by the strict rule above */
+	struct fd_singer_span	mtype, stream, record, schema, keys, value;
+	struct fd_singer_span	version, xfd;
+};
 
 /*
- * Opens a reader of NDJSON on fp (not owned); name is used in messages.
- * With stream == NULL each line is classified by fd_singer_type; with a
- * stream name (copied) every line is a plain record of that stream and
- * is returned wrapped as a RECORD message.  NULL with errno ENOMEM.
+ * Scans one line, a JSON object text of len bytes, without building a
+ * tree: validates all of it (UTF-8 included, numbers kept as written)
+ * and fills m with the spans of its members "type", "stream",
+ * "record", "schema", "key_properties", "value", "version" and "x-fd"
+ * (borrowed from line), and m->type by the strict rule.  Returns 0, or
+ * -1 with the reason in errbuf (invalid JSON, not an object).
  */
-struct fd_singer_reader	*fd_singer_open(FILE *fp, const char *name,
-	    const char *stream);
+int	fd_singer_scan(const char *line, size_t len, struct fd_singer_msg *m,
+	    char *errbuf);
 
 /*
- * Reads the next non-blank line.  Returns 1 and sets *type and *msg
- * (owned by the caller: the message object, or the plain record for
- * FD_SINGER_NONE); 0 at end of input; -1 with "name:line: reason" in
- * errbuf for a read error, invalid UTF-8, invalid JSON or a line that
- * is not one JSON object.
+ * Whether span holds the JSON string s (compared as written: a name
+ * written with escapes does not match).
  */
-int	fd_singer_next(struct fd_singer_reader *, enum fd_singer_type *type,
-	    jv *msg, char *errbuf);
+int	fd_singer_is(const struct fd_singer_span *span, const char *s);
 
-/* The line number of the line last read. */
-unsigned long long	fd_singer_lineno(const struct fd_singer_reader *);
-
-/* Frees the reader (not the FILE).  NULL is a no-op. */
-void	fd_singer_close(struct fd_singer_reader *);
+/*
+ * Appends the decoded text of a string span to out.  0, or -1 with the
+ * reason in errbuf.
+ */
+int	fd_singer_string(const struct fd_singer_span *span, struct fd_buf *out,
+	    char *errbuf);
 
 /*
  * Message constructors.  Each consumes its jv arguments.  xfd may be

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "diag.h"
+#include "jscan.h"
 #include "json.h"
 #include "singer.h"
 #include "t.h"
@@ -35,19 +36,6 @@ t_json_parse_ok(void)
 	    67042965499.0);
 	jv_free(v);
 	T_STR(fd_json_kind_name(JV_KIND_ARRAY), "an array");
-}
-
-/* Whether object m has the string value want at key k.  Borrows m. */
-static int
-field_is(jv m, const char *k, const char *want)
-{
-	jv v = jv_object_get(jv_copy(m), jv_string(k));
-	int ok;
-
-	ok = jv_get_kind(v) == JV_KIND_STRING &&
-	    strcmp(jv_string_value(v), want) == 0;
-	jv_free(v);
-	return ok;
 }
 
 static enum fd_singer_type
@@ -91,101 +79,62 @@ t_singer_detect(void)
 	T_STR(fd_singer_type_name(FD_SINGER_STATE), "STATE");
 }
 
-void
-t_singer_reader(void)
+static int
+scan(const char *line, struct fd_singer_msg *m, char *e)
 {
-	const char in[] =
-	    "{\"type\":\"SCHEMA\",\"stream\":\"tickets\",\"schema\":"
-	    "{\"type\":\"object\"},\"key_properties\":[\"id\"]}\n"
-	    "\n"
-	    "{\"type\":\"RECORD\",\"stream\":\"tickets\",\"record\":"
-	    "{\"id\":1,\"type\":\"Problem\"}}\n"
-	    "{\"id\":2,\"type\":\"Question\"}\n"
-	    "{\"type\":\"STATE\",\"value\":{\"bookmarks\":{}}}";
-	struct fd_singer_reader *r;
-	enum fd_singer_type t;
-	char e[FD_ERRSZ];
-	FILE *fp = t_file(in, sizeof(in) - 1);
-	jv m;
-
-	T((r = fd_singer_open(fp, "<stdin>", NULL)) != NULL);
-	T_INT(fd_singer_next(r, &t, &m, e), 1);
-	T_INT(t, FD_SINGER_SCHEMA);
-	jv_free(m);
-	T_INT(fd_singer_next(r, &t, &m, e), 1);
-	T_INT(t, FD_SINGER_RECORD);
-	T_INT(fd_singer_lineno(r), 3);	/* the blank line is skipped */
-	jv_free(m);
-	T_INT(fd_singer_next(r, &t, &m, e), 1);
-	T_INT(t, FD_SINGER_NONE);
-	T(field_is(m, "type", "Question"));
-	jv_free(m);
-	T_INT(fd_singer_next(r, &t, &m, e), 1);
-	T_INT(t, FD_SINGER_STATE);
-	jv_free(m);
-	T_INT(fd_singer_next(r, &t, &m, e), 0);
-	fd_singer_close(r);
-	fd_singer_close(NULL);
-	fclose(fp);
-}
-
-static void
-expect_error(const char *in, size_t len, const char *want)
-{
-	struct fd_singer_reader *r;
-	enum fd_singer_type t;
-	char e[FD_ERRSZ];
-	FILE *fp = t_file(in, len);
-	jv m;
-	int rc;
-
-	r = fd_singer_open(fp, "in.ndjson", NULL);
-	while ((rc = fd_singer_next(r, &t, &m, e)) == 1)
-		jv_free(m);
-	fd_singer_close(r);
-	fclose(fp);
-	if (rc != -1)
-		T_FAIL("no error for \"%s\"", in);
-	if (strncmp(e, want, strlen(want)) != 0)
-		T_FAIL("got \"%s\", want \"%s...\"", e, want);
+	return fd_singer_scan(line, strlen(line), m, e);
 }
 
 void
-t_singer_reader_errors(void)
+t_singer_scan(void)
 {
-	expect_error("{}\n{\"a\":\n", 9, "in.ndjson:2: invalid JSON: ");
-	expect_error("{}\n{}\n[1,2]\n", 12,
-	    "in.ndjson:3: expected a JSON object, got an array");
-	expect_error("\"str\"\n", 6,
-	    "in.ndjson:1: expected a JSON object, got a string");
-	expect_error("{\"s\":\"\xc3\x28\"}\n", 10,
-	    "in.ndjson:1: invalid UTF-8 at byte 7");
-	expect_error("{} {}\n", 6, "in.ndjson:1: invalid JSON: ");
-	if (t_failed)
-		return;
-}
-
-void
-t_singer_plain_mode(void)
-{
-	const char in[] = "{\"type\":\"STATE\",\"value\":1}\n";
-	struct fd_singer_reader *r;
-	enum fd_singer_type t;
+	struct fd_singer_msg m;
+	struct fd_buf b = FD_BUF_INIT;
 	char e[FD_ERRSZ];
-	FILE *fp = t_file(in, sizeof(in) - 1);
-	jv m, rec;
 
-	/* --stream: even a line that looks like a message is a record */
-	r = fd_singer_open(fp, "<stdin>", "tickets");
-	T_INT(fd_singer_next(r, &t, &m, e), 1);
-	T_INT(t, FD_SINGER_RECORD);
-	T_INT(fd_singer_type(m), FD_SINGER_RECORD);
-	T(field_is(m, "stream", "tickets"));
-	rec = jv_object_get(m, jv_string("record"));
-	T(field_is(rec, "type", "STATE"));
-	jv_free(rec);
-	fd_singer_close(r);
-	fclose(fp);
+	T(scan("{\"type\":\"RECORD\",\"stream\":\"tick\\u0065ts\",\"record\":"
+	    "{\"id\":67042965499,\"type\":\"Problem\"},\"version\":3}", &m,
+	    e) == 0);
+	T_INT(m.type, FD_SINGER_RECORD);
+	T(fd_singer_string(&m.stream, &b, e) == 0);
+	T_STR(b.data, "tickets");
+	T(m.record.len == strlen("{\"id\":67042965499,\"type\":\"Problem\"}"));
+	T(memcmp(m.record.p, "{\"id\":67042965499", 17) == 0);
+	T(m.version.kind == FD_JTOK_NUMBER && m.version.len == 1);
+	T(fd_singer_is(&m.mtype, "RECORD") && !fd_singer_is(&m.mtype, "REC"));
+	/* the strict rule: a ticket with a type is not a message */
+	T(scan("{\"id\":1,\"type\":\"Problem\"}", &m, e) == 0);
+	T_INT(m.type, FD_SINGER_NONE);
+	T(scan("{\"type\":\"RECORD\",\"stream\":\"t\"}", &m, e) == 0);
+	T_INT(m.type, FD_SINGER_NONE);
+	T(scan("{\"type\":\"RECORD\",\"stream\":\"t\",\"record\":[]}", &m,
+	    e) == 0);
+	T_INT(m.type, FD_SINGER_NONE);
+	T(scan("{\"type\":\"SCHEMA\",\"stream\":\"t\",\"schema\":{},"
+	    "\"key_properties\":[]}", &m, e) == 0);
+	T_INT(m.type, FD_SINGER_SCHEMA);
+	T(scan("{\"type\":\"SCHEMA\",\"stream\":\"t\",\"schema\":{}}", &m,
+	    e) == 0);
+	T_INT(m.type, FD_SINGER_NONE);
+	T(scan("{\"type\":\"STATE\",\"value\":null}", &m, e) == 0);
+	T_INT(m.type, FD_SINGER_STATE);
+	T(scan("{\"type\":\"STATE\"}", &m, e) == 0);
+	T_INT(m.type, FD_SINGER_NONE);
+	T(scan("{\"type\":\"ACTIVATE_VERSION\",\"stream\":\"t\","
+	    "\"version\":1}", &m, e) == 0);
+	T_INT(m.type, FD_SINGER_ACTIVATE_VERSION);
+	T(scan("{\"type\":\"ACTIVATE_VERSION\",\"stream\":\"t\","
+	    "\"version\":\"1\"}", &m, e) == 0);
+	T_INT(m.type, FD_SINGER_NONE);
+	/* errors */
+	T(scan("[1]", &m, e) == -1);
+	T_STR(e, "expected a JSON object");
+	T(scan("{\"type\":", &m, e) == -1);
+	T(strncmp(e, "truncated JSON", 14) == 0);
+	T(scan("{} {}", &m, e) == -1);
+	T(scan("{\"s\":\"\xff\"}", &m, e) == -1);
+	T(strncmp(e, "invalid UTF-8", 13) == 0);
+	fd_buf_free(&b);
 }
 
 void
