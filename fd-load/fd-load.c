@@ -3,8 +3,12 @@
  * warehouse files, committing data and state together (DESIGN.md
  * section 5).
  *
- * This is the command-line front end; the loader itself is issue 6.
+ * This file: options, the input, the messages, committing data and
+ * state together.  The destination is in sqlite.c (the only one in this
+ * version).
  */
+#include <sys/time.h>
+
 #include <err.h>
 #include <getopt.h>
 #include <limits.h>
@@ -12,7 +16,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "diag.h"
+#include "jscan.h"
+#include "json.h"
+#include "lines.h"
+#include "map.h"
+#include "singer.h"
+#include "state.h"
+#include "extern.h"
 
 static int		 qflag, vflag, emitflag;
 static long long	 batch_rows = 50000;
@@ -42,6 +54,361 @@ number(const char *opt, const char *arg, long long min, long long max)
 	if (fd_diag_strtonum(arg, min, max, &v, why) == -1)
 		errx(FD_EXIT_USAGE, "%s %s: %s", opt, arg, why);
 	return v;
+}
+
+static struct dest	*dst;
+static struct fd_map	*tables;	/* stream -> struct table */
+static struct fd_map	*versions;	/* replace root -> its version */
+static long long	 rows, pending;
+static int		 warned_unknown;
+
+static void *
+xcalloc(size_t n, size_t size)
+{
+	void *p;
+
+	if ((p = calloc(n, size)) == NULL)
+		err(1, NULL);
+	return p;
+}
+
+static char *
+decode(const char *p, size_t len, char *errbuf)
+{
+	struct fd_buf b = FD_BUF_INIT;
+
+	if (fd_jscan_string(p, len, &b, errbuf) == -1) {
+		fd_buf_free(&b);
+		return NULL;
+	}
+	return fd_buf_take(&b);
+}
+
+/* Whether the n bytes at p contain s. */
+static int
+contains(const char *p, size_t n, const char *s)
+{
+	size_t k = strlen(s), i;
+
+	for (i = 0; i + k <= n; i++)
+		if (memcmp(p + i, s, k) == 0)
+			return 1;
+	return 0;
+}
+
+/* The type of a SCHEMA property: its x-fd-type, else from JSON Schema. */
+static enum ctype
+prop_type(const char *p, size_t len)
+{
+	static const char *names[] = { "bigint", "double", "bool", "text",
+	    "timestamp", "json", "decimal" };
+	const char *v;
+	size_t vl, i;
+
+	if (fd_jscan_field(p, len, "x-fd-type", &v, &vl, NULL) == 0)
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (vl == strlen(names[i]) + 2 &&
+			    memcmp(v + 1, names[i], vl - 2) == 0)
+				return (enum ctype)i;
+	if (fd_jscan_field(p, len, "format", &v, &vl, NULL) == 0 &&
+	    vl == 11 && memcmp(v, "\"date-time\"", 11) == 0)
+		return CT_TIMESTAMP;
+	if (fd_jscan_field(p, len, "type", &v, &vl, NULL) == 0) {
+		if (contains(v, vl, "\"integer\""))
+			return CT_BIGINT;
+		if (contains(v, vl, "\"number\""))
+			return CT_DOUBLE;
+		if (contains(v, vl, "\"boolean\""))
+			return CT_BOOL;
+		if (contains(v, vl, "\"string\""))
+			return CT_TEXT;
+	}
+	return CT_JSON;
+}
+
+/* A SCHEMA: the table made or widened (columns never narrowed). */
+static int
+schema(const struct fd_singer_msg *m, const char *name, char *errbuf)
+{
+	struct table *t;
+	struct fd_jscan js;
+	struct fd_jtok k, v;
+	const char *props, *vp, *x;
+	size_t plen, vl, xl, i;
+	char *col;
+
+	if ((t = fd_map_get(tables, name, strlen(name))) == NULL) {
+		t = xcalloc(1, sizeof(*t));
+		t->name = strdup(name);
+		if (fd_map_put(tables, name, strlen(name), t) == -1)
+			err(1, NULL);
+	}
+	/* x-fd: disposition, root, kind */
+	free(t->root);
+	t->root = NULL;
+	t->child = 0;
+	t->disp = DISP_APPEND;
+	if (m->xfd.kind == FD_JTOK_OBJECT) {
+		if (fd_jscan_field(m->xfd.p, m->xfd.len, "root", &x, &xl,
+		    errbuf) == 0 && *x == '"')
+			t->root = decode(x, xl, errbuf);
+		if (fd_jscan_field(m->xfd.p, m->xfd.len, "table_kind", &x, &xl,
+		    errbuf) == 0 && xl == 7 && memcmp(x, "\"child\"", 7) == 0)
+			t->child = 1;
+		if (fd_jscan_field(m->xfd.p, m->xfd.len, "disposition", &x,
+		    &xl, errbuf) == 0) {
+			if (xl == 7 && memcmp(x, "\"merge\"", 7) == 0)
+				t->disp = DISP_MERGE;
+			else if (xl == 9 && memcmp(x, "\"replace\"", 9) == 0)
+				t->disp = DISP_REPLACE;
+		}
+	} else if (m->keys.len > 2)
+		t->disp = DISP_MERGE;
+	if (t->root == NULL)
+		t->root = strdup(name);
+	if (mode != NULL)
+		t->disp = strcmp(mode, "merge") == 0 ? DISP_MERGE :
+		    strcmp(mode, "replace") == 0 ? DISP_REPLACE : DISP_APPEND;
+	/* key_properties */
+	for (i = 0; i < t->nkeys; i++)
+		free(t->keys[i]);
+	t->nkeys = 0;
+	fd_jscan_init(&js, m->keys.p, m->keys.len);
+	fd_jscan_next(&js, &k);
+	while (fd_jscan_next(&js, &k) == FD_JTOK_STRING) {
+		t->keys = reallocarray(t->keys, t->nkeys + 1, sizeof(*t->keys));
+		if (t->keys == NULL ||
+		    (t->keys[t->nkeys] = decode(k.p, k.len, errbuf)) == NULL)
+			err(1, NULL);
+		t->nkeys++;
+	}
+	if (t->disp == DISP_MERGE && !t->child && t->nkeys == 0)
+		t->disp = DISP_APPEND;
+	/* properties: new columns appended */
+	if (fd_jscan_field(m->schema.p, m->schema.len, "properties", &props,
+	    &plen, errbuf) != 0 || *props != '{')
+		return fd_diag_set(errbuf, "SCHEMA without properties");
+	fd_jscan_init(&js, props, plen);
+	fd_jscan_next(&js, &k);
+	for (;;) {
+		if (fd_jscan_next(&js, &k) != FD_JTOK_KEY)
+			break;
+		fd_jscan_next(&js, &v);
+		fd_jscan_skip(&js, &v, &vp, &vl);
+		if ((col = decode(k.p, k.len, errbuf)) == NULL)
+			return -1;
+		if (*col == '\0' || strcmp(col, "_fd_load_id") == 0) {
+			free(col);
+			continue;
+		}
+		for (i = 0; i < t->ncols; i++)
+			if (strcmp(t->cols[i].name, col) == 0)
+				break;
+		if (i < t->ncols) {
+			free(col);
+			continue;
+		}
+		t->cols = reallocarray(t->cols, t->ncols + 1,
+		    sizeof(*t->cols));
+		if (t->cols == NULL)
+			err(1, NULL);
+		t->cols[t->ncols].name = col;
+		t->cols[t->ncols].type = v.kind == FD_JTOK_OBJECT ?
+		    prop_type(vp, vl) : CT_JSON;
+		t->ncols++;
+	}
+	sqlite_table(dst, t);
+	return 0;
+}
+
+/* A STATE: data and state committed together, then the state file. */
+static void
+state(const struct fd_singer_msg *m)
+{
+	char why[FD_ERRSZ];
+	jv v;
+
+	sqlite_commit(dst, m->value.p, m->value.len);
+	pending = 0;
+	if (statefile != NULL) {
+		if (fd_json_parse(m->value.p, m->value.len, &v, why) == -1)
+			errx(1, "state: %s", why);
+		if (fd_state_write(statefile, v, why) == -1)
+			errx(1, "%s", why);
+	}
+	if (emitflag) {
+		fwrite(m->value.p, 1, m->value.len, stdout);
+		putchar('\n');
+		if (fflush(stdout) == EOF)
+			err(1, "<stdout>");
+	}
+	if (vflag)
+		warnx("committed %lld rows", rows);
+}
+
+static int
+line(const char *p, size_t len, char *errbuf)
+{
+	struct fd_singer_msg m;
+	struct table *t;
+	char *name, *ver;
+	int rc;
+
+	if (fd_singer_scan(p, len, &m, errbuf) == -1)
+		return -1;
+	switch (m.type) {
+	case FD_SINGER_SCHEMA:
+		if ((name = decode(m.stream.p, m.stream.len, errbuf)) == NULL)
+			return -1;
+		rc = schema(&m, name, errbuf);
+		free(name);
+		return rc;
+	case FD_SINGER_RECORD:
+		if ((name = decode(m.stream.p, m.stream.len, errbuf)) == NULL)
+			return -1;
+		t = fd_map_get(tables, name, strlen(name));
+		if (t == NULL) {
+			fd_diag_set(errbuf, "table %s: RECORD before its "
+			    "SCHEMA", name);
+			free(name);
+			return -1;
+		}
+		free(name);
+		if (t->disp == DISP_REPLACE && m.version.p != NULL) {
+			/* a new version of the chain: staging starts over */
+			ver = fd_map_get(versions, t->root, strlen(t->root));
+			if (ver == NULL || strlen(ver) != m.version.len ||
+			    memcmp(ver, m.version.p, m.version.len) != 0) {
+				struct table *r = fd_map_get(tables, t->root,
+				    strlen(t->root));
+				if (r != NULL)
+					sqlite_unstage(dst, r);
+				free(ver);
+				ver = strndup(m.version.p, m.version.len);
+				fd_map_put(versions, t->root, strlen(t->root),
+				    ver);
+			}
+		}
+		if (sqlite_row(dst, t, m.record.p, m.record.len,
+		    errbuf) == -1) {
+			char why[FD_ERRSZ];
+			snprintf(why, sizeof(why), "%s", errbuf);
+			return fd_diag_set(errbuf, "table %s: %s", t->name, why);
+		}
+		rows++;
+		if (++pending >= batch_rows) {
+			sqlite_commit(dst, NULL, 0);
+			pending = 0;
+		}
+		return 0;
+	case FD_SINGER_STATE:
+		state(&m);
+		return 0;
+	case FD_SINGER_ACTIVATE_VERSION:
+		if ((name = decode(m.stream.p, m.stream.len, errbuf)) == NULL)
+			return -1;
+		t = fd_map_get(tables, name, strlen(name));
+		free(name);
+		if (t != NULL && t->disp == DISP_REPLACE)
+			sqlite_activate(dst, t);
+		return 0;
+	default:
+		if (!warned_unknown && !qflag)
+			warnx("ignoring lines that are not Singer messages "
+			    "(the first: line %.*s...)", 40, p);
+		warned_unknown = 1;
+		return 0;
+	}
+}
+
+static void
+input(FILE *fp, const char *fname)
+{
+	char errbuf[FD_ERRSZ];
+	struct fd_lines *r;
+	const char *p;
+	size_t len;
+	int rc;
+
+	if ((r = fd_lines_open(fp, fname)) == NULL)
+		err(1, NULL);
+	while ((rc = fd_lines_next(r, &p, &len)) == 1) {
+		if (strspn(p, " \t\r") == len)
+			continue;
+		if (line(p, len, errbuf) == -1)
+			errx(1, "%s:%llu: %s", fname, fd_lines_lineno(r),
+			    errbuf);
+	}
+	if (rc == -1)
+		err(1, "%s", fname);
+	fd_lines_close(r);
+}
+
+static void
+run(int argc, char *argv[])
+{
+	struct fd_lock *dlock, *slock = NULL;
+	struct timeval tv;
+	struct table *t;
+	char why[FD_ERRSZ], load_id[32];
+	const char *path;
+	size_t i, k;
+	char *v;
+
+	if (strncmp(dest, "sqlite:", 7) == 0)
+		path = dest + 7;
+	else if (strncmp(dest, "postgresql://", 13) == 0 ||
+	    strncmp(dest, "postgres://", 11) == 0 ||
+	    strncmp(dest, "csv:", 4) == 0 || strncmp(dest, "jsonl:", 6) == 0)
+		errx(FD_EXIT_FAIL, "%.*s: destination not supported yet",
+		    (int)strcspn(dest, ":"), dest);
+	else
+		errx(FD_EXIT_USAGE, "-t %s: expected sqlite:PATH", dest);
+	if (*path == '\0')
+		errx(FD_EXIT_USAGE, "-t %s: no path", dest);
+	if ((dlock = fd_state_lock(path, why)) == NULL)
+		errx(FD_EXIT_FAIL, "%s", why);
+	if (statefile != NULL && (slock = fd_state_lock(statefile, why)) ==
+	    NULL)
+		errx(FD_EXIT_FAIL, "%s", why);
+	gettimeofday(&tv, NULL);
+	snprintf(load_id, sizeof(load_id), "%lld.%06ld",
+	    (long long)tv.tv_sec, (long)tv.tv_usec);
+	if ((tables = fd_map_new()) == NULL ||
+	    (versions = fd_map_new()) == NULL)
+		err(1, NULL);
+	dst = sqlite_open(path, load_id);
+
+	if (argc == 0)
+		input(stdin, "<stdin>");
+	for (; argc > 0; argc--, argv++) {
+		FILE *fp;
+		if ((fp = fopen(*argv, "r")) == NULL)
+			err(FD_EXIT_FAIL, "%s", *argv);
+		input(fp, *argv);
+		fclose(fp);
+	}
+	sqlite_close(dst, rows);
+	if (vflag)
+		warnx("%lld rows loaded", rows);
+
+	for (i = 0; fd_map_at(tables, i, (void **)&t) != NULL; i++) {
+		for (k = 0; k < t->ncols; k++)
+			free(t->cols[k].name);
+		for (k = 0; k < t->nkeys; k++)
+			free(t->keys[k]);
+		free(t->cols);
+		free(t->keys);
+		free(t->root);
+		free(t->name);
+		free(t);
+	}
+	for (i = 0; fd_map_at(versions, i, (void **)&v) != NULL; i++)
+		free(v);
+	fd_map_free(tables);
+	fd_map_free(versions);
+	fd_state_unlock(slock);
+	fd_state_unlock(dlock);
 }
 
 static void
@@ -104,5 +471,6 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
-	errx(FD_EXIT_FAIL, "not implemented yet");
+	run(argc, argv);
+	return FD_EXIT_OK;
 }

@@ -1,0 +1,655 @@
+/*
+ * sqlite.c: the SQLite destination.
+ *
+ * One transaction is open from commit to commit.  Tables are created
+ * from the SCHEMA messages (identifiers always quoted) and widened with
+ * ALTER TABLE ADD COLUMN; every table gets _fd_load_id.  fd's own
+ * tables: _fd_loads (one row per run), _fd_state (the committed state,
+ * written in the same transaction as the data it covers) and _fd_tables
+ * (each table's root, kind and disposition, so that a merge finds the
+ * child tables of earlier runs).
+ *
+ * Merge: a root row first deletes the child rows of the root row with
+ * the same key (by _fd_root_id), then that row, then is inserted; its
+ * child rows follow as inserts.  Replace: rows go to a staging table
+ * "_fd_stage_<name>"; ACTIVATE_VERSION swaps the staged rows of the
+ * whole chain in, in one transaction.
+ */
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "jscan.h"
+#include "map.h"
+#include "extern.h"
+
+/* What the destination keeps per table. */
+struct stable {
+	struct fd_map	*cols;		/* name -> index + 1 */
+	size_t		 ncols;		/* columns in the statements */
+	sqlite3_stmt	*ins;		/* into the table */
+	sqlite3_stmt	*stage;		/* into its staging table */
+	sqlite3_stmt	**del;		/* merge: children, then the row */
+	size_t		 ndel;
+	int		 children_dirty;
+	int		 staged;	/* rows wait in staging */
+};
+
+struct dest {
+	sqlite3		*db;
+	char		*path;
+	char		*load_id;
+	struct fd_map	*tables;	/* name -> struct table (all known) */
+	struct fd_buf	 sql, val;
+};
+
+static void
+fail(struct dest *d, const char *what)
+{
+	const char *m = sqlite3_errmsg(d->db);
+
+	sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
+	errx(1, "%s: %s: %s", d->path, what, m);
+}
+
+static void
+exec(struct dest *d, const char *sql)
+{
+	if (sqlite3_exec(d->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		fail(d, sql);
+}
+
+/* Appends an identifier, quoted. */
+static void
+ident(struct fd_buf *b, const char *prefix, const char *name)
+{
+	const char *p;
+
+	fd_buf_putc(b, '"');
+	fd_buf_puts(b, prefix);
+	for (p = name; *p != '\0'; p++) {
+		if (*p == '"')
+			fd_buf_putc(b, '"');
+		fd_buf_putc(b, *p);
+	}
+	fd_buf_putc(b, '"');
+}
+
+static const char *
+affinity(enum ctype t)
+{
+	switch (t) {
+	case CT_BIGINT:
+	case CT_BOOL:
+		return "INTEGER";
+	case CT_DOUBLE:
+		return "REAL";
+	case CT_DECIMAL:
+		return "NUMERIC";
+	default:
+		return "TEXT";
+	}
+}
+
+static sqlite3_stmt *
+prepare(struct dest *d, const char *sql)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(d->db, sql, -1, &st, NULL) != SQLITE_OK)
+		fail(d, sql);
+	return st;
+}
+
+struct dest *
+sqlite_open(const char *path, const char *load_id)
+{
+	struct dest *d;
+	char *sql;
+
+	if ((d = calloc(1, sizeof(*d))) == NULL ||
+	    (d->path = strdup(path)) == NULL ||
+	    (d->load_id = strdup(load_id)) == NULL ||
+	    (d->tables = fd_map_new()) == NULL)
+		err(1, NULL);
+	if (sqlite3_open_v2(path, &d->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+		errx(1, "%s: %s", path, d->db ? sqlite3_errmsg(d->db) :
+		    "cannot open");
+	sqlite3_busy_timeout(d->db, 10000);
+	exec(d, "PRAGMA journal_mode=WAL");
+	exec(d, "PRAGMA synchronous=NORMAL");
+	exec(d, "BEGIN IMMEDIATE");
+	exec(d, "CREATE TABLE IF NOT EXISTS _fd_loads (load_id TEXT PRIMARY "
+	    "KEY, status TEXT NOT NULL, started_at TEXT NOT NULL, "
+	    "finished_at TEXT, rows INTEGER NOT NULL DEFAULT 0)");
+	exec(d, "CREATE TABLE IF NOT EXISTS _fd_state (id INTEGER PRIMARY KEY "
+	    "CHECK (id = 1), state TEXT NOT NULL, load_id TEXT NOT NULL, "
+	    "committed_at TEXT NOT NULL)");
+	exec(d, "CREATE TABLE IF NOT EXISTS _fd_tables (name TEXT PRIMARY "
+	    "KEY, root TEXT NOT NULL, kind TEXT NOT NULL, disposition TEXT "
+	    "NOT NULL)");
+	sql = sqlite3_mprintf("INSERT INTO _fd_loads (load_id, status, "
+	    "started_at) VALUES (%Q, 'running', strftime('%%Y-%%m-%%dT"
+	    "%%H:%%M:%%fZ','now'))", load_id);
+	exec(d, sql);
+	sqlite3_free(sql);
+	return d;
+}
+
+/* The columns the table has in the database, into st->cols. */
+static void
+known_columns(struct dest *d, const char *prefix, const char *name,
+    struct fd_map *have)
+{
+	sqlite3_stmt *st;
+
+	fd_buf_reset(&d->sql);
+	fd_buf_puts(&d->sql, "SELECT name FROM pragma_table_info(");
+	fd_buf_putc(&d->sql, '\'');
+	fd_buf_puts(&d->sql, prefix);
+	for (const char *p = name; *p != '\0'; p++) {
+		if (*p == '\'')
+			fd_buf_putc(&d->sql, '\'');
+		fd_buf_putc(&d->sql, *p);
+	}
+	fd_buf_puts(&d->sql, "')");
+	st = prepare(d, d->sql.data);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *c = (const char *)sqlite3_column_text(st, 0);
+		fd_map_put(have, c, strlen(c), (void *)1);
+	}
+	sqlite3_finalize(st);
+}
+
+/* Creates or widens one table (or its staging twin). */
+static void
+ensure(struct dest *d, struct table *t, const char *prefix)
+{
+	struct fd_map *have;
+	size_t i;
+
+	if ((have = fd_map_new()) == NULL)
+		err(1, NULL);
+	known_columns(d, prefix, t->name, have);
+	if (fd_map_len(have) == 0) {
+		fd_buf_reset(&d->sql);
+		fd_buf_puts(&d->sql, "CREATE TABLE ");
+		ident(&d->sql, prefix, t->name);
+		fd_buf_puts(&d->sql, " (");
+		for (i = 0; i < t->ncols; i++) {
+			ident(&d->sql, "", t->cols[i].name);
+			fd_buf_printf(&d->sql, " %s, ",
+			    affinity(t->cols[i].type));
+		}
+		fd_buf_puts(&d->sql, "\"_fd_load_id\" TEXT)");
+		exec(d, d->sql.data);
+	} else {
+		for (i = 0; i < t->ncols; i++) {
+			if (fd_map_get(have, t->cols[i].name,
+			    strlen(t->cols[i].name)) != NULL)
+				continue;
+			fd_buf_reset(&d->sql);
+			fd_buf_puts(&d->sql, "ALTER TABLE ");
+			ident(&d->sql, prefix, t->name);
+			fd_buf_puts(&d->sql, " ADD COLUMN ");
+			ident(&d->sql, "", t->cols[i].name);
+			fd_buf_printf(&d->sql, " %s",
+			    affinity(t->cols[i].type));
+			exec(d, d->sql.data);
+		}
+	}
+	fd_map_free(have);
+}
+
+static sqlite3_stmt *
+insert_stmt(struct dest *d, struct table *t, const char *prefix)
+{
+	size_t i;
+
+	fd_buf_reset(&d->sql);
+	fd_buf_puts(&d->sql, "INSERT INTO ");
+	ident(&d->sql, prefix, t->name);
+	fd_buf_puts(&d->sql, " (");
+	for (i = 0; i < t->ncols; i++) {
+		ident(&d->sql, "", t->cols[i].name);
+		fd_buf_puts(&d->sql, ", ");
+	}
+	fd_buf_puts(&d->sql, "\"_fd_load_id\") VALUES (");
+	for (i = 0; i <= t->ncols; i++)
+		fd_buf_puts(&d->sql, i > 0 ? ", ?" : "?");
+	fd_buf_putc(&d->sql, ')');
+	return prepare(d, d->sql.data);
+}
+
+void
+sqlite_table(struct dest *d, struct table *t)
+{
+	struct stable *s = t->priv;
+	size_t i;
+	char *sql;
+
+	if (s == NULL) {
+		if ((s = calloc(1, sizeof(*s))) == NULL)
+			err(1, NULL);
+		t->priv = s;
+	}
+	ensure(d, t, "");
+	if (t->disp == DISP_REPLACE)
+		ensure(d, t, "_fd_stage_");
+	sqlite3_finalize(s->ins);
+	sqlite3_finalize(s->stage);
+	s->ins = insert_stmt(d, t, "");
+	s->stage = t->disp == DISP_REPLACE ? insert_stmt(d, t, "_fd_stage_") :
+	    NULL;
+	s->children_dirty = 1;
+	fd_map_free(s->cols);
+	if ((s->cols = fd_map_new()) == NULL)
+		err(1, NULL);
+	for (i = 0; i < t->ncols; i++)
+		fd_map_put(s->cols, t->cols[i].name, strlen(t->cols[i].name),
+		    (void *)(i + 1));
+	s->ncols = t->ncols;
+	if (fd_map_put(d->tables, t->name, strlen(t->name), t) == -1)
+		err(1, NULL);
+	sql = sqlite3_mprintf("INSERT OR REPLACE INTO _fd_tables VALUES "
+	    "(%Q, %Q, %Q, %Q)", t->name, t->root, t->child ? "child" : "root",
+	    t->disp == DISP_MERGE ? "merge" : t->disp == DISP_REPLACE ?
+	    "replace" : "append");
+	exec(d, sql);
+	sqlite3_free(sql);
+	if (t->child) {
+		struct table *r = fd_map_get(d->tables, t->root,
+		    strlen(t->root));
+		if (r != NULL && r->priv != NULL)
+			((struct stable *)r->priv)->children_dirty = 1;
+	}
+	/* what merge looks rows up by */
+	fd_buf_reset(&d->sql);
+	if (!t->child && t->disp == DISP_MERGE && t->nkeys > 0) {
+		fd_buf_puts(&d->sql, "CREATE INDEX IF NOT EXISTS ");
+		ident(&d->sql, "_fd_key_", t->name);
+		fd_buf_puts(&d->sql, " ON ");
+		ident(&d->sql, "", t->name);
+		fd_buf_puts(&d->sql, " (");
+		for (i = 0; i < t->nkeys; i++) {
+			if (i > 0)
+				fd_buf_puts(&d->sql, ", ");
+			ident(&d->sql, "", t->keys[i]);
+		}
+		fd_buf_putc(&d->sql, ')');
+	} else if (t->child && fd_map_get(s->cols, "_fd_root_id", 11)) {
+		fd_buf_puts(&d->sql, "CREATE INDEX IF NOT EXISTS ");
+		ident(&d->sql, "_fd_root_", t->name);
+		fd_buf_puts(&d->sql, " ON ");
+		ident(&d->sql, "", t->name);
+		fd_buf_puts(&d->sql, " (\"_fd_root_id\")");
+	}
+	if (d->sql.len > 0)
+		exec(d, d->sql.data);
+}
+
+/* Binds one JSON value to parameter i for a column of type ty. */
+static int
+bind(struct dest *d, sqlite3_stmt *st, int i, enum ctype ty,
+    const struct fd_jtok *v, const char *p, size_t len, char *errbuf)
+{
+	long long n;
+
+	switch (v->kind) {
+	case FD_JTOK_NULL:
+		return sqlite3_bind_null(st, i);
+	case FD_JTOK_TRUE:
+	case FD_JTOK_FALSE:
+		if (ty != CT_BOOL)
+			return fd_diag_set(errbuf, "a boolean in a %s column",
+			    affinity(ty));
+		return sqlite3_bind_int(st, i, v->kind == FD_JTOK_TRUE);
+	case FD_JTOK_NUMBER:
+		if (ty == CT_BIGINT) {
+			if (fd_jscan_int64(p, len, &n) == -1)
+				return fd_diag_set(errbuf, "%.*s is not a "
+				    "64-bit integer", (int)(len > 40 ? 40 :
+				    len), p);
+			return sqlite3_bind_int64(st, i, n);
+		}
+		if (ty == CT_DOUBLE) {
+			fd_buf_reset(&d->val);
+			fd_buf_append(&d->val, p, len);
+			return sqlite3_bind_double(st, i,
+			    strtod(d->val.data, NULL));
+		}
+		if (ty == CT_DECIMAL || ty == CT_TEXT)
+			return sqlite3_bind_text(st, i, p, (int)len,
+			    SQLITE_TRANSIENT);
+		return fd_diag_set(errbuf, "a number in a %s column",
+		    affinity(ty));
+	case FD_JTOK_STRING:
+		if (ty != CT_TEXT && ty != CT_TIMESTAMP && ty != CT_JSON &&
+		    ty != CT_DECIMAL)
+			return fd_diag_set(errbuf, "a string in a %s column",
+			    affinity(ty));
+		fd_buf_reset(&d->val);
+		if (fd_jscan_string(p, len, &d->val, errbuf) == -1)
+			return -1;
+		return sqlite3_bind_text(st, i, d->val.data, (int)d->val.len,
+		    SQLITE_TRANSIENT);
+	default:	/* object, array: json */
+		if (ty != CT_JSON && ty != CT_TEXT)
+			return fd_diag_set(errbuf, "an object or array in a %s "
+			    "column", affinity(ty));
+		fd_buf_reset(&d->val);
+		if (fd_jscan_compact(p, len, &d->val, errbuf) == -1)
+			return -1;
+		return sqlite3_bind_text(st, i, d->val.data, (int)d->val.len,
+		    SQLITE_TRANSIENT);
+	}
+}
+
+/* A key value of the row being written. */
+struct keyval {
+	struct fd_jtok	 v;
+	const char	*p;
+	size_t		 len;
+	enum ctype	 type;
+};
+
+/*
+ * The merge statements of root t: one DELETE per child table (from
+ * _fd_tables: those of earlier runs too) by the _fd_root_id of the row
+ * with the key, then the DELETE of that row.  Made again when a child
+ * table appears.
+ */
+static void
+merge_statements(struct dest *d, struct table *t)
+{
+	struct stable *s = t->priv;
+	sqlite3_stmt *q;
+	size_t i, k;
+	char *sql;
+
+	for (i = 0; i < s->ndel; i++)
+		sqlite3_finalize(s->del[i]);
+	s->ndel = 0;
+	sql = sqlite3_mprintf("SELECT name FROM _fd_tables WHERE root = %Q "
+	    "AND kind = 'child' ORDER BY name", t->name);
+	q = prepare(d, sql);
+	sqlite3_free(sql);
+	for (;;) {
+		int more = sqlite3_step(q) == SQLITE_ROW;
+		const char *child = more ?
+		    (const char *)sqlite3_column_text(q, 0) : NULL;
+		fd_buf_reset(&d->sql);
+		fd_buf_puts(&d->sql, "DELETE FROM ");
+		if (child != NULL) {
+			ident(&d->sql, "", child);
+			fd_buf_puts(&d->sql, " WHERE \"_fd_root_id\" IN "
+			    "(SELECT \"_fd_id\" FROM ");
+		}
+		ident(&d->sql, "", t->name);
+		fd_buf_puts(&d->sql, " WHERE ");
+		for (k = 0; k < t->nkeys; k++) {
+			if (k > 0)
+				fd_buf_puts(&d->sql, " AND ");
+			ident(&d->sql, "", t->keys[k]);
+			fd_buf_printf(&d->sql, " = ?%zu", k + 1);
+		}
+		if (child != NULL)
+			fd_buf_putc(&d->sql, ')');
+		s->del = reallocarray(s->del, s->ndel + 1, sizeof(*s->del));
+		if (s->del == NULL)
+			err(1, NULL);
+		s->del[s->ndel++] = prepare(d, d->sql.data);
+		if (!more)
+			break;
+	}
+	sqlite3_finalize(q);
+	s->children_dirty = 0;
+}
+
+/* Merge: removes the row with the record's key and its children. */
+static int
+merge_replace(struct dest *d, struct table *t, const struct keyval *kv,
+    char *errbuf)
+{
+	struct stable *s = t->priv;
+	size_t i, k;
+
+	if (s->children_dirty || s->ndel == 0)
+		merge_statements(d, t);
+	for (i = 0; i < s->ndel; i++) {
+		sqlite3_reset(s->del[i]);
+		for (k = 0; k < t->nkeys; k++)
+			if (bind(d, s->del[i], (int)k + 1, kv[k].type, &kv[k].v,
+			    kv[k].p, kv[k].len, errbuf) != SQLITE_OK)
+				return -1;
+		if (sqlite3_step(s->del[i]) != SQLITE_DONE)
+			return fd_diag_set(errbuf, "%s", sqlite3_errmsg(d->db));
+	}
+	return 0;
+}
+
+int
+sqlite_row(struct dest *d, struct table *t, const char *rec, size_t len,
+    char *errbuf)
+{
+	struct stable *s = t->priv;
+	struct keyval kv[8];
+	struct fd_jscan js;
+	struct fd_jtok k, v;
+	sqlite3_stmt *st;
+	const char *vp;
+	size_t vl, idx, i, found = 0;
+	int merge = !t->child && t->disp == DISP_MERGE && t->nkeys > 0 &&
+	    t->nkeys <= 8;
+
+	st = t->disp == DISP_REPLACE ? s->stage : s->ins;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	fd_jscan_init(&js, rec, len);
+	fd_jscan_next(&js, &k);
+	for (;;) {
+		if (fd_jscan_next(&js, &k) == -1)
+			return fd_jscan_error(&js, errbuf);
+		if (k.kind == FD_JTOK_OBJECT_END)
+			break;
+		if (fd_jscan_next(&js, &v) == -1 ||
+		    fd_jscan_skip(&js, &v, &vp, &vl) == -1)
+			return fd_jscan_error(&js, errbuf);
+		fd_buf_reset(&d->val);
+		if (fd_jscan_string(k.p, k.len, &d->val, errbuf) == -1)
+			return -1;
+		idx = (size_t)fd_map_get(s->cols, d->val.data, d->val.len);
+		if (idx == 0)
+			return fd_diag_set(errbuf, "column %.*s is not in the "
+			    "SCHEMA", (int)(d->val.len > 64 ? 64 :
+			    d->val.len), d->val.data);
+		if (bind(d, st, (int)idx, t->cols[idx - 1].type, &v, vp, vl,
+		    errbuf) != 0) {
+			char why[FD_ERRSZ];
+			snprintf(why, sizeof(why), "%s", errbuf);
+			return fd_diag_set(errbuf, "column %s: %s",
+			    t->cols[idx - 1].name, why);
+		}
+		for (i = 0; merge && i < t->nkeys; i++)
+			if (strcmp(t->keys[i], t->cols[idx - 1].name) == 0) {
+				kv[i].v = v;
+				kv[i].p = vp;
+				kv[i].len = vl;
+				kv[i].type = t->cols[idx - 1].type;
+				found++;
+			}
+	}
+	sqlite3_bind_text(st, (int)s->ncols + 1, d->load_id, -1,
+	    SQLITE_STATIC);
+	if (merge && found < t->nkeys)
+		return fd_diag_set(errbuf, "a merge row without its key");
+	if (merge && merge_replace(d, t, kv, errbuf) == -1)
+		return -1;
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return fd_diag_set(errbuf, "%s", sqlite3_errmsg(d->db));
+	if (t->disp == DISP_REPLACE)
+		s->staged = 1;
+	return 0;
+}
+
+/* The tables of root's chain: the root and its children, by name. */
+static void
+chain(struct dest *d, const char *root, struct fd_buf *names)
+{
+	sqlite3_stmt *q;
+	char *sql;
+
+	sql = sqlite3_mprintf("SELECT name FROM _fd_tables WHERE root = %Q "
+	    "ORDER BY kind DESC, name", root);
+	q = prepare(d, sql);
+	sqlite3_free(sql);
+	fd_buf_reset(names);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		fd_buf_puts(names, (const char *)sqlite3_column_text(q, 0));
+		fd_buf_putc(names, '\0');
+	}
+	sqlite3_finalize(q);
+}
+
+void
+sqlite_activate(struct dest *d, struct table *t)
+{
+	struct fd_buf names = FD_BUF_INIT;
+	struct table *c;
+	const char *n;
+	size_t i;
+
+	chain(d, t->name, &names);
+	for (n = names.data; n != NULL && n < names.data + names.len;
+	    n += strlen(n) + 1) {
+		c = fd_map_get(d->tables, n, strlen(n));
+		fd_buf_reset(&d->sql);
+		fd_buf_puts(&d->sql, "DELETE FROM ");
+		ident(&d->sql, "", n);
+		exec(d, d->sql.data);
+		if (c == NULL || c->disp != DISP_REPLACE)
+			continue;	/* no rows this version */
+		fd_buf_reset(&d->sql);
+		fd_buf_puts(&d->sql, "INSERT INTO ");
+		ident(&d->sql, "", n);
+		fd_buf_puts(&d->sql, " (");
+		for (i = 0; i < c->ncols; i++) {
+			ident(&d->sql, "", c->cols[i].name);
+			fd_buf_puts(&d->sql, ", ");
+		}
+		fd_buf_puts(&d->sql, "\"_fd_load_id\") SELECT ");
+		for (i = 0; i < c->ncols; i++) {
+			ident(&d->sql, "", c->cols[i].name);
+			fd_buf_puts(&d->sql, ", ");
+		}
+		fd_buf_puts(&d->sql, "\"_fd_load_id\" FROM ");
+		ident(&d->sql, "_fd_stage_", n);
+		exec(d, d->sql.data);
+		fd_buf_reset(&d->sql);
+		fd_buf_puts(&d->sql, "DELETE FROM ");
+		ident(&d->sql, "_fd_stage_", n);
+		exec(d, d->sql.data);
+		((struct stable *)c->priv)->staged = 0;
+	}
+	fd_buf_free(&names);
+}
+
+/* Empties the staging tables of root's chain: a new version begins. */
+void
+sqlite_unstage(struct dest *d, struct table *t)
+{
+	struct fd_buf names = FD_BUF_INIT;
+	struct table *c;
+	const char *n;
+
+	chain(d, t->name, &names);
+	for (n = names.data; n != NULL && n < names.data + names.len;
+	    n += strlen(n) + 1) {
+		c = fd_map_get(d->tables, n, strlen(n));
+		if (c == NULL || c->disp != DISP_REPLACE)
+			continue;
+		fd_buf_reset(&d->sql);
+		fd_buf_puts(&d->sql, "DELETE FROM ");
+		ident(&d->sql, "_fd_stage_", n);
+		exec(d, d->sql.data);
+	}
+	fd_buf_free(&names);
+}
+
+void
+sqlite_commit(struct dest *d, const char *state, size_t len)
+{
+	sqlite3_stmt *st;
+
+	if (state != NULL) {
+		st = prepare(d, "INSERT OR REPLACE INTO _fd_state (id, state, "
+		    "load_id, committed_at) VALUES (1, ?1, ?2, strftime("
+		    "'%Y-%m-%dT%H:%M:%fZ','now'))");
+		sqlite3_bind_text(st, 1, state, (int)len, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, d->load_id, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			fail(d, "_fd_state");
+		sqlite3_finalize(st);
+	}
+	exec(d, "COMMIT");
+	exec(d, "BEGIN IMMEDIATE");
+}
+
+char *
+sqlite_state(struct dest *d)
+{
+	sqlite3_stmt *st;
+	char *s = NULL;
+
+	st = prepare(d, "SELECT state FROM _fd_state WHERE id = 1");
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    (s = strdup((const char *)sqlite3_column_text(st, 0))) == NULL)
+		err(1, NULL);
+	sqlite3_finalize(st);
+	return s;
+}
+
+void
+sqlite_close(struct dest *d, long long rows)
+{
+	struct table *t;
+	struct stable *s;
+	size_t i, k;
+	char *sql;
+
+	if (d == NULL)
+		return;
+	sql = sqlite3_mprintf("UPDATE _fd_loads SET status = 'completed', "
+	    "finished_at = strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ','now'), "
+	    "rows = %lld WHERE load_id = %Q", rows, d->load_id);
+	exec(d, sql);
+	sqlite3_free(sql);
+	exec(d, "COMMIT");
+	for (i = 0; fd_map_at(d->tables, i, (void **)&t) != NULL; i++) {
+		if ((s = t->priv) == NULL)
+			continue;
+		sqlite3_finalize(s->ins);
+		sqlite3_finalize(s->stage);
+		for (k = 0; k < s->ndel; k++)
+			sqlite3_finalize(s->del[k]);
+		free(s->del);
+		fd_map_free(s->cols);
+		free(s);
+		t->priv = NULL;
+	}
+	if (sqlite3_close(d->db) != SQLITE_OK)
+		warnx("%s: %s", d->path, sqlite3_errmsg(d->db));
+	fd_map_free(d->tables);
+	fd_buf_free(&d->sql);
+	fd_buf_free(&d->val);
+	free(d->path);
+	free(d->load_id);
+	free(d);
+}
