@@ -83,7 +83,7 @@ truth_conversations() {
 }
 
 @test "children: -j 4 runs requests at once and writes the same stream" {
-	sim_ctl POST config '{"latency_ms":100}' >/dev/null
+	sim_ctl POST config '{"latency_ms":40}' >/dev/null
 	sim_ctl POST reset-stats >/dev/null
 	fetch j4 -j 4 conversations
 	inflight=$(sim_stats | jq .max_inflight)
