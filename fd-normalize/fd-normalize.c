@@ -99,6 +99,24 @@ stream_of(const struct fd_singer_msg *m, char *errbuf)
 	return stream_get(b.data, b.len);
 }
 
+/* libjq's first message (a compile error), for our own diagnostic. */
+static char jq_msg[FD_ERRSZ];
+
+static void
+jq_error(void *arg, jv msg)
+{
+	const char *m;
+
+	if (jq_msg[0] == '\0' && jv_get_kind(msg) == JV_KIND_STRING) {
+		m = jv_string_value(msg);
+		if (strncmp(m, "jq: error: ", 11) == 0)
+			m += 11;
+		snprintf(jq_msg, sizeof(jq_msg), "%s", m);
+		jq_msg[strcspn(jq_msg, "\n")] = '\0';
+	}
+	jv_free(msg);
+}
+
 /* The record through --jq: each object it yields is flattened. */
 static int
 record_jq(struct stream *st, const char *rec, size_t len,
@@ -219,7 +237,7 @@ input(FILE *fp, const char *name)
 	char errbuf[FD_ERRSZ];
 	struct fd_lines *r;
 	const char *p;
-	size_t len;
+	size_t len, mark;
 	int rc;
 
 	if ((r = fd_lines_open(fp, name)) == NULL)
@@ -227,8 +245,13 @@ input(FILE *fp, const char *name)
 	while ((rc = fd_lines_next(r, &p, &len)) == 1) {
 		if (len == 0 || strspn(p, " \t\r") == len)
 			continue;
+		mark = out.len;
 		if (line(p, len, errbuf) == -1) {
+			/* nothing of a line that fails: only whole records */
+			out.len = mark;
 			out_write(1);
+			if (jq != NULL)
+				jq_teardown(&jq);
 			errx(1, "%s:%llu: %s", name, fd_lines_lineno(r),
 			    errbuf);
 		}
@@ -309,8 +332,12 @@ main(int argc, char *argv[])
 	if (jqfilter != NULL) {
 		if ((jq = jq_init()) == NULL)
 			errx(FD_EXIT_FAIL, "--jq: cannot start jq");
-		if (!jq_compile(jq, jqfilter))
-			errx(FD_EXIT_USAGE, "--jq: the filter does not compile");
+		jq_set_error_cb(jq, jq_error, NULL);
+		if (!jq_compile(jq, jqfilter)) {
+			jq_teardown(&jq);
+			errx(FD_EXIT_USAGE, "--jq: %s", jq_msg[0] ? jq_msg :
+			    "the filter does not compile");
+		}
 	}
 	if (stream != NULL) {
 		plain = stream_get(stream, strlen(stream));
