@@ -78,7 +78,11 @@ other_message(const struct fd_singer_msg *m)
 {
 	size_t i;
 
-	if (m->mtype.kind != FD_JTOK_STRING || m->mtype.len < 3)
+	if (m->mtype.kind != FD_JTOK_STRING || m->mtype.len < 3 ||
+	    fd_singer_is(&m->mtype, "RECORD") ||
+	    fd_singer_is(&m->mtype, "SCHEMA") ||
+	    fd_singer_is(&m->mtype, "STATE") ||
+	    fd_singer_is(&m->mtype, "ACTIVATE_VERSION"))
 		return 0;
 	for (i = 1; i < m->mtype.len - 1; i++)
 		if (!(m->mtype.p[i] >= 'A' && m->mtype.p[i] <= 'Z') &&
@@ -225,6 +229,13 @@ line(const char *p, size_t len, char *errbuf)
 		fd_buf_putc(&out, '\n');
 		return 0;
 	}
+	if (m.mtype.p != NULL && !other_message(&m) &&
+	    m.mtype.kind == FD_JTOK_STRING && m.mtype.len > 2 &&
+	    m.mtype.p[1] >= 'A' && m.mtype.p[1] <= 'Z' &&
+	    strspn(m.mtype.p + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_") ==
+	    m.mtype.len - 2)
+		return fd_diag_set(errbuf, "a %.*s message without its "
+		    "required fields", (int)m.mtype.len - 2, m.mtype.p + 1);
 	return fd_diag_set(errbuf, "not a Singer message (for plain records "
 	    "use --stream NAME)");
 }
@@ -361,8 +372,10 @@ main(int argc, char *argv[])
 			input(stdin, "<stdin>");
 			continue;
 		}
-		if ((fp = fopen(*argv, "r")) == NULL)
+		if ((fp = fopen(*argv, "r")) == NULL) {
+			out_write(1);	/* the rows of the files before */
 			err(FD_EXIT_FAIL, "%s", *argv);
+		}
 		input(fp, *argv);
 		fclose(fp);
 	}

@@ -55,6 +55,7 @@ static const char *json_schema[CT_COUNT] = {
 
 struct column {
 	char		*name;		/* normalized */
+	unsigned long	 row;		/* the last row that wrote it */
 	char		*member;	/* "name": as JSON, for records */
 	size_t		 lmember;
 	enum ctype	 type;
@@ -132,6 +133,7 @@ static struct pending	*stack;
 static size_t		 nstack, capstack;
 static struct fd_buf	 tmp = FD_BUF_INIT, keytmp = FD_BUF_INIT;
 static char		 why[FD_ERRSZ];
+static unsigned long	 serial;	/* of the row being written */
 static struct fd_digest	*hasher;
 
 /* The link column names, fd's or dlt's. */
@@ -410,8 +412,9 @@ column_for(struct table *t, struct node *n, enum ctype vt)
 	enum ctype base;
 	char *frags[2], suffix[32];
 
+	/* (two paths may give one name: the column may exist already) */
 	if (c == NULL)
-		return n->col = column_new(t, n->colname, vt);
+		c = n->col = column_new(t, n->colname, vt);
 	if (fits(c->type, vt))
 		return c;
 	/* a time in a non-text column is a text variant, typed text */
@@ -621,6 +624,23 @@ top_value(struct table *t, const struct row *r, const char *key)
 	return NULL;
 }
 
+/* Appends a key value for an id: a string as its decoded text written
+ * canonically, so that "\u00e9" and "é" give one id; other values as
+ * written. */
+static void
+key_text(struct fd_buf *b, const struct cell *v)
+{
+	if (v->kind == FD_JTOK_STRING && (v->flags & FD_JTOK_ESCAPED)) {
+		fd_buf_reset(&keytmp);
+		if (fd_jscan_string(v->p, v->len, &keytmp, why) == 0 &&
+		    memchr(keytmp.data, '\0', keytmp.len) == NULL) {
+			put_jstring(b, keytmp.data);
+			return;
+		}
+	}
+	fd_buf_append(b, v->p, v->len);
+}
+
 /*
  * The root row's id.  fd: a hash of the table name and the primary key
  * values (a record without a complete key: of the whole record), so a
@@ -643,7 +663,7 @@ root_id(struct stream *s, const struct row *r, const char *rec, size_t len,
 			fd_buf_puts(&tmp, "{");
 			put_jstring(&tmp, v->node->frags[0]);
 			fd_buf_putc(&tmp, ':');
-			fd_buf_append(&tmp, v->p, v->len);
+			key_text(&tmp, v);
 			fd_buf_puts(&tmp, "}");
 			fd_digest_id(hasher, tmp.data, tmp.len, id);
 			return;
@@ -659,7 +679,7 @@ root_id(struct stream *s, const struct row *r, const char *rec, size_t len,
 		if ((v = top_value(s->root, r, s->keys[i])) == NULL)
 			break;
 		fd_buf_putc(&tmp, '\n');
-		fd_buf_append(&tmp, v->p, v->len);
+		key_text(&tmp, v);
 	}
 	if (s->nkeys == 0 || i < s->nkeys) {
 		fd_buf_reset(&tmp);
@@ -804,6 +824,14 @@ row_write(struct ctx *c, struct table *t, size_t depth, const char *obj,
 		r->cells[i].col = column_for(t, r->cells[i].node,
 		    r->cells[i].type);
 	}
+	/* two keys, one column ("a__x" and "a": {"x"}): the last wins */
+	serial++;
+	for (i = r->n; i-- > 0; ) {
+		if (r->cells[i].col->row == serial)
+			r->cells[i].col = NULL;
+		else
+			r->cells[i].col->row = serial;
+	}
 	if (parent != NULL) {
 		column_new(t, c_root, CT_STR);
 		column_new(t, c_parent, CT_STR);
@@ -814,7 +842,8 @@ row_write(struct ctx *c, struct table *t, size_t depth, const char *obj,
 
 	fd_buf_append(out, t->head, t->lhead);
 	for (i = 0; i < r->n; i++) {
-		col = r->cells[i].col;
+		if ((col = r->cells[i].col) == NULL)
+			continue;
 		if (!first)
 			fd_buf_putc(out, ',');
 		first = 0;

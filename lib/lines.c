@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "lines.h"
@@ -44,7 +45,7 @@ fd_lines_open(FILE *fp, const char *name)
 static int
 fill(struct fd_lines *r)
 {
-	size_t n;
+	ssize_t n;
 
 	if (r->start > 0) {
 		fd_buf_consume(&r->buf, r->start);
@@ -53,18 +54,21 @@ fill(struct fd_lines *r)
 	}
 	if (fd_buf_reserve(&r->buf, BLOCK) == -1)
 		return -1;
-	n = fread(r->buf.data + r->buf.len, 1, r->buf.cap - r->buf.len - 1,
-	    r->fp);
-	r->buf.len += n;
+	/*
+	 * read(2), not fread: fread waits for a whole block, and a line
+	 * that has arrived (a STATE from a paused writer) must not wait
+	 * for the next 64 KiB.
+	 */
+	do
+		n = read(fileno(r->fp), r->buf.data + r->buf.len,
+		    r->buf.cap - r->buf.len - 1);
+	while (n == -1 && errno == EINTR);
+	if (n == -1)
+		return -1;
+	r->buf.len += (size_t)n;
 	r->buf.data[r->buf.len] = '\0';
-	if (n == 0) {
-		if (ferror(r->fp)) {
-			if (errno == 0)
-				errno = EIO;
-			return -1;
-		}
+	if (n == 0)
 		r->eof = 1;
-	}
 	return 0;
 }
 

@@ -5,7 +5,9 @@
  * Lines are returned without their '\n' (and without one '\r' before
  * it), NUL-terminated, pointing into the reader's own buffer: valid
  * until the next call on the same reader.  A last line without '\n' is
- * returned like any other.  The reader does not own or close the FILE.
+ * returned like any other.  The reader does not own or close the FILE,
+ * and reads its descriptor directly (read(2)): a line is returned as
+ * soon as it has arrived; nothing else may read from the FILE.
  */
 #ifndef FD_LINES_H
 #define FD_LINES_H
