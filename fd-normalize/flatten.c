@@ -765,8 +765,8 @@ row_write(struct ctx *c, struct table *t, size_t depth, const char *obj,
 	struct column *col;
 	struct pending pd;
 	size_t i, base = nstack;
-	char id[15];
-	int first = 1;
+	char id[64];
+	int first = 1, own = 0;
 
 	/* the cells of the row */
 	if (one != NULL && one->kind == FD_JTOK_ARRAY) {
@@ -798,26 +798,6 @@ row_write(struct ctx *c, struct table *t, size_t depth, const char *obj,
 		}
 	}
 
-	/* ids */
-	if (parent == NULL)
-		root_id(t->stream, r, obj, len, id);
-	else {
-		char num[24];
-		int k = (int)sizeof(num);
-		long long v = idx;
-		do
-			num[--k] = (char)('0' + v % 10);
-		while ((v /= 10) > 0);
-		fd_buf_reset(&tmp);
-		fd_buf_append(&tmp, parent, 14);
-		fd_buf_putc(&tmp, '_');
-		fd_buf_puts(&tmp, t->name);
-		fd_buf_putc(&tmp, '_');
-		fd_buf_append(&tmp, num + k, sizeof(num) - (size_t)k);
-		if (fd_digest_id(hasher, tmp.data, tmp.len, id) == -1)
-			errx(1, "libcrypto: SHAKE-128 failed");
-	}
-
 	/* columns first (a new one means a new SCHEMA), then the record */
 	for (i = 0; i < r->n; i++) {
 		r->cells[i].type = value_type(&r->cells[i]);
@@ -832,6 +812,41 @@ row_write(struct ctx *c, struct table *t, size_t depth, const char *obj,
 		else
 			r->cells[i].col->row = serial;
 	}
+	/* a row that brings its own id keeps it (dlt's rule) */
+	for (i = 0; i < r->n; i++) {
+		struct cell *v = &r->cells[i];
+		if (v->col != NULL && v->kind == FD_JTOK_STRING &&
+		    !(v->flags & FD_JTOK_ESCAPED) && v->len > 2 &&
+		    v->len - 2 < sizeof(id) && strcmp(v->col->name, c_id) == 0) {
+			memcpy(id, v->p + 1, v->len - 2);
+			id[v->len - 2] = '\0';
+			own = 1;
+			v->col = NULL;		/* written as the link column */
+		}
+	}
+	/* ids */
+	if (own)
+		;
+	else if (parent == NULL)
+		root_id(t->stream, r, obj, len, id);
+	else {
+		char num[24];
+		int k = (int)sizeof(num);
+		long long v = idx;
+		do
+			num[--k] = (char)('0' + v % 10);
+		while ((v /= 10) > 0);
+		fd_buf_reset(&tmp);
+		fd_buf_puts(&tmp, parent);
+		fd_buf_putc(&tmp, '_');
+		fd_buf_puts(&tmp, t->name);
+		fd_buf_putc(&tmp, '_');
+		fd_buf_append(&tmp, num + k, sizeof(num) - (size_t)k);
+		if (fd_digest_id(hasher, tmp.data, tmp.len, id) == -1)
+			errx(1, "libcrypto: SHAKE-128 failed");
+		id[14] = '\0';
+	}
+
 	if (parent != NULL) {
 		column_new(t, c_root, CT_STR);
 		column_new(t, c_parent, CT_STR);
@@ -857,12 +872,12 @@ row_write(struct ctx *c, struct table *t, size_t depth, const char *obj,
 		do
 			num[--k] = (char)('0' + v % 10);
 		while ((v /= 10) > 0);
-		link_out(first, c_root, c->root, 14, 1);
-		link_out(0, c_parent, parent, 14, 1);
+		link_out(first, c_root, c->root, strlen(c->root), 1);
+		link_out(0, c_parent, parent, strlen(parent), 1);
 		link_out(0, c_idx, num + k, sizeof(num) - (size_t)k, 0);
 		first = 0;
 	}
-	link_out(first, c_id, id, 14, 1);
+	link_out(first, c_id, id, strlen(id), 1);
 	fd_buf_putc(out, '}');
 	if (c->version != NULL) {
 		fd_buf_puts(out, ",\"version\":");
@@ -872,7 +887,7 @@ row_write(struct ctx *c, struct table *t, size_t depth, const char *obj,
 
 	/* then the children, list by list */
 	if (parent == NULL)
-		c->root = memcpy(xcalloc(1, 15), id, 15);
+		c->root = xstrdup(id);
 	/* rows[] moves as deeper rows are added: no pointer into it */
 	for (i = 0; i < rows[depth].nlists; i++) {
 		struct cell *l = &rows[depth].lists[i];

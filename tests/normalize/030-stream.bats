@@ -211,7 +211,6 @@ EOF
 }
 
 @test "--dlt keeps a _dlt_id given in the record (note 3.2 rule 13), so 3.4's ids come out exactly" {
-	bug "a record's own _dlt_id is written as a data column and a second, computed _dlt_id member follows it in the same RECORD"
 	rec=$(sed -n 2p "$NFX/worked-example.ndjson" | jq -c '.record + {"_dlt_id": "wX3f5vn801W16A"}')
 	run -0 --separate-stderr fd-normalize --dlt --stream tickets --key id <<<"$rec"
 	[ "$(grep '^{"type":"RECORD","stream":"tickets",' <<<"$output" | grep -o '"_dlt_id":' | wc -l)" = 1 ]
@@ -267,4 +266,14 @@ EOF
 	# without --max-length nothing is shortened
 	run -0 --separate-stderr fd-normalize --stream tickets <<<"$long"
 	[ "$(jq -r 'select(.type == "SCHEMA") | .stream' <<<"$output" | sort -u | tr '\n' ' ')" = "tickets tickets__a_rather_long_object_name_for_testing__with_an_even_longer_list_key_inside_it tickets__b_rather_long_object_name_for_testing__with_an_even_longer_list_key_inside_it " ]
+}
+
+@test "--dlt: a record's own _dlt_id is kept, and dlt's child ids follow from it (note 3.4)" {
+	run -0 --separate-stderr fd-normalize --dlt <<<'{"type":"SCHEMA","stream":"tickets","schema":{},"key_properties":["id"]}
+{"type":"RECORD","stream":"tickets","record":{"id":101,"_dlt_id":"wX3f5vn801W16A","tags":["urgent","hw"],"matrix":[[1,2],[3]]}}'
+	[ -z "$stderr" ]
+	got=$(jq -r 'select(.type == "RECORD") | "\(.stream) \(.record._dlt_id)"' <<<"$output" | tr '\n' ' ')
+	[ "$got" = "tickets wX3f5vn801W16A tickets__tags r0pBeIGyt+b3cA tickets__tags HRhTv3Ed/0TWQw tickets__matrix RNnOtn5xbVd6Og tickets__matrix__list vkFjW0bAtL9mhg tickets__matrix__list Aw30gmhaZQSEIg tickets__matrix 5ToMqYt3W461yg tickets__matrix__list rXVnB5hckvWmtA " ]
+	# the id is the link column, not a data column besides it
+	[ "$(jq -c 'select(.type == "RECORD" and .stream == "tickets") | .record | keys' <<<"$output")" = '["_dlt_id","id"]' ]
 }
