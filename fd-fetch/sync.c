@@ -42,6 +42,26 @@ struct ids {
 	size_t	 n, cap;
 };
 
+/*
+ * A second whose tickets filled more than a page (a bulk update), read
+ * by turning pages: a ticket of it updated meanwhile may have let
+ * another slide back onto a page already read.  The ids read in it are
+ * kept until the pass ends: a record of the pass with one of these ids
+ * and a later time is the sign of such an update (evidence), and the
+ * second is then read again.  Kept in the bookmark ("seconds") so that
+ * a run that stops before the end re-reads it next time.
+ */
+struct group {
+	char		T[32];
+	struct ids	ids;
+	int		evidence;
+};
+
+struct groups {
+	struct group	*v;
+	size_t		 n;
+};
+
 /* One element of a page, as the pass sees it. */
 struct rec {
 	const char	*text;
@@ -259,11 +279,41 @@ checkpoint(struct run *run)
 		err(FD_EXIT_FAIL, "<stdout>");
 }
 
-/* The bookmark's cursor and ids, or the run's start. */
+/* Reads the ids of a JSON array into s.  Consumes list. */
 static void
-bookmark_get(struct run *run, const char *name, char T[32], struct ids *ids)
+ids_from(jv list, struct ids *s)
 {
-	jv b, c, list;
+	int i, n;
+
+	n = jv_get_kind(list) == JV_KIND_ARRAY ?
+	    jv_array_length(jv_copy(list)) : 0;
+	for (i = 0; i < n; i++) {
+		jv id = jv_array_get(jv_copy(list), i);
+		if (jv_get_kind(id) == JV_KIND_NUMBER)
+			ids_add(s, (int64_t)jv_number_value(id));
+		jv_free(id);
+	}
+	jv_free(list);
+}
+
+static jv
+ids_to(const struct ids *s)
+{
+	jv list = jv_array();
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		list = jv_array_append(list, jv_number((double)s->v[i]));
+	return list;
+}
+
+/* The bookmark's cursor and ids, or the run's start; with gs, the
+ * seconds a stopped run left to re-read (they count as evidence). */
+static void
+bookmark_get(struct run *run, const char *name, char T[32], struct ids *ids,
+    struct groups *gs)
+{
+	jv b, c, sec;
 	int i, n;
 
 	b = jv_getpath(jv_copy(run->state), JV_ARRAY(jv_string("bookmarks"),
@@ -274,16 +324,35 @@ bookmark_get(struct run *run, const char *name, char T[32], struct ids *ids)
 		if (utc(jv_string_value(c), T) == -1)
 			errx(FD_EXIT_FAIL, "state: bookmark %s: invalid "
 			    "updated_at: %s", name, jv_string_value(c));
-		list = jv_object_get(jv_copy(b), jv_string("ids_at_cursor"));
-		n = jv_get_kind(list) == JV_KIND_ARRAY ?
-		    jv_array_length(jv_copy(list)) : 0;
+		ids_from(jv_object_get(jv_copy(b), jv_string("ids_at_cursor")),
+		    ids);
+		sec = jv_object_get(jv_copy(b), jv_string("seconds"));
+		n = gs != NULL && jv_get_kind(sec) == JV_KIND_ARRAY ?
+		    jv_array_length(jv_copy(sec)) : 0;
 		for (i = 0; i < n; i++) {
-			jv id = jv_array_get(jv_copy(list), i);
-			if (jv_get_kind(id) == JV_KIND_NUMBER)
-				ids_add(ids, (int64_t)jv_number_value(id));
-			jv_free(id);
+			jv g = jv_array_get(jv_copy(sec), i);
+			jv t = jv_get_kind(g) == JV_KIND_OBJECT ?
+			    jv_object_get(jv_copy(g), jv_string("updated_at")) :
+			    jv_invalid();
+			struct group *gr;
+			if (jv_get_kind(t) == JV_KIND_STRING) {
+				gs->v = reallocarray(gs->v, gs->n + 1,
+				    sizeof(*gs->v));
+				if (gs->v == NULL)
+					err(FD_EXIT_FAIL, NULL);
+				gr = &gs->v[gs->n++];
+				memset(gr, 0, sizeof(*gr));
+				if (utc(jv_string_value(t), gr->T) == -1)
+					errx(FD_EXIT_FAIL, "state: bookmark %s: "
+					    "invalid second", name);
+				gr->evidence = 1;
+				ids_from(jv_object_get(jv_copy(g),
+				    jv_string("ids")), &gr->ids);
+			}
+			jv_free(t);
+			jv_free(g);
 		}
-		jv_free(list);
+		jv_free(sec);
 	} else if (utc(run->since, T) == -1)
 		errx(FD_EXIT_USAGE, "--since %s: not an ISO 8601 time",
 		    run->since);
@@ -293,15 +362,22 @@ bookmark_get(struct run *run, const char *name, char T[32], struct ids *ids)
 
 static void
 bookmark_set(struct run *run, const char *name, const char *T,
-    const struct ids *ids)
+    const struct ids *ids, const struct groups *gs)
 {
-	jv b = jv_object(), list = jv_array();
+	jv b = jv_object(), sec;
 	size_t i;
 
-	for (i = 0; i < ids->n; i++)
-		list = jv_array_append(list, jv_number((double)ids->v[i]));
 	b = jv_object_set(b, jv_string("updated_at"), jv_string(T));
-	b = jv_object_set(b, jv_string("ids_at_cursor"), list);
+	b = jv_object_set(b, jv_string("ids_at_cursor"), ids_to(ids));
+	if (gs != NULL && gs->n > 0) {
+		sec = jv_array();
+		for (i = 0; i < gs->n; i++)
+			sec = jv_array_append(sec, jv_object_set(jv_object_set(
+			    jv_object(), jv_string("updated_at"),
+			    jv_string(gs->v[i].T)), jv_string("ids"),
+			    ids_to(&gs->v[i].ids)));
+		b = jv_object_set(b, jv_string("seconds"), sec);
+	}
 	run->state = jv_setpath(run->state, JV_ARRAY(jv_string("bookmarks"),
 	    jv_string(name)), b);
 }
@@ -438,12 +514,10 @@ deliver(struct run *run, const struct endpoint *ep, const struct rec *v,
 }
 
 /*
- * Pages were turned within second T (a bulk update): if a ticket of
- * that second was updated meanwhile, it left the second and every later
- * one slid back a place, so one may have slid onto a page already read.
- * Read the second again, writing what was missed, until a reading finds
- * nothing new.  Costs the second's pages once more; only for seconds
- * holding more than a page of tickets.
+ * Reads second T again (see struct group), writing what was missed,
+ * until a reading finds nothing new.  The bookmark is not touched: the
+ * records written are older than its cursor, and its "seconds" still
+ * name T until the caller drops it.
  */
 static void
 verify_second(struct run *run, const struct endpoint *ep,
@@ -479,7 +553,6 @@ verify_second(struct run *run, const struct endpoint *ep,
 			}
 			deliver(run, ep, pr.v, nnew);
 			page_free(&pg);
-			bookmark_set(run, ps->bookmark, T, ids);
 			checkpoint(run);
 		}
 		if (found == 0)
@@ -487,6 +560,23 @@ verify_second(struct run *run, const struct endpoint *ep,
 	}
 	free(pr.v);
 	fd_buf_free(&url);
+}
+
+/* Keeps second T, read by turning pages, until the pass ends. */
+static void
+group_keep(struct groups *gs, const char *T, const struct ids *ids)
+{
+	struct group *g;
+	size_t i;
+
+	gs->v = reallocarray(gs->v, gs->n + 1, sizeof(*gs->v));
+	if (gs->v == NULL)
+		err(FD_EXIT_FAIL, NULL);
+	g = &gs->v[gs->n++];
+	memset(g, 0, sizeof(*g));
+	snprintf(g->T, sizeof(g->T), "%s", T);
+	for (i = 0; i < ids->n; i++)
+		ids_add(&g->ids, ids->v[i]);
 }
 
 static void
@@ -497,12 +587,13 @@ pass_ordered(struct run *run, const struct endpoint *ep,
 	struct pagerecs pr = { 0 }, fresh = { 0 };
 	struct fd_buf url = FD_BUF_INIT;
 	struct ids ids = { 0 };
+	struct groups gs = { 0 };
 	struct page pg;
 	char T[32], newT[32], oldT[32];
 	int p = 1, stop = 0;
-	size_t i;
+	size_t i, g;
 
-	bookmark_get(run, ps->bookmark, T, &ids);
+	bookmark_get(run, ps->bookmark, T, &ids, &gs);
 	for (;;) {
 		url_of(run, lep, ps, T, 1, p, &url);
 		if (page_get(run, lep, url.data, &pg) == PAGE_NO_FEATURE)
@@ -522,6 +613,10 @@ pass_ordered(struct run *run, const struct endpoint *ep,
 				strcpy(newT, r->ts);
 			if (strcmp(r->ts, T) == 0 && ids_has(&ids, r->id))
 				continue;	/* written by an earlier window */
+			for (g = 0; g < gs.n; g++)
+				if (strcmp(r->ts, gs.v[g].T) > 0 &&
+				    ids_has(&gs.v[g].ids, r->id))
+					gs.v[g].evidence = 1;
 			recs_push(&fresh, r);
 		}
 		deliver(run, ep, fresh.v, fresh.n);
@@ -532,7 +627,12 @@ pass_ordered(struct run *run, const struct endpoint *ep,
 				for (i = 0; i < pr.n; i++)
 					if (strcmp(pr.v[i].ts, T) == 0)
 						ids_add(&ids, pr.v[i].id);
-				verify_second(run, ep, ps, T, &ids);
+				group_keep(&gs, T, &ids);
+				/* the evidence may be on this very page */
+				for (i = 0; i < pr.n; i++)
+					if (strcmp(pr.v[i].ts, T) > 0 &&
+					    ids_has(&ids, pr.v[i].id))
+						gs.v[gs.n - 1].evidence = 1;
 			}
 			ids.n = 0;
 			strcpy(T, newT);
@@ -540,12 +640,19 @@ pass_ordered(struct run *run, const struct endpoint *ep,
 		for (i = 0; i < pr.n; i++)
 			if (strcmp(pr.v[i].ts, T) == 0)
 				ids_add(&ids, pr.v[i].id);
-		bookmark_set(run, ps->bookmark, T, &ids);
 		if (pg.resp->next == NULL || stop) {
 			page_free(&pg);
+			/* the pass is over: re-read the seconds that need it */
+			bookmark_set(run, ps->bookmark, T, &ids, &gs);
+			for (g = 0; g < gs.n; g++)
+				if (gs.v[g].evidence || run->until != NULL)
+					verify_second(run, ep, ps, gs.v[g].T,
+					    &gs.v[g].ids);
+			bookmark_set(run, ps->bookmark, T, &ids, NULL);
 			checkpoint(run);
 			break;
 		}
+		bookmark_set(run, ps->bookmark, T, &ids, &gs);
 		/*
 		 * A whole page in the cursor's second: the next window
 		 * starts with it again, so turn the page in that second
@@ -558,6 +665,9 @@ pass_ordered(struct run *run, const struct endpoint *ep,
 		page_free(&pg);
 		checkpoint(run);
 	}
+	for (g = 0; g < gs.n; g++)
+		free(gs.v[g].ids.v);
+	free(gs.v);
 	free(pr.v);
 	free(fresh.v);
 	free(ids.v);
@@ -576,7 +686,7 @@ pass_filtered(struct run *run, const struct endpoint *ep,
 	size_t i;
 	struct tm tm;
 
-	bookmark_get(run, ps->bookmark, T, &ids);
+	bookmark_get(run, ps->bookmark, T, &ids, NULL);
 	strcpy(newT, T);
 	for (i = 0; i < ids.n; i++)
 		ids_add(&newids, ids.v[i]);
@@ -609,7 +719,7 @@ pass_filtered(struct run *run, const struct endpoint *ep,
 		}
 		if (pg.resp->next == NULL) {
 			page_free(&pg);
-			bookmark_set(run, ps->bookmark, newT, &newids);
+			bookmark_set(run, ps->bookmark, newT, &newids, NULL);
 			checkpoint(run);
 			break;
 		}

@@ -82,3 +82,33 @@ want_pairs() {
 	run diff "$BATS_TEST_TMPDIR/got" "$BATS_TEST_TMPDIR/want"
 	assert_success
 }
+
+@test "windows: a bulk-updated second is read once when nothing in it changes" {
+	sim_start --tickets 700 --burst 350 --window 2 --rate-total 1000000
+	run --separate-stderr fd-fetch -v tickets
+	assert_success
+	# 350 tickets at 100 a page: pages 1 to 4 of the second, each once
+	run grep -c "updated_since=$BURST_AT" <<<"$stderr"
+	[ "$output" -eq 4 ]
+	# and the final state names no second left to re-read
+	last=$(jq -c 'select(.type == "STATE") | .value' <<<"$(fd-fetch tickets)" | tail -n 1)
+	[ "$(jq '[.bookmarks[] | has("seconds")] | any' <<<"$last")" = false ]
+}
+
+@test "windows: a run stopped after a bulk-updated second re-reads it next time" {
+	sim_start --tickets 700 --burst 350 --window 2 --rate-total 1000000
+	# the state of a run that ended after the second's pages, before
+	# the end of its pass: the second is still listed
+	fd-fetch -v tickets >"$BATS_TEST_TMPDIR/one.out" 2>/dev/null
+	state=$(jq -c 'select(.type == "STATE") | .value | select(.bookmarks.tickets.seconds != null)' \
+	    "$BATS_TEST_TMPDIR/one.out" | head -n 1)
+	[ -n "$state" ]
+	[ "$(jq -r '.bookmarks.tickets.seconds[0].updated_at' <<<"$state")" = "$BURST_AT" ]
+	[ "$(jq '.bookmarks.tickets.seconds[0].ids | length' <<<"$state")" -eq 350 ]
+	printf '%s\n' "$state" >"$BATS_TEST_TMPDIR/state.json"
+	run --separate-stderr fd-fetch -v -s "$BATS_TEST_TMPDIR/state.json" tickets
+	assert_success
+	# the second is read again (its 4 pages), nothing of it written twice
+	run grep -c "updated_since=$BURST_AT" <<<"$stderr"
+	[ "$output" -eq 4 ]
+}
