@@ -75,7 +75,7 @@ lib/libfd.a: $(LIBOBJ)
 	$(AR) rcs $@ $(LIBOBJ)
 
 fd-fetch/fd-fetch: $(FETCHOBJ) lib/libfd.a
-	$(LINK) -o $@ $(FETCHOBJ) lib/libfd.a $(CURL_LIBS) $(JQ_LIBS)
+	$(LINK) -pthread -o $@ $(FETCHOBJ) lib/libfd.a $(CURL_LIBS) $(JQ_LIBS)
 fd-normalize/fd-normalize: $(NORMOBJ) lib/libfd.a
 	$(LINK) -o $@ $(NORMOBJ) lib/libfd.a $(JQ_LIBS) $(CRYPTO_LIBS)
 fd-load/fd-load: $(LOADOBJ) lib/libfd.a

@@ -37,7 +37,7 @@ sleep_ms(struct run *run, int64_t ms, const char *why)
 	progress(run, ms, 0);
 	if (run->verbose && ms >= 1000)
 		warnx("waiting %.1fs: %s", ms / 1000.0, why);
-	run->waits++;
+	__atomic_add_fetch(&run->tally->waits, 1, __ATOMIC_RELAXED);
 	ts.tv_sec = ms / 1000;
 	ts.tv_nsec = (ms % 1000) * 1000000;
 	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
@@ -139,8 +139,10 @@ settle(struct run *run, const struct endpoint *ep, struct page *q,
 	char errbuf[FD_ERRSZ], msg[FD_ERRSZ + 32];
 	int64_t d;
 
+	pthread_mutex_lock(run->lock);
 	fd_rate_observe(run->rate, ep->pool, (int)r->status, r->rl_total,
 	    r->rl_remaining, r->rl_used, r->retry_after, now_ms());
+	pthread_mutex_unlock(run->lock);
 	if (run->verbose)
 		warnx("GET %s: %s%ld %zu bytes %.3fs remaining %ld",
 		    path_of(q->url), r->transport ? "failed: " : "",
@@ -225,8 +227,10 @@ page_fetch(struct run *run, const struct endpoint *ep, struct page *v,
 						wait = v[i].not_before - t;
 				break;
 			}
+			pthread_mutex_lock(run->lock);
 			if ((d = fd_rate_delay(run->rate, ep->pool, 1, t)) > 0) {
 				blocked = fd_rate_blocked_until(run->rate);
+				pthread_mutex_unlock(run->lock);
 				if (blocked > t && blocked - t >
 				    run->max_wait * 1000) {
 					out_flush();
@@ -241,11 +245,13 @@ page_fetch(struct run *run, const struct endpoint *ep, struct page *v,
 				break;
 			}
 			fd_rate_take(run->rate, ep->pool, 1, t);
+			pthread_mutex_unlock(run->lock);
 			if (fd_http_get(run->http, v[i].url, &v[i], errbuf) == -1)
 				errx(FD_EXIT_FAIL, "%s: %s", ep->name, errbuf);
 			v[i].state = 1;
 			inflight++;
-			run->requests++;
+			__atomic_add_fetch(&run->tally->requests, 1,
+			    __ATOMIC_RELAXED);
 		}
 		if (inflight == 0) {
 			sleep_ms(run, wait < 1 ? 1 : wait, "rate limit or retry");
@@ -289,9 +295,11 @@ progress(struct run *run, int64_t waiting, int force)
 		return;
 	run->shown = t;
 	fprintf(stderr, "\r\033[Kfd-fetch: %s: %ld requests, %ld records",
-	    run->current ? run->current : "-", run->requests, run->records);
+	    run->current ? run->current : "-", run->tally->requests,
+	    run->tally->records);
 	if (min >= 0.1)		/* a rate over a few seconds means little */
-		fprintf(stderr, ", %.0f requests/min", run->requests / min);
+		fprintf(stderr, ", %.0f requests/min",
+		    run->tally->requests / min);
 	if (waiting >= 1000)
 		fprintf(stderr, ", waiting %.0fs", waiting / 1000.0);
 	fputc('\r', stderr);

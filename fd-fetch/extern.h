@@ -6,6 +6,7 @@
  *   client.c     one page: pacing, retries, validation, API errors
  *   sync.c       the passes: incremental windows, full refresh, output
  */
+#include <pthread.h>
 #include <stdint.h>
 
 #include <jv.h>
@@ -47,12 +48,26 @@ struct endpoint {
 const struct endpoint	*endpoint_find(const char *name);
 const struct endpoint	*endpoint_at(int i);	/* NULL past the end */
 
-/* The run: settings and the things every module shares. */
+/* Counters of the whole run, shared by the workers (atomic adds). */
+struct tally {
+	long		 requests, records, waits;
+};
+
+/*
+ * The run: settings and the things every module shares.  With -j and
+ * several endpoints, each worker thread has its own copy, with its own
+ * connections (http), SCHEMA memory and line buffer; the rate budget,
+ * the state and the tally are shared, behind lock.
+ */
 struct run {
 	const char	*base;		/* https://acme.freshdesk.com/api/v2 */
-	struct fd_http	*http;
-	struct fd_rate	*rate;
-	jv		 state;		/* the whole state value, updated */
+	struct fd_http	*http;		/* this worker's */
+	struct fd_rate	*rate;		/* shared, under lock */
+	jv		*state;		/* the whole state value, under lock */
+	pthread_mutex_t	*lock;
+	struct tally	*tally;
+	const struct endpoint *schema_ep;	/* last SCHEMA written */
+	struct fd_buf	 line;		/* a record being written */
 	const char	*since;		/* default start of a cursor */
 	const char	*until;		/* or NULL */
 	const char	*include;	/* tickets' include=, or NULL */
@@ -65,8 +80,6 @@ struct run {
 	int		 max_retries;
 	int		 jobs;		/* requests at once */
 	int64_t		 version;	/* of full-refresh records */
-	/* counters for the summary and the progress line */
-	long		 requests, records, waits;
 	int		 progress;	/* stderr is a terminal, not -q/-v */
 	int64_t		 started, shown;	/* ms */
 	const char	*current;	/* endpoint being read */

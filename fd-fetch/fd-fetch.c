@@ -7,6 +7,8 @@
  */
 #include <sys/time.h>
 
+#include <pthread.h>
+
 #include <ctype.h>
 #include <err.h>
 #include <getopt.h>
@@ -192,17 +194,120 @@ select_endpoints(int argc, char *argv[], int *n)
 	return v;
 }
 
+/* The endpoints for the workers, longest first, and the next to take
+ * (under the run's lock). */
+struct queue {
+	const struct endpoint	**eps;
+	int			  n, next;
+};
+
+/* A worker: its copy of the run, and the one queue. */
+struct worker {
+	struct queue	*q;
+	struct run	*run;
+};
+
+/* A worker: takes endpoints off the queue until none is left. */
+static void *
+worker(void *arg)
+{
+	struct worker *wk = arg;
+	struct queue *q = wk->q;
+	struct run *run = wk->run;
+	int i;
+
+	for (;;) {
+		pthread_mutex_lock(run->lock);
+		i = q->next++;
+		pthread_mutex_unlock(run->lock);
+		if (i >= q->n)
+			return NULL;
+		sync_endpoint(run, q->eps[i]);
+	}
+}
+
+/*
+ * Runs the endpoints: in this thread, or with -j N and several
+ * endpoints in up to N workers at once (each a pass of its own, the
+ * budget shared), so that the tickets and the contacts lists, which
+ * have sub-limits of their own, are read side by side.
+ */
+static void
+run_endpoints(struct run *run, const struct endpoint **eps, int n,
+    const char *key)
+{
+	struct queue q;
+	struct worker *wk;
+	struct run *runs;
+	pthread_t *th;
+	char errbuf[FD_ERRSZ];
+	int w, i, k = 0, kind;
+	static const int order[] = { SYNC_ORDERED, SYNC_CHILD, SYNC_FILTERED,
+	    SYNC_FULL, SYNC_FULL_CHILD };
+
+	w = run->jobs < n ? run->jobs : n;
+	if (w <= 1) {
+		for (i = 0; i < n; i++)
+			sync_endpoint(run, eps[i]);
+		return;
+	}
+	/* the long incremental passes first */
+	q.eps = calloc((size_t)n, sizeof(*q.eps));
+	runs = calloc((size_t)w, sizeof(*runs));
+	th = calloc((size_t)w, sizeof(*th));
+	wk = calloc((size_t)w, sizeof(*wk));
+	if (q.eps == NULL || runs == NULL || th == NULL || wk == NULL)
+		err(FD_EXIT_FAIL, NULL);
+	for (kind = 0; kind < 5; kind++)
+		for (i = 0; i < n; i++)
+			if ((int)eps[i]->kind == order[kind])
+				q.eps[k++] = eps[i];
+	q.n = k;
+	q.next = 0;
+	for (i = 0; i < w; i++) {
+		runs[i] = *run;
+		runs[i].jobs = run->jobs / w > 0 ? run->jobs / w : 1;
+		runs[i].line = (struct fd_buf)FD_BUF_INIT;
+		runs[i].schema_ep = NULL;
+		if (i > 0 && (runs[i].http = fd_http_new(key,
+		    "fd-fetch/" FD_VERSION, 300, errbuf)) == NULL)
+			errx(FD_EXIT_FAIL, "%s", errbuf);
+	}
+	for (i = 0; i < w; i++) {
+		wk[i].q = &q;
+		wk[i].run = &runs[i];
+		if (pthread_create(&th[i], NULL, worker, &wk[i]) != 0)
+			errx(FD_EXIT_FAIL, "cannot start a worker");
+	}
+	for (i = 0; i < w; i++) {
+		pthread_join(th[i], NULL);
+		fd_buf_free(&runs[i].line);
+		if (i > 0)
+			fd_http_free(runs[i].http);
+	}
+	free(q.eps);
+	free(runs);
+	free(th);
+	free(wk);
+}
+
 static void
 run_all(int argc, char *argv[])
 {
 	const struct endpoint **eps;
 	struct run run;
+	struct tally tally = { 0, 0, 0 };
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	jv state;
 	struct timeval tv;
 	char errbuf[FD_ERRSZ], *key, *base, tuntil[32], tsince[32];
 	const char *d, *e;
-	int i, n;
+	int n;
 
 	memset(&run, 0, sizeof(run));
+	run.lock = &lock;
+	run.tally = &tally;
+	run.state = &state;
 	eps = select_endpoints(argc, argv, &n);
 	if ((d = domain) == NULL && (d = getenv("FRESHDESK_DOMAIN")) == NULL)
 		errx(FD_EXIT_USAGE, "no domain: use --domain or set "
@@ -213,19 +318,18 @@ run_all(int argc, char *argv[])
 	if ((run.http = fd_http_new(key, "fd-fetch/" FD_VERSION, 300,
 	    errbuf)) == NULL)
 		errx(FD_EXIT_FAIL, "%s", errbuf);
-	explicit_bzero(key, strlen(key));
-	free(key);
+	/* kept for the workers' connections until they start */
 	if ((run.rate = fd_rate_new(rate, (int)reserve)) == NULL)
 		err(FD_EXIT_FAIL, NULL);
 	if (plan != NULL && fd_rate_set_plan(run.rate, plan) == -1)
 		errx(FD_EXIT_USAGE, "--plan %s: expected growth, pro, "
 		    "enterprise, trial or free", plan);
-	run.state = jv_object();
+	state = jv_object();
 	if (statefile != NULL) {
-		jv_free(run.state);
-		if (fd_state_read(statefile, &run.state, errbuf) == -1)
+		jv_free(state);
+		if (fd_state_read(statefile, &state, errbuf) == -1)
 			errx(FD_EXIT_FAIL, "%s", errbuf);
-		if (jv_get_kind(run.state) != JV_KIND_OBJECT)
+		if (jv_get_kind(state) != JV_KIND_OBJECT)
 			errx(FD_EXIT_FAIL, "%s: the state is not an object",
 			    statefile);
 	}
@@ -256,19 +360,21 @@ run_all(int argc, char *argv[])
 
 	run.started = now_ms();
 	run.progress = !qflag && !vflag && isatty(STDERR_FILENO);
-	for (i = 0; i < n; i++)
-		sync_endpoint(&run, eps[i]);
+	run_endpoints(&run, eps, n, key);
+	explicit_bzero(key, strlen(key));
+	free(key);
 	out_flush();
 	if (run.progress) {
 		progress(&run, 0, 1);
 		fputc('\n', stderr);
 	}
 	if (vflag)
-		warnx("%ld requests, %ld records, %ld waits", run.requests,
-		    run.records, run.waits);
+		warnx("%ld requests, %ld records, %ld waits", tally.requests,
+		    tally.records, tally.waits);
 	fd_http_free(run.http);
 	fd_rate_free(run.rate);
-	jv_free(run.state);
+	jv_free(state);
+	fd_buf_free(&run.line);
 	free(base);
 	free(eps);
 }

@@ -79,8 +79,6 @@ struct pagerecs {
 	char		 err[FD_ERRSZ];
 };
 
-static const struct endpoint *schema_ep;	/* last SCHEMA written */
-static struct fd_buf	 line = FD_BUF_INIT;
 
 void
 out_flush(void)
@@ -225,9 +223,9 @@ schema(struct run *run, const struct endpoint *ep)
 {
 	jv s, keys, xfd;
 
-	if (run->raw || schema_ep == ep)
+	if (run->raw || run->schema_ep == ep)
 		return;
-	schema_ep = ep;
+	run->schema_ep = ep;
 	s = jv_parse("{\"type\":\"object\",\"properties\":{}}");
 	if (!ep->object)
 		s = jv_setpath(s, JV_ARRAY(jv_string("properties"),
@@ -249,21 +247,21 @@ emit(struct run *run, const struct endpoint *ep, const struct rec *r)
 {
 	char why[FD_ERRSZ];
 
-	fd_buf_reset(&line);
-	if (!run->raw && fd_buf_printf(&line,
+	fd_buf_reset(&run->line);
+	if (!run->raw && fd_buf_printf(&run->line,
 	    "{\"type\":\"RECORD\",\"stream\":\"%s\",\"record\":",
 	    ep->name) == -1)
 		err(FD_EXIT_FAIL, NULL);
-	if (fd_jscan_compact(r->text, r->len, &line, why) == -1)
+	if (fd_jscan_compact(r->text, r->len, &run->line, why) == -1)
 		errx(FD_EXIT_FAIL, "%s: %s", ep->name, why);
 	if (!run->raw && is_full(ep))
-		fd_buf_printf(&line, ",\"version\":%" PRId64 "}", run->version);
+		fd_buf_printf(&run->line, ",\"version\":%" PRId64 "}", run->version);
 	else if (!run->raw)
-		fd_buf_putc(&line, '}');
-	fd_buf_putc(&line, '\n');
-	if (fwrite(line.data, 1, line.len, stdout) != line.len)
+		fd_buf_putc(&run->line, '}');
+	fd_buf_putc(&run->line, '\n');
+	if (fwrite(run->line.data, 1, run->line.len, stdout) != run->line.len)
 		err(FD_EXIT_FAIL, "<stdout>");
-	run->records++;
+	__atomic_add_fetch(&run->tally->records, 1, __ATOMIC_RELAXED);
 }
 
 /* Writes the whole state, after the page's records: a checkpoint. */
@@ -274,9 +272,11 @@ checkpoint(struct run *run)
 		out_flush();
 		return;
 	}
-	if (fd_singer_write(stdout, fd_singer_state(jv_copy(run->state))) ==
+	pthread_mutex_lock(run->lock);
+	if (fd_singer_write(stdout, fd_singer_state(jv_copy(*run->state))) ==
 	    -1)
 		err(FD_EXIT_FAIL, "<stdout>");
+	pthread_mutex_unlock(run->lock);
 }
 
 /* Reads the ids of a JSON array into s.  Consumes list. */
@@ -316,7 +316,9 @@ bookmark_get(struct run *run, const char *name, char T[32], struct ids *ids,
 	jv b, c, sec;
 	int i, n;
 
-	b = jv_getpath(jv_copy(run->state), JV_ARRAY(jv_string("bookmarks"),
+	/* all of it under the lock: b shares its parts with the state */
+	pthread_mutex_lock(run->lock);
+	b = jv_getpath(jv_copy(*run->state), JV_ARRAY(jv_string("bookmarks"),
 	    jv_string(name)));
 	c = jv_get_kind(b) == JV_KIND_OBJECT ?
 	    jv_object_get(jv_copy(b), jv_string("updated_at")) : jv_invalid();
@@ -358,6 +360,7 @@ bookmark_get(struct run *run, const char *name, char T[32], struct ids *ids,
 		    run->since);
 	jv_free(c);
 	jv_free(b);
+	pthread_mutex_unlock(run->lock);
 }
 
 static void
@@ -378,8 +381,10 @@ bookmark_set(struct run *run, const char *name, const char *T,
 			    ids_to(&gs->v[i].ids)));
 		b = jv_object_set(b, jv_string("seconds"), sec);
 	}
-	run->state = jv_setpath(run->state, JV_ARRAY(jv_string("bookmarks"),
+	pthread_mutex_lock(run->lock);
+	*run->state = jv_setpath(*run->state, JV_ARRAY(jv_string("bookmarks"),
 	    jv_string(name)), b);
+	pthread_mutex_unlock(run->lock);
 }
 
 /* The URL of page p of a pass.  The result is in buf. */

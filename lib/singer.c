@@ -213,17 +213,20 @@ fd_singer_activate_version(const char *stream, long long version)
 int
 fd_singer_write(FILE *fp, jv msg)
 {
-	int state = fd_singer_type(msg) == FD_SINGER_STATE;
+	int state = fd_singer_type(msg) == FD_SINGER_STATE, rc = 0;
 
+	/* one line, whole, even when other threads write to fp */
+	flockfile(fp);
 	jv_dumpf(msg, fp, 0);
-	if (putc('\n', fp) == EOF)
-		return -1;
-	if (state && fflush(fp) == EOF)
-		return -1;
-	if (ferror(fp)) {
+	if (putc_unlocked('\n', fp) == EOF)
+		rc = -1;
+	else if (state && fflush(fp) == EOF)
+		rc = -1;
+	else if (ferror(fp)) {
 		if (errno == 0)
 			errno = EIO;
-		return -1;
+		rc = -1;
 	}
-	return 0;
+	funlockfile(fp);
+	return rc;
 }

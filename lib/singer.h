@@ -86,7 +86,8 @@ jv	fd_singer_activate_version(const char *stream, long long version);
 
 /*
  * Writes msg as one compact line.  Consumes msg.  Flushes fp after a
- * STATE message, so that a checkpoint is never held in a buffer.
+ * STATE message, so that a checkpoint is never held in a buffer.  The
+ * line is whole even when other threads write to fp (flockfile).
  * Returns 0, or -1 with errno set when the write or flush failed.
  */
 int	fd_singer_write(FILE *fp, jv msg);

@@ -252,8 +252,8 @@ for e in tickets contacts agents companies groups roles; do truth "$e"; done
 read -r tl1 cl1 all1 < <(min_default '{}')
 rb=$(rate_bound "$tl1" "$cl1" "$all1")
 lb=$(awk -v n="$all1" 'BEGIN { printf "%.2f\n", n * 0.100 }')
-run_fetch first --reserve 0
-row "1 fd-fetch --reserve 0, 100 ms" first "$all1" "$(max "$rb" "$lb")"
+run_fetch first -j 2 --reserve 0
+row "1 fd-fetch -j 2 --reserve 0, 100 ms" first "$all1" "$(max "$rb" "$lb")"
 NOTES+=("1: tickets-list requests $(tickets_made first) (minimum $tl1), contacts-list $(contacts_made first) (minimum $cl1); $(serial_note first "$tl1" "$cl1" "$rb" "$lb"); the plan is guessed from X-RateLimit-Total 400.")
 
 # ---- 3: incremental run after 50 changed tickets (same simulator)
@@ -266,8 +266,8 @@ truth tickets
 read -r tl3 cl3 all3 < <(min_default "$(jq -c '.bookmarks // {}' "$WORK/state.json")")
 rb=$(rate_bound "$tl3" "$cl3" "$all3")
 lb=$(awk -v n="$all3" 'BEGIN { printf "%.2f\n", n * 0.100 }')
-run_fetch second -s "$WORK/state.json" --reserve 0
-row3=("3 fd-fetch -s STATE --reserve 0, 100 ms" second "$all3" "$(max "$rb" "$lb")")
+run_fetch second -j 2 -s "$WORK/state.json" --reserve 0
+row3=("3 fd-fetch -j 2 -s STATE --reserve 0, 100 ms" second "$all3" "$(max "$rb" "$lb")")
 note3="$(serial_note second "$tl3" "$cl3" "$rb" "$lb")"
 
 # ---- 2: -j 4 conversations, latency-bound

@@ -98,9 +98,10 @@ refute_secret() {
 	sim_ctl POST faults '[{"kind":"latency","latency_ms":600,"nth":1}]' >/dev/null
 	fd-fetch -q groups >/dev/null &
 	local pid=$! i
-	for ((i = 0; i < 50; i++)); do
-		[ -r "/proc/$pid/cmdline" ] && break
-		sleep 0.02
+	# until the forked shell has become fd-fetch
+	for ((i = 0; i < 100; i++)); do
+		tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q fd-fetch && break
+		sleep 0.01
 	done
 	local cmd
 	cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline")
