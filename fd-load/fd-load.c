@@ -190,11 +190,7 @@ schema(const struct fd_singer_msg *m, const char *name, char *errbuf)
 		return fd_diag_set(errbuf, "SCHEMA without properties");
 	fd_jscan_init(&js, props, plen);
 	fd_jscan_next(&js, &k);
-	for (;;) {
-		if (fd_jscan_next(&js, &k) != FD_JTOK_KEY)
-			break;
-		fd_jscan_next(&js, &v);
-		fd_jscan_skip(&js, &v, &vp, &vl);
+	while (fd_jscan_member(&js, &k, &v, &vp, &vl) == 1) {
 		if ((col = decode(k.p, k.len, errbuf)) == NULL)
 			return -1;
 		if (*col == '\0' || strcmp(col, "_fd_load_id") == 0) {

@@ -446,7 +446,7 @@ sqlite_row(struct dest *d, struct table *t, const char *rec, size_t len,
 	sqlite3_stmt *st;
 	const char *vp;
 	size_t vl, idx, i, found = 0;
-	int merge = !t->child && t->disp == DISP_MERGE && t->nkeys > 0 &&
+	int rc, merge = !t->child && t->disp == DISP_MERGE && t->nkeys > 0 &&
 	    t->nkeys <= 8;
 
 	st = t->disp == DISP_REPLACE ? s->stage : s->ins;
@@ -454,13 +454,8 @@ sqlite_row(struct dest *d, struct table *t, const char *rec, size_t len,
 	sqlite3_clear_bindings(st);
 	fd_jscan_init(&js, rec, len);
 	fd_jscan_next(&js, &k);
-	for (;;) {
-		if (fd_jscan_next(&js, &k) == -1)
-			return fd_jscan_error(&js, errbuf);
-		if (k.kind == FD_JTOK_OBJECT_END)
-			break;
-		if (fd_jscan_next(&js, &v) == -1 ||
-		    fd_jscan_skip(&js, &v, &vp, &vl) == -1)
+	while ((rc = fd_jscan_member(&js, &k, &v, &vp, &vl)) != 0) {
+		if (rc == -1)
 			return fd_jscan_error(&js, errbuf);
 		fd_buf_reset(&d->val);
 		if (fd_jscan_string(k.p, k.len, &d->val, errbuf) == -1)

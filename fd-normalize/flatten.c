@@ -557,16 +557,12 @@ collect(struct row *r, const char *p, size_t len, struct node *n, int lvl,
 	struct node *kid;
 	const char *k, *vp;
 	size_t klen, vlen;
-	int json;
+	int json, rc;
 
 	fd_jscan_init(&js, p, len);
 	if (fd_jscan_next(&js, &key) != FD_JTOK_OBJECT)
 		return fd_diag_set(errbuf, "not an object");
-	for (;;) {
-		if (fd_jscan_next(&js, &key) == -1)
-			return fd_jscan_error(&js, errbuf);
-		if (key.kind == FD_JTOK_OBJECT_END)
-			break;
+	while ((rc = fd_jscan_member(&js, &key, &val, &vp, &vlen)) == 1) {
 		if (key.flags & FD_JTOK_ESCAPED) {
 			fd_buf_reset(&keytmp);
 			if (fd_jscan_string(key.p, key.len, &keytmp,
@@ -579,8 +575,6 @@ collect(struct row *r, const char *p, size_t len, struct node *n, int lvl,
 			klen = key.len - 2;
 		}
 		kid = node_kid(n, k, klen);
-		if (fd_jscan_next(&js, &val) == -1)
-			return fd_jscan_error(&js, errbuf);
 		if (val.kind == FD_JTOK_NULL)
 			continue;
 		if (val.kind != FD_JTOK_OBJECT && val.kind != FD_JTOK_ARRAY) {
@@ -588,8 +582,6 @@ collect(struct row *r, const char *p, size_t len, struct node *n, int lvl,
 			    val.len);
 			continue;
 		}
-		if (fd_jscan_skip(&js, &val, &vp, &vlen) == -1)
-			return fd_jscan_error(&js, errbuf);
 		json = lvl <= 0 || (kid->col != NULL &&
 		    kid->col->type == CT_JSON);
 		if (json)
@@ -606,7 +598,7 @@ collect(struct row *r, const char *p, size_t len, struct node *n, int lvl,
 			cell_push(&r->lists, &r->nlists, &r->caplists, kid,
 			    &val, vp, vlen);
 	}
-	return 0;
+	return rc == -1 ? fd_jscan_error(&js, errbuf) : 0;
 }
 
 /* The value of the top-level member key of row r, or NULL. */

@@ -565,6 +565,20 @@ skip_value(struct fd_jscan *js, const struct fd_jtok *t, const char **val,
 }
 
 int
+fd_jscan_member(struct fd_jscan *js, struct fd_jtok *key, struct fd_jtok *val,
+    const char **vp, size_t *vlen)
+{
+	if (fd_jscan_next(js, key) == -1)
+		return -1;
+	if (key->kind == FD_JTOK_OBJECT_END)
+		return 0;
+	if (fd_jscan_next(js, val) == -1 ||
+	    fd_jscan_skip(js, val, vp, vlen) == -1)
+		return -1;
+	return 1;
+}
+
+int
 fd_jscan_skip(struct fd_jscan *js, const struct fd_jtok *t,
     const char **val, size_t *vlen)
 {

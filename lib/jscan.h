@@ -126,6 +126,16 @@ int	fd_jscan_skip(struct fd_jscan *, const struct fd_jtok *tok,
 	    const char **val, size_t *vlen);
 
 /*
+ * Reads the next member of the object the scanner is in (after its
+ * FD_JTOK_OBJECT token, or after the previous member): the key token
+ * in *key, the value's first token in *val and the span of the whole
+ * value in *vp and *vlen.  Returns 1 for a member, 0 at the object's
+ * end (its '}' consumed), -1 on a scan error (as fd_jscan_next).
+ */
+int	fd_jscan_member(struct fd_jscan *, struct fd_jtok *key,
+	    struct fd_jtok *val, const char **vp, size_t *vlen);
+
+/*
  * Formats the scanner's failure into errbuf (FD_ERRSZ bytes), as
  * described at the top.  Returns -1.
  */

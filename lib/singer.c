@@ -84,6 +84,7 @@ fd_singer_scan(const char *line, size_t len, struct fd_singer_msg *m,
 	struct fd_singer_span *sp;
 	const char *vp;
 	size_t vl;
+	int rc;
 
 	memset(m, 0, sizeof(*m));
 	fd_jscan_init(&js, line, len);
@@ -91,14 +92,7 @@ fd_singer_scan(const char *line, size_t len, struct fd_singer_msg *m,
 		return fd_jscan_error(&js, errbuf);
 	if (k.kind != FD_JTOK_OBJECT)
 		return fd_diag_set(errbuf, "expected a JSON object");
-	for (;;) {
-		if (fd_jscan_next(&js, &k) == -1)
-			return fd_jscan_error(&js, errbuf);
-		if (k.kind == FD_JTOK_OBJECT_END)
-			break;
-		if (fd_jscan_next(&js, &v) == -1 ||
-		    fd_jscan_skip(&js, &v, &vp, &vl) == -1)
-			return fd_jscan_error(&js, errbuf);
+	while ((rc = fd_jscan_member(&js, &k, &v, &vp, &vl)) == 1) {
 #define IS(name) (k.len == sizeof(name) + 1 && \
 		    memcmp(k.p + 1, name, sizeof(name) - 1) == 0)
 		if (IS("type"))
@@ -124,7 +118,7 @@ fd_singer_scan(const char *line, size_t len, struct fd_singer_msg *m,
 		sp->len = vl;
 		sp->kind = v.kind;
 	}
-	if (fd_jscan_next(&js, &k) != FD_JTOK_END)
+	if (rc == -1 || fd_jscan_next(&js, &k) != FD_JTOK_END)
 		return fd_jscan_error(&js, errbuf);
 	if (fd_singer_is(&m->mtype, "SCHEMA"))
 		m->type = m->stream.kind == FD_JTOK_STRING &&

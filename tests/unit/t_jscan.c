@@ -702,9 +702,38 @@ t_jscan_string(void)
 	fd_buf_free(&b);
 }
 
+static void
+t_jscan_member(void)
+{
+	const char *in = "{\"a\":1,\"b\":{\"c\":[2,3]},\"d\":null}";
+	struct fd_jscan js;
+	struct fd_jtok k, v;
+	const char *vp;
+	size_t vl;
+
+	fd_jscan_init(&js, in, strlen(in));
+	T(fd_jscan_next(&js, &k) == FD_JTOK_OBJECT);
+	T(fd_jscan_member(&js, &k, &v, &vp, &vl) == 1);
+	T(k.len == 3 && memcmp(k.p, "\"a\"", 3) == 0);
+	T(v.kind == FD_JTOK_NUMBER && vl == 1 && *vp == '1');
+	T(fd_jscan_member(&js, &k, &v, &vp, &vl) == 1);
+	T(v.kind == FD_JTOK_OBJECT && vl == 13 &&
+	    memcmp(vp, "{\"c\":[2,3]}", 13) == 0);
+	T(fd_jscan_member(&js, &k, &v, &vp, &vl) == 1);
+	T(v.kind == FD_JTOK_NULL);
+	T(fd_jscan_member(&js, &k, &v, &vp, &vl) == 0);
+	T(fd_jscan_next(&js, &k) == FD_JTOK_END);
+	/* an error inside a value */
+	in = "{\"a\":[1,}";
+	fd_jscan_init(&js, in, strlen(in));
+	fd_jscan_next(&js, &k);
+	T(fd_jscan_member(&js, &k, &v, &vp, &vl) == -1);
+}
+
 void
 t_jscan(void)
 {
+	t_jscan_member();
 	t_jscan_vectors();
 	t_jscan_tokens();
 	t_jscan_depth();
