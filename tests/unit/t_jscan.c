@@ -717,8 +717,8 @@ t_jscan_member(void)
 	T(k.len == 3 && memcmp(k.p, "\"a\"", 3) == 0);
 	T(v.kind == FD_JTOK_NUMBER && vl == 1 && *vp == '1');
 	T(fd_jscan_member(&js, &k, &v, &vp, &vl) == 1);
-	T(v.kind == FD_JTOK_OBJECT && vl == 13 &&
-	    memcmp(vp, "{\"c\":[2,3]}", 13) == 0);
+	T(v.kind == FD_JTOK_OBJECT && vl == 11 &&
+	    memcmp(vp, "{\"c\":[2,3]}", 11) == 0);
 	T(fd_jscan_member(&js, &k, &v, &vp, &vl) == 1);
 	T(v.kind == FD_JTOK_NULL);
 	T(fd_jscan_member(&js, &k, &v, &vp, &vl) == 0);
