@@ -16,10 +16,12 @@
  * whole chain in, in one transaction.
  */
 #include <err.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -112,12 +114,18 @@ sqlite_open(const char *path, const char *load_id)
 {
 	struct dest *d;
 	char *sql;
+	int fd;
 
 	if ((d = calloc(1, sizeof(*d))) == NULL ||
 	    (d->path = strdup(path)) == NULL ||
 	    (d->load_id = strdup(load_id)) == NULL ||
 	    (d->tables = fd_map_new()) == NULL)
 		err(1, NULL);
+	/* account data: a new database is the owner's only (0600); SQLite
+	 * gives its -wal and -shm files the database's mode */
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1)
+		err(1, "%s", path);
+	close(fd);
 	if (sqlite3_open_v2(path, &d->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
 		errx(1, "%s: %s", path, d->db ? sqlite3_errmsg(d->db) :

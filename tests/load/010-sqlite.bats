@@ -59,6 +59,8 @@ tag() {		# value rootid idx
 	assert_output '{"bookmarks":{"tickets":{"updated_at":"2024-01-01T00:00:00Z"}}}'
 	[ "$(jq -c . "$T/state.json")" = '{"bookmarks":{"tickets":{"updated_at":"2024-01-01T00:00:00Z"}}}' ]
 	[ "$(stat -c %a "$T/state.json")" = 600 ]
+	# the database holds account data too
+	[ "$(stat -c %a "$DB")" = 600 ]
 	[ "$(q 'select state from _fd_state')" = '{"bookmarks":{"tickets":{"updated_at":"2024-01-01T00:00:00Z"}}}' ]
 	[ "$(q 'select status, rows from _fd_loads')" = 'completed|1' ]
 }
