@@ -73,7 +73,7 @@ member(jv o, const char *key)
 /*
  * The API's own words for an error response: "code: message" from
  * {"code","message"}, "code: field: message" from a validation error's
- * first entry, else an excerpt of the body (5xx pages are HTML).
+ * first entry, else "(not a JSON error body)" (5xx pages are HTML).
  */
 static void
 api_message(const struct fd_http_resp *r, char *out, size_t outsz)

@@ -145,47 +145,84 @@ utc(const char *s, char out[32])
 	return 0;
 }
 
-/* Collects one element of a page: called by fd_jscan_elements. */
-static int
-collect(void *arg, const char *text, size_t len)
+static void
+recs_push(struct pagerecs *pr, const struct rec *r)
 {
-	struct pagerecs *pr = arg;
-	struct fd_buf s = FD_BUF_INIT;
-	const char *v;
-	size_t vl;
-	struct rec *r;
-	long long id;
-
 	if (pr->n == pr->cap) {
 		pr->cap = pr->cap ? pr->cap * 2 : 128;
 		if ((pr->v = reallocarray(pr->v, pr->cap, sizeof(*pr->v))) ==
 		    NULL)
 			err(FD_EXIT_FAIL, NULL);
 	}
-	r = &pr->v[pr->n++];
-	memset(r, 0, sizeof(*r));
-	r->text = text;
-	r->len = len;
-	if (fd_jscan_field(text, len, "id", &v, &vl, pr->err) == 0 &&
-	    fd_jscan_int64(v, vl, &id) == 0) {
-		r->id = id;
-		r->has_id = 1;
+	pr->v[pr->n++] = *r;
+}
+
+/* Whether key token k names the member name (decoded when escaped). */
+static int
+key_is(const struct fd_jtok *k, const char *name, struct fd_buf *tmp)
+{
+	size_t n = strlen(name);
+
+	if (!(k->flags & FD_JTOK_ESCAPED))
+		return k->len == n + 2 && memcmp(k->p + 1, name, n) == 0;
+	fd_buf_reset(tmp);
+	return fd_jscan_string(k->p, k->len, tmp, NULL) == 0 &&
+	    tmp->len == n && memcmp(tmp->data, name, n) == 0;
+}
+
+/*
+ * Collects one element of a page (called by fd_jscan_elements, the page
+ * already validated): its text, and in one walk of its top-level
+ * members its integer id and its cursor time (the last one of a name
+ * written twice, as jq reads it).
+ */
+static int
+collect(void *arg, const char *text, size_t len)
+{
+	struct pagerecs *pr = arg;
+	struct fd_buf s = FD_BUF_INIT;
+	struct fd_jscan js;
+	struct fd_jtok k, v;
+	const char *vp, *cur = NULL;
+	size_t vl, curlen = 0;
+	struct rec r;
+	long long id;
+
+	memset(&r, 0, sizeof(r));
+	r.text = text;
+	r.len = len;
+	fd_jscan_init(&js, text, len);
+	if (fd_jscan_next(&js, &k) == FD_JTOK_OBJECT) {
+		while (fd_jscan_member(&js, &k, &v, &vp, &vl) == 1) {
+			if (key_is(&k, "id", &s)) {
+				r.has_id = v.kind == FD_JTOK_NUMBER &&
+				    fd_jscan_int64(vp, vl, &id) == 0;
+				r.id = r.has_id ? id : 0;
+			} else if (pr->cursor != NULL &&
+			    key_is(&k, pr->cursor, &s)) {
+				cur = v.kind == FD_JTOK_STRING ? vp : NULL;
+				curlen = vl;
+			}
+		}
 	}
-	if (pr->cursor == NULL)
-		return 0;
-	if (fd_jscan_field(text, len, pr->cursor, &v, &vl, pr->err) != 0 ||
-	    v[0] != '"' || fd_jscan_string(v, vl, &s, pr->err) == -1 ||
-	    utc(s.data, r->ts) == -1) {
-		fd_diag_set(pr->err, "record %zu: no valid %s", pr->n,
-		    pr->cursor);
-		fd_buf_free(&s);
-		return -1;
+	if (pr->cursor != NULL) {
+		fd_buf_reset(&s);
+		if (cur == NULL || fd_jscan_string(cur, curlen, &s,
+		    pr->err) == -1 || utc(s.data, r.ts) == -1) {
+			fd_diag_set(pr->err, "record %zu: no valid %s",
+			    pr->n + 1, pr->cursor);
+			fd_buf_free(&s);
+			return -1;
+		}
+		if (!r.has_id) {
+			fd_diag_set(pr->err, "record %zu: no integer id",
+			    pr->n + 1);
+			fd_buf_free(&s);
+			return -1;
+		}
 	}
 	fd_buf_free(&s);
-	if (!r->has_id) {
-		fd_diag_set(pr->err, "record %zu: no integer id", pr->n);
-		return -1;
-	}
+	recs_push(pr, &r);
 	return 0;
 }
 
@@ -427,17 +464,6 @@ listed(const struct endpoint *ep)
 	return p;
 }
 
-static void
-recs_push(struct pagerecs *pr, const struct rec *r)
-{
-	if (pr->n == pr->cap) {
-		pr->cap = pr->cap ? pr->cap * 2 : 128;
-		if ((pr->v = reallocarray(pr->v, pr->cap, sizeof(*pr->v))) ==
-		    NULL)
-			err(FD_EXIT_FAIL, NULL);
-	}
-	pr->v[pr->n++] = *r;
-}
 
 /*
  * The records of a child endpoint for n parent ids: one request per

@@ -1,6 +1,5 @@
 /*
- * diag.c: error buffers, checked number parsing and excerpts for
- * diagnostics.  See diag.h.
+ * diag.c: error buffers and checked number parsing.  See diag.h.
  */
 #include <errno.h>
 #include <limits.h>
@@ -60,29 +59,4 @@ fd_diag_strtonum(const char *s, long long min, long long max,
 		return fd_diag_set(errbuf, "too large");
 	*out = v;
 	return 0;
-}
-
-char *
-fd_diag_excerpt(char *dst, size_t dstsz, const char *s, size_t len)
-{
-	size_t i, n;
-
-	if (dstsz == 0)
-		return dst;
-	n = len < dstsz - 1 ? len : dstsz - 1;
-	if (n < len && n >= 3)
-		n -= 3;
-	/* never cut a UTF-8 sequence in half */
-	while (n < len && n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-		n--;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		dst[i] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
-	}
-	if (n < len && i + 3 < dstsz) {
-		memcpy(dst + i, "...", 3);
-		i += 3;
-	}
-	dst[i] = '\0';
-	return dst;
 }

@@ -44,11 +44,4 @@ int	fd_diag_errno(char *errbuf, int errnum, const char *fmt, ...)
 int	fd_diag_strtonum(const char *s, long long min, long long max,
 	    long long *out, char *errbuf);
 
-/*
- * Copies at most max bytes of s (length len) into dst (size dstsz) as a
- * printable one-line excerpt: control characters become '?', and "..."
- * marks a cut.  For quoting untrusted input in a diagnostic.  Returns dst.
- */
-char	*fd_diag_excerpt(char *dst, size_t dstsz, const char *s, size_t len);
-
 #endif /* FD_DIAG_H */

@@ -58,23 +58,6 @@ fd_singer_type(jv v)
 	return t;
 }
 
-const char *
-fd_singer_type_name(enum fd_singer_type t)
-{
-	switch (t) {
-	case FD_SINGER_SCHEMA:
-		return "SCHEMA";
-	case FD_SINGER_RECORD:
-		return "RECORD";
-	case FD_SINGER_STATE:
-		return "STATE";
-	case FD_SINGER_ACTIVATE_VERSION:
-		return "ACTIVATE_VERSION";
-	default:
-		return "plain record";
-	}
-}
-
 int
 fd_singer_scan(const char *line, size_t len, struct fd_singer_msg *m,
     char *errbuf)

@@ -33,9 +33,6 @@ enum fd_singer_type {
  */
 enum fd_singer_type	fd_singer_type(jv v);
 
-/* "SCHEMA", "RECORD", ... or "plain record".  Static string. */
-const char	*fd_singer_type_name(enum fd_singer_type);
-
 /* A member of a message line: its value's text and kind (FD_JTOK_*). */
 struct fd_singer_span {
 	const char	*p;		/* NULL when the member is absent */

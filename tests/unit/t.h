@@ -46,7 +46,7 @@ FILE	*t_file(const char *s, size_t len);
 
 #define TESTS(X)							\
 	X(buf_append) X(buf_printf_consume_take)			\
-	X(diag_set_truncates) X(diag_strtonum) X(diag_excerpt)		\
+	X(diag_set_truncates) X(diag_strtonum)		\
 	X(utf8_check)							\
 	X(lines_basic) X(lines_long) X(lines_no_final_newline)		\
 	X(lines_crlf_and_empty) X(lines_many_small_reads)		\

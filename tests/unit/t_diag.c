@@ -49,19 +49,6 @@ t_diag_strtonum(void)
 }
 
 void
-t_diag_excerpt(void)
-{
-	char d[12];
-
-	T_STR(fd_diag_excerpt(d, sizeof(d), "a\nb\tc", 5), "a?b?c");
-	T_STR(fd_diag_excerpt(d, sizeof(d), "0123456789abcdef", 16),
-	    "01234567...");
-	/* "é" is two bytes: the cut never splits it */
-	T_STR(fd_diag_excerpt(d, sizeof(d), "0123456\xc3\xa9xyz", 12),
-	    "0123456...");
-}
-
-void
 t_utf8_check(void)
 {
 	static const struct {
