@@ -1,18 +1,24 @@
 /*
  * extern.h: the modules of fd-load.
  *
- *   fd-load.c  options, input, messages, the commit of data and state
+ *   fd-load.c  options, input, messages, when to commit
+ *   row.c      a RECORD split into its table's columns, values checked
  *   sqlite.c   the SQLite destination
+ *   pg.c       the PostgreSQL destination (COPY)
+ *   files.c    the csv: and jsonl: destinations (a directory per table)
  *
- * A destination keeps the tables it was told of (struct table) and
- * writes rows into them inside one open transaction, which commit()
- * ends together with the state.  Every function dies (errx) on a
- * destination error after rolling back: the destination stays at its
- * last commit.
+ * fd-load.c keeps the tables the stream's SCHEMA messages describe
+ * (struct table) and hands each event to the destination through its
+ * struct dest_ops.  A destination writes rows inside one open
+ * transaction, which commit() ends together with the state.  Every
+ * destination function dies (errx) on a destination error after
+ * rolling back, so the destination stays at its last commit; only
+ * row() returns errors, which are the input's fault.
  */
 #include <stddef.h>
 
 #include "buf.h"
+#include "map.h"
 
 /* Column types: fd-normalize's x-fd-type names. */
 enum ctype { CT_BIGINT, CT_DOUBLE, CT_BOOL, CT_TEXT, CT_TIMESTAMP, CT_JSON,
@@ -25,7 +31,22 @@ struct column {
 
 enum disposition { DISP_APPEND, DISP_MERGE, DISP_REPLACE };
 
-/* A table as the stream's SCHEMA messages describe it. */
+/*
+ * One column's value in a row: the JSON token of the record (kind
+ * FD_JTOK_NULL when the record has no such member), pointing into the
+ * record's text; for objects and arrays the whole value's span.
+ */
+struct value {
+	int		 kind;		/* enum fd_jtok_kind */
+	int		 flags;		/* FD_JTOK_ESCAPED, FD_JTOK_INTEGER */
+	const char	*p;
+	size_t		 len;
+};
+
+/*
+ * A table as the stream's SCHEMA messages describe it.  Owned by
+ * fd-load.c for the whole run; columns only grow, in SCHEMA order.
+ */
 struct table {
 	char		*name;
 	char		*root;		/* the root table's name */
@@ -33,35 +54,76 @@ struct table {
 	enum disposition disp;
 	char		**keys;		/* primary key columns (root) */
 	size_t		 nkeys;
+	size_t		*keyidx;	/* each key's column index */
 	struct column	*cols;
 	size_t		 ncols;
+	struct fd_map	*colidx;	/* column name -> index + 1 */
+	struct value	*vals;		/* the row being written, ncols */
 	void		*priv;		/* the destination's */
 };
 
+/* Whether t's rows replace earlier rows by key (a merge root). */
+#define TABLE_MERGES(t)	(!(t)->child && (t)->disp == DISP_MERGE && \
+	(t)->nkeys > 0)
+
 struct dest;
 
-/* sqlite.c */
-struct dest	*sqlite_open(const char *path, const char *load_id);
-/* Makes the table exist with at least t's columns (added, never
- * narrowed); t is kept by the caller for the destination's life. */
-void	sqlite_table(struct dest *, struct table *t);
+struct dest_ops {
+	const char	*scheme;	/* "sqlite", "postgresql", ... */
+	/*
+	 * Commit only at a STATE once enough rows wait (and at the end):
+	 * file destinations, where each commit makes files.  Databases
+	 * commit at every STATE.
+	 */
+	int		 coarse;
+	/* Opens (and locks) the destination; dies when it cannot. */
+	struct dest	*(*open)(const char *target, const char *load_id);
+	/* Makes table t exist with at least its columns (added, never
+	 * narrowed); t is kept by the caller for the destination's life
+	 * and may be passed again after it grew. */
+	void		 (*table)(struct dest *, struct table *t);
+	/*
+	 * Writes one row of t, already split into t->vals by row_split.
+	 * A merge root row replaces the row of the same key and its child
+	 * rows (the latest of a key wins).  A replace table's rows wait in
+	 * staging until activate.  Returns 0, or -1 with the reason in
+	 * errbuf (the caller names line and table).
+	 */
+	int		 (*row)(struct dest *, struct table *t, char *errbuf);
+	/* ACTIVATE_VERSION of replace root t: its chain's staged rows
+	 * replace the tables' rows, at the next commit. */
+	void		 (*activate)(struct dest *, struct table *t);
+	/* A new version of replace root t begins: its staging empties. */
+	void		 (*unstage)(struct dest *, struct table *t);
+	/* Commits what was written with the state (JSON text, or NULL to
+	 * commit data only), then opens the next transaction. */
+	void		 (*commit)(struct dest *, const char *state, size_t len);
+	/* Marks the load completed, commits and closes.  NULL is a no-op. */
+	void		 (*close)(struct dest *, long long rows);
+};
+
+extern const struct dest_ops sqlite_ops, pg_ops, csv_ops, jsonl_ops;
+
+/* row.c */
 /*
- * Writes one row of t: the record object (valid JSON text).  A merge
- * root row replaces the row of the same key and its child rows.  A
- * replace table's rows wait in staging until activate.  Returns 0, or
- * -1 with the reason in errbuf (the caller names line and table).
+ * Splits record rec (a JSON object of len bytes, borrowed until the
+ * next call) into t->vals, one per column, and checks each value
+ * against its column's type.  Returns 0, or -1 with "column X: ..."
+ * in errbuf.  scratch is the caller's.
  */
-int	sqlite_row(struct dest *, struct table *t, const char *rec,
-	    size_t len, char *errbuf);
-/* ACTIVATE_VERSION of root table t: its chain's staged rows replace the
- * tables' rows. */
-void	sqlite_activate(struct dest *, struct table *t);
-/* A new version of replace root t begins: its chain's staging empties. */
-void	sqlite_unstage(struct dest *, struct table *t);
-/* Commits the open transaction with the state (JSON text, or NULL to
- * commit data only), then opens the next one. */
-void	sqlite_commit(struct dest *, const char *state, size_t len);
-/* Commits, marks the load completed and closes.  NULL is a no-op. */
-void	sqlite_close(struct dest *, long long rows);
-/* The state the destination last committed (malloc'd), or NULL. */
-char	*sqlite_state(struct dest *);
+int	row_split(struct table *t, const char *rec, size_t len,
+	    struct fd_buf *scratch, char *errbuf);
+/*
+ * Appends the text of a string (decoded), number (as written), object
+ * or array (compact JSON) to out.  Returns 0, or -1 with errbuf.
+ */
+int	value_text(const struct value *, struct fd_buf *out, char *errbuf);
+/* Appends the value as compact JSON text (a string with its quotes).
+ * Returns 0, or -1 with errbuf. */
+int	value_json(const struct value *, struct fd_buf *out, char *errbuf);
+/* Whether the values of every key column are there. */
+int	row_has_keys(const struct table *t);
+/* A name for a column type in messages ("bigint", ...). */
+const char *ctype_name(enum ctype);
+/* Appends prefix and name as one quoted SQL identifier ("a""b"). */
+void	sql_ident(struct fd_buf *, const char *prefix, const char *name);

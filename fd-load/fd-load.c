@@ -3,9 +3,9 @@
  * warehouse files, committing data and state together (DESIGN.md
  * section 5).
  *
- * This file: options, the input, the messages, committing data and
- * state together.  The destination is in sqlite.c (the only one in this
- * version).
+ * This file: options, the input, the messages, and when to commit
+ * data and state together.  The destinations are behind struct
+ * dest_ops (extern.h).
  */
 #include <sys/time.h>
 
@@ -56,11 +56,14 @@ number(const char *opt, const char *arg, long long min, long long max)
 	return v;
 }
 
+static const struct dest_ops *ops;
 static struct dest	*dst;
 static struct fd_map	*tables;	/* stream -> struct table */
 static struct fd_map	*versions;	/* replace root -> its version */
 static long long	 rows, pending;
 static int		 warned_unknown;
+static struct fd_buf	 scratch;
+static char		*held;		/* coarse: the STATE not committed */
 
 static void *
 xcalloc(size_t n, size_t size)
@@ -139,8 +142,9 @@ schema(const struct fd_singer_msg *m, const char *name, char *errbuf)
 
 	if ((t = fd_map_get(tables, name, strlen(name))) == NULL) {
 		t = xcalloc(1, sizeof(*t));
-		t->name = strdup(name);
-		if (fd_map_put(tables, name, strlen(name), t) == -1)
+		if ((t->name = strdup(name)) == NULL ||
+		    (t->colidx = fd_map_new()) == NULL ||
+		    fd_map_put(tables, name, strlen(name), t) == -1)
 			err(1, NULL);
 	}
 	/* x-fd: disposition, root, kind */
@@ -197,10 +201,7 @@ schema(const struct fd_singer_msg *m, const char *name, char *errbuf)
 			free(col);
 			continue;
 		}
-		for (i = 0; i < t->ncols; i++)
-			if (strcmp(t->cols[i].name, col) == 0)
-				break;
-		if (i < t->ncols) {
+		if (fd_map_get(t->colidx, col, strlen(col)) != NULL) {
 			free(col);
 			continue;
 		}
@@ -212,34 +213,69 @@ schema(const struct fd_singer_msg *m, const char *name, char *errbuf)
 		t->cols[t->ncols].type = v.kind == FD_JTOK_OBJECT ?
 		    prop_type(vp, vl) : CT_JSON;
 		t->ncols++;
+		if (fd_map_put(t->colidx, col, strlen(col),
+		    (void *)t->ncols) == -1)
+			err(1, NULL);
 	}
-	sqlite_table(dst, t);
+	if ((t->vals = reallocarray(t->vals, t->ncols + 1,
+	    sizeof(*t->vals))) == NULL ||
+	    (t->keyidx = reallocarray(t->keyidx, t->nkeys + 1,
+	    sizeof(*t->keyidx))) == NULL)
+		err(1, NULL);
+	for (i = 0; i < t->nkeys; i++)
+		t->keyidx[i] = (size_t)fd_map_get(t->colidx, t->keys[i],
+		    strlen(t->keys[i])) - 1;
+	ops->table(dst, t);
 	return 0;
 }
 
-/* A STATE: data and state committed together, then the state file. */
+/*
+ * Commits what was written with the state value (JSON text, or NULL
+ * for data only), then replaces the state file and prints the state.
+ */
 static void
-state(const struct fd_singer_msg *m)
+commit(const char *value, size_t len)
 {
 	char why[FD_ERRSZ];
 	jv v;
 
-	sqlite_commit(dst, m->value.p, m->value.len);
+	ops->commit(dst, value, len);
 	pending = 0;
+	if (value == NULL)
+		return;
 	if (statefile != NULL) {
-		if (fd_json_parse(m->value.p, m->value.len, &v, why) == -1)
+		if (fd_json_parse(value, len, &v, why) == -1)
 			errx(1, "state: %s", why);
 		if (fd_state_write(statefile, v, why) == -1)
 			errx(1, "%s", why);
 	}
 	if (emitflag) {
-		fwrite(m->value.p, 1, m->value.len, stdout);
+		fwrite(value, 1, len, stdout);
 		putchar('\n');
 		if (fflush(stdout) == EOF)
 			err(1, "<stdout>");
 	}
 	if (vflag)
 		warnx("committed %lld rows", rows);
+}
+
+/*
+ * A STATE: data and state committed together.  A coarse destination
+ * (files) holds it until enough rows wait, so that a commit makes
+ * files of a useful size.
+ */
+static void
+state(const struct fd_singer_msg *m)
+{
+	if (ops->coarse && pending < batch_rows) {
+		free(held);
+		if ((held = strndup(m->value.p, m->value.len)) == NULL)
+			err(1, NULL);
+		return;
+	}
+	free(held);
+	held = NULL;
+	commit(m->value.p, m->value.len);
 }
 
 static int
@@ -278,24 +314,27 @@ line(const char *p, size_t len, char *errbuf)
 				struct table *r = fd_map_get(tables, t->root,
 				    strlen(t->root));
 				if (r != NULL)
-					sqlite_unstage(dst, r);
+					ops->unstage(dst, r);
 				free(ver);
 				ver = strndup(m.version.p, m.version.len);
 				fd_map_put(versions, t->root, strlen(t->root),
 				    ver);
 			}
 		}
-		if (sqlite_row(dst, t, m.record.p, m.record.len,
-		    errbuf) == -1) {
+		*errbuf = '\0';
+		if (row_split(t, m.record.p, m.record.len, &scratch,
+		    errbuf) == -1 || (TABLE_MERGES(t) && !row_has_keys(t) &&
+		    fd_diag_set(errbuf, "a merge row without its key")) ||
+		    ops->row(dst, t, errbuf) == -1) {
 			char why[FD_ERRSZ];
 			snprintf(why, sizeof(why), "%s", errbuf);
 			return fd_diag_set(errbuf, "table %s: %s", t->name, why);
 		}
 		rows++;
-		if (++pending >= batch_rows) {
-			sqlite_commit(dst, NULL, 0);
-			pending = 0;
-		}
+		/* a coarse destination commits at a STATE only: its files
+		 * never hold rows that the state does not cover */
+		if (++pending >= batch_rows && !ops->coarse)
+			commit(NULL, 0);
 		return 0;
 	case FD_SINGER_STATE:
 		state(&m);
@@ -306,7 +345,7 @@ line(const char *p, size_t len, char *errbuf)
 		t = fd_map_get(tables, name, strlen(name));
 		free(name);
 		if (t != NULL && t->disp == DISP_REPLACE)
-			sqlite_activate(dst, t);
+			ops->activate(dst, t);
 		return 0;
 	default:
 		if (!warned_unknown && !qflag)
@@ -340,30 +379,47 @@ input(FILE *fp, const char *fname)
 	fd_lines_close(r);
 }
 
+/* The destination's driver and what follows its scheme. */
+static const char *
+target(const char *to, const struct dest_ops **o)
+{
+	static const struct dest_ops *const all[] = { &sqlite_ops,
+	    &pg_ops, &csv_ops, &jsonl_ops };
+	size_t i, n;
+
+	if (strncmp(to, "postgres://", 11) == 0 ||
+	    strncmp(to, "postgresql://", 13) == 0) {
+		*o = &pg_ops;
+		return to;
+	}
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		n = strlen(all[i]->scheme);
+		if (strncmp(to, all[i]->scheme, n) == 0 && to[n] == ':' &&
+		    all[i] != &pg_ops) {
+			*o = all[i];
+			if (to[n + 1] == '\0')
+				errx(FD_EXIT_USAGE, "-t %s: no path", to);
+			return to + n + 1;
+		}
+	}
+	/* never the whole argument: it may hold a password */
+	errx(FD_EXIT_USAGE, "-t: unknown destination %.*s: expected "
+	    "sqlite:PATH, postgresql://..., csv:DIR or jsonl:DIR",
+	    (int)strcspn(to, ":"), to);
+}
+
 static void
 run(int argc, char *argv[])
 {
-	struct fd_lock *dlock, *slock = NULL;
+	struct fd_lock *slock = NULL;
 	struct timeval tv;
 	struct table *t;
 	char why[FD_ERRSZ], load_id[32];
-	const char *path;
+	const char *where;
 	size_t i, k;
 	char *v;
 
-	if (strncmp(dest, "sqlite:", 7) == 0)
-		path = dest + 7;
-	else if (strncmp(dest, "postgresql://", 13) == 0 ||
-	    strncmp(dest, "postgres://", 11) == 0 ||
-	    strncmp(dest, "csv:", 4) == 0 || strncmp(dest, "jsonl:", 6) == 0)
-		errx(FD_EXIT_FAIL, "%.*s: destination not supported yet",
-		    (int)strcspn(dest, ":"), dest);
-	else
-		errx(FD_EXIT_USAGE, "-t %s: expected sqlite:PATH", dest);
-	if (*path == '\0')
-		errx(FD_EXIT_USAGE, "-t %s: no path", dest);
-	if ((dlock = fd_state_lock(path, why)) == NULL)
-		errx(FD_EXIT_FAIL, "%s", why);
+	where = target(dest, &ops);
 	if (statefile != NULL && (slock = fd_state_lock(statefile, why)) ==
 	    NULL)
 		errx(FD_EXIT_FAIL, "%s", why);
@@ -373,7 +429,7 @@ run(int argc, char *argv[])
 	if ((tables = fd_map_new()) == NULL ||
 	    (versions = fd_map_new()) == NULL)
 		err(1, NULL);
-	dst = sqlite_open(path, load_id);
+	dst = ops->open(where, load_id);
 
 	if (argc == 0)
 		input(stdin, "<stdin>");
@@ -384,7 +440,12 @@ run(int argc, char *argv[])
 		input(fp, *argv);
 		fclose(fp);
 	}
-	sqlite_close(dst, rows);
+	/* what a coarse destination held back, and rows after the last
+	 * STATE (a stream without STATE messages) */
+	if (held != NULL || pending > 0)
+		commit(held, held != NULL ? strlen(held) : 0);
+	free(held);
+	ops->close(dst, rows);
 	if (vflag)
 		warnx("%lld rows loaded", rows);
 
@@ -395,6 +456,9 @@ run(int argc, char *argv[])
 			free(t->keys[k]);
 		free(t->cols);
 		free(t->keys);
+		free(t->keyidx);
+		free(t->vals);
+		fd_map_free(t->colidx);
 		free(t->root);
 		free(t->name);
 		free(t);
@@ -403,8 +467,8 @@ run(int argc, char *argv[])
 		free(v);
 	fd_map_free(tables);
 	fd_map_free(versions);
+	fd_buf_free(&scratch);
 	fd_state_unlock(slock);
-	fd_state_unlock(dlock);
 }
 
 static void

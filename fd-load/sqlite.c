@@ -29,11 +29,11 @@
 #include "diag.h"
 #include "jscan.h"
 #include "map.h"
+#include "state.h"
 #include "extern.h"
 
 /* What the destination keeps per table. */
 struct stable {
-	struct fd_map	*cols;		/* name -> index + 1 */
 	size_t		 ncols;		/* columns in the statements */
 	sqlite3_stmt	*ins;		/* into the table */
 	sqlite3_stmt	*stage;		/* into its staging table */
@@ -45,6 +45,7 @@ struct stable {
 
 struct dest {
 	sqlite3		*db;
+	struct fd_lock	*lock;
 	char		*path;
 	char		*load_id;
 	struct fd_map	*tables;	/* name -> struct table (all known) */
@@ -65,22 +66,6 @@ exec(struct dest *d, const char *sql)
 {
 	if (sqlite3_exec(d->db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		fail(d, sql);
-}
-
-/* Appends an identifier, quoted. */
-static void
-ident(struct fd_buf *b, const char *prefix, const char *name)
-{
-	const char *p;
-
-	fd_buf_putc(b, '"');
-	fd_buf_puts(b, prefix);
-	for (p = name; *p != '\0'; p++) {
-		if (*p == '"')
-			fd_buf_putc(b, '"');
-		fd_buf_putc(b, *p);
-	}
-	fd_buf_putc(b, '"');
 }
 
 static const char *
@@ -109,18 +94,23 @@ prepare(struct dest *d, const char *sql)
 	return st;
 }
 
-struct dest *
+static struct dest *
 sqlite_open(const char *path, const char *load_id)
 {
+	char why[FD_ERRSZ];
 	struct dest *d;
 	char *sql;
 	int fd;
 
+	if (*path == '\0')
+		errx(1, "sqlite: no path");
 	if ((d = calloc(1, sizeof(*d))) == NULL ||
 	    (d->path = strdup(path)) == NULL ||
 	    (d->load_id = strdup(load_id)) == NULL ||
 	    (d->tables = fd_map_new()) == NULL)
 		err(1, NULL);
+	if ((d->lock = fd_state_lock(path, why)) == NULL)
+		errx(1, "%s", why);
 	/* account data: a new database is the owner's only (0600); SQLite
 	 * gives its -wal and -shm files the database's mode */
 	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1)
@@ -189,10 +179,10 @@ ensure(struct dest *d, struct table *t, const char *prefix)
 	if (fd_map_len(have) == 0) {
 		fd_buf_reset(&d->sql);
 		fd_buf_puts(&d->sql, "CREATE TABLE ");
-		ident(&d->sql, prefix, t->name);
+		sql_ident(&d->sql, prefix, t->name);
 		fd_buf_puts(&d->sql, " (");
 		for (i = 0; i < t->ncols; i++) {
-			ident(&d->sql, "", t->cols[i].name);
+			sql_ident(&d->sql, "", t->cols[i].name);
 			fd_buf_printf(&d->sql, " %s, ",
 			    affinity(t->cols[i].type));
 		}
@@ -205,9 +195,9 @@ ensure(struct dest *d, struct table *t, const char *prefix)
 				continue;
 			fd_buf_reset(&d->sql);
 			fd_buf_puts(&d->sql, "ALTER TABLE ");
-			ident(&d->sql, prefix, t->name);
+			sql_ident(&d->sql, prefix, t->name);
 			fd_buf_puts(&d->sql, " ADD COLUMN ");
-			ident(&d->sql, "", t->cols[i].name);
+			sql_ident(&d->sql, "", t->cols[i].name);
 			fd_buf_printf(&d->sql, " %s",
 			    affinity(t->cols[i].type));
 			exec(d, d->sql.data);
@@ -223,10 +213,10 @@ insert_stmt(struct dest *d, struct table *t, const char *prefix)
 
 	fd_buf_reset(&d->sql);
 	fd_buf_puts(&d->sql, "INSERT INTO ");
-	ident(&d->sql, prefix, t->name);
+	sql_ident(&d->sql, prefix, t->name);
 	fd_buf_puts(&d->sql, " (");
 	for (i = 0; i < t->ncols; i++) {
-		ident(&d->sql, "", t->cols[i].name);
+		sql_ident(&d->sql, "", t->cols[i].name);
 		fd_buf_puts(&d->sql, ", ");
 	}
 	fd_buf_puts(&d->sql, "\"_fd_load_id\") VALUES (");
@@ -236,7 +226,7 @@ insert_stmt(struct dest *d, struct table *t, const char *prefix)
 	return prepare(d, d->sql.data);
 }
 
-void
+static void
 sqlite_table(struct dest *d, struct table *t)
 {
 	struct stable *s = t->priv;
@@ -257,12 +247,6 @@ sqlite_table(struct dest *d, struct table *t)
 	s->stage = t->disp == DISP_REPLACE ? insert_stmt(d, t, "_fd_stage_") :
 	    NULL;
 	s->children_dirty = 1;
-	fd_map_free(s->cols);
-	if ((s->cols = fd_map_new()) == NULL)
-		err(1, NULL);
-	for (i = 0; i < t->ncols; i++)
-		fd_map_put(s->cols, t->cols[i].name, strlen(t->cols[i].name),
-		    (void *)(i + 1));
 	s->ncols = t->ncols;
 	if (fd_map_put(d->tables, t->name, strlen(t->name), t) == -1)
 		err(1, NULL);
@@ -280,33 +264,33 @@ sqlite_table(struct dest *d, struct table *t)
 	}
 	/* what merge looks rows up by */
 	fd_buf_reset(&d->sql);
-	if (!t->child && t->disp == DISP_MERGE && t->nkeys > 0) {
+	if (TABLE_MERGES(t)) {
 		fd_buf_puts(&d->sql, "CREATE INDEX IF NOT EXISTS ");
-		ident(&d->sql, "_fd_key_", t->name);
+		sql_ident(&d->sql, "_fd_key_", t->name);
 		fd_buf_puts(&d->sql, " ON ");
-		ident(&d->sql, "", t->name);
+		sql_ident(&d->sql, "", t->name);
 		fd_buf_puts(&d->sql, " (");
 		for (i = 0; i < t->nkeys; i++) {
 			if (i > 0)
 				fd_buf_puts(&d->sql, ", ");
-			ident(&d->sql, "", t->keys[i]);
+			sql_ident(&d->sql, "", t->keys[i]);
 		}
 		fd_buf_putc(&d->sql, ')');
-	} else if (t->child && fd_map_get(s->cols, "_fd_root_id", 11)) {
+	} else if (t->child && fd_map_get(t->colidx, "_fd_root_id", 11)) {
 		fd_buf_puts(&d->sql, "CREATE INDEX IF NOT EXISTS ");
-		ident(&d->sql, "_fd_root_", t->name);
+		sql_ident(&d->sql, "_fd_root_", t->name);
 		fd_buf_puts(&d->sql, " ON ");
-		ident(&d->sql, "", t->name);
+		sql_ident(&d->sql, "", t->name);
 		fd_buf_puts(&d->sql, " (\"_fd_root_id\")");
 	}
 	if (d->sql.len > 0)
 		exec(d, d->sql.data);
 }
 
-/* Binds one JSON value to parameter i for a column of type ty. */
+/* Binds value v (checked by row_split) to parameter i. */
 static int
 bind(struct dest *d, sqlite3_stmt *st, int i, enum ctype ty,
-    const struct fd_jtok *v, const char *p, size_t len, char *errbuf)
+    const struct value *v, char *errbuf)
 {
 	long long n;
 
@@ -315,58 +299,26 @@ bind(struct dest *d, sqlite3_stmt *st, int i, enum ctype ty,
 		return sqlite3_bind_null(st, i);
 	case FD_JTOK_TRUE:
 	case FD_JTOK_FALSE:
-		if (ty != CT_BOOL)
-			return fd_diag_set(errbuf, "a boolean in a %s column",
-			    affinity(ty));
 		return sqlite3_bind_int(st, i, v->kind == FD_JTOK_TRUE);
 	case FD_JTOK_NUMBER:
-		if (ty == CT_BIGINT) {
-			if (fd_jscan_int64(p, len, &n) == -1)
-				return fd_diag_set(errbuf, "%.*s is not a "
-				    "64-bit integer", (int)(len > 40 ? 40 :
-				    len), p);
+		if (ty == CT_BIGINT && fd_jscan_int64(v->p, v->len, &n) == 0)
 			return sqlite3_bind_int64(st, i, n);
-		}
 		if (ty == CT_DOUBLE) {
 			fd_buf_reset(&d->val);
-			fd_buf_append(&d->val, p, len);
+			fd_buf_append(&d->val, v->p, v->len);
 			return sqlite3_bind_double(st, i,
 			    strtod(d->val.data, NULL));
 		}
-		if (ty == CT_DECIMAL || ty == CT_TEXT)
-			return sqlite3_bind_text(st, i, p, (int)len,
-			    SQLITE_TRANSIENT);
-		return fd_diag_set(errbuf, "a number in a %s column",
-		    affinity(ty));
-	case FD_JTOK_STRING:
-		if (ty != CT_TEXT && ty != CT_TIMESTAMP && ty != CT_JSON &&
-		    ty != CT_DECIMAL)
-			return fd_diag_set(errbuf, "a string in a %s column",
-			    affinity(ty));
-		fd_buf_reset(&d->val);
-		if (fd_jscan_string(p, len, &d->val, errbuf) == -1)
-			return -1;
-		return sqlite3_bind_text(st, i, d->val.data, (int)d->val.len,
+		return sqlite3_bind_text(st, i, v->p, (int)v->len,
 		    SQLITE_TRANSIENT);
-	default:	/* object, array: json */
-		if (ty != CT_JSON && ty != CT_TEXT)
-			return fd_diag_set(errbuf, "an object or array in a %s "
-			    "column", affinity(ty));
+	default:
 		fd_buf_reset(&d->val);
-		if (fd_jscan_compact(p, len, &d->val, errbuf) == -1)
+		if (value_text(v, &d->val, errbuf) == -1)
 			return -1;
 		return sqlite3_bind_text(st, i, d->val.data, (int)d->val.len,
 		    SQLITE_TRANSIENT);
 	}
 }
-
-/* A key value of the row being written. */
-struct keyval {
-	struct fd_jtok	 v;
-	const char	*p;
-	size_t		 len;
-	enum ctype	 type;
-};
 
 /*
  * The merge statements of root t: one DELETE per child table (from
@@ -396,16 +348,16 @@ merge_statements(struct dest *d, struct table *t)
 		fd_buf_reset(&d->sql);
 		fd_buf_puts(&d->sql, "DELETE FROM ");
 		if (child != NULL) {
-			ident(&d->sql, "", child);
+			sql_ident(&d->sql, "", child);
 			fd_buf_puts(&d->sql, " WHERE \"_fd_root_id\" IN "
 			    "(SELECT \"_fd_id\" FROM ");
 		}
-		ident(&d->sql, "", t->name);
+		sql_ident(&d->sql, "", t->name);
 		fd_buf_puts(&d->sql, " WHERE ");
 		for (k = 0; k < t->nkeys; k++) {
 			if (k > 0)
 				fd_buf_puts(&d->sql, " AND ");
-			ident(&d->sql, "", t->keys[k]);
+			sql_ident(&d->sql, "", t->keys[k]);
 			fd_buf_printf(&d->sql, " = ?%zu", k + 1);
 		}
 		if (child != NULL)
@@ -423,8 +375,7 @@ merge_statements(struct dest *d, struct table *t)
 
 /* Merge: removes the row with the record's key and its children. */
 static int
-merge_replace(struct dest *d, struct table *t, const struct keyval *kv,
-    char *errbuf)
+merge_replace(struct dest *d, struct table *t, char *errbuf)
 {
 	struct stable *s = t->priv;
 	size_t i, k;
@@ -434,8 +385,9 @@ merge_replace(struct dest *d, struct table *t, const struct keyval *kv,
 	for (i = 0; i < s->ndel; i++) {
 		sqlite3_reset(s->del[i]);
 		for (k = 0; k < t->nkeys; k++)
-			if (bind(d, s->del[i], (int)k + 1, kv[k].type, &kv[k].v,
-			    kv[k].p, kv[k].len, errbuf) != SQLITE_OK)
+			if (bind(d, s->del[i], (int)k + 1,
+			    t->cols[t->keyidx[k]].type, &t->vals[t->keyidx[k]],
+			    errbuf) != SQLITE_OK)
 				return -1;
 		if (sqlite3_step(s->del[i]) != SQLITE_DONE)
 			return fd_diag_set(errbuf, "%s", sqlite3_errmsg(d->db));
@@ -443,57 +395,27 @@ merge_replace(struct dest *d, struct table *t, const struct keyval *kv,
 	return 0;
 }
 
-int
-sqlite_row(struct dest *d, struct table *t, const char *rec, size_t len,
-    char *errbuf)
+static int
+sqlite_row(struct dest *d, struct table *t, char *errbuf)
 {
 	struct stable *s = t->priv;
-	struct keyval kv[8];
-	struct fd_jscan js;
-	struct fd_jtok k, v;
 	sqlite3_stmt *st;
-	const char *vp;
-	size_t vl, idx, i, found = 0;
-	int rc, merge = !t->child && t->disp == DISP_MERGE && t->nkeys > 0 &&
-	    t->nkeys <= 8;
+	size_t i;
 
 	st = t->disp == DISP_REPLACE ? s->stage : s->ins;
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-	fd_jscan_init(&js, rec, len);
-	fd_jscan_next(&js, &k);
-	while ((rc = fd_jscan_member(&js, &k, &v, &vp, &vl)) != 0) {
-		if (rc == -1)
-			return fd_jscan_error(&js, errbuf);
-		fd_buf_reset(&d->val);
-		if (fd_jscan_string(k.p, k.len, &d->val, errbuf) == -1)
+	for (i = 0; i < t->ncols; i++)
+		if (bind(d, st, (int)i + 1, t->cols[i].type, &t->vals[i],
+		    errbuf) != SQLITE_OK) {
+			if (*errbuf == '\0')
+				fd_diag_set(errbuf, "%s",
+				    sqlite3_errmsg(d->db));
 			return -1;
-		idx = (size_t)fd_map_get(s->cols, d->val.data, d->val.len);
-		if (idx == 0)
-			return fd_diag_set(errbuf, "column %.*s is not in the "
-			    "SCHEMA", (int)(d->val.len > 64 ? 64 :
-			    d->val.len), d->val.data);
-		if (bind(d, st, (int)idx, t->cols[idx - 1].type, &v, vp, vl,
-		    errbuf) != 0) {
-			char why[FD_ERRSZ];
-			snprintf(why, sizeof(why), "%s", errbuf);
-			return fd_diag_set(errbuf, "column %s: %s",
-			    t->cols[idx - 1].name, why);
 		}
-		for (i = 0; merge && i < t->nkeys; i++)
-			if (strcmp(t->keys[i], t->cols[idx - 1].name) == 0) {
-				kv[i].v = v;
-				kv[i].p = vp;
-				kv[i].len = vl;
-				kv[i].type = t->cols[idx - 1].type;
-				found++;
-			}
-	}
 	sqlite3_bind_text(st, (int)s->ncols + 1, d->load_id, -1,
 	    SQLITE_STATIC);
-	if (merge && found < t->nkeys)
-		return fd_diag_set(errbuf, "a merge row without its key");
-	if (merge && merge_replace(d, t, kv, errbuf) == -1)
+	if (TABLE_MERGES(t) && merge_replace(d, t, errbuf) == -1)
 		return -1;
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return fd_diag_set(errbuf, "%s", sqlite3_errmsg(d->db));
@@ -521,7 +443,7 @@ chain(struct dest *d, const char *root, struct fd_buf *names)
 	sqlite3_finalize(q);
 }
 
-void
+static void
 sqlite_activate(struct dest *d, struct table *t)
 {
 	struct fd_buf names = FD_BUF_INIT;
@@ -535,29 +457,29 @@ sqlite_activate(struct dest *d, struct table *t)
 		c = fd_map_get(d->tables, n, strlen(n));
 		fd_buf_reset(&d->sql);
 		fd_buf_puts(&d->sql, "DELETE FROM ");
-		ident(&d->sql, "", n);
+		sql_ident(&d->sql, "", n);
 		exec(d, d->sql.data);
 		if (c == NULL || c->disp != DISP_REPLACE)
 			continue;	/* no rows this version */
 		fd_buf_reset(&d->sql);
 		fd_buf_puts(&d->sql, "INSERT INTO ");
-		ident(&d->sql, "", n);
+		sql_ident(&d->sql, "", n);
 		fd_buf_puts(&d->sql, " (");
 		for (i = 0; i < c->ncols; i++) {
-			ident(&d->sql, "", c->cols[i].name);
+			sql_ident(&d->sql, "", c->cols[i].name);
 			fd_buf_puts(&d->sql, ", ");
 		}
 		fd_buf_puts(&d->sql, "\"_fd_load_id\") SELECT ");
 		for (i = 0; i < c->ncols; i++) {
-			ident(&d->sql, "", c->cols[i].name);
+			sql_ident(&d->sql, "", c->cols[i].name);
 			fd_buf_puts(&d->sql, ", ");
 		}
 		fd_buf_puts(&d->sql, "\"_fd_load_id\" FROM ");
-		ident(&d->sql, "_fd_stage_", n);
+		sql_ident(&d->sql, "_fd_stage_", n);
 		exec(d, d->sql.data);
 		fd_buf_reset(&d->sql);
 		fd_buf_puts(&d->sql, "DELETE FROM ");
-		ident(&d->sql, "_fd_stage_", n);
+		sql_ident(&d->sql, "_fd_stage_", n);
 		exec(d, d->sql.data);
 		((struct stable *)c->priv)->staged = 0;
 	}
@@ -565,7 +487,7 @@ sqlite_activate(struct dest *d, struct table *t)
 }
 
 /* Empties the staging tables of root's chain: a new version begins. */
-void
+static void
 sqlite_unstage(struct dest *d, struct table *t)
 {
 	struct fd_buf names = FD_BUF_INIT;
@@ -580,13 +502,13 @@ sqlite_unstage(struct dest *d, struct table *t)
 			continue;
 		fd_buf_reset(&d->sql);
 		fd_buf_puts(&d->sql, "DELETE FROM ");
-		ident(&d->sql, "_fd_stage_", n);
+		sql_ident(&d->sql, "_fd_stage_", n);
 		exec(d, d->sql.data);
 	}
 	fd_buf_free(&names);
 }
 
-void
+static void
 sqlite_commit(struct dest *d, const char *state, size_t len)
 {
 	sqlite3_stmt *st;
@@ -605,21 +527,7 @@ sqlite_commit(struct dest *d, const char *state, size_t len)
 	exec(d, "BEGIN IMMEDIATE");
 }
 
-char *
-sqlite_state(struct dest *d)
-{
-	sqlite3_stmt *st;
-	char *s = NULL;
-
-	st = prepare(d, "SELECT state FROM _fd_state WHERE id = 1");
-	if (sqlite3_step(st) == SQLITE_ROW &&
-	    (s = strdup((const char *)sqlite3_column_text(st, 0))) == NULL)
-		err(1, NULL);
-	sqlite3_finalize(st);
-	return s;
-}
-
-void
+static void
 sqlite_close(struct dest *d, long long rows)
 {
 	struct table *t;
@@ -643,7 +551,6 @@ sqlite_close(struct dest *d, long long rows)
 		for (k = 0; k < s->ndel; k++)
 			sqlite3_finalize(s->del[k]);
 		free(s->del);
-		fd_map_free(s->cols);
 		free(s);
 		t->priv = NULL;
 	}
@@ -652,7 +559,19 @@ sqlite_close(struct dest *d, long long rows)
 	fd_map_free(d->tables);
 	fd_buf_free(&d->sql);
 	fd_buf_free(&d->val);
+	fd_state_unlock(d->lock);
 	free(d->path);
 	free(d->load_id);
 	free(d);
 }
+
+const struct dest_ops sqlite_ops = {
+	.scheme = "sqlite",
+	.open = sqlite_open,
+	.table = sqlite_table,
+	.row = sqlite_row,
+	.activate = sqlite_activate,
+	.unstage = sqlite_unstage,
+	.commit = sqlite_commit,
+	.close = sqlite_close,
+};

@@ -1,0 +1,724 @@
+/*
+ * files.c: the csv: and jsonl: destinations, files ready for a
+ * warehouse bulk load (BigQuery's bq load, PostgreSQL's COPY, DuckDB's
+ * read_csv / read_json).
+ *
+ * DIR holds a directory per table, named after the table with every
+ * byte outside [A-Za-z0-9_-] written as %XX (so no name leaves DIR),
+ * and in it:
+ *	schema.json		the columns as a BigQuery schema
+ *	LOADID-N.csv		data: RFC 4180 with a header row, CRLF; an
+ *	LOADID-N.jsonl		unquoted empty field is NULL, "" the empty
+ *				string; or one JSON object per line
+ * and DIR/_fd_manifest.json, the commit point: the committed state, the
+ * tables (root, kind, disposition, keys) and the data files that are
+ * live.  A commit fsyncs and renames the new data files (written as
+ * .NAME.tmp), then replaces the manifest atomically; files that are
+ * not in the manifest (left by a load that died before its commit) are
+ * removed when the next load opens DIR.  So the live files hold each
+ * committed row once, and exactly what the state covers.
+ *
+ * Dispositions: the rows of every load are new files (a warehouse
+ * merges them by key, latest _fd_load_id and line last); a replace
+ * chain's files wait unnamed until ACTIVATE_VERSION, and the commit
+ * after it retires the chain's earlier files.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jv.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "jscan.h"
+#include "map.h"
+#include "state.h"
+#include "extern.h"
+
+#define NAME_MAX_BYTES	200	/* a table's directory name */
+
+enum fmt { FMT_CSV, FMT_JSONL };
+
+/* A data file being written: DIR/dir/.NAME.tmp until committed. */
+struct seg {
+	FILE		*fp;
+	char		*name;		/* LOADID-N.ext */
+	size_t		 ncols;		/* columns in its header (csv) */
+	int		 activated;	/* replace: ACTIVATE_VERSION seen */
+};
+
+/* What the destination keeps per table. */
+struct ftable {
+	char		*dir;		/* its directory's name in DIR */
+	struct seg	 seg;		/* the open data file, if fp */
+	struct seg	*done;		/* closed, not yet committed */
+	size_t		 ndone;
+	char		**keys;		/* JSON-encoded column names */
+};
+
+struct dest {
+	enum fmt	 fmt;
+	char		*path;		/* DIR */
+	char		*load_id;
+	struct fd_lock	*lock;
+	jv		 manifest;	/* as committed, plus this load's tables */
+	struct fd_map	*tables;	/* name -> struct table (all told) */
+	int		 nseg;
+	struct fd_buf	 val, line;
+	struct fd_buf	 retire;	/* paths to unlink after the commit */
+};
+
+/* Dies with the path and errno. */
+static void __attribute__((noreturn))
+die(const struct dest *d, const char *what)
+{
+	err(1, "%s: %s", d->path, what);
+}
+
+/* A table's directory name: bytes outside [A-Za-z0-9_-] as %XX. */
+static char *
+dir_name(const char *table)
+{
+	struct fd_buf b = FD_BUF_INIT;
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)table; *p != '\0'; p++)
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '_' || *p == '-')
+			fd_buf_putc(&b, *p);
+		else
+			fd_buf_printf(&b, "%%%02X", *p);
+	if (b.len == 0)
+		fd_buf_puts(&b, "%");
+	if (b.len > NAME_MAX_BYTES)
+		errx(1, "table %.40s...: the name is too long for a directory "
+		    "(fd-normalize --max-length shortens names)", table);
+	return fd_buf_take(&b);
+}
+
+/* DIR/sub/name (name may be NULL), in d->line. */
+static const char *
+path_of(struct dest *d, const char *sub, const char *name)
+{
+	fd_buf_reset(&d->line);
+	fd_buf_printf(&d->line, "%s/%s", d->path, sub);
+	if (name != NULL)
+		fd_buf_printf(&d->line, "/%s", name);
+	return d->line.data;
+}
+
+static void
+fsync_dir(struct dest *d, const char *dir)
+{
+	int fd;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    fsync(fd) == -1)
+		err(1, "%s", dir);
+	close(fd);
+}
+
+/* The live files of the manifest's table entry, as a jv array. */
+static jv
+live_files(jv m, const char *table)
+{
+	jv f = jv_object_get(jv_object_get(jv_object_get(jv_copy(m),
+	    jv_string("tables")), jv_string(table)), jv_string("files"));
+
+	if (jv_get_kind(f) != JV_KIND_ARRAY) {
+		jv_free(f);
+		return jv_array();
+	}
+	return f;
+}
+
+/* Whether a file name is one fd-load writes (data or temporary). */
+static int
+ours(const char *n)
+{
+	size_t l = strlen(n);
+
+	if (n[0] == '.' && l > 5 && strcmp(n + l - 4, ".tmp") == 0)
+		return 1;
+	return n[0] >= '0' && n[0] <= '9' && strchr(n, '-') != NULL &&
+	    ((l > 4 && strcmp(n + l - 4, ".csv") == 0) ||
+	    (l > 6 && strcmp(n + l - 6, ".jsonl") == 0));
+}
+
+/*
+ * Removes the data files (and temporary files) that the manifest does
+ * not list, in every directory of DIR: what a load left that died
+ * before its commit.  Other files are never touched.
+ */
+static void
+sweep(struct dest *d)
+{
+	struct fd_map *live;
+	struct fd_buf b = FD_BUF_INIT;
+	jv tabs, keys;
+	DIR *top, *dp;
+	struct dirent *e, *f;
+	int i, j, n;
+
+	if ((live = fd_map_new()) == NULL)
+		err(1, NULL);
+	tabs = jv_object_get(jv_copy(d->manifest), jv_string("tables"));
+	keys = jv_get_kind(tabs) == JV_KIND_OBJECT ? jv_keys(jv_copy(tabs)) :
+	    jv_array();
+	n = jv_array_length(jv_copy(keys));
+	for (i = 0; i < n; i++) {
+		jv name = jv_array_get(jv_copy(keys), i);
+		jv dir = jv_object_get(jv_object_get(jv_copy(tabs),
+		    jv_copy(name)), jv_string("dir"));
+		jv files = live_files(d->manifest, jv_string_value(name));
+		for (j = 0; jv_get_kind(dir) == JV_KIND_STRING &&
+		    j < jv_array_length(jv_copy(files)); j++) {
+			jv fn = jv_array_get(jv_copy(files), j);
+			if (jv_get_kind(fn) == JV_KIND_STRING) {
+				fd_buf_reset(&b);
+				fd_buf_printf(&b, "%s/%s", jv_string_value(dir),
+				    jv_string_value(fn));
+				if (fd_map_put(live, b.data, b.len,
+				    (void *)1) == -1)
+					err(1, NULL);
+			}
+			jv_free(fn);
+		}
+		jv_free(files);
+		jv_free(dir);
+		jv_free(name);
+	}
+	jv_free(keys);
+	jv_free(tabs);
+	if ((top = opendir(d->path)) == NULL)
+		err(1, "%s", d->path);
+	while ((e = readdir(top)) != NULL) {
+		if (e->d_name[0] == '.' ||
+		    (dp = opendir(path_of(d, e->d_name, NULL))) == NULL)
+			continue;
+		while ((f = readdir(dp)) != NULL) {
+			if (!ours(f->d_name))
+				continue;
+			fd_buf_reset(&b);
+			fd_buf_printf(&b, "%s/%s", e->d_name, f->d_name);
+			if (fd_map_get(live, b.data, b.len) != NULL)
+				continue;
+			if (unlink(path_of(d, e->d_name, f->d_name)) == -1 &&
+			    errno != ENOENT)
+				err(1, "%s", d->line.data);
+		}
+		closedir(dp);
+	}
+	closedir(top);
+	fd_map_free(live);
+	fd_buf_free(&b);
+}
+
+static struct dest *
+files_open(enum fmt fmt, const char *dir, const char *load_id)
+{
+	char why[FD_ERRSZ];
+	struct dest *d;
+	struct stat sb;
+
+	if ((d = calloc(1, sizeof(*d))) == NULL ||
+	    (d->path = strdup(dir)) == NULL ||
+	    (d->load_id = strdup(load_id)) == NULL ||
+	    (d->tables = fd_map_new()) == NULL)
+		err(1, NULL);
+	d->fmt = fmt;
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+		err(1, "%s", dir);
+	if (stat(dir, &sb) == -1 || !S_ISDIR(sb.st_mode))
+		errx(1, "%s: not a directory", dir);
+	if ((d->lock = fd_state_lock(path_of(d, "_fd", NULL), why)) == NULL)
+		errx(1, "%s", why);
+	if (access(path_of(d, "_fd_manifest.json", NULL), F_OK) == 0) {
+		if (fd_state_read(d->line.data, &d->manifest, why) == -1)
+			errx(1, "%s", why);
+		if (jv_get_kind(d->manifest) != JV_KIND_OBJECT)
+			errx(1, "%s: not an fd-load manifest", d->line.data);
+	} else
+		d->manifest = jv_object();
+	sweep(d);
+	return d;
+}
+
+static struct dest *
+csv_open(const char *dir, const char *load_id)
+{
+	return files_open(FMT_CSV, dir, load_id);
+}
+
+static struct dest *
+jsonl_open(const char *dir, const char *load_id)
+{
+	return files_open(FMT_JSONL, dir, load_id);
+}
+
+static const char *
+bqtype(enum ctype t)
+{
+	static const char *const names[] = { "INTEGER", "FLOAT", "BOOLEAN",
+	    "STRING", "TIMESTAMP", "JSON", "NUMERIC" };
+
+	return names[t];
+}
+
+/* Writes DIR/dir/schema.json: t's columns for bq load --schema. */
+static void
+write_schema(struct dest *d, struct table *t, const char *dir)
+{
+	char why[FD_ERRSZ];
+	jv a = jv_array();
+	size_t i;
+
+	for (i = 0; i <= t->ncols; i++)
+		a = jv_array_append(a, jv_object_set(jv_object_set(
+		    jv_object_set(jv_object(), jv_string("name"),
+		    jv_string(i < t->ncols ? t->cols[i].name : "_fd_load_id")),
+		    jv_string("type"), jv_string(i < t->ncols ?
+		    bqtype(t->cols[i].type) : "STRING")), jv_string("mode"),
+		    jv_string("NULLABLE")));
+	if (fd_state_write(path_of(d, dir, "schema.json"), a, why) == -1)
+		errx(1, "%s", why);
+}
+
+/* Closes t's open data file; it waits for the commit. */
+static void
+seg_close(struct dest *d, struct table *t)
+{
+	struct ftable *s = t->priv;
+
+	if (s->seg.fp == NULL)
+		return;
+	if (fflush(s->seg.fp) == EOF || fsync(fileno(s->seg.fp)) == -1 ||
+	    fclose(s->seg.fp) == EOF)
+		err(1, "%s", path_of(d, s->dir, s->seg.name));
+	s->seg.fp = NULL;
+	if ((s->done = reallocarray(s->done, s->ndone + 1,
+	    sizeof(*s->done))) == NULL)
+		err(1, NULL);
+	s->done[s->ndone++] = s->seg;
+	memset(&s->seg, 0, sizeof(s->seg));
+}
+
+static void
+files_table(struct dest *d, struct table *t)
+{
+	struct ftable *s = t->priv;
+	jv e, keys;
+	size_t i;
+	char *dir;
+
+	if (s == NULL) {
+		if ((s = calloc(1, sizeof(*s))) == NULL)
+			err(1, NULL);
+		t->priv = s;
+		s->dir = dir_name(t->name);
+		if (fd_map_put(d->tables, t->name, strlen(t->name), t) == -1)
+			err(1, NULL);
+	}
+	dir = s->dir;
+	if (mkdir(path_of(d, dir, NULL), 0700) == -1 && errno != EEXIST)
+		err(1, "%s", d->line.data);
+	/* a CSV header names the file's columns: new columns, new file */
+	if (d->fmt == FMT_CSV && s->seg.fp != NULL &&
+	    s->seg.ncols != t->ncols)
+		seg_close(d, t);
+	write_schema(d, t, dir);
+	for (i = 0; s->keys != NULL && s->keys[i] != NULL; i++)
+		free(s->keys[i]);
+	free(s->keys);
+	if ((s->keys = calloc(t->ncols + 2, sizeof(*s->keys))) == NULL)
+		err(1, NULL);
+	for (i = 0; i <= t->ncols; i++) {
+		jv j = jv_dump_string(jv_string(i < t->ncols ?
+		    t->cols[i].name : "_fd_load_id"), 0);
+		if ((s->keys[i] = strdup(jv_string_value(j))) == NULL)
+			err(1, NULL);
+		jv_free(j);
+	}
+	/* the manifest's entry; its files stay as committed */
+	keys = jv_array();
+	for (i = 0; i < t->nkeys; i++)
+		keys = jv_array_append(keys, jv_string(t->keys[i]));
+	e = jv_object_set(jv_object(), jv_string("dir"), jv_string(dir));
+	e = jv_object_set(e, jv_string("root"), jv_string(t->root));
+	e = jv_object_set(e, jv_string("kind"), jv_string(t->child ?
+	    "child" : "root"));
+	e = jv_object_set(e, jv_string("disposition"), jv_string(
+	    t->disp == DISP_MERGE ? "merge" : t->disp == DISP_REPLACE ?
+	    "replace" : "append"));
+	e = jv_object_set(e, jv_string("key"), keys);
+	e = jv_object_set(e, jv_string("files"), live_files(d->manifest,
+	    t->name));
+	d->manifest = jv_object_set(d->manifest, jv_string("tables"),
+	    jv_object_set(jv_object_get(jv_copy(d->manifest),
+	    jv_string("tables")), jv_string(t->name), e));
+}
+
+/* Appends s (n bytes) as one RFC 4180 field. */
+static void
+csv_field(struct fd_buf *b, const char *s, size_t n)
+{
+	size_t i;
+
+	if (n > 0 && strcspn(s, ",\"\r\n") >= n && memchr(s, '\0', n) ==
+	    NULL) {
+		fd_buf_append(b, s, n);
+		return;
+	}
+	fd_buf_putc(b, '"');
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"')
+			fd_buf_putc(b, '"');
+		fd_buf_putc(b, s[i]);
+	}
+	fd_buf_putc(b, '"');
+}
+
+/* Opens a new data file for t, with its header (csv). */
+static void
+seg_open(struct dest *d, struct table *t)
+{
+	struct ftable *s = t->priv;
+	struct fd_buf tmp = FD_BUF_INIT;
+	size_t i;
+	int fd;
+
+	fd_buf_printf(&tmp, "%s-%d.%s", d->load_id, ++d->nseg,
+	    d->fmt == FMT_CSV ? "csv" : "jsonl");
+	s->seg.name = fd_buf_take(&tmp);
+	s->seg.ncols = t->ncols;
+	fd_buf_printf(&tmp, ".%s.tmp", s->seg.name);
+	if ((fd = open(path_of(d, s->dir, tmp.data), O_WRONLY | O_CREAT |
+	    O_TRUNC | O_CLOEXEC, 0600)) == -1 ||
+	    (s->seg.fp = fdopen(fd, "w")) == NULL)
+		err(1, "%s", d->line.data);
+	fd_buf_free(&tmp);
+	if (d->fmt != FMT_CSV)
+		return;
+	fd_buf_reset(&d->line);
+	for (i = 0; i < t->ncols; i++) {
+		csv_field(&d->line, t->cols[i].name,
+		    strlen(t->cols[i].name));
+		fd_buf_putc(&d->line, ',');
+	}
+	fd_buf_puts(&d->line, "_fd_load_id\r\n");
+	if (fwrite(d->line.data, 1, d->line.len, s->seg.fp) != d->line.len)
+		die(d, s->seg.name);
+}
+
+static int
+files_row(struct dest *d, struct table *t, char *errbuf)
+{
+	struct ftable *s = t->priv;
+	const struct value *v;
+	size_t i;
+	int first = 1;
+
+	if (s->seg.fp == NULL)
+		seg_open(d, t);
+	fd_buf_reset(&d->line);
+	if (d->fmt == FMT_JSONL)
+		fd_buf_putc(&d->line, '{');
+	for (i = 0; i < t->ncols; i++) {
+		v = &t->vals[i];
+		if (d->fmt == FMT_JSONL) {
+			if (v->kind == FD_JTOK_NULL)
+				continue;
+			if (!first)
+				fd_buf_putc(&d->line, ',');
+			first = 0;
+			fd_buf_puts(&d->line, s->keys[i]);
+			fd_buf_putc(&d->line, ':');
+			if (value_json(v, &d->line, errbuf) == -1)
+				return -1;
+			continue;
+		}
+		if (i > 0)
+			fd_buf_putc(&d->line, ',');
+		if (v->kind == FD_JTOK_NULL)
+			continue;
+		fd_buf_reset(&d->val);
+		if (v->kind == FD_JTOK_TRUE || v->kind == FD_JTOK_FALSE)
+			fd_buf_puts(&d->val, v->kind == FD_JTOK_TRUE ? "true" :
+			    "false");
+		else if ((t->cols[i].type == CT_JSON ? value_json(v, &d->val,
+		    errbuf) : value_text(v, &d->val, errbuf)) == -1)
+			return -1;
+		if (d->val.len == 0)
+			fd_buf_puts(&d->line, "\"\"");
+		else
+			csv_field(&d->line, d->val.data, d->val.len);
+	}
+	if (d->fmt == FMT_JSONL)
+		fd_buf_printf(&d->line, "%s%s:\"%s\"}\n", first ? "" : ",",
+		    s->keys[t->ncols], d->load_id);
+	else {
+		if (t->ncols > 0)
+			fd_buf_putc(&d->line, ',');
+		fd_buf_printf(&d->line, "%s\r\n", d->load_id);
+	}
+	if (fwrite(d->line.data, 1, d->line.len, s->seg.fp) != d->line.len)
+		die(d, s->seg.name);
+	return 0;
+}
+
+/* The tables of root t's chain that this load knows, t first. */
+static void
+chain(struct dest *d, struct table *t, void (*fn)(struct dest *,
+    struct table *))
+{
+	struct table *c;
+	size_t i;
+
+	for (i = 0; fd_map_at(d->tables, i, (void **)&c) != NULL; i++)
+		if (strcmp(c->root, t->name) == 0)
+			fn(d, c);
+}
+
+static void
+activate_one(struct dest *d, struct table *c)
+{
+	struct ftable *s = c->priv;
+	size_t i;
+
+	if (c->disp != DISP_REPLACE)
+		return;
+	seg_close(d, c);
+	for (i = 0; i < s->ndone; i++)
+		s->done[i].activated = 1;
+}
+
+/* Marks for retirement the live files of every table of root's chain
+ * in the manifest (earlier loads' children too). */
+static void
+retire_chain(struct dest *d, const char *root)
+{
+	jv tabs, keys, e, files;
+	int i, j, n;
+
+	tabs = jv_object_get(jv_copy(d->manifest), jv_string("tables"));
+	if (jv_get_kind(tabs) != JV_KIND_OBJECT) {
+		jv_free(tabs);
+		return;
+	}
+	keys = jv_keys(jv_copy(tabs));
+	n = jv_array_length(jv_copy(keys));
+	for (i = 0; i < n; i++) {
+		jv name = jv_array_get(jv_copy(keys), i);
+		e = jv_object_get(jv_copy(tabs), jv_copy(name));
+		jv r = jv_object_get(jv_copy(e), jv_string("root"));
+		jv dir = jv_object_get(jv_copy(e), jv_string("dir"));
+		if (jv_get_kind(r) == JV_KIND_STRING &&
+		    jv_get_kind(dir) == JV_KIND_STRING &&
+		    strcmp(jv_string_value(r), root) == 0) {
+			files = live_files(d->manifest, jv_string_value(name));
+			for (j = 0; j < jv_array_length(jv_copy(files)); j++) {
+				jv f = jv_array_get(jv_copy(files), j);
+				fd_buf_puts(&d->retire, path_of(d,
+				    jv_string_value(dir), jv_string_value(f)));
+				fd_buf_putc(&d->retire, '\0');
+				jv_free(f);
+			}
+			jv_free(files);
+			e = jv_object_set(e, jv_string("files"), jv_array());
+			tabs = jv_object_set(tabs, jv_copy(name), e);
+		} else
+			jv_free(e);
+		jv_free(r);
+		jv_free(dir);
+		jv_free(name);
+	}
+	jv_free(keys);
+	d->manifest = jv_object_set(d->manifest, jv_string("tables"), tabs);
+}
+
+static void
+files_activate(struct dest *d, struct table *t)
+{
+	retire_chain(d, t->name);
+	chain(d, t, activate_one);
+}
+
+static void
+unstage_one(struct dest *d, struct table *c)
+{
+	struct ftable *s = c->priv;
+	struct fd_buf tmp = FD_BUF_INIT;
+	size_t i, k = 0;
+
+	if (c->disp != DISP_REPLACE)
+		return;
+	seg_close(d, c);
+	for (i = 0; i < s->ndone; i++) {
+		if (s->done[i].activated) {
+			s->done[k++] = s->done[i];
+			continue;
+		}
+		fd_buf_reset(&tmp);
+		fd_buf_printf(&tmp, ".%s.tmp", s->done[i].name);
+		if (unlink(path_of(d, s->dir, tmp.data)) == -1)
+			err(1, "%s", d->line.data);
+		free(s->done[i].name);
+	}
+	s->ndone = k;
+	fd_buf_free(&tmp);
+}
+
+static void
+files_unstage(struct dest *d, struct table *t)
+{
+	chain(d, t, unstage_one);
+}
+
+static void
+files_commit(struct dest *d, const char *state, size_t len)
+{
+	char why[FD_ERRSZ];
+	struct fd_buf tmp = FD_BUF_INIT;
+	struct table *t;
+	struct ftable *s;
+	const char *p;
+	size_t i, j, k;
+	jv e, files;
+
+	for (i = 0; fd_map_at(d->tables, i, (void **)&t) != NULL; i++) {
+		s = t->priv;
+		if (t->disp != DISP_REPLACE)
+			seg_close(d, t);
+		files = live_files(d->manifest, t->name);
+		for (j = k = 0; j < s->ndone; j++) {
+			if (t->disp == DISP_REPLACE && !s->done[j].activated) {
+				s->done[k++] = s->done[j];
+				continue;
+			}
+			fd_buf_reset(&tmp);
+			fd_buf_puts(&tmp, path_of(d, s->dir, NULL));
+			fd_buf_printf(&tmp, "/.%s.tmp", s->done[j].name);
+			if (rename(tmp.data, path_of(d, s->dir,
+			    s->done[j].name)) == -1)
+				err(1, "%s", d->line.data);
+			files = jv_array_append(files,
+			    jv_string(s->done[j].name));
+			free(s->done[j].name);
+		}
+		if (k != s->ndone)
+			fsync_dir(d, path_of(d, s->dir, NULL));
+		s->ndone = k;
+		e = jv_object_get(jv_object_get(jv_copy(d->manifest),
+		    jv_string("tables")), jv_string(t->name));
+		e = jv_object_set(e, jv_string("files"), files);
+		d->manifest = jv_object_set(d->manifest, jv_string("tables"),
+		    jv_object_set(jv_object_get(jv_copy(d->manifest),
+		    jv_string("tables")), jv_string(t->name), e));
+	}
+	fd_buf_free(&tmp);
+	d->manifest = jv_object_set(d->manifest, jv_string("load_id"),
+	    jv_string(d->load_id));
+	if (state != NULL)
+		d->manifest = jv_object_set(d->manifest, jv_string("state"),
+		    jv_string_sized(state, (int)len));
+	if (fd_state_write(path_of(d, "_fd_manifest.json", NULL),
+	    jv_copy(d->manifest), why) == -1)
+		errx(1, "%s", why);
+	for (p = d->retire.data; p != NULL && p < d->retire.data +
+	    d->retire.len; p += strlen(p) + 1)
+		if (unlink(p) == -1 && errno != ENOENT)
+			err(1, "%s", p);
+	fd_buf_reset(&d->retire);
+}
+
+static void
+files_close(struct dest *d, long long rows)
+{
+	char why[FD_ERRSZ], ts[32];
+	struct table *t;
+	struct ftable *s;
+	struct fd_buf tmp = FD_BUF_INIT;
+	time_t now = time(NULL);
+	size_t i, k;
+	jv loads;
+
+	if (d == NULL)
+		return;
+	/* staged rows of a version never activated are not kept */
+	for (i = 0; fd_map_at(d->tables, i, (void **)&t) != NULL; i++) {
+		s = t->priv;
+		if (s->seg.fp != NULL)
+			seg_close(d, t);
+		for (k = 0; k < s->ndone; k++) {
+			fd_buf_reset(&tmp);
+			fd_buf_printf(&tmp, ".%s.tmp", s->done[k].name);
+			unlink(path_of(d, s->dir, tmp.data));
+			free(s->done[k].name);
+		}
+		free(s->done);
+		for (k = 0; s->keys != NULL && s->keys[k] != NULL; k++)
+			free(s->keys[k]);
+		free(s->keys);
+		free(s->dir);
+		free(s);
+		t->priv = NULL;
+	}
+	fd_buf_free(&tmp);
+	/* the loads, as _fd_loads in a database */
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	loads = jv_object_get(jv_copy(d->manifest), jv_string("loads"));
+	if (jv_get_kind(loads) != JV_KIND_ARRAY) {
+		jv_free(loads);
+		loads = jv_array();
+	}
+	loads = jv_array_append(loads, jv_object_set(jv_object_set(
+	    jv_object_set(jv_object_set(jv_object(), jv_string("load_id"),
+	    jv_string(d->load_id)), jv_string("status"),
+	    jv_string("completed")), jv_string("finished_at"), jv_string(ts)),
+	    jv_string("rows"), jv_number((double)rows)));
+	d->manifest = jv_object_set(d->manifest, jv_string("loads"), loads);
+	if (fd_state_write(path_of(d, "_fd_manifest.json", NULL),
+	    d->manifest, why) == -1)
+		errx(1, "%s", why);
+	fd_map_free(d->tables);
+	fd_buf_free(&d->val);
+	fd_buf_free(&d->line);
+	fd_buf_free(&d->retire);
+	fd_state_unlock(d->lock);
+	free(d->path);
+	free(d->load_id);
+	free(d);
+}
+
+const struct dest_ops csv_ops = {
+	.scheme = "csv",
+	.coarse = 1,
+	.open = csv_open,
+	.table = files_table,
+	.row = files_row,
+	.activate = files_activate,
+	.unstage = files_unstage,
+	.commit = files_commit,
+	.close = files_close,
+};
+
+const struct dest_ops jsonl_ops = {
+	.scheme = "jsonl",
+	.coarse = 1,
+	.open = jsonl_open,
+	.table = files_table,
+	.row = files_row,
+	.activate = files_activate,
+	.unstage = files_unstage,
+	.commit = files_commit,
+	.close = files_close,
+};

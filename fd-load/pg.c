@@ -1,0 +1,868 @@
+/*
+ * pg.c: the PostgreSQL destination, through libpq.
+ *
+ * One transaction is open from commit to commit.  Rows are not inserted
+ * one by one: each table's rows wait as COPY text (FORMAT text) in
+ * memory and go to the server in one COPY ... FROM STDIN per table at a
+ * flush: before each commit, before a table changes, at
+ * ACTIVATE_VERSION, and when several MB wait (then only before a root
+ * row, so that a record and its child rows are flushed together).
+ *
+ * Append tables are copied into directly.  A merge root and its child
+ * tables, and the tables of a replace chain, are copied into temporary
+ * twins (_fd_tmp_N, made LIKE the table, so with the table's own
+ * column types); a merge twin has one more column, _fd_seq, the order
+ * of the root rows, which its child rows share.  At a flush a merge
+ * root's twin replaces, by key, the table's rows and their child rows
+ * (by _fd_root_id), the latest row of a key winning; a replace chain's
+ * twins keep their rows until ACTIVATE_VERSION swaps them in.
+ *
+ * fd's own tables are those of sqlite.c: _fd_loads, _fd_state (written
+ * in the transaction of the data it covers) and _fd_tables.  A session
+ * advisory lock keeps a second fd-load out of the same database.
+ * Messages never show the connection string (it may hold a password).
+ */
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "jscan.h"
+#include "map.h"
+#include "extern.h"
+
+#define PG_NAMELEN	63		/* NAMEDATALEN - 1 */
+#define PG_FLUSH_BYTES	(8u << 20)	/* COPY text waiting, all tables */
+#define PG_LOCK_KEY	"1717922412"	/* "fd-l": fd-load's advisory lock */
+
+/* What the destination keeps per table. */
+struct ptable {
+	struct fd_buf	 copy;		/* COPY text rows waiting */
+	int		 twin;		/* its temporary twin's number, or 0 */
+	int		 seq;		/* the twin has _fd_seq (merge) */
+	size_t		 twinrows;	/* rows in the twin since its flush */
+	long long	 curseq;	/* merge root: its last row's _fd_seq */
+	struct fd_map	*dbcols;	/* the table's columns -> type (malloc'd) */
+};
+
+struct dest {
+	PGconn		*c;
+	char		*load_id;
+	struct fd_map	*tables;	/* name -> struct table (all told) */
+	struct fd_buf	 sql, val;
+	size_t		 waiting;	/* bytes of COPY text, all tables */
+	long long	 seq;		/* merge root rows so far */
+	int		 ntwins;
+};
+
+/* The first line of libpq's message, for one-line diagnostics. */
+static const char *
+pgmsg(const char *m)
+{
+	static char line[FD_ERRSZ];
+	size_t n;
+
+	if (m == NULL)
+		m = "";
+	n = strcspn(m, "\n");
+	snprintf(line, sizeof(line), "%.*s", (int)n, m);
+	if (strncmp(line, "ERROR:  ", 8) == 0)
+		memmove(line, line + 8, strlen(line + 8) + 1);
+	return *line ? line : "unknown error";
+}
+
+/* Dies: the connection closes, and the server rolls back. */
+static void __attribute__((noreturn))
+fail(struct dest *d, const char *what, const PGresult *r)
+{
+	char m[FD_ERRSZ];
+	const char *ctx;
+
+	snprintf(m, sizeof(m), "%s", pgmsg(r != NULL ?
+	    PQresultErrorMessage(r) : PQerrorMessage(d->c)));
+	ctx = r != NULL ? PQresultErrorField(r, PG_DIAG_CONTEXT) : NULL;
+	if (ctx != NULL)
+		errx(1, "postgresql: %s: %s (%s)", what, m, pgmsg(ctx));
+	errx(1, "postgresql: %s: %s", what, m);
+}
+
+/* Runs sql, which must succeed; returns its result (caller clears). */
+static PGresult *
+query(struct dest *d, const char *what, const char *sql, int n,
+    const char *const *params)
+{
+	PGresult *r;
+	ExecStatusType s;
+
+	r = n > 0 ? PQexecParams(d->c, sql, n, NULL, params, NULL, NULL, 0) :
+	    PQexec(d->c, sql);
+	s = PQresultStatus(r);
+	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
+		fail(d, what, r);
+	return r;
+}
+
+static void
+exec(struct dest *d, const char *what, const char *sql)
+{
+	PQclear(query(d, what, sql, 0, NULL));
+}
+
+static const char *
+pgtype(enum ctype t)
+{
+	static const char *const names[] = { "bigint", "double precision",
+	    "boolean", "text", "timestamptz", "jsonb", "numeric" };
+
+	return names[t];
+}
+
+/* Warnings of the server as fd-load's own lines; notices are dropped. */
+static void
+notice(void *arg, const PGresult *r)
+{
+	const char *sev = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
+
+	if (sev != NULL && strcmp(sev, "WARNING") == 0)
+		warnx("postgresql: %s", pgmsg(PQresultErrorMessage(r)));
+}
+
+static struct dest *
+pg_open(const char *uri, const char *load_id)
+{
+	struct dest *d;
+	PGresult *r;
+	const char *p[1];
+
+	if ((d = calloc(1, sizeof(*d))) == NULL ||
+	    (d->load_id = strdup(load_id)) == NULL ||
+	    (d->tables = fd_map_new()) == NULL)
+		err(1, NULL);
+	d->c = PQconnectdb(uri);
+	if (d->c == NULL)
+		err(1, "postgresql");
+	if (PQstatus(d->c) != CONNECTION_OK)
+		errx(1, "postgresql: cannot connect: %s",
+		    pgmsg(PQerrorMessage(d->c)));
+	PQsetNoticeReceiver(d->c, notice, NULL);
+	if (PQsetClientEncoding(d->c, "UTF8") != 0)
+		fail(d, "client encoding", NULL);
+	r = query(d, "lock", "SELECT pg_try_advisory_lock(" PG_LOCK_KEY
+	    ", hashtext(current_schema()))", 0, NULL);
+	if (strcmp(PQgetvalue(r, 0, 0), "t") != 0) {
+		PQclear(r);
+		errx(1, "postgresql: locked by another fd-load (database %s)",
+		    PQdb(d->c));
+	}
+	PQclear(r);
+	exec(d, "begin", "BEGIN");
+	exec(d, "_fd_loads", "CREATE TABLE IF NOT EXISTS _fd_loads (load_id "
+	    "text PRIMARY KEY, status text NOT NULL, started_at timestamptz "
+	    "NOT NULL, finished_at timestamptz, rows bigint NOT NULL DEFAULT "
+	    "0)");
+	exec(d, "_fd_state", "CREATE TABLE IF NOT EXISTS _fd_state (id "
+	    "integer PRIMARY KEY CHECK (id = 1), state text NOT NULL, "
+	    "load_id text NOT NULL, committed_at timestamptz NOT NULL)");
+	exec(d, "_fd_tables", "CREATE TABLE IF NOT EXISTS _fd_tables (name "
+	    "text PRIMARY KEY, root text NOT NULL, kind text NOT NULL, "
+	    "disposition text NOT NULL)");
+	p[0] = load_id;
+	PQclear(query(d, "_fd_loads", "INSERT INTO _fd_loads (load_id, "
+	    "status, started_at) VALUES ($1, 'running', now())", 1, p));
+	return d;
+}
+
+/* The root table of t, when the stream told of it. */
+static struct table *
+root_of(struct dest *d, const struct table *t)
+{
+	return fd_map_get(d->tables, t->root, strlen(t->root));
+}
+
+/* Whether t's rows go through a twin, and whether it carries _fd_seq. */
+static int
+via_twin(struct dest *d, const struct table *t, int *seq)
+{
+	const struct table *r;
+
+	*seq = 0;
+	if (t->disp == DISP_REPLACE)
+		return 1;
+	if ((r = t->child ? root_of(d, t) : t) != NULL && TABLE_MERGES(r) &&
+	    r->priv != NULL && fd_map_get(r->colidx, "_fd_id", 6) != NULL) {
+		*seq = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* Reads the table's columns and their types from the catalog. */
+static void
+db_columns(struct dest *d, const char *prefix, const char *name,
+    struct fd_map *into)
+{
+	PGresult *r;
+	const char *p[1];
+	char *ty;
+	int i;
+
+	fd_buf_reset(&d->val);
+	sql_ident(&d->val, prefix, name);
+	p[0] = d->val.data;
+	r = query(d, name, "SELECT attname, format_type(atttypid, atttypmod) "
+	    "FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > "
+	    "0 AND NOT attisdropped ORDER BY attnum", 1, p);
+	for (i = 0; i < PQntuples(r); i++) {
+		const char *c = PQgetvalue(r, i, 0);
+		if (fd_map_get(into, c, strlen(c)) != NULL)
+			continue;
+		if ((ty = strdup(PQgetvalue(r, i, 1))) == NULL ||
+		    fd_map_put(into, c, strlen(c), ty) == -1)
+			err(1, NULL);
+	}
+	PQclear(r);
+}
+
+static void
+free_types(struct fd_map *m)
+{
+	char *v;
+	size_t i;
+
+	for (i = 0; fd_map_at(m, i, (void **)&v) != NULL; i++)
+		free(v);
+	fd_map_free(m);
+}
+
+/* The COPY column list of t: its columns, _fd_load_id, maybe _fd_seq. */
+static void
+column_list(struct fd_buf *b, const struct table *t, int seq)
+{
+	size_t i;
+
+	fd_buf_putc(b, '(');
+	for (i = 0; i < t->ncols; i++) {
+		sql_ident(b, "", t->cols[i].name);
+		fd_buf_puts(b, ", ");
+	}
+	fd_buf_puts(b, seq ? "\"_fd_load_id\", \"_fd_seq\")" :
+	    "\"_fd_load_id\")");
+}
+
+/* The same columns as a select list, each prefixed with x. */
+static void
+select_list(struct fd_buf *b, const struct table *t, const char *x)
+{
+	size_t i;
+
+	for (i = 0; i < t->ncols; i++) {
+		fd_buf_puts(b, x);
+		sql_ident(b, "", t->cols[i].name);
+		fd_buf_puts(b, ", ");
+	}
+	fd_buf_puts(b, x);
+	fd_buf_puts(b, "\"_fd_load_id\"");
+}
+
+static void
+twin_name(struct fd_buf *b, const struct ptable *s)
+{
+	fd_buf_printf(b, "\"_fd_tmp_%d\"", s->twin);
+}
+
+/* Sends t's waiting COPY text to its table or twin. */
+static void
+copy_out(struct dest *d, struct table *t)
+{
+	struct ptable *s = t->priv;
+	PGresult *r;
+	int seq, twin = via_twin(d, t, &seq);
+
+	if (s->copy.len == 0)
+		return;
+	fd_buf_reset(&d->sql);
+	fd_buf_puts(&d->sql, "COPY ");
+	if (twin)
+		twin_name(&d->sql, s);
+	else
+		sql_ident(&d->sql, "", t->name);
+	fd_buf_putc(&d->sql, ' ');
+	column_list(&d->sql, t, seq);
+	fd_buf_puts(&d->sql, " FROM STDIN");
+	r = PQexec(d->c, d->sql.data);
+	if (PQresultStatus(r) != PGRES_COPY_IN)
+		fail(d, t->name, r);
+	PQclear(r);
+	if (PQputCopyData(d->c, s->copy.data, (int)s->copy.len) != 1 ||
+	    PQputCopyEnd(d->c, NULL) != 1)
+		fail(d, t->name, NULL);
+	while ((r = PQgetResult(d->c)) != NULL) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			fail(d, t->name, r);
+		PQclear(r);
+	}
+	d->waiting -= s->copy.len;
+	fd_buf_reset(&s->copy);
+}
+
+/* The child tables of root (of this run and of earlier ones). */
+static PGresult *
+children(struct dest *d, const char *root)
+{
+	const char *p[1] = { root };
+
+	return query(d, "_fd_tables", "SELECT name FROM _fd_tables WHERE "
+	    "root = $1 AND kind = 'child' ORDER BY name", 1, p);
+}
+
+/* " AND a.k1 = b.k1 AND ..." over the keys of t. */
+static void
+key_match(struct fd_buf *b, const struct table *t, const char *x,
+    const char *y)
+{
+	size_t i;
+
+	for (i = 0; i < t->nkeys; i++) {
+		fd_buf_printf(b, i ? " AND %s." : "%s.", x);
+		sql_ident(b, "", t->keys[i]);
+		fd_buf_printf(b, " = %s.", y);
+		sql_ident(b, "", t->keys[i]);
+	}
+}
+
+static void
+key_list(struct fd_buf *b, const struct table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nkeys; i++) {
+		if (i > 0)
+			fd_buf_puts(b, ", ");
+		sql_ident(b, "", t->keys[i]);
+	}
+}
+
+/* The winning root rows of twin: (_fd_id, _fd_seq), latest per key. */
+static void
+winners(struct fd_buf *b, const struct table *r)
+{
+	fd_buf_puts(b, "SELECT DISTINCT ON (");
+	key_list(b, r);
+	fd_buf_puts(b, ") \"_fd_id\", \"_fd_seq\" FROM ");
+	twin_name(b, r->priv);
+	fd_buf_puts(b, " ORDER BY ");
+	key_list(b, r);
+	fd_buf_puts(b, ", \"_fd_seq\" DESC");
+}
+
+/*
+ * Merge root r: its twin's rows replace the table's rows of their keys
+ * and those rows' children; then the twins of the chain empty.
+ */
+static void
+merge(struct dest *d, struct table *r)
+{
+	struct ptable *s = r->priv, *cs;
+	struct table *c;
+	PGresult *ch;
+	int i;
+
+	ch = children(d, r->name);
+	for (i = 0; i < PQntuples(ch); i++) {
+		fd_buf_reset(&d->sql);
+		fd_buf_puts(&d->sql, "DELETE FROM ");
+		sql_ident(&d->sql, "", PQgetvalue(ch, i, 0));
+		fd_buf_puts(&d->sql, " WHERE \"_fd_root_id\" IN (SELECT "
+		    "r.\"_fd_id\" FROM ");
+		sql_ident(&d->sql, "", r->name);
+		fd_buf_puts(&d->sql, " r JOIN ");
+		twin_name(&d->sql, s);
+		fd_buf_puts(&d->sql, " s ON ");
+		key_match(&d->sql, r, "r", "s");
+		fd_buf_putc(&d->sql, ')');
+		exec(d, PQgetvalue(ch, i, 0), d->sql.data);
+	}
+	fd_buf_reset(&d->sql);
+	fd_buf_puts(&d->sql, "DELETE FROM ");
+	sql_ident(&d->sql, "", r->name);
+	fd_buf_puts(&d->sql, " r USING ");
+	twin_name(&d->sql, s);
+	fd_buf_puts(&d->sql, " s WHERE ");
+	key_match(&d->sql, r, "r", "s");
+	exec(d, r->name, d->sql.data);
+
+	fd_buf_reset(&d->sql);
+	fd_buf_puts(&d->sql, "INSERT INTO ");
+	sql_ident(&d->sql, "", r->name);
+	fd_buf_putc(&d->sql, ' ');
+	column_list(&d->sql, r, 0);
+	fd_buf_puts(&d->sql, " SELECT DISTINCT ON (");
+	key_list(&d->sql, r);
+	fd_buf_puts(&d->sql, ") ");
+	select_list(&d->sql, r, "");
+	fd_buf_puts(&d->sql, " FROM ");
+	twin_name(&d->sql, s);
+	fd_buf_puts(&d->sql, " ORDER BY ");
+	key_list(&d->sql, r);
+	fd_buf_puts(&d->sql, ", \"_fd_seq\" DESC");
+	exec(d, r->name, d->sql.data);
+
+	for (i = 0; i < PQntuples(ch); i++) {
+		const char *n = PQgetvalue(ch, i, 0);
+		if ((c = fd_map_get(d->tables, n, strlen(n))) == NULL ||
+		    (cs = c->priv) == NULL || cs->twin == 0 ||
+		    cs->twinrows == 0)
+			continue;
+		fd_buf_reset(&d->sql);
+		fd_buf_puts(&d->sql, "INSERT INTO ");
+		sql_ident(&d->sql, "", c->name);
+		fd_buf_putc(&d->sql, ' ');
+		column_list(&d->sql, c, 0);
+		fd_buf_puts(&d->sql, " SELECT ");
+		select_list(&d->sql, c, "c.");
+		fd_buf_puts(&d->sql, " FROM ");
+		twin_name(&d->sql, cs);
+		fd_buf_puts(&d->sql, " c JOIN (");
+		winners(&d->sql, r);
+		fd_buf_puts(&d->sql, ") w ON c.\"_fd_root_id\" = w.\"_fd_id\" "
+		    "AND c.\"_fd_seq\" = w.\"_fd_seq\"");
+		exec(d, c->name, d->sql.data);
+		fd_buf_reset(&d->sql);
+		fd_buf_puts(&d->sql, "TRUNCATE ");
+		twin_name(&d->sql, cs);
+		exec(d, c->name, d->sql.data);
+		cs->twinrows = 0;
+	}
+	PQclear(ch);
+	fd_buf_reset(&d->sql);
+	fd_buf_puts(&d->sql, "TRUNCATE ");
+	twin_name(&d->sql, s);
+	exec(d, r->name, d->sql.data);
+	s->twinrows = 0;
+}
+
+/* Sends every waiting row; merge twins are merged into their tables. */
+static void
+flush(struct dest *d)
+{
+	struct table *t;
+	size_t i;
+	int seq;
+
+	for (i = 0; fd_map_at(d->tables, i, (void **)&t) != NULL; i++)
+		if (t->priv != NULL)
+			copy_out(d, t);
+	for (i = 0; fd_map_at(d->tables, i, (void **)&t) != NULL; i++)
+		if (t->priv != NULL && !t->child && via_twin(d, t, &seq) &&
+		    seq && ((struct ptable *)t->priv)->twinrows > 0)
+			merge(d, t);
+}
+
+/* Makes the temporary twin of t, or adds t's new columns to it. */
+static void
+twin(struct dest *d, struct table *t, int seq)
+{
+	struct ptable *s = t->priv;
+	const char *ty;
+	size_t i;
+
+	if (s->twin == 0) {
+		s->twin = ++d->ntwins;
+		s->seq = seq;
+		fd_buf_reset(&d->sql);
+		fd_buf_puts(&d->sql, "CREATE TEMPORARY TABLE ");
+		twin_name(&d->sql, s);
+		fd_buf_puts(&d->sql, " (LIKE ");
+		sql_ident(&d->sql, "", t->name);
+		fd_buf_puts(&d->sql, seq ? ", \"_fd_seq\" bigint)" : ")");
+		exec(d, t->name, d->sql.data);
+		return;
+	}
+	if (seq && !s->seq) {
+		fd_buf_reset(&d->sql);
+		fd_buf_puts(&d->sql, "ALTER TABLE ");
+		twin_name(&d->sql, s);
+		fd_buf_puts(&d->sql, " ADD COLUMN \"_fd_seq\" bigint");
+		exec(d, t->name, d->sql.data);
+		s->seq = 1;
+	}
+	/* the table's columns, with its types; those there are kept */
+	for (i = 0; i < t->ncols; i++) {
+		if ((ty = fd_map_get(s->dbcols, t->cols[i].name,
+		    strlen(t->cols[i].name))) == NULL)
+			continue;
+		fd_buf_reset(&d->sql);
+		fd_buf_puts(&d->sql, "ALTER TABLE ");
+		twin_name(&d->sql, s);
+		fd_buf_puts(&d->sql, " ADD COLUMN IF NOT EXISTS ");
+		sql_ident(&d->sql, "", t->cols[i].name);
+		fd_buf_printf(&d->sql, " %s", ty);
+		exec(d, t->name, d->sql.data);
+	}
+}
+
+static void
+check_name(const char *table, const char *name)
+{
+	if (strlen(name) > PG_NAMELEN)
+		errx(1, "postgresql: table %s: the name %.20s... is longer "
+		    "than PostgreSQL's %d bytes (fd-normalize --max-length "
+		    "%d shortens names)", table, name, PG_NAMELEN, PG_NAMELEN);
+}
+
+static void
+pg_table(struct dest *d, struct table *t)
+{
+	struct ptable *s = t->priv;
+	PGresult *r;
+	const char *p[4];
+	size_t i;
+	int seq;
+
+	flush(d);	/* rows waiting were made for the old columns */
+	check_name(t->name, t->name);
+	for (i = 0; i < t->ncols; i++)
+		check_name(t->name, t->cols[i].name);
+	if (s == NULL) {
+		if ((s = calloc(1, sizeof(*s))) == NULL)
+			err(1, NULL);
+		t->priv = s;
+	}
+	free_types(s->dbcols);
+	if ((s->dbcols = fd_map_new()) == NULL)
+		err(1, NULL);
+	db_columns(d, "", t->name, s->dbcols);
+	fd_buf_reset(&d->sql);
+	if (fd_map_len(s->dbcols) == 0) {
+		fd_buf_puts(&d->sql, "CREATE TABLE ");
+		sql_ident(&d->sql, "", t->name);
+		fd_buf_puts(&d->sql, " (");
+		for (i = 0; i < t->ncols; i++) {
+			sql_ident(&d->sql, "", t->cols[i].name);
+			fd_buf_printf(&d->sql, " %s, ",
+			    pgtype(t->cols[i].type));
+		}
+		fd_buf_puts(&d->sql, "\"_fd_load_id\" text)");
+		exec(d, t->name, d->sql.data);
+	} else
+		for (i = 0; i < t->ncols; i++) {
+			if (fd_map_get(s->dbcols, t->cols[i].name,
+			    strlen(t->cols[i].name)) != NULL)
+				continue;
+			fd_buf_reset(&d->sql);
+			fd_buf_puts(&d->sql, "ALTER TABLE ");
+			sql_ident(&d->sql, "", t->name);
+			fd_buf_puts(&d->sql, " ADD COLUMN ");
+			sql_ident(&d->sql, "", t->cols[i].name);
+			fd_buf_printf(&d->sql, " %s",
+			    pgtype(t->cols[i].type));
+			exec(d, t->name, d->sql.data);
+		}
+	free_types(s->dbcols);
+	if ((s->dbcols = fd_map_new()) == NULL)
+		err(1, NULL);
+	db_columns(d, "", t->name, s->dbcols);
+	if (fd_map_put(d->tables, t->name, strlen(t->name), t) == -1)
+		err(1, NULL);
+
+	p[0] = t->name;
+	p[1] = t->root;
+	p[2] = t->child ? "child" : "root";
+	p[3] = t->disp == DISP_MERGE ? "merge" : t->disp == DISP_REPLACE ?
+	    "replace" : "append";
+	PQclear(query(d, "_fd_tables", "INSERT INTO _fd_tables VALUES ($1, "
+	    "$2, $3, $4) ON CONFLICT (name) DO UPDATE SET root = "
+	    "EXCLUDED.root, kind = EXCLUDED.kind, disposition = "
+	    "EXCLUDED.disposition", 4, p));
+
+	/* what merge looks rows up by; index names from the table's oid,
+	 * which always fit */
+	fd_buf_reset(&d->val);
+	sql_ident(&d->val, "", t->name);
+	p[0] = d->val.data;
+	r = query(d, t->name, "SELECT to_regclass($1)::oid", 1, p);
+	fd_buf_reset(&d->sql);
+	if (TABLE_MERGES(t)) {
+		fd_buf_printf(&d->sql, "CREATE INDEX IF NOT EXISTS "
+		    "\"_fd_key_%s\" ON ", PQgetvalue(r, 0, 0));
+		sql_ident(&d->sql, "", t->name);
+		fd_buf_puts(&d->sql, " (");
+		key_list(&d->sql, t);
+		fd_buf_putc(&d->sql, ')');
+	} else if (t->child && fd_map_get(t->colidx, "_fd_root_id", 11)) {
+		fd_buf_printf(&d->sql, "CREATE INDEX IF NOT EXISTS "
+		    "\"_fd_root_%s\" ON ", PQgetvalue(r, 0, 0));
+		sql_ident(&d->sql, "", t->name);
+		fd_buf_puts(&d->sql, " (\"_fd_root_id\")");
+	}
+	PQclear(r);
+	if (d->sql.len > 0)
+		exec(d, t->name, d->sql.data);
+	if (via_twin(d, t, &seq))
+		twin(d, t, seq);
+}
+
+/* Appends s (n bytes) as a COPY text field. */
+static int
+copy_text(struct fd_buf *b, const char *s, size_t n, char *errbuf)
+{
+	size_t i, run;
+
+	for (i = 0; i < n; i += run) {
+		/* s is NUL-terminated at n (struct fd_buf) */
+		run = strcspn(s + i, "\\\n\r\t");
+		if (run > n - i)
+			run = n - i;
+		fd_buf_append(b, s + i, run);
+		if (i + run == n)
+			break;
+		switch (s[i + run]) {
+		case '\0':
+			return fd_diag_set(errbuf, "a NUL character (\\u0000), "
+			    "which PostgreSQL text cannot hold");
+		case '\\':
+			fd_buf_puts(b, "\\\\");
+			break;
+		case '\n':
+			fd_buf_puts(b, "\\n");
+			break;
+		case '\r':
+			fd_buf_puts(b, "\\r");
+			break;
+		default:
+			fd_buf_puts(b, "\\t");
+		}
+		run++;
+	}
+	return 0;
+}
+
+/* Whether JSON text s has the escape \u0000, which jsonb refuses. */
+static int
+nul_escape(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n; i++)
+		if (s[i] == '\\') {
+			if (s[i + 1] == 'u' && i + 5 < n &&
+			    memcmp(s + i + 2, "0000", 4) == 0)
+				return 1;
+			i++;	/* the escaped character */
+		}
+	return 0;
+}
+
+static int
+pg_row(struct dest *d, struct table *t, char *errbuf)
+{
+	struct ptable *s = t->priv;
+	struct table *r;
+	const struct value *v;
+	size_t i, mark;
+	int seq;
+
+	if (!t->child && d->waiting > PG_FLUSH_BYTES)
+		flush(d);
+	mark = s->copy.len;
+	for (i = 0; i < t->ncols; i++) {
+		v = &t->vals[i];
+		if (i > 0)
+			fd_buf_putc(&s->copy, '\t');
+		if (v->kind == FD_JTOK_NULL) {
+			fd_buf_puts(&s->copy, "\\N");
+			continue;
+		}
+		if (v->kind == FD_JTOK_TRUE || v->kind == FD_JTOK_FALSE) {
+			fd_buf_putc(&s->copy, v->kind == FD_JTOK_TRUE ?
+			    't' : 'f');
+			continue;
+		}
+		fd_buf_reset(&d->val);
+		if ((t->cols[i].type == CT_JSON ? value_json(v, &d->val,
+		    errbuf) : value_text(v, &d->val, errbuf)) == -1)
+			goto bad;
+		if (t->cols[i].type == CT_JSON &&
+		    nul_escape(d->val.data, d->val.len)) {
+			fd_diag_set(errbuf, "a NUL character (\\u0000), which "
+			    "PostgreSQL jsonb cannot hold");
+			goto bad;
+		}
+		if (copy_text(&s->copy, d->val.data, d->val.len,
+		    errbuf) == -1)
+			goto bad;
+	}
+	fd_buf_putc(&s->copy, '\t');
+	fd_buf_puts(&s->copy, d->load_id);
+	if (via_twin(d, t, &seq)) {
+		if (seq) {
+			if (!t->child)
+				s->curseq = ++d->seq;
+			r = t->child ? root_of(d, t) : t;
+			fd_buf_printf(&s->copy, "\t%lld",
+			    ((struct ptable *)r->priv)->curseq);
+		}
+		s->twinrows++;
+	}
+	fd_buf_putc(&s->copy, '\n');
+	d->waiting += s->copy.len - mark;
+	return 0;
+bad:
+	{
+		char why[FD_ERRSZ];
+		snprintf(why, sizeof(why), "%s", errbuf);
+		fd_diag_set(errbuf, "column %s: %s", t->cols[i].name, why);
+	}
+	s->copy.len = mark;
+	if (s->copy.data != NULL)
+		s->copy.data[mark] = '\0';
+	return -1;
+}
+
+/* Runs fn over the known tables of root t's chain. */
+static void
+each_in_chain(struct dest *d, struct table *t,
+    void (*fn)(struct dest *, const char *, struct table *))
+{
+	PGresult *ch;
+	const char *n;
+	int i;
+
+	fn(d, t->name, t);
+	ch = children(d, t->name);
+	for (i = 0; i < PQntuples(ch); i++) {
+		n = PQgetvalue(ch, i, 0);
+		fn(d, n, fd_map_get(d->tables, n, strlen(n)));
+	}
+	PQclear(ch);
+}
+
+static void
+swap_in(struct dest *d, const char *name, struct table *c)
+{
+	struct ptable *s = c != NULL ? c->priv : NULL;
+
+	fd_buf_reset(&d->sql);
+	fd_buf_puts(&d->sql, "DELETE FROM ");
+	sql_ident(&d->sql, "", name);
+	exec(d, name, d->sql.data);
+	if (s == NULL || s->twin == 0 || c->disp != DISP_REPLACE)
+		return;		/* no rows this version */
+	fd_buf_reset(&d->sql);
+	fd_buf_puts(&d->sql, "INSERT INTO ");
+	sql_ident(&d->sql, "", name);
+	fd_buf_putc(&d->sql, ' ');
+	column_list(&d->sql, c, 0);
+	fd_buf_puts(&d->sql, " SELECT ");
+	select_list(&d->sql, c, "");
+	fd_buf_puts(&d->sql, " FROM ");
+	twin_name(&d->sql, s);
+	exec(d, name, d->sql.data);
+	fd_buf_reset(&d->sql);
+	fd_buf_puts(&d->sql, "TRUNCATE ");
+	twin_name(&d->sql, s);
+	exec(d, name, d->sql.data);
+	s->twinrows = 0;
+}
+
+static void
+pg_activate(struct dest *d, struct table *t)
+{
+	flush(d);
+	each_in_chain(d, t, swap_in);
+}
+
+static void
+unstage_one(struct dest *d, const char *name, struct table *c)
+{
+	struct ptable *s = c != NULL ? c->priv : NULL;
+
+	if (s == NULL || s->twin == 0 || c->disp != DISP_REPLACE)
+		return;
+	d->waiting -= s->copy.len;
+	fd_buf_reset(&s->copy);
+	fd_buf_reset(&d->sql);
+	fd_buf_puts(&d->sql, "TRUNCATE ");
+	twin_name(&d->sql, s);
+	exec(d, name, d->sql.data);
+	s->twinrows = 0;
+}
+
+static void
+pg_unstage(struct dest *d, struct table *t)
+{
+	each_in_chain(d, t, unstage_one);
+}
+
+static void
+pg_commit(struct dest *d, const char *state, size_t len)
+{
+	const char *p[2];
+	char *v;
+
+	flush(d);
+	if (state != NULL) {
+		if ((v = strndup(state, len)) == NULL)
+			err(1, NULL);
+		p[0] = v;
+		p[1] = d->load_id;
+		PQclear(query(d, "_fd_state", "INSERT INTO _fd_state (id, "
+		    "state, load_id, committed_at) VALUES (1, $1, $2, now()) "
+		    "ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, "
+		    "load_id = EXCLUDED.load_id, committed_at = "
+		    "EXCLUDED.committed_at", 2, p));
+		free(v);
+	}
+	exec(d, "commit", "COMMIT");
+	exec(d, "begin", "BEGIN");
+}
+
+static void
+pg_close(struct dest *d, long long rows)
+{
+	struct table *t;
+	struct ptable *s;
+	const char *p[2];
+	char n[32];
+	size_t i;
+
+	if (d == NULL)
+		return;
+	flush(d);
+	snprintf(n, sizeof(n), "%lld", rows);
+	p[0] = n;
+	p[1] = d->load_id;
+	PQclear(query(d, "_fd_loads", "UPDATE _fd_loads SET status = "
+	    "'completed', finished_at = now(), rows = $1 WHERE load_id = $2",
+	    2, p));
+	exec(d, "commit", "COMMIT");
+	PQfinish(d->c);
+	for (i = 0; fd_map_at(d->tables, i, (void **)&t) != NULL; i++) {
+		if ((s = t->priv) == NULL)
+			continue;
+		fd_buf_free(&s->copy);
+		free_types(s->dbcols);
+		free(s);
+		t->priv = NULL;
+	}
+	fd_map_free(d->tables);
+	fd_buf_free(&d->sql);
+	fd_buf_free(&d->val);
+	free(d->load_id);
+	free(d);
+}
+
+const struct dest_ops pg_ops = {
+	.scheme = "postgresql",
+	.open = pg_open,
+	.table = pg_table,
+	.row = pg_row,
+	.activate = pg_activate,
+	.unstage = pg_unstage,
+	.commit = pg_commit,
+	.close = pg_close,
+};
