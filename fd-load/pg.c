@@ -42,6 +42,7 @@
 /* What the destination keeps per table. */
 struct ptable {
 	struct fd_buf	 copy;		/* COPY text rows waiting */
+	size_t		 ncopy;		/* the columns of those rows */
 	int		 twin;		/* its temporary twin's number, or 0 */
 	int		 seq;		/* the twin has _fd_seq (merge) */
 	size_t		 twinrows;	/* rows in the twin since its flush */
@@ -233,24 +234,33 @@ free_types(struct fd_map *m)
 	char *v;
 	size_t i;
 
+	if (m == NULL)
+		return;
 	for (i = 0; fd_map_at(m, i, (void **)&v) != NULL; i++)
 		free(v);
 	fd_map_free(m);
 }
 
-/* The COPY column list of t: its columns, _fd_load_id, maybe _fd_seq. */
+/* The column list of t's first n columns, _fd_load_id, maybe _fd_seq. */
 static void
-column_list(struct fd_buf *b, const struct table *t, int seq)
+columns_n(struct fd_buf *b, const struct table *t, size_t n, int seq)
 {
 	size_t i;
 
 	fd_buf_putc(b, '(');
-	for (i = 0; i < t->ncols; i++) {
+	for (i = 0; i < n; i++) {
 		sql_ident(b, "", t->cols[i].name);
 		fd_buf_puts(b, ", ");
 	}
 	fd_buf_puts(b, seq ? "\"_fd_load_id\", \"_fd_seq\")" :
 	    "\"_fd_load_id\")");
+}
+
+/* The same for all of t's columns. */
+static void
+column_list(struct fd_buf *b, const struct table *t, int seq)
+{
+	columns_n(b, t, t->ncols, seq);
 }
 
 /* The same columns as a select list, each prefixed with x. */
@@ -274,7 +284,8 @@ twin_name(struct fd_buf *b, const struct ptable *s)
 	fd_buf_printf(b, "\"_fd_tmp_%d\"", s->twin);
 }
 
-/* Sends t's waiting COPY text to its table or twin. */
+/* Sends t's waiting COPY text (of s->ncopy columns) to its table or
+ * twin. */
 static void
 copy_out(struct dest *d, struct table *t)
 {
@@ -291,7 +302,7 @@ copy_out(struct dest *d, struct table *t)
 	else
 		sql_ident(&d->sql, "", t->name);
 	fd_buf_putc(&d->sql, ' ');
-	column_list(&d->sql, t, seq);
+	columns_n(&d->sql, t, s->ncopy, seq);
 	fd_buf_puts(&d->sql, " FROM STDIN");
 	r = PQexec(d->c, d->sql.data);
 	if (PQresultStatus(r) != PGRES_COPY_IN)
@@ -523,7 +534,6 @@ pg_table(struct dest *d, struct table *t)
 	size_t i;
 	int seq;
 
-	flush(d);	/* rows waiting were made for the old columns */
 	check_name(t->name, t->name);
 	for (i = 0; i < t->ncols; i++)
 		check_name(t->name, t->cols[i].name);
@@ -531,7 +541,10 @@ pg_table(struct dest *d, struct table *t)
 		if ((s = calloc(1, sizeof(*s))) == NULL)
 			err(1, NULL);
 		t->priv = s;
-	}
+	} else
+		copy_out(d, t);	/* its rows waiting have the old columns */
+	/* a SCHEMA may come inside a record (a new child table after its
+	 * root row): nothing is merged here, only copied */
 	free_types(s->dbcols);
 	if ((s->dbcols = fd_map_new()) == NULL)
 		err(1, NULL);
@@ -604,6 +617,7 @@ pg_table(struct dest *d, struct table *t)
 		exec(d, t->name, d->sql.data);
 	if (via_twin(d, t, &seq))
 		twin(d, t, seq);
+	s->ncopy = t->ncols;
 }
 
 /* Appends s (n bytes) as a COPY text field. */

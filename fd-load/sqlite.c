@@ -77,8 +77,7 @@ affinity(enum ctype t)
 		return "INTEGER";
 	case CT_DOUBLE:
 		return "REAL";
-	case CT_DECIMAL:
-		return "NUMERIC";
+	case CT_DECIMAL:	/* NUMERIC would round it through a double */
 	default:
 		return "TEXT";
 	}
