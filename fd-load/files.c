@@ -127,11 +127,34 @@ fsync_dir(struct dest *d, const char *dir)
 	close(fd);
 }
 
+/* o[k], or null when o is not an object (o and k consumed). */
+static jv
+oget(jv o, jv k)
+{
+	if (jv_get_kind(o) != JV_KIND_OBJECT) {
+		jv_free(o);
+		jv_free(k);
+		return jv_null();
+	}
+	return jv_object_get(o, k);
+}
+
+/* o with o[k] = v, o made an object if it is not one (all consumed). */
+static jv
+oset(jv o, jv k, jv v)
+{
+	if (jv_get_kind(o) != JV_KIND_OBJECT) {
+		jv_free(o);
+		o = jv_object();
+	}
+	return jv_object_set(o, k, v);
+}
+
 /* The live files of the manifest's table entry, as a jv array. */
 static jv
 live_files(jv m, const char *table)
 {
-	jv f = jv_object_get(jv_object_get(jv_object_get(jv_copy(m),
+	jv f = oget(oget(oget(jv_copy(m),
 	    jv_string("tables")), jv_string(table)), jv_string("files"));
 
 	if (jv_get_kind(f) != JV_KIND_ARRAY) {
@@ -171,13 +194,13 @@ sweep(struct dest *d)
 
 	if ((live = fd_map_new()) == NULL)
 		err(1, NULL);
-	tabs = jv_object_get(jv_copy(d->manifest), jv_string("tables"));
+	tabs = oget(jv_copy(d->manifest), jv_string("tables"));
 	keys = jv_get_kind(tabs) == JV_KIND_OBJECT ? jv_keys(jv_copy(tabs)) :
 	    jv_array();
 	n = jv_array_length(jv_copy(keys));
 	for (i = 0; i < n; i++) {
 		jv name = jv_array_get(jv_copy(keys), i);
-		jv dir = jv_object_get(jv_object_get(jv_copy(tabs),
+		jv dir = oget(oget(jv_copy(tabs),
 		    jv_copy(name)), jv_string("dir"));
 		jv files = live_files(d->manifest, jv_string_value(name));
 		for (j = 0; jv_get_kind(dir) == JV_KIND_STRING &&
@@ -363,7 +386,7 @@ files_table(struct dest *d, struct table *t)
 	e = jv_object_set(e, jv_string("files"), live_files(d->manifest,
 	    t->name));
 	d->manifest = jv_object_set(d->manifest, jv_string("tables"),
-	    jv_object_set(jv_object_get(jv_copy(d->manifest),
+	    oset(oget(jv_copy(d->manifest),
 	    jv_string("tables")), jv_string(t->name), e));
 }
 
@@ -509,7 +532,7 @@ retire_chain(struct dest *d, const char *root)
 	jv tabs, keys, e, files;
 	int i, j, n;
 
-	tabs = jv_object_get(jv_copy(d->manifest), jv_string("tables"));
+	tabs = oget(jv_copy(d->manifest), jv_string("tables"));
 	if (jv_get_kind(tabs) != JV_KIND_OBJECT) {
 		jv_free(tabs);
 		return;
@@ -518,9 +541,9 @@ retire_chain(struct dest *d, const char *root)
 	n = jv_array_length(jv_copy(keys));
 	for (i = 0; i < n; i++) {
 		jv name = jv_array_get(jv_copy(keys), i);
-		e = jv_object_get(jv_copy(tabs), jv_copy(name));
-		jv r = jv_object_get(jv_copy(e), jv_string("root"));
-		jv dir = jv_object_get(jv_copy(e), jv_string("dir"));
+		e = oget(jv_copy(tabs), jv_copy(name));
+		jv r = oget(jv_copy(e), jv_string("root"));
+		jv dir = oget(jv_copy(e), jv_string("dir"));
 		if (jv_get_kind(r) == JV_KIND_STRING &&
 		    jv_get_kind(dir) == JV_KIND_STRING &&
 		    strcmp(jv_string_value(r), root) == 0) {
@@ -617,11 +640,11 @@ files_commit(struct dest *d, const char *state, size_t len)
 		if (k != s->ndone)
 			fsync_dir(d, path_of(d, s->dir, NULL));
 		s->ndone = k;
-		e = jv_object_get(jv_object_get(jv_copy(d->manifest),
+		e = oget(oget(jv_copy(d->manifest),
 		    jv_string("tables")), jv_string(t->name));
-		e = jv_object_set(e, jv_string("files"), files);
+		e = oset(e, jv_string("files"), files);
 		d->manifest = jv_object_set(d->manifest, jv_string("tables"),
-		    jv_object_set(jv_object_get(jv_copy(d->manifest),
+		    oset(oget(jv_copy(d->manifest),
 		    jv_string("tables")), jv_string(t->name), e));
 	}
 	fd_buf_free(&tmp);
@@ -675,7 +698,7 @@ files_close(struct dest *d, long long rows)
 	fd_buf_free(&tmp);
 	/* the loads, as _fd_loads in a database */
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-	loads = jv_object_get(jv_copy(d->manifest), jv_string("loads"));
+	loads = oget(jv_copy(d->manifest), jv_string("loads"));
 	if (jv_get_kind(loads) != JV_KIND_ARRAY) {
 		jv_free(loads);
 		loads = jv_array();
