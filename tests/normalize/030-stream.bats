@@ -66,6 +66,22 @@ EOF
 	[ "$(schema groups__agent_ids | jq -r '.["x-fd"].disposition')" = replace ]
 }
 
+@test "a SCHEMA that changes the disposition re-announces the child tables with it before their next rows" {
+	run -0 --separate-stderr fd-normalize <<'EOF'
+{"type":"SCHEMA","stream":"g","schema":{},"key_properties":["id"],"x-fd":{"disposition":"append"}}
+{"type":"RECORD","stream":"g","record":{"id":1,"a":[1],"o":{"l":[{"x":1}]}}}
+{"type":"SCHEMA","stream":"g","schema":{},"key_properties":["id"],"x-fd":{"disposition":"replace"}}
+{"type":"RECORD","stream":"g","record":{"id":2,"a":[2],"o":{"l":[{"x":2}]}}}
+{"type":"SCHEMA","stream":"g","schema":{},"key_properties":["id"],"x-fd":{"disposition":"replace"}}
+{"type":"RECORD","stream":"g","record":{"id":3,"a":[3]}}
+EOF
+	[ -z "$stderr" ]
+	# each table's rows follow a SCHEMA of it with the disposition in
+	# force; an unchanged disposition re-announces the root only
+	got=$(jq -r 'if .type == "SCHEMA" then "S:\(.stream):\(.["x-fd"].disposition)" else "R:\(.stream)" end' <<<"$output" | tr '\n' ' ')
+	[ "$got" = "S:g:append R:g S:g__a:append R:g__a S:g__o__l:append R:g__o__l S:g:replace R:g S:g__a:replace R:g__a S:g__o__l:replace R:g__o__l S:g:replace R:g R:g__a " ]
+}
+
 @test "an unknown upper-case message type passes through verbatim, in order" {
 	run -0 --separate-stderr fd-normalize <<EOF
 {"type":"BATCH","stream":"tickets","filepaths":["a.jsonl"]}
