@@ -1200,6 +1200,30 @@ mutate(const struct fd_buf *s, struct fd_buf *m)
 	}
 }
 
+/*
+ * libjq's reading of s.  libjq 1.6 leaks the string token of a text
+ * such as [1 "a"] (a string after a value, no separator) as it
+ * rejects it.  The leak is its own, and its frames cannot be unwound
+ * for a suppression, so under LeakSanitizer (SAN=1; weak symbols,
+ * absent otherwise) what libjq allocates here is not tracked, and
+ * nothing else is left untracked.
+ */
+void	__lsan_disable(void) __attribute__((weak));
+void	__lsan_enable(void) __attribute__((weak));
+
+static jv
+jq_parse(const char *s, size_t len)
+{
+	jv v;
+
+	if (__lsan_disable != NULL)
+		__lsan_disable();
+	v = jv_parse_sized(s, (int)len);
+	if (__lsan_enable != NULL)
+		__lsan_enable();
+	return v;
+}
+
 /* Checks one text against libjq and the referee; counts what differs
  * as allowed. */
 static int
@@ -1208,7 +1232,7 @@ diff_one(const char *s, size_t len, int *jqlax, int *jqutf8)
 	int ref = ref_valid(s, len), ok;
 	jv ours = diff_ours(s, len), theirs;
 
-	theirs = jv_parse_sized(s, (int)len);
+	theirs = jq_parse(s, len);
 	ok = jv_is_valid(ours) == ref;
 	if (ok && ref) {
 		/* valid JSON: libjq reads it too, to the same value */
