@@ -20,6 +20,7 @@
 #include "jscan.h"
 #include "json.h"
 #include "lines.h"
+#include "map.h"
 #include "singer.h"
 #include "extern.h"
 
@@ -121,17 +122,294 @@ jq_error(void *arg, jv msg)
 	jv_free(msg);
 }
 
+/*
+ * Numbers through --jq.  libjq 1.6 holds numbers as doubles, so one
+ * whose text a double does not give back (beyond 2^53, "1.0", "1E5")
+ * would come out of the filter changed.  Before the filter, each
+ * number of the record is noted under its value with its path, with
+ * its name (its member's; in a list, the list's), and alone; in what
+ * the filter yields, a number that has the value of a noted one is
+ * written as that one's text: the one at the same path, else of the
+ * same name, else the one text the record has for that value.  A
+ * number of another value (one the filter computed) is written as
+ * libjq writes it.
+ */
+enum { NUM_PATH, NUM_NAME, NUM_VALUE, NUM_NMAPS };
+static struct fd_map	*nums[NUM_NMAPS];	/* -> text, or &num_ambig */
+static char		 num_ambig;
+
+/* Where num_scan and jv_out are in the record: a path of "\1key" and
+ * "\2" (a list element) steps, and the name of the values there. */
+struct numpos {
+	struct fd_buf	 path, name;
+	int		 named;
+};
+
+static void
+num_clear(void)
+{
+	void *v;
+	size_t i, j;
+
+	for (j = 0; j < NUM_NMAPS && nums[j] != NULL; j++) {
+		for (i = 0; fd_map_at(nums[j], i, &v) != NULL; i++)
+			if (v != &num_ambig)
+				free(v);
+		fd_map_free(nums[j]);
+		nums[j] = NULL;
+	}
+}
+
+/* The key, in k, of a number of value x at p for map j. */
+static void
+num_key(struct fd_buf *k, int j, const struct numpos *p, double x)
+{
+	fd_buf_reset(k);
+	if (j == NUM_PATH)
+		fd_buf_append(k, p->path.data, p->path.len);
+	else if (j == NUM_NAME)
+		fd_buf_append(k, p->name.data, p->name.len);
+	fd_buf_putc(k, '\0');
+	fd_buf_append(k, &x, sizeof(x));
+}
+
+/* Notes the number text (n bytes) of value x at p; a second, different
+ * text for a key makes it ambiguous. */
+static void
+num_note(const struct numpos *p, double x, const char *text, size_t n)
+{
+	static struct fd_buf k = FD_BUF_INIT;
+	char *had, *t;
+	int j;
+
+	for (j = 0; j < NUM_NMAPS; j++) {
+		if (j == NUM_NAME && !p->named)
+			continue;
+		num_key(&k, j, p, x);
+		if ((had = fd_map_get(nums[j], k.data, k.len)) == &num_ambig)
+			continue;
+		if (had != NULL) {
+			if (strlen(had) == n && memcmp(had, text, n) == 0)
+				continue;
+			free(had);
+			t = &num_ambig;
+		} else if ((t = strndup(text, n)) == NULL)
+			err(1, NULL);
+		if (fd_map_put(nums[j], k.data, k.len, t) == -1)
+			err(1, NULL);
+	}
+}
+
+/* The text noted for a number of value x at p, or NULL. */
+static const char *
+num_text(const struct numpos *p, double x)
+{
+	static struct fd_buf k = FD_BUF_INIT;
+	const char *t;
+	int j;
+
+	for (j = 0; j < NUM_NMAPS; j++) {
+		if (j == NUM_NAME && !p->named)
+			continue;
+		num_key(&k, j, p, x);
+		t = fd_map_get(nums[j], k.data, k.len);
+		if (t != NULL && t != &num_ambig)
+			return t;
+	}
+	return NULL;
+}
+
+/* Steps p into a member named n (nlen bytes) or, with n NULL, into a
+ * list's element (the list's name); returns the path's length before. */
+static size_t
+num_step(struct numpos *p, const char *n, size_t nlen)
+{
+	size_t back = p->path.len;
+
+	if (n != NULL) {
+		fd_buf_putc(&p->path, 1);
+		fd_buf_append(&p->path, n, nlen);
+		fd_buf_reset(&p->name);
+		fd_buf_append(&p->name, n, nlen);
+		p->named = 1;
+	} else
+		fd_buf_putc(&p->path, 2);
+	return back;
+}
+
+/* Saves and restores p's name around an object's members. */
+static char *
+num_save(const struct numpos *p)
+{
+	char *s;
+
+	if ((s = malloc(p->name.len + 2)) == NULL)
+		err(1, NULL);
+	s[0] = (char)p->named;
+	if (p->name.len > 0)
+		memcpy(s + 1, p->name.data, p->name.len);
+	s[p->name.len + 1] = '\0';
+	return s;
+}
+
+static void
+num_restore(struct numpos *p, char *s, size_t len)
+{
+	p->named = s[0];
+	fd_buf_reset(&p->name);
+	fd_buf_append(&p->name, s + 1, len);
+	free(s);
+}
+
+/* Notes the numbers of the value whose first token t the scanner just
+ * gave, at p. */
+static void
+num_scan(struct fd_jscan *js, const struct fd_jtok *t, struct numpos *p)
+{
+	static struct fd_buf kb = FD_BUF_INIT;
+	char why[FD_ERRSZ], *num, *saved;
+	struct fd_jtok k, v;
+	size_t back, slen;
+	double x;
+
+	switch (t->kind) {
+	case FD_JTOK_OBJECT:
+		slen = p->name.len;
+		saved = num_save(p);
+		while (fd_jscan_next(js, &k) == FD_JTOK_KEY) {
+			fd_buf_reset(&kb);
+			if (fd_jscan_string(k.p, k.len, &kb, why) == -1 ||
+			    fd_jscan_next(js, &v) <= 0)
+				break;
+			back = num_step(p, kb.data ? kb.data : "", kb.len);
+			num_scan(js, &v, p);
+			p->path.len = back;
+		}
+		num_restore(p, saved, slen);
+		break;
+	case FD_JTOK_ARRAY:
+		while (fd_jscan_next(js, &v) > 0 &&
+		    v.kind != FD_JTOK_ARRAY_END) {
+			back = num_step(p, NULL, 0);
+			num_scan(js, &v, p);
+			p->path.len = back;
+		}
+		break;
+	case FD_JTOK_NUMBER:
+		if ((num = strndup(t->p, t->len)) == NULL)
+			err(1, NULL);
+		x = strtod(num, NULL);
+		free(num);
+		num_note(p, x, t->p, t->len);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Appends libjq's text of v (borrowed). */
+static void
+jv_text(struct fd_buf *b, jv v)
+{
+	jv s = jv_dump_string(jv_copy(v), 0);
+
+	fd_buf_append(b, jv_string_value(s),
+	    (size_t)jv_string_length_bytes(jv_copy(s)));
+	jv_free(s);
+}
+
+/* Appends v (consumed), at p, as JSON text: libjq's, but numbers as
+ * the record wrote them where num_text has them. */
+static void
+jv_out(struct fd_buf *b, jv v, struct numpos *p)
+{
+	const char *t;
+	char *saved;
+	size_t back, slen;
+	int i, n;
+	jv k;
+
+	switch (jv_get_kind(v)) {
+	case JV_KIND_OBJECT:
+		slen = p->name.len;
+		saved = num_save(p);
+		fd_buf_putc(b, '{');
+		for (i = jv_object_iter(v); jv_object_iter_valid(v, i);
+		    i = jv_object_iter_next(v, i)) {
+			if (b->data[b->len - 1] != '{')
+				fd_buf_putc(b, ',');
+			k = jv_object_iter_key(v, i);
+			jv_text(b, k);
+			fd_buf_putc(b, ':');
+			back = num_step(p, jv_string_value(k),
+			    (size_t)jv_string_length_bytes(jv_copy(k)));
+			jv_out(b, jv_object_iter_value(v, i), p);
+			p->path.len = back;
+			jv_free(k);
+		}
+		fd_buf_putc(b, '}');
+		num_restore(p, saved, slen);
+		break;
+	case JV_KIND_ARRAY:
+		fd_buf_putc(b, '[');
+		n = jv_array_length(jv_copy(v));
+		for (i = 0; i < n; i++) {
+			if (i > 0)
+				fd_buf_putc(b, ',');
+			back = num_step(p, NULL, 0);
+			jv_out(b, jv_array_get(jv_copy(v), i), p);
+			p->path.len = back;
+		}
+		fd_buf_putc(b, ']');
+		break;
+	case JV_KIND_NUMBER:
+		if ((t = num_text(p, jv_number_value(v))) != NULL)
+			fd_buf_puts(b, t);
+		else
+			jv_text(b, v);
+		break;
+	default:
+		jv_text(b, v);
+		break;
+	}
+	jv_free(v);
+}
+
+/* Notes the numbers of the record (valid JSON text). */
+static void
+num_record(const char *rec, size_t len)
+{
+	static struct numpos p = { FD_BUF_INIT, FD_BUF_INIT, 0 };
+	struct fd_jscan js;
+	struct fd_jtok t;
+	int j;
+
+	num_clear();
+	for (j = 0; j < NUM_NMAPS; j++)
+		if ((nums[j] = fd_map_new()) == NULL)
+			err(1, NULL);
+	fd_buf_reset(&p.path);
+	fd_buf_reset(&p.name);
+	p.named = 0;
+	fd_jscan_init(&js, rec, len);
+	if (fd_jscan_next(&js, &t) > 0)
+		num_scan(&js, &t, &p);
+}
+
 /* The record through --jq: each object it yields is flattened. */
 static int
 record_jq(struct stream *st, const char *rec, size_t len,
     const struct fd_singer_msg *m, char *errbuf)
 {
+	static struct fd_buf text = FD_BUF_INIT;
+	static struct numpos pos = { FD_BUF_INIT, FD_BUF_INIT, 0 };
 	char why[FD_ERRSZ];
-	jv v, r, text;
+	jv v, r;
 	int rc = 0;
 
 	if (fd_json_parse(rec, len, &v, why) == -1)
 		return fd_diag_set(errbuf, "%s", why);
+	num_record(rec, len);
 	jq_start(jq, v, 0);
 	while (jv_is_valid(r = jq_next(jq))) {
 		if (jv_get_kind(r) != JV_KIND_OBJECT) {
@@ -141,22 +419,27 @@ record_jq(struct stream *st, const char *rec, size_t len,
 			rc = -1;
 			break;
 		}
-		text = jv_dump_string(r, 0);
-		rc = flatten_record(st, jv_string_value(text),
-		    (size_t)jv_string_length_bytes(jv_copy(text)),
-		    m->version.p, m->version.len, errbuf);
-		jv_free(text);
+		fd_buf_reset(&text);
+		fd_buf_reset(&pos.path);
+		fd_buf_reset(&pos.name);
+		pos.named = 0;
+		jv_out(&text, r, &pos);
+		rc = flatten_record(st, text.data, text.len, m->version.p,
+		    m->version.len, errbuf);
 		if (rc == -1)
 			break;
 	}
-	if (rc == 0 && jv_invalid_has_msg(jv_copy(r))) {
-		jv msg = jv_invalid_get_msg(jv_copy(r));
-		fd_diag_set(errbuf, "--jq: %s", jv_get_kind(msg) ==
-		    JV_KIND_STRING ? jv_string_value(msg) : "error");
-		jv_free(msg);
-		rc = -1;
+	/* r is libjq's end (or error) unless the loop stopped on a row */
+	if (rc == 0) {
+		if (jv_invalid_has_msg(jv_copy(r))) {
+			jv msg = jv_invalid_get_msg(jv_copy(r));
+			fd_diag_set(errbuf, "--jq: %s", jv_get_kind(msg) ==
+			    JV_KIND_STRING ? jv_string_value(msg) : "error");
+			jv_free(msg);
+			rc = -1;
+		}
+		jv_free(r);
 	}
-	jv_free(r);
 	return rc;
 }
 

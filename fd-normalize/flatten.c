@@ -305,6 +305,7 @@ stream_schema(struct stream *s, const char *keys, size_t klen,
 {
 	struct fd_jscan js;
 	struct fd_jtok tok;
+	struct table *t;
 	size_t i;
 
 	for (i = 0; i < s->nkeys; i++)
@@ -327,10 +328,17 @@ stream_schema(struct stream *s, const char *keys, size_t klen,
 			s->keys[s->nkeys++] = xstrdup(tmp.data);
 		}
 	}
-	snprintf(s->disposition, sizeof(s->disposition), "%s",
-	    disposition != NULL ? disposition :
-	    s->nkeys > 0 ? "merge" : "append");
-	/* the root's SCHEMA is sent again with the new key */
+	if (disposition == NULL)
+		disposition = s->nkeys > 0 ? "merge" : "append";
+	/* the root's SCHEMA is sent again with the new key; a new
+	 * disposition is every table's, so each child's is sent again too
+	 * (before its next row) */
+	if (s->disposition[0] != '\0' &&
+	    strcmp(s->disposition, disposition) != 0)
+		for (i = 0; fd_map_at(tables, i, (void **)&t) != NULL; i++)
+			if (t->root == s->root)
+				t->sent = (size_t)-1;
+	snprintf(s->disposition, sizeof(s->disposition), "%s", disposition);
 	s->root->sent = (size_t)-1;
 }
 

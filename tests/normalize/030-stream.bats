@@ -66,6 +66,22 @@ EOF
 	[ "$(schema groups__agent_ids | jq -r '.["x-fd"].disposition')" = replace ]
 }
 
+@test "a SCHEMA that changes the disposition re-announces the child tables with it before their next rows" {
+	run -0 --separate-stderr fd-normalize <<'EOF'
+{"type":"SCHEMA","stream":"g","schema":{},"key_properties":["id"],"x-fd":{"disposition":"append"}}
+{"type":"RECORD","stream":"g","record":{"id":1,"a":[1],"o":{"l":[{"x":1}]}}}
+{"type":"SCHEMA","stream":"g","schema":{},"key_properties":["id"],"x-fd":{"disposition":"replace"}}
+{"type":"RECORD","stream":"g","record":{"id":2,"a":[2],"o":{"l":[{"x":2}]}}}
+{"type":"SCHEMA","stream":"g","schema":{},"key_properties":["id"],"x-fd":{"disposition":"replace"}}
+{"type":"RECORD","stream":"g","record":{"id":3,"a":[3]}}
+EOF
+	[ -z "$stderr" ]
+	# each table's rows follow a SCHEMA of it with the disposition in
+	# force; an unchanged disposition re-announces the root only
+	got=$(jq -r 'if .type == "SCHEMA" then "S:\(.stream):\(.["x-fd"].disposition)" else "R:\(.stream)" end' <<<"$output" | tr '\n' ' ')
+	[ "$got" = "S:g:append R:g S:g__a:append R:g__a S:g__o__l:append R:g__o__l S:g:replace R:g S:g__a:replace R:g__a S:g__o__l:replace R:g__o__l S:g:replace R:g R:g__a " ]
+}
+
 @test "an unknown upper-case message type passes through verbatim, in order" {
 	run -0 --separate-stderr fd-normalize <<EOF
 {"type":"BATCH","stream":"tickets","filepaths":["a.jsonl"]}
@@ -153,12 +169,25 @@ EOF
 }
 
 @test "--jq '.' leaves the record unchanged: numbers keep their exact text and type" {
-	bug "--jq goes through libjq 1.6, which reads numbers as doubles: 123456789012345678901234567890 becomes 123456789012345680000000000000 and 1.0 (double) becomes 1 (bigint)"
-	in='{"id":1,"big":123456789012345678901234567890,"max":9223372036854775807,"f":1.0}'
+	in='{"id":1,"big":123456789012345678901234567890,"max":9223372036854775807,"f":1.0,"e":1E5,"l":[1.0,2,9007199254740993,[2.0]],"o":{"f":2.50,"ll":[{"f":1}]}}'
 	run -0 --separate-stderr fd-normalize --stream t <<<"$in"
 	plain=$output
 	run -0 --separate-stderr fd-normalize --stream t --jq . <<<"$in"
 	[ "$output" = "$plain" ]
+}
+
+@test "--jq: a number the filter moves keeps its text (by path, name, else its one text of that value); one it computes is libjq's" {
+	run -0 --separate-stderr fd-normalize --stream t --jq '{n: .big, id, f: .o.f, g: (.f + 1), x: .l[2], y: (.max | tostring), z: .l, big2: (.big * 1)}' <<<'{"id":1,"big":123456789012345678901234567890,"max":9223372036854775807,"f":1.0,"l":[1.0,2,9007199254740993],"o":{"f":2.50}}'
+	[ -z "$stderr" ]
+	# moved: its text; f by its name (the record's only f of that value)
+	grep -F '"record":{"n":123456789012345678901234567890,"id":1,"f":2.50,"g":2,"x":9007199254740993,"y":"9223372036854776000",' <<<"$output"
+	[ "$(types t)" = "n:decimal id:bigint f:double g:bigint x:bigint y:text big2:decimal _fd_id:text" ]
+	# a value that two texts share ("1" and "1.0") moved to a new name:
+	# libjq's text
+	[ "$(rows t__z | jq -c .value | tr '\n' ' ')" = "1 2 9007199254740992 " ]
+	grep -F '"record":{"value":9007199254740993,' <<<"$output"
+	# big2 is computed, and has the value of big: big's text
+	grep -F '"big2":123456789012345678901234567890' <<<"$output"
 }
 
 @test "--dlt: _dlt_* link columns and dlt's upsert id for a single key ({\"id\":1} is z5jIxXIbUnmbKw)" {

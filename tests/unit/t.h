@@ -54,7 +54,7 @@ FILE	*t_file(const char *s, size_t len);
 	X(singer_detect) X(singer_scan) X(singer_write)				\
 	X(state_missing_and_empty) X(state_roundtrip) X(state_invalid)	\
 	X(state_write_fails_cleanly) X(state_lock)				\
-	X(jscan)							\
+	X(jscan) X(jscan_libjq)						\
 	X(http_link) X(http_numbers)					\
 	X(rate_paces_below_the_limit) X(rate_reserve_and_cap)		\
 	X(rate_sub_limits) X(rate_retry_after) X(rate_other_apps)	\

@@ -1,9 +1,12 @@
 /* Unit tests of lib/jscan.c. */
 #include <stdlib.h>
 
+#include <jv.h>
+
 #include "buf.h"
 #include "diag.h"
 #include "jscan.h"
+#include "utf8.h"
 #include "t.h"
 
 /* A ticket as the list endpoint returns it, with awkward contents. */
@@ -728,6 +731,589 @@ t_jscan_member(void)
 	fd_jscan_init(&js, in, strlen(in));
 	fd_jscan_next(&js, &k);
 	T(fd_jscan_member(&js, &k, &v, &vp, &vl) == -1);
+}
+
+/*
+ * The differential test against libjq 1.6 (jv_parse_sized), over
+ * generated documents and byte-level mutations of them, with a small
+ * strict RFC 8259 recognizer (ref_*) as the referee of what is valid:
+ *
+ *   - the scanner accepts exactly what the referee accepts;
+ *   - on valid JSON, libjq accepts too and the values are the same
+ *     (jv_equal against a jv built from the scanner's tokens), and
+ *     fd_jscan_compact gives back the number text exactly as written,
+ *     which libjq cannot for integers beyond 2^53;
+ *   - libjq rejecting a text the referee accepts is a failure; libjq
+ *     accepting one it rejects is counted: invalid UTF-8 (which libjq
+ *     replaces with U+FFFD) and its other laxities (bare control
+ *     characters, lone surrogate escapes, number forms such as "01").
+ */
+
+static unsigned long long diff_rng = 0x9e3779b97f4a7c15ULL;
+
+static unsigned
+rnd(unsigned n)
+{
+	diff_rng ^= diff_rng << 13;
+	diff_rng ^= diff_rng >> 7;
+	diff_rng ^= diff_rng << 17;
+	return (unsigned)(diff_rng % n);
+}
+
+/* The referee: a recursive descent recognizer of RFC 8259 texts. */
+struct ref {
+	const unsigned char	*p, *e;
+};
+
+static void
+ref_ws(struct ref *r)
+{
+	while (r->p < r->e && (*r->p == ' ' || *r->p == '\t' ||
+	    *r->p == '\n' || *r->p == '\r'))
+		r->p++;
+}
+
+static int
+ref_hex4(struct ref *r, unsigned *u)
+{
+	int i;
+
+	*u = 0;
+	for (i = 0; i < 4; i++, r->p++) {
+		if (r->p >= r->e)
+			return -1;
+		if (*r->p >= '0' && *r->p <= '9')
+			*u = *u * 16 + (*r->p - '0');
+		else if ((*r->p | 0x20) >= 'a' && (*r->p | 0x20) <= 'f')
+			*u = *u * 16 + ((*r->p | 0x20) - 'a' + 10);
+		else
+			return -1;
+	}
+	return 0;
+}
+
+/* One UTF-8 sequence of RFC 3629 starting with byte c >= 0x80. */
+static int
+ref_utf8(struct ref *r)
+{
+	unsigned c = *r->p++, lo = 0x80, hi = 0xbf;
+	int n;
+
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 1;
+	else if (c >= 0xe0 && c <= 0xef) {
+		n = 2;
+		if (c == 0xe0)
+			lo = 0xa0;
+		if (c == 0xed)
+			hi = 0x9f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 3;
+		if (c == 0xf0)
+			lo = 0x90;
+		if (c == 0xf4)
+			hi = 0x8f;
+	} else
+		return -1;
+	for (; n > 0; n--, lo = 0x80, hi = 0xbf, r->p++)
+		if (r->p >= r->e || *r->p < lo || *r->p > hi)
+			return -1;
+	return 0;
+}
+
+static int
+ref_string(struct ref *r)
+{
+	unsigned u, v;
+
+	r->p++;		/* '"' */
+	for (;;) {
+		if (r->p >= r->e || *r->p < 0x20)
+			return -1;
+		if (*r->p == '"') {
+			r->p++;
+			return 0;
+		}
+		if (*r->p >= 0x80) {
+			if (ref_utf8(r) == -1)
+				return -1;
+			continue;
+		}
+		if (*r->p++ != '\\')
+			continue;
+		if (r->p >= r->e)
+			return -1;
+		if (strchr("\"\\/bfnrt", *r->p) != NULL && *r->p != '\0') {
+			r->p++;
+			continue;
+		}
+		if (*r->p++ != 'u' || ref_hex4(r, &u) == -1)
+			return -1;
+		if (u >= 0xdc00 && u <= 0xdfff)
+			return -1;
+		if (u >= 0xd800 && u <= 0xdbff && (r->e - r->p < 2 ||
+		    r->p[0] != '\\' || r->p[1] != 'u' || (r->p += 2,
+		    ref_hex4(r, &v) == -1) || v < 0xdc00 || v > 0xdfff))
+			return -1;
+	}
+}
+
+static int
+ref_digits(struct ref *r)
+{
+	const unsigned char *s = r->p;
+
+	while (r->p < r->e && *r->p >= '0' && *r->p <= '9')
+		r->p++;
+	return r->p > s ? 0 : -1;
+}
+
+static int
+ref_value(struct ref *r, int depth)
+{
+	static const char *lit[] = { "true", "false", "null" };
+	size_t i, n;
+
+	ref_ws(r);
+	if (r->p >= r->e || depth > 64)
+		return -1;
+	switch (*r->p) {
+	case '{':
+	case '[': {
+		int obj = *r->p++ == '{';
+		ref_ws(r);
+		if (r->p < r->e && *r->p == (obj ? '}' : ']')) {
+			r->p++;
+			return 0;
+		}
+		for (;;) {
+			if (obj) {
+				ref_ws(r);
+				if (r->p >= r->e || *r->p != '"' ||
+				    ref_string(r) == -1)
+					return -1;
+				ref_ws(r);
+				if (r->p >= r->e || *r->p++ != ':')
+					return -1;
+			}
+			if (ref_value(r, depth + 1) == -1)
+				return -1;
+			ref_ws(r);
+			if (r->p >= r->e)
+				return -1;
+			if (*r->p == ',') {
+				r->p++;
+				continue;
+			}
+			return *r->p++ == (obj ? '}' : ']') ? 0 : -1;
+		}
+	}
+	case '"':
+		return ref_string(r);
+	case 't':
+	case 'f':
+	case 'n':
+		for (i = 0; i < 3; i++) {
+			n = strlen(lit[i]);
+			if ((size_t)(r->e - r->p) >= n &&
+			    memcmp(r->p, lit[i], n) == 0) {
+				r->p += n;
+				return 0;
+			}
+		}
+		return -1;
+	default:
+		if (*r->p == '-')
+			r->p++;
+		if (r->p < r->e && *r->p == '0')
+			r->p++;
+		else if (r->p >= r->e || *r->p < '1' || *r->p > '9' ||
+		    ref_digits(r) == -1)
+			return -1;
+		if (r->p < r->e && *r->p == '.') {
+			r->p++;
+			if (ref_digits(r) == -1)
+				return -1;
+		}
+		if (r->p < r->e && (*r->p == 'e' || *r->p == 'E')) {
+			r->p++;
+			if (r->p < r->e && (*r->p == '+' || *r->p == '-'))
+				r->p++;
+			if (ref_digits(r) == -1)
+				return -1;
+		}
+		return 0;
+	}
+}
+
+static int
+ref_valid(const char *s, size_t len)
+{
+	struct ref r = { (const unsigned char *)s,
+	    (const unsigned char *)s + len };
+
+	if (ref_value(&r, 0) == -1)
+		return 0;
+	ref_ws(&r);
+	return r.p == r.e;
+}
+
+/* A jv of the scanner's value that begins with tok; jv_invalid() on a
+ * scan error. */
+static jv
+diff_build(struct fd_jscan *js, const struct fd_jtok *tok)
+{
+	struct fd_buf b = FD_BUF_INIT;
+	struct fd_jtok t, k;
+	char e[FD_ERRSZ], *num;
+	jv v, kv;
+
+	switch (tok->kind) {
+	case FD_JTOK_OBJECT:
+		v = jv_object();
+		while (fd_jscan_next(js, &k) == FD_JTOK_KEY) {
+			if (fd_jscan_string(k.p, k.len, &b, e) == -1)
+				break;
+			kv = jv_string_sized(b.data ? b.data : "",
+			    (int)b.len);
+			fd_buf_reset(&b);
+			if (fd_jscan_next(js, &t) == -1) {
+				jv_free(kv);
+				break;
+			}
+			v = jv_object_set(v, kv, diff_build(js, &t));
+		}
+		fd_buf_free(&b);
+		if (js->err != FD_JSCAN_OK) {
+			jv_free(v);
+			return jv_invalid();
+		}
+		return v;
+	case FD_JTOK_ARRAY:
+		v = jv_array();
+		while (fd_jscan_next(js, &t) > 0 && t.kind != FD_JTOK_ARRAY_END)
+			v = jv_array_append(v, diff_build(js, &t));
+		if (js->err != FD_JSCAN_OK) {
+			jv_free(v);
+			return jv_invalid();
+		}
+		return v;
+	case FD_JTOK_STRING:
+		if (fd_jscan_string(tok->p, tok->len, &b, e) == -1)
+			return jv_invalid();
+		v = jv_string_sized(b.data ? b.data : "", (int)b.len);
+		fd_buf_free(&b);
+		return v;
+	case FD_JTOK_NUMBER:
+		if ((num = strndup(tok->p, tok->len)) == NULL)
+			return jv_invalid();
+		v = jv_number(strtod(num, NULL));
+		free(num);
+		return v;
+	case FD_JTOK_TRUE:
+		return jv_true();
+	case FD_JTOK_FALSE:
+		return jv_false();
+	case FD_JTOK_NULL:
+		return jv_null();
+	default:
+		return jv_invalid();
+	}
+}
+
+/* The scanner's value of the whole text s, or jv_invalid(). */
+static jv
+diff_ours(const char *s, size_t len)
+{
+	struct fd_jscan js;
+	struct fd_jtok t;
+	jv v;
+
+	fd_jscan_init(&js, s, len);
+	if (fd_jscan_next(&js, &t) <= 0)
+		return jv_invalid();
+	v = diff_build(&js, &t);
+	if (jv_is_valid(v) && fd_jscan_next(&js, &t) != FD_JTOK_END) {
+		jv_free(v);
+		return jv_invalid();
+	}
+	return v;
+}
+
+static void
+gen_ws(struct fd_buf *w)
+{
+	static const char ws[] = " \t\r\n";
+
+	while (rnd(4) == 0)
+		fd_buf_putc(w, ws[rnd(4)]);
+}
+
+/* Appends s to both the compact text c and the spaced text w. */
+static void
+gen_put(struct fd_buf *c, struct fd_buf *w, const char *s)
+{
+	fd_buf_puts(c, s);
+	fd_buf_puts(w, s);
+}
+
+static void
+gen_number(struct fd_buf *c, struct fd_buf *w, int *big)
+{
+	static const char *edge[] = { "0", "-0", "9007199254740992",
+	    "9007199254740993", "-9007199254740993", "9223372036854775807",
+	    "9223372036854775808", "-9223372036854775809",
+	    "18446744073709551616", "123456789012345678901234567890",
+	    "0.1", "1e400", "-1e-400", "2.5E+7", "1.0", "4.9e-324",
+	    "1.7976931348623157e308" };
+	char s[64];
+	int n, i;
+
+	switch (rnd(4)) {
+	case 0:
+		snprintf(s, sizeof(s), "%s", edge[rnd(sizeof(edge) /
+		    sizeof(edge[0]))]);
+		break;
+	case 1:
+		snprintf(s, sizeof(s), "%s%u", rnd(3) ? "" : "-", rnd(100000));
+		break;
+	case 2:		/* an integer of 1 to 30 digits */
+		n = 1 + (int)rnd(30);
+		i = 0;
+		if (rnd(3) == 0)
+			s[i++] = '-';
+		s[i++] = (char)('1' + rnd(9));
+		while (--n > 0)
+			s[i++] = (char)('0' + rnd(10));
+		s[i] = '\0';
+		break;
+	default:
+		snprintf(s, sizeof(s), "%s%u.%u%s%d", rnd(2) ? "" : "-",
+		    rnd(1000), rnd(100000), rnd(2) ? "e" : "E",
+		    (int)rnd(40) - 20);
+		break;
+	}
+	/* an integer beyond 2^53 that jq cannot keep */
+	if (strspn(s + (*s == '-'), "0123456789") == strlen(s + (*s == '-')) &&
+	    strlen(s + (*s == '-')) > 16)
+		(*big)++;
+	gen_put(c, w, s);
+}
+
+static void
+gen_string(struct fd_buf *c, struct fd_buf *w)
+{
+	static const char *piece[] = { "a", "Z", " ", "~", "\\\"", "\\\\",
+	    "\\/", "\\b", "\\f", "\\n", "\\r", "\\t", "\\u0000", "\\u001f",
+	    "\\u00e9", "\\u20AC", "\\uffff", "\\ud83d\\ude00",
+	    "\\uDBFF\\uDFFF", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
+	    "\xf4\x8f\xbf\xbf", "\xef\xbf\xbf", "\x7f", "{", "]", ",", ":",
+	    "2024-05-01T10:00:00Z" };
+	int n = (int)rnd(8);
+
+	gen_put(c, w, "\"");
+	while (n-- > 0)
+		gen_put(c, w, piece[rnd(sizeof(piece) / sizeof(piece[0]))]);
+	gen_put(c, w, "\"");
+}
+
+static void
+gen_value(struct fd_buf *c, struct fd_buf *w, int depth, int *big)
+{
+	static const char *keys[] = { "\"id\"", "\"a\"", "\"\"",
+	    "\"caf\xc3\xa9\"", "\"a\\u0000b\"", "\"x\\ny\"", "\"id\"" };
+	int n, i, k = (int)rnd(depth > 4 ? 6 : 8);
+
+	if (k >= 6) {
+		n = (int)rnd(5);
+		gen_put(c, w, k == 6 ? "{" : "[");
+		for (i = 0; i < n; i++) {
+			if (i > 0)
+				gen_put(c, w, ",");
+			gen_ws(w);
+			if (k == 6) {
+				if (rnd(2))
+					gen_string(c, w);
+				else
+					gen_put(c, w, keys[rnd(7)]);
+				gen_ws(w);
+				gen_put(c, w, ":");
+				gen_ws(w);
+			}
+			gen_value(c, w, depth + 1, big);
+			gen_ws(w);
+		}
+		gen_put(c, w, k == 6 ? "}" : "]");
+		return;
+	}
+	switch (k) {
+	case 0:
+		gen_put(c, w, "true");
+		break;
+	case 1:
+		gen_put(c, w, "false");
+		break;
+	case 2:
+		gen_put(c, w, "null");
+		break;
+	case 3:
+	case 4:
+		gen_number(c, w, big);
+		break;
+	default:
+		gen_string(c, w);
+		break;
+	}
+}
+
+/* A mutation of s into m: bytes replaced, inserted, deleted, cut. */
+static void
+mutate(const struct fd_buf *s, struct fd_buf *m)
+{
+	static const char bytes[] = "{}[]\",:\\0123456789.eE-+tfnulsaxr \t"
+	    "\n\x01\x1f\x7f\x80\xbf\xc0\xc3\xed\xef\xf0\xf4\xf5\xff";
+	size_t at;
+	int n = 1 + (int)rnd(3);
+
+	fd_buf_reset(m);
+	fd_buf_append(m, s->data, s->len);
+	while (n-- > 0 && m->len > 0) {
+		at = rnd((unsigned)m->len);
+		switch (rnd(5)) {
+		case 0:
+		case 1:
+			m->data[at] = bytes[rnd(sizeof(bytes) - 1)];
+			break;
+		case 2:
+			fd_buf_putc(m, '\0');
+			memmove(m->data + at + 1, m->data + at, m->len - at - 1);
+			m->data[at] = bytes[rnd(sizeof(bytes) - 1)];
+			break;
+		case 3:
+			memmove(m->data + at, m->data + at + 1, m->len - at - 1);
+			m->len--;
+			break;
+		default:
+			m->len = at;
+			break;
+		}
+	}
+}
+
+/*
+ * libjq's reading of s.  libjq 1.6 leaks the string token of a text
+ * such as [1 "a"] (a string after a value, no separator) as it
+ * rejects it.  The leak is its own, and its frames cannot be unwound
+ * for a suppression, so under LeakSanitizer (SAN=1; weak symbols,
+ * absent otherwise) what libjq allocates here is not tracked, and
+ * nothing else is left untracked.
+ */
+void	__lsan_disable(void) __attribute__((weak));
+void	__lsan_enable(void) __attribute__((weak));
+
+static jv
+jq_parse(const char *s, size_t len)
+{
+	jv v;
+
+	if (__lsan_disable != NULL)
+		__lsan_disable();
+	v = jv_parse_sized(s, (int)len);
+	if (__lsan_enable != NULL)
+		__lsan_enable();
+	return v;
+}
+
+/* Checks one text against libjq and the referee; counts what differs
+ * as allowed. */
+static int
+diff_one(const char *s, size_t len, int *jqlax, int *jqutf8)
+{
+	int ref = ref_valid(s, len), ok;
+	jv ours = diff_ours(s, len), theirs;
+
+	theirs = jq_parse(s, len);
+	ok = jv_is_valid(ours) == ref;
+	if (ok && ref) {
+		/* valid JSON: libjq reads it too, to the same value */
+		ok = jv_is_valid(theirs) &&
+		    jv_equal(jv_copy(ours), jv_copy(theirs));
+	} else if (ok && jv_is_valid(theirs)) {
+		if (fd_utf8_check(s, len) != len)
+			(*jqutf8)++;
+		else
+			(*jqlax)++;
+	}
+	if (!ok) {
+		fprintf(stderr, "# differs (referee %s, ours %s, libjq %s): ",
+		    ref ? "valid" : "invalid",
+		    jv_is_valid(ours) ? "valid" : "invalid",
+		    jv_is_valid(theirs) ? "valid" : "invalid");
+		fwrite(s, 1, len < 200 ? len : 200, stderr);
+		fputc('\n', stderr);
+	}
+	jv_free(ours);
+	jv_free(theirs);
+	return ok;
+}
+
+void
+t_jscan_libjq(void)
+{
+	struct fd_buf c = FD_BUF_INIT, w = FD_BUF_INIT, m = FD_BUF_INIT;
+	struct fd_buf o = FD_BUF_INIT;
+	char e[FD_ERRSZ];
+	int i, j, big = 0, lossy = 0, jqlax = 0, jqutf8 = 0, nmut = 0;
+	int bad = 0;
+	jv v;
+
+	for (i = 0; i < 3000 && bad < 5; i++) {
+		fd_buf_reset(&c);
+		fd_buf_reset(&w);
+		gen_ws(&w);
+		gen_value(&c, &w, 0, &big);
+		gen_ws(&w);
+		if (!diff_one(w.data, w.len, &jqlax, &jqutf8))
+			bad++;
+		/* ours keeps every number as written: compact is the text
+		 * without its blanks, byte for byte */
+		fd_buf_reset(&o);
+		if (fd_jscan_compact(w.data, w.len, &o, e) == -1 ||
+		    o.len != c.len || memcmp(o.data, c.data, c.len) != 0) {
+			fprintf(stderr, "# compact differs: %s\n", c.data);
+			bad++;
+		}
+		/* libjq's text of the same value loses big integers */
+		v = jv_dump_string(jv_parse_sized(c.data, (int)c.len), 0);
+		if (strlen(jv_string_value(v)) != c.len ||
+		    memcmp(jv_string_value(v), c.data, c.len) != 0)
+			lossy++;
+		jv_free(v);
+		for (j = 0; j < 6; j++, nmut++) {
+			mutate(&w, &m);
+			if (!diff_one(m.data, m.len, &jqlax, &jqutf8))
+				bad++;
+		}
+	}
+	fprintf(stderr, "# libjq: %d documents (%d integers beyond 2^53, "
+	    "%d texts libjq does not give back), %d mutants; libjq accepts "
+	    "%d invalid UTF-8 and %d other invalid texts\n", i, big, lossy,
+	    nmut, jqutf8, jqlax);
+	fd_buf_free(&c);
+	fd_buf_free(&w);
+	fd_buf_free(&m);
+	fd_buf_free(&o);
+	T_INT(bad, 0);
+	/* the test reaches what it is about */
+	T(big > 100 && lossy > 100 && jqutf8 > 10 && jqlax > 10);
+	/* the one difference on valid JSON: 2^53 + 1 is exact in ours only */
+	fd_buf_reset(&o);
+	T(fd_jscan_compact("[9007199254740993]", 18, &o, e) == 0);
+	T(o.len == 18 && memcmp(o.data, "[9007199254740993]", 18) == 0);
+	fd_buf_free(&o);
+	v = jv_dump_string(jv_parse("[9007199254740993]"), 0);
+	T(strcmp(jv_string_value(v), "[9007199254740993]") != 0);
+	jv_free(v);
 }
 
 void
