@@ -135,6 +135,8 @@ teardown() {
 	# curl --compressed decodes it transparently
 	run bash -c "curl -s -K '$SIM_CURLRC' --compressed '$SIM_URL/api/v2/contacts?per_page=50' | cmp - '$B'"
 	assert_success
+	# counted: the first and the --compressed one, not the plain one
+	assert_equal "$(sim_stats | jq .gzip_responses)" 2
 }
 
 @test "keep-alive: two requests in one curl invocation use one connection" {

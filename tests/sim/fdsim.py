@@ -26,7 +26,8 @@ CONTROL AND INTROSPECTION (no auth, never rate limited, never faulted)
   GET  /_sim/stats             JSON counters: requests by path, route and
                                status, 429 count, credits per rate window,
                                max concurrent in-flight requests, TCP
-                               connections accepted, faults fired, mutations
+                               connections accepted, faults fired, mutations,
+                               gzip-encoded responses (gzip_responses)
   POST /_sim/reset-stats       zero the counters (not the rate window)
   POST /_sim/reset-rate        start a fresh rate window now (credits 0)
   GET  /_sim/faults            current fault rules with their counters
@@ -1513,7 +1514,7 @@ class Sim:
                    "spurious_429": 0, "faults_fired": 0, "mutations": 0,
                    "mutated_tickets": 0, "control_requests": 0,
                    "connections": 0, "max_inflight": 0,
-                   "bytes_sent": 0}
+                   "bytes_sent": 0, "gzip_responses": 0}
         self.rate.flush()
         self.rate.history = []
 
@@ -2287,6 +2288,8 @@ class Handler(BaseHTTPRequestHandler):
         S = self.server.sim
         with S.lock:
             S.st["bytes_sent"] += len(body)
+            if gz:
+                S.st["gzip_responses"] += 1
 
 
 def accepts_gzip(ae):
