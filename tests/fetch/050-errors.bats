@@ -179,6 +179,19 @@ requests() {
 	[ "$(requests)" -eq 0 ]
 }
 
+@test "errors: a progress line on a terminal's stderr (endpoint, requests, records), none with -q or off a terminal" {
+	command -v script >/dev/null || skip "script(1) is not installed"
+	local n
+	n=$(sim_truth roles | jq length)
+	run -0 script -qefc "fd-fetch groups roles >/dev/null" /dev/null
+	[[ "$output" == *"fd-fetch: roles: 2 requests, $((n + $(sim_truth groups | jq length))) records"* ]] ||
+	    fail "no progress line: $output"
+	run -0 script -qefc "fd-fetch -q groups roles >/dev/null" /dev/null
+	[ -z "$output" ]
+	run -0 --separate-stderr fd-fetch groups roles
+	[ -z "$stderr" ]
+}
+
 @test "errors: a write error on stdout: exit 1 with one line" {
 	run --separate-stderr bash -c 'fd-fetch groups >/dev/full'
 	[ "$status" -eq 1 ]
