@@ -172,9 +172,12 @@ settle(struct run *run, const struct endpoint *ep, struct page *q,
 		api_message(r, errbuf, sizeof(errbuf));
 		if (r->status == 403 &&
 		    strncmp(errbuf, "require_feature", 15) == 0) {
-			if (!run->quiet)
+			/* once: the other requests of ep are not made */
+			if (!run->quiet && !(run->no_feature &
+			    endpoint_bit(ep)))
 				warnx("%s: skipped: HTTP 403: %s", ep->name,
 				    errbuf);
+			run->no_feature |= endpoint_bit(ep);
 			fd_http_resp_free(r);
 			q->status = PAGE_NO_FEATURE;
 			return 1;
@@ -200,6 +203,7 @@ void
 page_fetch(struct run *run, const struct endpoint *ep, struct page *v,
     size_t n)
 {
+	const struct endpoint *qep;
 	struct fd_http_resp *r;
 	char errbuf[FD_ERRSZ];
 	size_t i, done = 0;
@@ -211,8 +215,19 @@ page_fetch(struct run *run, const struct endpoint *ep, struct page *v,
 		v[i].attempt = 0;
 		v[i].not_before = 0;
 		v[i].state = 0;		/* 0 queued, 1 in flight, 2 done */
+		v[i].status = PAGE_OK;
 	}
 	while (done < n) {
+		/* an endpoint the plan lacks: its other requests are done */
+		for (i = 0; i < n; i++)
+			if (v[i].state == 0 && (run->no_feature &
+			    endpoint_bit(v[i].ep ? v[i].ep : ep))) {
+				v[i].state = 2;
+				v[i].status = PAGE_NO_FEATURE;
+				done++;
+			}
+		if (done == n)
+			break;
 		/* start what the budget and -j allow, in order */
 		wait = 1000;
 		t = now_ms();
@@ -227,8 +242,9 @@ page_fetch(struct run *run, const struct endpoint *ep, struct page *v,
 						wait = v[i].not_before - t;
 				break;
 			}
+			qep = v[i].ep ? v[i].ep : ep;
 			pthread_mutex_lock(run->lock);
-			if ((d = fd_rate_delay(run->rate, ep->pool, 1, t)) > 0) {
+			if ((d = fd_rate_delay(run->rate, qep->pool, 1, t)) > 0) {
 				blocked = fd_rate_blocked_until(run->rate);
 				pthread_mutex_unlock(run->lock);
 				if (blocked > t && blocked - t >
@@ -236,7 +252,7 @@ page_fetch(struct run *run, const struct endpoint *ep, struct page *v,
 					out_flush();
 					errx(FD_EXIT_TEMPFAIL, "%s: rate limited: "
 					    "Retry-After %llds is beyond "
-					    "--max-wait %lds", ep->name,
+					    "--max-wait %lds", qep->name,
 					    (long long)(blocked - t + 999) / 1000,
 					    run->max_wait);
 				}
@@ -244,10 +260,10 @@ page_fetch(struct run *run, const struct endpoint *ep, struct page *v,
 					wait = d;
 				break;
 			}
-			fd_rate_take(run->rate, ep->pool, 1, t);
+			fd_rate_take(run->rate, qep->pool, 1, t);
 			pthread_mutex_unlock(run->lock);
 			if (fd_http_get(run->http, v[i].url, &v[i], errbuf) == -1)
-				errx(FD_EXIT_FAIL, "%s: %s", ep->name, errbuf);
+				errx(FD_EXIT_FAIL, "%s: %s", qep->name, errbuf);
 			v[i].state = 1;
 			inflight++;
 			__atomic_add_fetch(&run->tally->requests, 1,
@@ -266,7 +282,7 @@ page_fetch(struct run *run, const struct endpoint *ep, struct page *v,
 		struct page *q = r->tag;
 		inflight--;
 		progress(run, 0, 0);
-		if (settle(run, ep, q, r)) {
+		if (settle(run, q->ep ? q->ep : ep, q, r)) {
 			q->state = 2;
 			done++;
 		} else

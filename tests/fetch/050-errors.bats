@@ -67,6 +67,24 @@ requests() {
 	[ "${lines[-1]}" = '{"updated_at":"2025-01-01T00:00:00Z","ids_at_cursor":[7]}' ]
 }
 
+@test "errors: 403 require_feature on a per-ticket endpoint: one warning, one refused request, tickets whole" {
+	run --separate-stderr fd-fetch --since 2026-10-01T00:00:00Z tickets time_entries
+	assert_success
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ "$stderr" == "fd-fetch: time_entries: skipped: HTTP 403: require_feature: "* ]]
+	diff <(printf '%s\n' "${lines[@]}" | jq -r 'select(.type == "RECORD" and .stream == "tickets") | .record.id' | sort) \
+	    <(sim_truth tickets | jq -r '.[] | select(.updated_at >= "2026-10-01T00:00:00Z") | .id' | sort)
+	# the other tickets were not asked for their time entries
+	[ "$(sim_stats | jq '.by_route["/api/v2/tickets/{id}/time_entries"] | [.[]] | add')" -eq 1 ]
+	out=$output
+	run jq -c 'select(.stream == "time_entries")' <<<"$out"
+	[ -z "$output" ]
+	# its bookmark is not set: a plan that gains it reads from --since
+	run jq -c 'select(.type == "STATE") | .value.bookmarks.time_entries' <<<"$out"
+	[ "${#lines[@]}" -gt 1 ]
+	[ "$(printf '%s\n' "${lines[@]}" | sort -u)" = null ]
+}
+
 @test "errors: -q silences the require_feature warning" {
 	run --separate-stderr fd-fetch -q time_entries groups
 	assert_success
