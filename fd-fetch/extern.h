@@ -144,3 +144,7 @@ int	job_fits(struct run *, const struct endpoint *lead,
  */
 int	utc(const char *s, char out[32]);
 void	out_flush(void);
+/* Dies of a failed write on stdout: exit 1, quietly if the reader has
+ * closed the pipe (EPIPE; by default SIGPIPE ends the program first),
+ * else with a message. */
+void	out_fail(void);

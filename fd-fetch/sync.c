@@ -87,10 +87,19 @@ struct pagerecs {
 
 
 void
+out_fail(void)
+{
+	/* the reader left (| head): not an error to tell anyone about */
+	if (errno == EPIPE)
+		exit(FD_EXIT_FAIL);
+	err(FD_EXIT_FAIL, "<stdout>");
+}
+
+void
 out_flush(void)
 {
 	if (fflush(stdout) == EOF || ferror(stdout))
-		err(FD_EXIT_FAIL, "<stdout>");
+		out_fail();
 }
 
 static int
@@ -282,7 +291,7 @@ schema(struct run *run, const struct endpoint *ep)
 	    jv_string(is_full(ep) ? "replace" : "merge"));
 	if (fd_singer_write(stdout, fd_singer_schema(ep->name, s, keys,
 	    xfd)) == -1)
-		err(FD_EXIT_FAIL, "<stdout>");
+		out_fail();
 }
 
 static void
@@ -304,7 +313,7 @@ emit(struct run *run, const struct endpoint *ep, const struct rec *r)
 		fd_buf_putc(&run->line, '}');
 	fd_buf_putc(&run->line, '\n');
 	if (fwrite(run->line.data, 1, run->line.len, stdout) != run->line.len)
-		err(FD_EXIT_FAIL, "<stdout>");
+		out_fail();
 	__atomic_add_fetch(&run->tally->records, 1, __ATOMIC_RELAXED);
 }
 
@@ -319,7 +328,7 @@ checkpoint(struct run *run)
 	pthread_mutex_lock(run->lock);
 	if (fd_singer_write(stdout, fd_singer_state(jv_copy(*run->state))) ==
 	    -1)
-		err(FD_EXIT_FAIL, "<stdout>");
+		out_fail();
 	pthread_mutex_unlock(run->lock);
 }
 
@@ -868,7 +877,7 @@ pass_full(struct run *run, const struct endpoint *ep, const struct pass *ps)
 			if (!run->raw && fd_singer_write(stdout,
 			    fd_singer_activate_version(ep->name,
 			    run->version)) == -1)
-				err(FD_EXIT_FAIL, "<stdout>");
+				out_fail();
 			checkpoint(run);
 			break;
 		}
@@ -947,7 +956,7 @@ pass_full_child(struct run *run, const struct endpoint *ep)
 	}
 	if (!run->raw && fd_singer_write(stdout,
 	    fd_singer_activate_version(ep->name, run->version)) == -1)
-		err(FD_EXIT_FAIL, "<stdout>");
+		out_fail();
 	checkpoint(run);
 	free(parents.v);
 }

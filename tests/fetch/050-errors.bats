@@ -239,23 +239,22 @@ requests() {
 	[ -z "$output" ]
 }
 
-@test "errors: a closed pipe ends fd-fetch quickly, non-zero, at most one line on stderr" {
+@test "errors: a closed pipe ends fd-fetch quickly and quietly, non-zero" {
 	run --separate-stderr timeout 20 bash -c \
 	    'fd-fetch tickets contacts | head -c 100 >/dev/null; echo "${PIPESTATUS[0]}"'
 	assert_success
 	[ "$output" -ne 0 ]
 	[ "$output" -ne 124 ]
-	[ "${#stderr_lines[@]}" -le 1 ]
+	[ -z "$stderr" ]
 	# it stopped early: far from the whole run's requests
 	[ "$(requests)" -le 3 ]
 }
 
-@test "errors: a closed pipe with SIGPIPE ignored: exit 1, one line" {
+@test "errors: a closed pipe with SIGPIPE ignored: exit 1, nothing on stderr" {
 	run --separate-stderr timeout 20 bash -c \
 	    'trap "" PIPE; fd-fetch tickets contacts | head -c 100 >/dev/null; echo "${PIPESTATUS[0]}"'
 	assert_success
 	[ "$output" -eq 1 ]
-	[ "${#stderr_lines[@]}" -eq 1 ]
-	[[ "$stderr" == "fd-fetch: "* ]]
+	[ -z "$stderr" ]
 	[ "$(requests)" -le 3 ]
 }
