@@ -199,3 +199,12 @@ teardown() {
 	run curl -s -o /dev/null -w '%{http_code}' -K "$SIM_CURLRC" "$next"
 	assert_output 200
 }
+
+@test "CONNECT: refused with 502, the target kept in stats proxy_connects" {
+	sim_start --tickets 10
+	run curl -s -o /dev/null -w '%{http_code}' --proxy "$SIM_URL" \
+	    --max-time 10 https://acme.freshdesk.com/api/v2/groups
+	assert_equal "$(sim_stats | jq -c .proxy_connects)" '["acme.freshdesk.com:443"]'
+	sim_ctl POST reset-stats >/dev/null
+	assert_equal "$(sim_stats | jq -c .proxy_connects)" '[]'
+}
