@@ -143,6 +143,20 @@ requests() {
 	[ "$(requests)" -eq 0 ]
 }
 
+@test "errors: acme and acme.freshdesk.com both mean https://acme.freshdesk.com (trap 21)" {
+	# the simulator as the HTTPS proxy: it sees where fd-fetch wants to
+	# go, refuses to tunnel, and nothing leaves this machine
+	local d
+	for d in acme acme.freshdesk.com https://acme.freshdesk.com; do
+		sim_ctl POST reset-stats >/dev/null
+		https_proxy=$SIM_URL HTTPS_PROXY=$SIM_URL FD_FETCH_RETRY_MS=1 \
+		    run -75 --separate-stderr env -u no_proxy -u NO_PROXY -u all_proxy -u ALL_PROXY \
+		    fd-fetch --domain "$d" groups
+		[ -z "$output" ]
+		[ "$(sim_stats | jq -r '.proxy_connects | unique | join(" ")')" = acme.freshdesk.com:443 ]
+	done
+}
+
 @test "errors: no API key: exit 1 with a message, before any request" {
 	run -1 --separate-stderr env -u FRESHDESK_API_KEY -u FRESHDESK_API_KEY_FILE fd-fetch groups
 	[ -z "$output" ]
