@@ -199,6 +199,25 @@ settle(struct run *run, const struct endpoint *ep, struct page *q,
 	return 0;
 }
 
+/* Waits at most ms for another worker to free a request slot. */
+static void
+slot_wait(struct run *run, int64_t ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (ms % 1000) * 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(run->lock);
+	if (*run->slots >= run->slots_max)
+		pthread_cond_timedwait(run->slot_freed, run->lock, &ts);
+	pthread_mutex_unlock(run->lock);
+}
+
 void
 page_fetch(struct run *run, const struct endpoint *ep, struct page *v,
     size_t n)
@@ -207,7 +226,7 @@ page_fetch(struct run *run, const struct endpoint *ep, struct page *v,
 	struct fd_http_resp *r;
 	char errbuf[FD_ERRSZ];
 	size_t i, done = 0;
-	int inflight = 0, rc;
+	int inflight = 0, rc, no_slot;
 	int64_t t, d, wait, blocked;
 
 	for (i = 0; i < n; i++) {
@@ -231,6 +250,7 @@ page_fetch(struct run *run, const struct endpoint *ep, struct page *v,
 		/* start what the budget and -j allow, in order */
 		wait = 1000;
 		t = now_ms();
+		no_slot = 0;
 		while (inflight < run->jobs) {
 			for (i = 0; i < n && (v[i].state != 0 ||
 			    v[i].not_before > t); i++)
@@ -244,6 +264,12 @@ page_fetch(struct run *run, const struct endpoint *ep, struct page *v,
 			}
 			qep = v[i].ep ? v[i].ep : ep;
 			pthread_mutex_lock(run->lock);
+			if (run->slots != NULL &&
+			    *run->slots >= run->slots_max) {
+				pthread_mutex_unlock(run->lock);
+				no_slot = 1;	/* -j requests of all workers */
+				break;
+			}
 			if ((d = fd_rate_delay(run->rate, qep->pool, 1, t)) > 0) {
 				blocked = fd_rate_blocked_until(run->rate);
 				pthread_mutex_unlock(run->lock);
@@ -261,6 +287,8 @@ page_fetch(struct run *run, const struct endpoint *ep, struct page *v,
 				break;
 			}
 			fd_rate_take(run->rate, qep->pool, 1, t);
+			if (run->slots != NULL)
+				(*run->slots)++;
 			pthread_mutex_unlock(run->lock);
 			if (fd_http_get(run->http, v[i].url, &v[i], errbuf) == -1)
 				errx(FD_EXIT_FAIL, "%s: %s", qep->name, errbuf);
@@ -268,6 +296,10 @@ page_fetch(struct run *run, const struct endpoint *ep, struct page *v,
 			inflight++;
 			__atomic_add_fetch(&run->tally->requests, 1,
 			    __ATOMIC_RELAXED);
+		}
+		if (inflight == 0 && no_slot) {
+			slot_wait(run, wait < 1 ? 1 : wait);
+			continue;
 		}
 		if (inflight == 0) {
 			sleep_ms(run, wait < 1 ? 1 : wait, "rate limit or retry");
@@ -281,6 +313,12 @@ page_fetch(struct run *run, const struct endpoint *ep, struct page *v,
 			continue;
 		struct page *q = r->tag;
 		inflight--;
+		if (run->slots != NULL) {
+			pthread_mutex_lock(run->lock);
+			(*run->slots)--;
+			pthread_cond_broadcast(run->slot_freed);
+			pthread_mutex_unlock(run->lock);
+		}
 		progress(run, 0, 0);
 		if (settle(run, q->ep ? q->ep : ep, q, r)) {
 			q->state = 2;

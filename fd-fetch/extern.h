@@ -83,7 +83,12 @@ struct run {
 	long		 max_wait;	/* seconds */
 	long		 retry_base_ms;	/* first retry delay */
 	int		 max_retries;
-	int		 jobs;		/* requests at once */
+	int		 jobs;		/* requests at once, this worker */
+	/* with workers: their requests in flight, at most slots_max, and
+	 * the signal of a slot freed (under lock); NULL when alone */
+	int		*slots;
+	int		 slots_max;
+	pthread_cond_t	*slot_freed;
 	int64_t		 version;	/* of full-refresh records */
 	int		 progress;	/* stderr is a terminal, not -q/-v */
 	int64_t		 started, shown;	/* ms */

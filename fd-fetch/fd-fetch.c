@@ -285,9 +285,10 @@ next:		;
 
 /*
  * Runs the endpoints: in this thread, or with -j N and several jobs in
- * up to N workers at once (each a pass of its own, the budget shared),
- * so that the tickets and the contacts lists, which have sub-limits of
- * their own, are read side by side.
+ * up to N + 2 workers at once (each a pass of its own, the budget and N
+ * requests in flight shared), so that the tickets and the contacts
+ * lists, which have sub-limits of their own, are read side by side, and
+ * the other endpoints' requests fill the pauses of those sub-limits.
  */
 static void
 run_endpoints(struct run *run, const struct endpoint **eps, int n,
@@ -298,16 +299,17 @@ run_endpoints(struct run *run, const struct endpoint **eps, int n,
 	struct run *runs;
 	struct job *jl;
 	pthread_t *th;
+	pthread_cond_t freed = PTHREAD_COND_INITIALIZER;
 	char errbuf[FD_ERRSZ];
-	int w, i, k = 0, kind, nj;
+	int w, i, k = 0, kind, nj, slots = 0;
 	static const int order[] = { SYNC_ORDERED, SYNC_CHILD, SYNC_FILTERED,
 	    SYNC_FULL, SYNC_FULL_CHILD };
 
 	if ((jl = calloc((size_t)(n ? n : 1), sizeof(*jl))) == NULL)
 		err(FD_EXIT_FAIL, NULL);
 	nj = make_jobs(run, eps, n, jl);
-	w = run->jobs < nj ? run->jobs : nj;
-	if (w <= 1) {
+	w = run->jobs + 2 < nj ? run->jobs + 2 : nj;
+	if (run->jobs <= 1 || w <= 1) {
 		for (i = 0; i < nj; i++)
 			sync_job(run, jl[i].eps, jl[i].n);
 		free(jl);
@@ -328,7 +330,9 @@ run_endpoints(struct run *run, const struct endpoint **eps, int n,
 	q.next = 0;
 	for (i = 0; i < w; i++) {
 		runs[i] = *run;
-		runs[i].jobs = run->jobs / w > 0 ? run->jobs / w : 1;
+		runs[i].slots = &slots;
+		runs[i].slots_max = run->jobs;
+		runs[i].slot_freed = &freed;
 		runs[i].line = (struct fd_buf)FD_BUF_INIT;
 		runs[i].schema_sent = 0;
 		if (i > 0 && (runs[i].http = fd_http_new(key,
