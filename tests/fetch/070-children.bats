@@ -220,3 +220,19 @@ changed_tickets() {
 	# more (should the simulator drop an idle one)
 	[ "$(jq .connections <<<"$st")" -le 3 ]
 }
+
+@test "children: satisfaction ratings from the account-wide list, created_since its bookmark (trap 5); the next run reads one page" {
+	sim_ctl POST reset-stats >/dev/null
+	fetch one -v satisfaction_ratings
+	[ "$(sim_truth satisfaction_ratings | jq '[.[] | select(.created_at >= "2022-01-01T00:00:00Z")] | length')" -gt 5 ]
+	diff <(jq -S -c 'select(.type == "RECORD" and .stream == "satisfaction_ratings") | .record' "$T/one.out" | sort) \
+	    <(sim_truth satisfaction_ratings | jq -S -c '.[] | select(.created_at >= "2022-01-01T00:00:00Z")' | sort)
+	# every request is the list with created_since, none per ticket
+	[ "$(grep -c 'GET /api/v2/surveys/satisfaction_ratings?.*created_since=2022-01-01T00:00:00Z' "$T/one.err")" -eq "$(sim_stats | jq .requests_total)" ]
+	[ "$(jq -r '.bookmarks.satisfaction_ratings.updated_at' "$T/one.state")" = \
+	    "$(sim_truth satisfaction_ratings | jq -r '[.[].created_at] | max')" ]
+	sim_ctl POST reset-stats >/dev/null
+	fetch two -s "$T/one.state" satisfaction_ratings
+	[ -z "$(ids satisfaction_ratings two)" ]
+	[ "$(sim_stats | jq .requests_total)" -eq 1 ]
+}
