@@ -172,9 +172,12 @@ settle(struct run *run, const struct endpoint *ep, struct page *q,
 		api_message(r, errbuf, sizeof(errbuf));
 		if (r->status == 403 &&
 		    strncmp(errbuf, "require_feature", 15) == 0) {
-			if (!run->quiet)
+			/* once: the other requests of ep are not made */
+			if (!run->quiet && !(run->no_feature &
+			    endpoint_bit(ep)))
 				warnx("%s: skipped: HTTP 403: %s", ep->name,
 				    errbuf);
+			run->no_feature |= endpoint_bit(ep);
 			fd_http_resp_free(r);
 			q->status = PAGE_NO_FEATURE;
 			return 1;
@@ -196,14 +199,34 @@ settle(struct run *run, const struct endpoint *ep, struct page *q,
 	return 0;
 }
 
+/* Waits at most ms for another worker to free a request slot. */
+static void
+slot_wait(struct run *run, int64_t ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (ms % 1000) * 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(run->lock);
+	if (*run->slots >= run->slots_max)
+		pthread_cond_timedwait(run->slot_freed, run->lock, &ts);
+	pthread_mutex_unlock(run->lock);
+}
+
 void
 page_fetch(struct run *run, const struct endpoint *ep, struct page *v,
     size_t n)
 {
+	const struct endpoint *qep;
 	struct fd_http_resp *r;
 	char errbuf[FD_ERRSZ];
 	size_t i, done = 0;
-	int inflight = 0, rc;
+	int inflight = 0, rc, no_slot;
 	int64_t t, d, wait, blocked;
 
 	for (i = 0; i < n; i++) {
@@ -211,11 +234,23 @@ page_fetch(struct run *run, const struct endpoint *ep, struct page *v,
 		v[i].attempt = 0;
 		v[i].not_before = 0;
 		v[i].state = 0;		/* 0 queued, 1 in flight, 2 done */
+		v[i].status = PAGE_OK;
 	}
 	while (done < n) {
+		/* an endpoint the plan lacks: its other requests are done */
+		for (i = 0; i < n; i++)
+			if (v[i].state == 0 && (run->no_feature &
+			    endpoint_bit(v[i].ep ? v[i].ep : ep))) {
+				v[i].state = 2;
+				v[i].status = PAGE_NO_FEATURE;
+				done++;
+			}
+		if (done == n)
+			break;
 		/* start what the budget and -j allow, in order */
 		wait = 1000;
 		t = now_ms();
+		no_slot = 0;
 		while (inflight < run->jobs) {
 			for (i = 0; i < n && (v[i].state != 0 ||
 			    v[i].not_before > t); i++)
@@ -227,8 +262,15 @@ page_fetch(struct run *run, const struct endpoint *ep, struct page *v,
 						wait = v[i].not_before - t;
 				break;
 			}
+			qep = v[i].ep ? v[i].ep : ep;
 			pthread_mutex_lock(run->lock);
-			if ((d = fd_rate_delay(run->rate, ep->pool, 1, t)) > 0) {
+			if (run->slots != NULL &&
+			    *run->slots >= run->slots_max) {
+				pthread_mutex_unlock(run->lock);
+				no_slot = 1;	/* -j requests of all workers */
+				break;
+			}
+			if ((d = fd_rate_delay(run->rate, qep->pool, 1, t)) > 0) {
 				blocked = fd_rate_blocked_until(run->rate);
 				pthread_mutex_unlock(run->lock);
 				if (blocked > t && blocked - t >
@@ -236,7 +278,7 @@ page_fetch(struct run *run, const struct endpoint *ep, struct page *v,
 					out_flush();
 					errx(FD_EXIT_TEMPFAIL, "%s: rate limited: "
 					    "Retry-After %llds is beyond "
-					    "--max-wait %lds", ep->name,
+					    "--max-wait %lds", qep->name,
 					    (long long)(blocked - t + 999) / 1000,
 					    run->max_wait);
 				}
@@ -244,14 +286,20 @@ page_fetch(struct run *run, const struct endpoint *ep, struct page *v,
 					wait = d;
 				break;
 			}
-			fd_rate_take(run->rate, ep->pool, 1, t);
+			fd_rate_take(run->rate, qep->pool, 1, t);
+			if (run->slots != NULL)
+				(*run->slots)++;
 			pthread_mutex_unlock(run->lock);
 			if (fd_http_get(run->http, v[i].url, &v[i], errbuf) == -1)
-				errx(FD_EXIT_FAIL, "%s: %s", ep->name, errbuf);
+				errx(FD_EXIT_FAIL, "%s: %s", qep->name, errbuf);
 			v[i].state = 1;
 			inflight++;
 			__atomic_add_fetch(&run->tally->requests, 1,
 			    __ATOMIC_RELAXED);
+		}
+		if (inflight == 0 && no_slot) {
+			slot_wait(run, wait < 1 ? 1 : wait);
+			continue;
 		}
 		if (inflight == 0) {
 			sleep_ms(run, wait < 1 ? 1 : wait, "rate limit or retry");
@@ -265,8 +313,14 @@ page_fetch(struct run *run, const struct endpoint *ep, struct page *v,
 			continue;
 		struct page *q = r->tag;
 		inflight--;
+		if (run->slots != NULL) {
+			pthread_mutex_lock(run->lock);
+			(*run->slots)--;
+			pthread_cond_broadcast(run->slot_freed);
+			pthread_mutex_unlock(run->lock);
+		}
 		progress(run, 0, 0);
-		if (settle(run, ep, q, r)) {
+		if (settle(run, q->ep ? q->ep : ep, q, r)) {
 			q->state = 2;
 			done++;
 		} else

@@ -44,8 +44,14 @@ static const struct endpoint endpoints[] = {
 	    .filter = "created_since", .cursor = "created_at",
 	    .pool = FD_RATE_ACCOUNT,
 	    .passes = { { "satisfaction_ratings", NULL } } },
-	{ .name = "time_entries", .path = "/time_entries", .kind = SYNC_FULL,
-	    .pool = FD_RATE_ACCOUNT,
+	/*
+	 * /time_entries has no change filter (executed_after is the work
+	 * date): the entries of the tickets changed since the bookmark
+	 */
+	{ .name = "time_entries", .path = "/tickets", .kind = SYNC_CHILD,
+	    .filter = "updated_since", .cursor = "updated_at",
+	    .pool = FD_RATE_ACCOUNT, .parent = "tickets",
+	    .child = "/tickets/%lld/time_entries",
 	    .passes = { { "time_entries", NULL } } },
 	{ .name = "surveys", .path = "/surveys", .kind = SYNC_FULL,
 	    .pool = FD_RATE_ACCOUNT,
@@ -136,3 +142,20 @@ endpoint_at(int i)
 		return NULL;
 	return &endpoints[i];
 }
+
+uint64_t
+endpoint_bit(const struct endpoint *ep)
+{
+	/* fewer than 64 endpoints: see the _Static_assert below */
+	return (uint64_t)1 << (ep - endpoints);
+}
+
+int
+endpoint_per_ticket(const struct endpoint *ep)
+{
+	return ep->kind == SYNC_CHILD && ep->parent != NULL &&
+	    strcmp(ep->parent, "tickets") == 0;
+}
+
+_Static_assert(sizeof(endpoints) / sizeof(endpoints[0]) <= 64,
+    "endpoint_bit needs a wider set");

@@ -47,6 +47,10 @@ struct endpoint {
 /* endpoints.c */
 const struct endpoint	*endpoint_find(const char *name);
 const struct endpoint	*endpoint_at(int i);	/* NULL past the end */
+/* A bit of its own for each endpoint, for sets of them. */
+uint64_t		 endpoint_bit(const struct endpoint *);
+/* Whether ep is read per changed ticket (conversations, time entries). */
+int			 endpoint_per_ticket(const struct endpoint *);
 
 /* Counters of the whole run, shared by the workers (atomic adds). */
 struct tally {
@@ -66,7 +70,8 @@ struct run {
 	jv		*state;		/* the whole state value, under lock */
 	pthread_mutex_t	*lock;
 	struct tally	*tally;
-	const struct endpoint *schema_ep;	/* last SCHEMA written */
+	uint64_t	 schema_sent;	/* endpoint_bit()s with a SCHEMA out */
+	uint64_t	 no_feature;	/* endpoint_bit()s the plan lacks */
 	struct fd_buf	 line;		/* a record being written */
 	const char	*since;		/* default start of a cursor */
 	const char	*until;		/* or NULL */
@@ -78,7 +83,12 @@ struct run {
 	long		 max_wait;	/* seconds */
 	long		 retry_base_ms;	/* first retry delay */
 	int		 max_retries;
-	int		 jobs;		/* requests at once */
+	int		 jobs;		/* requests at once, this worker */
+	/* with workers: their requests in flight, at most slots_max, and
+	 * the signal of a slot freed (under lock); NULL when alone */
+	int		*slots;
+	int		 slots_max;
+	pthread_cond_t	*slot_freed;
 	int64_t		 version;	/* of full-refresh records */
 	int		 progress;	/* stderr is a terminal, not -q/-v */
 	int64_t		 started, shown;	/* ms */
@@ -94,6 +104,7 @@ enum page_status {
 /* One request and, once done, its page. */
 struct page {
 	const char		*url;		/* absolute; not owned */
+	const struct endpoint	*ep;		/* or NULL: page_fetch's */
 	int			 missing_ok;	/* a 404 is PAGE_MISSING */
 	enum page_status	 status;
 	struct fd_http_resp	*resp;		/* owned, if PAGE_OK */
@@ -121,7 +132,16 @@ void	page_free(struct page *);
 void	progress(struct run *, int64_t waiting, int force);
 
 /* sync.c */
-void	sync_endpoint(struct run *, const struct endpoint *);
+/*
+ * Syncs a job: eps[0], and with n > 1 the per-ticket endpoints eps[1..]
+ * riding on its tickets pass (one read of the changed tickets feeds
+ * them all).  The caller groups only endpoints whose bookmarks are the
+ * same (job_fits).
+ */
+void	sync_job(struct run *, const struct endpoint *const *eps, size_t n);
+/* Whether per-ticket endpoint kid can ride on lead's pass now. */
+int	job_fits(struct run *, const struct endpoint *lead,
+	    const struct endpoint *kid);
 /*
  * An ISO 8601 date-time (see fd_isotime_utc) as "YYYY-MM-DDTHH:MM:SSZ"
  * in UTC, the fraction dropped: compares as text in time order.  0, or
@@ -129,3 +149,7 @@ void	sync_endpoint(struct run *, const struct endpoint *);
  */
 int	utc(const char *s, char out[32]);
 void	out_flush(void);
+/* Dies of a failed write on stdout: exit 1, quietly if the reader has
+ * closed the pipe (EPIPE; by default SIGPIPE ends the program first),
+ * else with a message. */
+void	out_fail(void);

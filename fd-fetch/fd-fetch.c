@@ -194,11 +194,17 @@ select_endpoints(int argc, char *argv[], int *n)
 	return v;
 }
 
-/* The endpoints for the workers, longest first, and the next to take
- * (under the run's lock). */
+/* A job: an endpoint and the per-ticket endpoints riding on its pass. */
+struct job {
+	const struct endpoint	*eps[4];
+	size_t			 n;
+};
+
+/* The jobs for the workers, longest first, and the next to take (under
+ * the run's lock). */
 struct queue {
-	const struct endpoint	**eps;
-	int			  n, next;
+	struct job	*jobs;
+	int		 n, next;
 };
 
 /* A worker: its copy of the run, and the one queue. */
@@ -222,15 +228,67 @@ worker(void *arg)
 		pthread_mutex_unlock(run->lock);
 		if (i >= q->n)
 			return NULL;
-		sync_endpoint(run, q->eps[i]);
+		sync_job(run, q->jobs[i].eps, q->jobs[i].n);
 	}
 }
 
 /*
- * Runs the endpoints: in this thread, or with -j N and several
- * endpoints in up to N workers at once (each a pass of its own, the
- * budget shared), so that the tickets and the contacts lists, which
- * have sub-limits of their own, are read side by side.
+ * The jobs for the endpoints eps: each its own, except that the
+ * per-ticket endpoints (conversations, time entries) ride on the tickets
+ * pass, or on one another's, when their bookmarks are the same, so that
+ * the changed tickets are listed once for all of them.  Returns the
+ * number of jobs in v (room for n).
+ */
+static int
+make_jobs(struct run *run, const struct endpoint **eps, int n,
+    struct job *v)
+{
+	int i, j, k = 0;
+	size_t m;
+
+	for (i = 0; i < n; i++) {
+		/* an endpoint named twice is read once */
+		for (j = 0; j < k; j++)
+			for (m = 0; m < v[j].n; m++)
+				if (v[j].eps[m] == eps[i])
+					goto next;
+		for (j = 0; j < k; j++)
+			if (v[j].n < sizeof(v[j].eps) / sizeof(v[j].eps[0]) &&
+			    job_fits(run, v[j].eps[0], eps[i]))
+				break;
+		if (j < k) {
+			v[j].eps[v[j].n++] = eps[i];
+			continue;
+		}
+		/* tickets after the children it takes: it leads them */
+		if (strcmp(eps[i]->name, "tickets") == 0)
+			for (j = 0; j < k; j++)
+				if (endpoint_per_ticket(v[j].eps[0]) &&
+				    v[j].n < sizeof(v[j].eps) /
+				    sizeof(v[j].eps[0]) &&
+				    job_fits(run, eps[i], v[j].eps[0])) {
+					memmove(v[j].eps + 1, v[j].eps,
+					    v[j].n * sizeof(v[j].eps[0]));
+					v[j].eps[0] = eps[i];
+					v[j].n++;
+					break;
+				}
+		if (j < k)
+			continue;
+		v[k].eps[0] = eps[i];
+		v[k].n = 1;
+		k++;
+next:		;
+	}
+	return k;
+}
+
+/*
+ * Runs the endpoints: in this thread, or with -j N and several jobs in
+ * up to N + 2 workers at once (each a pass of its own, the budget and N
+ * requests in flight shared), so that the tickets and the contacts
+ * lists, which have sub-limits of their own, are read side by side, and
+ * the other endpoints' requests fill the pauses of those sub-limits.
  */
 static void
 run_endpoints(struct run *run, const struct endpoint **eps, int n,
@@ -239,36 +297,44 @@ run_endpoints(struct run *run, const struct endpoint **eps, int n,
 	struct queue q;
 	struct worker *wk;
 	struct run *runs;
+	struct job *jl;
 	pthread_t *th;
+	pthread_cond_t freed = PTHREAD_COND_INITIALIZER;
 	char errbuf[FD_ERRSZ];
-	int w, i, k = 0, kind;
+	int w, i, k = 0, kind, nj, slots = 0;
 	static const int order[] = { SYNC_ORDERED, SYNC_CHILD, SYNC_FILTERED,
 	    SYNC_FULL, SYNC_FULL_CHILD };
 
-	w = run->jobs < n ? run->jobs : n;
-	if (w <= 1) {
-		for (i = 0; i < n; i++)
-			sync_endpoint(run, eps[i]);
+	if ((jl = calloc((size_t)(n ? n : 1), sizeof(*jl))) == NULL)
+		err(FD_EXIT_FAIL, NULL);
+	nj = make_jobs(run, eps, n, jl);
+	w = run->jobs + 2 < nj ? run->jobs + 2 : nj;
+	if (run->jobs <= 1 || w <= 1) {
+		for (i = 0; i < nj; i++)
+			sync_job(run, jl[i].eps, jl[i].n);
+		free(jl);
 		return;
 	}
 	/* the long incremental passes first */
-	q.eps = calloc((size_t)n, sizeof(*q.eps));
+	q.jobs = calloc((size_t)nj, sizeof(*q.jobs));
 	runs = calloc((size_t)w, sizeof(*runs));
 	th = calloc((size_t)w, sizeof(*th));
 	wk = calloc((size_t)w, sizeof(*wk));
-	if (q.eps == NULL || runs == NULL || th == NULL || wk == NULL)
+	if (q.jobs == NULL || runs == NULL || th == NULL || wk == NULL)
 		err(FD_EXIT_FAIL, NULL);
 	for (kind = 0; kind < 5; kind++)
-		for (i = 0; i < n; i++)
-			if ((int)eps[i]->kind == order[kind])
-				q.eps[k++] = eps[i];
+		for (i = 0; i < nj; i++)
+			if ((int)jl[i].eps[0]->kind == order[kind])
+				q.jobs[k++] = jl[i];
 	q.n = k;
 	q.next = 0;
 	for (i = 0; i < w; i++) {
 		runs[i] = *run;
-		runs[i].jobs = run->jobs / w > 0 ? run->jobs / w : 1;
+		runs[i].slots = &slots;
+		runs[i].slots_max = run->jobs;
+		runs[i].slot_freed = &freed;
 		runs[i].line = (struct fd_buf)FD_BUF_INIT;
-		runs[i].schema_ep = NULL;
+		runs[i].schema_sent = 0;
 		if (i > 0 && (runs[i].http = fd_http_new(key,
 		    "fd-fetch/" FD_VERSION, 300, errbuf)) == NULL)
 			errx(FD_EXIT_FAIL, "%s", errbuf);
@@ -285,7 +351,8 @@ run_endpoints(struct run *run, const struct endpoint **eps, int n,
 		if (i > 0)
 			fd_http_free(runs[i].http);
 	}
-	free(q.eps);
+	free(q.jobs);
+	free(jl);
 	free(runs);
 	free(th);
 	free(wk);

@@ -10,6 +10,12 @@
  * The records at the cursor second already written are remembered
  * (ids_at_cursor), so the overlap of each window is not written twice.
  *
+ * Per ticket (conversations, time entries): the same pass over the
+ * tickets list, each new ticket's list asked for instead of the ticket
+ * written.  Endpoints with one bookmark share the pass (struct
+ * consumers): the tickets, and the children riding on it, are fed from
+ * one read of the list and their bookmarks move together.
+ *
  * Filtered (contacts, ratings): the server filters but does not order,
  * so the pass follows Link to the end and only then moves the cursor:
  * to the newest record not later than the server's Date at the start
@@ -81,10 +87,19 @@ struct pagerecs {
 
 
 void
+out_fail(void)
+{
+	/* the reader left (| head): not an error to tell anyone about */
+	if (errno == EPIPE)
+		exit(FD_EXIT_FAIL);
+	err(FD_EXIT_FAIL, "<stdout>");
+}
+
+void
 out_flush(void)
 {
 	if (fflush(stdout) == EOF || ferror(stdout))
-		err(FD_EXIT_FAIL, "<stdout>");
+		out_fail();
 }
 
 static int
@@ -260,9 +275,9 @@ schema(struct run *run, const struct endpoint *ep)
 {
 	jv s, keys, xfd;
 
-	if (run->raw || run->schema_ep == ep)
+	if (run->raw || (run->schema_sent & endpoint_bit(ep)))
 		return;
-	run->schema_ep = ep;
+	run->schema_sent |= endpoint_bit(ep);
 	s = jv_parse("{\"type\":\"object\",\"properties\":{}}");
 	if (!ep->object)
 		s = jv_setpath(s, JV_ARRAY(jv_string("properties"),
@@ -276,7 +291,7 @@ schema(struct run *run, const struct endpoint *ep)
 	    jv_string(is_full(ep) ? "replace" : "merge"));
 	if (fd_singer_write(stdout, fd_singer_schema(ep->name, s, keys,
 	    xfd)) == -1)
-		err(FD_EXIT_FAIL, "<stdout>");
+		out_fail();
 }
 
 static void
@@ -284,6 +299,7 @@ emit(struct run *run, const struct endpoint *ep, const struct rec *r)
 {
 	char why[FD_ERRSZ];
 
+	schema(run, ep);	/* before its first RECORD */
 	fd_buf_reset(&run->line);
 	if (!run->raw && fd_buf_printf(&run->line,
 	    "{\"type\":\"RECORD\",\"stream\":\"%s\",\"record\":",
@@ -297,7 +313,7 @@ emit(struct run *run, const struct endpoint *ep, const struct rec *r)
 		fd_buf_putc(&run->line, '}');
 	fd_buf_putc(&run->line, '\n');
 	if (fwrite(run->line.data, 1, run->line.len, stdout) != run->line.len)
-		err(FD_EXIT_FAIL, "<stdout>");
+		out_fail();
 	__atomic_add_fetch(&run->tally->records, 1, __ATOMIC_RELAXED);
 }
 
@@ -312,7 +328,7 @@ checkpoint(struct run *run)
 	pthread_mutex_lock(run->lock);
 	if (fd_singer_write(stdout, fd_singer_state(jv_copy(*run->state))) ==
 	    -1)
-		err(FD_EXIT_FAIL, "<stdout>");
+		out_fail();
 	pthread_mutex_unlock(run->lock);
 }
 
@@ -424,10 +440,12 @@ bookmark_set(struct run *run, const char *name, const char *T,
 	pthread_mutex_unlock(run->lock);
 }
 
-/* The URL of page p of a pass.  The result is in buf. */
+/* The URL of page p of a pass over ep's list for endpoint own (ep, or
+ * a child of it: --include is for tickets only).  The result is in buf. */
 static void
 url_of(struct run *run, const struct endpoint *ep, const struct pass *ps,
-    const char *T, int ordered, int p, struct fd_buf *buf)
+    const char *T, int ordered, int p, struct fd_buf *buf,
+    const struct endpoint *own)
 {
 	fd_buf_reset(buf);
 	fd_buf_printf(buf, "%s%s", run->base, ep->path);
@@ -440,7 +458,7 @@ url_of(struct run *run, const struct endpoint *ep, const struct pass *ps,
 		fd_buf_puts(buf, "&order_by=updated_at&order_type=asc");
 	if (ps->extra != NULL)
 		fd_buf_printf(buf, "&%s", ps->extra);
-	if (run->include != NULL && strcmp(ep->name, "tickets") == 0)
+	if (run->include != NULL && strcmp(own->name, "tickets") == 0)
 		fd_buf_printf(buf, "&include=%s", run->include);
 }
 
@@ -465,39 +483,64 @@ listed(const struct endpoint *ep)
 }
 
 
+/* The endpoints a pass writes: v[0] leads (its list is read), the
+ * per-ticket endpoints v[1..] ride on it. */
+struct consumers {
+	const struct endpoint *const *v;
+	size_t	 n;
+};
+
+/* The bookmark of consumer k of a pass ps of c->v[0]. */
+static const char *
+bookmark_of(const struct consumers *c, size_t k, const struct pass *ps)
+{
+	return k == 0 ? ps->bookmark : c->v[k]->passes[0].bookmark;
+}
+
+/* Whether consumer k is still read (not refused by the plan). */
+static int
+active(const struct run *run, const struct consumers *c, size_t k)
+{
+	return !(run->no_feature & endpoint_bit(c->v[k]));
+}
+
 /*
- * The records of a child endpoint for n parent ids: one request per
- * parent, up to -j at once, taken in the parents' order once all have
- * arrived; a parent gone meanwhile (404) has none.  The records are
- * written, or with keep != NULL only their ids are added to keep.
+ * The records of child endpoints eps[0..neps) for n parent ids: one
+ * request per parent and endpoint, up to -j at once, taken endpoint by
+ * endpoint in the parents' order once all have arrived; a parent gone
+ * meanwhile (404) has none, an endpoint the plan lacks is skipped after
+ * its first refusal.  The records are written, or with keep != NULL
+ * only their ids are added to keep.
  */
 static void
-fan_out(struct run *run, const struct endpoint *ep, const int64_t *id,
-    size_t n, struct ids *keep)
+fan_out(struct run *run, const struct endpoint *const *eps, size_t neps,
+    const int64_t *id, size_t n, struct ids *keep)
 {
 	struct pagerecs pr = { 0 };
 	struct page *pages, more;
 	char **urls;
-	size_t i, k;
+	size_t j, k, m = n * neps;
 
-	if (n == 0)
+	if (m == 0)
 		return;
-	if ((pages = calloc(n, sizeof(*pages))) == NULL ||
-	    (urls = calloc(n, sizeof(*urls))) == NULL)
+	if ((pages = calloc(m, sizeof(*pages))) == NULL ||
+	    (urls = calloc(m, sizeof(*urls))) == NULL)
 		err(FD_EXIT_FAIL, NULL);
-	for (i = 0; i < n; i++) {
+	for (j = 0; j < m; j++) {
 		struct fd_buf u = FD_BUF_INIT;
 		fd_buf_puts(&u, run->base);
-		fd_buf_printf(&u, ep->child, (long long)id[i]);
+		fd_buf_printf(&u, eps[j / n]->child, (long long)id[j % n]);
 		if (fd_buf_printf(&u, "?per_page=%d", run->per_page) == -1)
 			err(FD_EXIT_FAIL, NULL);
-		urls[i] = fd_buf_take(&u);
-		pages[i].url = urls[i];
-		pages[i].missing_ok = 1;
+		urls[j] = fd_buf_take(&u);
+		pages[j].url = urls[j];
+		pages[j].ep = eps[j / n];
+		pages[j].missing_ok = 1;
 	}
-	page_fetch(run, ep, pages, n);
-	for (i = 0; i < n; i++) {
-		struct page *pg = &pages[i];
+	page_fetch(run, eps[0], pages, m);
+	for (j = 0; j < m; j++) {
+		struct page *pg = &pages[j];
+		const struct endpoint *ep = pg->ep;
 		while (pg->status == PAGE_OK) {
 			split(ep, pg->resp, &pr, NULL);
 			for (k = 0; k < pr.n; k++) {
@@ -514,34 +557,43 @@ fan_out(struct run *run, const struct endpoint *ep, const int64_t *id,
 			page_get(run, ep, pg->resp->next, &more);
 			page_free(pg);
 			*pg = more;
+			pg->ep = ep;
 		}
 		page_free(pg);
-		free(urls[i]);
+		free(urls[j]);
 	}
 	free(pages);
 	free(urls);
 	free(pr.v);
 }
 
-/* Writes the new records of a page: themselves, or their children. */
+/* Writes the new records of a page to each consumer still read: the
+ * records themselves, or their children. */
 static void
-deliver(struct run *run, const struct endpoint *ep, const struct rec *v,
+deliver(struct run *run, const struct consumers *c, const struct rec *v,
     size_t n)
 {
-	size_t i;
+	const struct endpoint *kids[8];
+	int64_t *id;
+	size_t i, k, nk = 0;
 
-	if (ep->kind == SYNC_CHILD) {
-		int64_t *id;
-		if ((id = calloc(n ? n : 1, sizeof(*id))) == NULL)
-			err(FD_EXIT_FAIL, NULL);
-		for (i = 0; i < n; i++)
-			id[i] = v[i].id;
-		fan_out(run, ep, id, n, NULL);
-		free(id);
-		return;
+	for (k = 0; k < c->n; k++) {
+		if (!active(run, c, k))
+			continue;
+		if (c->v[k]->kind != SYNC_CHILD) {
+			for (i = 0; i < n; i++)
+				emit(run, c->v[k], &v[i]);
+		} else if (nk < sizeof(kids) / sizeof(kids[0]))
+			kids[nk++] = c->v[k];
 	}
+	if (nk == 0 || n == 0)
+		return;
+	if ((id = calloc(n, sizeof(*id))) == NULL)
+		err(FD_EXIT_FAIL, NULL);
 	for (i = 0; i < n; i++)
-		emit(run, ep, &v[i]);
+		id[i] = v[i].id;
+	fan_out(run, kids, nk, id, n, NULL);
+	free(id);
 }
 
 /*
@@ -551,12 +603,12 @@ deliver(struct run *run, const struct endpoint *ep, const struct rec *v,
  * name T until the caller drops it.
  */
 static void
-verify_second(struct run *run, const struct endpoint *ep,
+verify_second(struct run *run, const struct consumers *c,
     const struct pass *ps, const char *T, struct ids *ids)
 {
 	struct pagerecs pr = { 0 };
 	struct fd_buf url = FD_BUF_INIT;
-	const struct endpoint *lep = listed(ep);
+	const struct endpoint *lep = listed(c->v[0]);
 	struct page pg;
 	int p, found, round, more;
 	size_t i, nnew;
@@ -564,7 +616,7 @@ verify_second(struct run *run, const struct endpoint *ep,
 	for (round = 0; round < 5; round++) {
 		found = 0;
 		for (p = 1, more = 1; more; p++) {
-			url_of(run, lep, ps, T, 1, p, &url);
+			url_of(run, lep, ps, T, 1, p, &url, c->v[0]);
 			if (page_get(run, lep, url.data, &pg) != PAGE_OK)
 				break;
 			split(lep, pg.resp, &pr, lep->cursor);
@@ -582,7 +634,7 @@ verify_second(struct run *run, const struct endpoint *ep,
 				ids_add(ids, r->id);
 				found++;
 			}
-			deliver(run, ep, pr.v, nnew);
+			deliver(run, c, pr.v, nnew);
 			page_free(&pg);
 			checkpoint(run);
 		}
@@ -610,11 +662,40 @@ group_keep(struct groups *gs, const char *T, const struct ids *ids)
 		ids_add(&g->ids, ids->v[i]);
 }
 
+/* Sets the bookmark of every consumer still read. */
 static void
-pass_ordered(struct run *run, const struct endpoint *ep,
+bookmarks_set(struct run *run, const struct consumers *c,
+    const struct pass *ps, const char *T, const struct ids *ids,
+    const struct groups *gs)
+{
+	size_t k;
+
+	for (k = 0; k < c->n; k++)
+		if (active(run, c, k))
+			bookmark_set(run, bookmark_of(c, k, ps), T, ids, gs);
+}
+
+/* Whether no consumer of c is read any more. */
+static int
+all_refused(const struct run *run, const struct consumers *c)
+{
+	size_t k;
+
+	for (k = 0; k < c->n; k++)
+		if (active(run, c, k))
+			return 0;
+	return 1;
+}
+
+/*
+ * The ordered pass ps of c->v[0] (see the top of this file); the
+ * consumers share its bookmark, so its fresh records are fresh for all.
+ */
+static void
+pass_ordered(struct run *run, const struct consumers *c,
     const struct pass *ps)
 {
-	const struct endpoint *lep = listed(ep);
+	const struct endpoint *ep = c->v[0], *lep = listed(ep);
 	struct pagerecs pr = { 0 }, fresh = { 0 };
 	struct fd_buf url = FD_BUF_INIT;
 	struct ids ids = { 0 };
@@ -626,11 +707,12 @@ pass_ordered(struct run *run, const struct endpoint *ep,
 
 	bookmark_get(run, ps->bookmark, T, &ids, &gs);
 	for (;;) {
-		url_of(run, lep, ps, T, 1, p, &url);
+		url_of(run, lep, ps, T, 1, p, &url, c->v[0]);
 		if (page_get(run, lep, url.data, &pg) == PAGE_NO_FEATURE)
 			break;
 		split(lep, pg.resp, &pr, lep->cursor);
-		schema(run, ep);
+		if (ep->kind != SYNC_CHILD)
+			schema(run, ep);	/* children: at their first RECORD */
 		strcpy(newT, T);
 		strcpy(oldT, T);
 		fresh.n = 0;
@@ -650,7 +732,7 @@ pass_ordered(struct run *run, const struct endpoint *ep,
 					gs.v[g].evidence = 1;
 			recs_push(&fresh, r);
 		}
-		deliver(run, ep, fresh.v, fresh.n);
+		deliver(run, c, fresh.v, fresh.n);
 		/* the ids at the new cursor second, so the next window,
 		 * which starts at that second, skips them */
 		if (strcmp(newT, T) != 0) {
@@ -674,16 +756,16 @@ pass_ordered(struct run *run, const struct endpoint *ep,
 		if (pg.resp->next == NULL || stop) {
 			page_free(&pg);
 			/* the pass is over: re-read the seconds that need it */
-			bookmark_set(run, ps->bookmark, T, &ids, &gs);
+			bookmarks_set(run, c, ps, T, &ids, &gs);
 			for (g = 0; g < gs.n; g++)
 				if (gs.v[g].evidence || run->until != NULL)
-					verify_second(run, ep, ps, gs.v[g].T,
+					verify_second(run, c, ps, gs.v[g].T,
 					    &gs.v[g].ids);
-			bookmark_set(run, ps->bookmark, T, &ids, NULL);
+			bookmarks_set(run, c, ps, T, &ids, NULL);
 			checkpoint(run);
 			break;
 		}
-		bookmark_set(run, ps->bookmark, T, &ids, &gs);
+		bookmarks_set(run, c, ps, T, &ids, &gs);
 		/*
 		 * A whole page in the cursor's second: the next window
 		 * starts with it again, so turn the page in that second
@@ -695,6 +777,8 @@ pass_ordered(struct run *run, const struct endpoint *ep,
 			p = 1;
 		page_free(&pg);
 		checkpoint(run);
+		if (all_refused(run, c))
+			break;	/* the plan lacks every consumer */
 	}
 	for (g = 0; g < gs.n; g++)
 		free(gs.v[g].ids.v);
@@ -721,7 +805,7 @@ pass_filtered(struct run *run, const struct endpoint *ep,
 	strcpy(newT, T);
 	for (i = 0; i < ids.n; i++)
 		ids_add(&newids, ids.v[i]);
-	url_of(run, ep, ps, T, 0, 1, &url);
+	url_of(run, ep, ps, T, 0, 1, &url, ep);
 	for (;;) {
 		if (page_get(run, ep, url.data, &pg) == PAGE_NO_FEATURE)
 			break;
@@ -774,7 +858,7 @@ pass_full(struct run *run, const struct endpoint *ep, const struct pass *ps)
 	size_t i;
 	int done = 0;
 
-	url_of(run, ep, ps, NULL, 0, 1, &url);
+	url_of(run, ep, ps, NULL, 0, 1, &url, ep);
 	for (;;) {
 		if (page_get(run, ep, url.data, &pg) == PAGE_NO_FEATURE)
 			break;
@@ -793,7 +877,7 @@ pass_full(struct run *run, const struct endpoint *ep, const struct pass *ps)
 			if (!run->raw && fd_singer_write(stdout,
 			    fd_singer_activate_version(ep->name,
 			    run->version)) == -1)
-				err(FD_EXIT_FAIL, "<stdout>");
+				out_fail();
 			checkpoint(run);
 			break;
 		}
@@ -820,7 +904,7 @@ collect_ids(struct run *run, const struct endpoint *ep, struct ids *out)
 
 	if (ep->kind == SYNC_FULL_CHILD) {
 		if (collect_ids(run, listed(ep), &parents) == 0)
-			fan_out(run, ep, parents.v, parents.n, out);
+			fan_out(run, &ep, 1, parents.v, parents.n, out);
 		else
 			rc = -1;
 		free(parents.v);
@@ -867,27 +951,53 @@ pass_full_child(struct run *run, const struct endpoint *ep)
 	schema(run, ep);
 	for (i = 0; i < parents.n; i += k) {
 		k = parents.n - i < 100 ? parents.n - i : 100;
-		fan_out(run, ep, parents.v + i, k, NULL);
+		fan_out(run, &ep, 1, parents.v + i, k, NULL);
 		checkpoint(run);
 	}
 	if (!run->raw && fd_singer_write(stdout,
 	    fd_singer_activate_version(ep->name, run->version)) == -1)
-		err(FD_EXIT_FAIL, "<stdout>");
+		out_fail();
 	checkpoint(run);
 	free(parents.v);
 }
 
-void
-sync_endpoint(struct run *run, const struct endpoint *ep)
+int
+job_fits(struct run *run, const struct endpoint *lead,
+    const struct endpoint *kid)
 {
+	jv a, b;
+	int same;
+
+	if (!endpoint_per_ticket(kid) || (!endpoint_per_ticket(lead) &&
+	    strcmp(lead->name, "tickets") != 0))
+		return 0;
+	pthread_mutex_lock(run->lock);
+	a = jv_getpath(jv_copy(*run->state), JV_ARRAY(jv_string("bookmarks"),
+	    jv_string(lead->passes[0].bookmark)));
+	b = jv_getpath(jv_copy(*run->state), JV_ARRAY(jv_string("bookmarks"),
+	    jv_string(kid->passes[0].bookmark)));
+	same = jv_equal(a, b);
+	pthread_mutex_unlock(run->lock);
+	return same;
+}
+
+void
+sync_job(struct run *run, const struct endpoint *const *eps, size_t n)
+{
+	const struct endpoint *ep = eps[0];
+	struct consumers c;
 	int i;
 
 	run->current = ep->name;
 	for (i = 0; i < 3 && ep->passes[i].bookmark != NULL; i++) {
+		/* the children ride on the pass of the tickets not spam,
+		 * not deleted */
+		c.v = eps;
+		c.n = i == 0 ? n : 1;
 		switch (ep->kind) {
 		case SYNC_ORDERED:
 		case SYNC_CHILD:
-			pass_ordered(run, ep, &ep->passes[i]);
+			pass_ordered(run, &c, &ep->passes[i]);
 			break;
 		case SYNC_FILTERED:
 			pass_filtered(run, ep, &ep->passes[i]);

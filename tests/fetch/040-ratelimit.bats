@@ -41,6 +41,19 @@ count_records() {
 	[ $((t1 - t0)) -ge 850 ] || fail "5 requests in $((t1 - t0)) ms"
 }
 
+@test "ratelimit: --reserve leaves that share of the account's limit to other apps" {
+	# 300 credits a minute, half reserved: one request per 60/150 s
+	# = 0.4 s, where the default 10% gives 0.22 s
+	sim_start --rate-total 300 --window 60
+	local t0 t1
+	t0=$(ms)
+	run -0 --separate-stderr fd-fetch --reserve 50 agents companies groups roles
+	t1=$(ms)
+	[ "$(sim_stats | jq '.requests_total')" -eq 5 ]
+	# 4 gaps of 0.4 s at least
+	[ $((t1 - t0)) -ge 1550 ] || fail "5 requests in $((t1 - t0)) ms"
+}
+
 @test "ratelimit: --rate caps the pace below what the account allows" {
 	sim_start --rate-total 1000000 --window 60
 	local t0 t1

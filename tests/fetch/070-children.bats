@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
-# Endpoints read through a parent: conversations per changed ticket
-# (FRESHDESK.md trap 18), and the full-refresh chains (solution
+# Endpoints read through a parent: conversations and time entries per
+# changed ticket (FRESHDESK.md traps 18 and 19), one read of the tickets
+# list for them and the tickets, and the full-refresh chains (solution
 # categories -> folders -> articles, canned responses, discussions);
 # -j concurrency under the one budget.
 
@@ -30,13 +31,31 @@ ids() {
 	jq -r --arg s "$1" 'select(.type == "RECORD" and .stream == $s) | .record.id' "$T/$2.out" | sort
 }
 
-# the ids of the conversations of the tickets (not spam, not deleted)
-# updated since $1
-truth_conversations() {
-	sim_truth tickets | jq -r --arg t "$1" '.[] | select(.updated_at >= $t and (.spam | not) and (.deleted | not)) | .id' | sort >"$T/tickets.ids"
-	sim_truth conversations | jq -r --rawfile t "$T/tickets.ids" '
+# truth_children NAME SINCE: the ids of the NAME (conversations,
+# time_entries) of the tickets (not spam, not deleted) updated since SINCE
+truth_children() {
+	sim_truth tickets | jq -r --arg t "$2" '.[] | select(.updated_at >= $t and (.spam | not) and (.deleted | not)) | .id' | sort >"$T/tickets.ids"
+	sim_truth "$1" | jq -r --rawfile t "$T/tickets.ids" '
 	    ($t | split("\n") | map(select(length > 0)) | map({(.): true}) | add) as $s
 	    | .[] | select($s[.ticket_id | tostring]) | .id' | sort
+}
+truth_conversations() {
+	truth_children conversations "$1"
+}
+
+# per_ticket NAME: requests for NAME per ticket since the last reset
+per_ticket() {
+	sim_stats | jq --arg r "/api/v2/tickets/{id}/$1" '.by_route[$r] // {} | [.[]] | add // 0'
+}
+
+# list_requests: requests of the tickets list since the last reset
+list_requests() {
+	sim_stats | jq '.by_path["/api/v2/tickets"] // {} | [.[]] | add // 0'
+}
+
+# changed_tickets SINCE: tickets (not spam, not deleted) updated since
+changed_tickets() {
+	sim_truth tickets | jq --arg t "$1" '[.[] | select(.updated_at >= $t and (.spam | not) and (.deleted | not))] | length'
 }
 
 @test "children: conversations of every ticket changed since 2022, each once" {
@@ -121,4 +140,99 @@ truth_conversations() {
 	# the request refused was the parent's, and the message says so
 	[[ "$stderr" == "fd-fetch: solution_categories: skipped: HTTP 403: require_feature: "* ]]
 	[ "$(jq -c 'select(.type == "RECORD") | .stream' <<<"$output" | sort -u)" = '"groups"' ]
+}
+
+@test "children: time entries of every changed ticket, per ticket, never the whole /time_entries (traps 18, 19)" {
+	sim_ctl POST reset-stats >/dev/null
+	fetch one time_entries
+	[ "$(truth_children time_entries $SINCE | wc -l)" -gt 20 ]
+	diff <(ids time_entries one) <(truth_children time_entries $SINCE)
+	[ -z "$(ids time_entries one | uniq -d)" ]
+	run jq -c 'select(.type == "SCHEMA") | [.stream, .key_properties, ."x-fd".disposition]' "$T/one.out"
+	[ "$output" = '["time_entries",["id"],"merge"]' ]
+	[ "$(per_ticket time_entries)" -eq "$(changed_tickets $SINCE)" ]
+	[ "$(sim_stats | jq '.by_path["/api/v2/time_entries"] // {} | [.[]] | add // 0')" -eq 0 ]
+	[ "$(jq -r '.bookmarks.time_entries.updated_at' "$T/one.state")" = \
+	    "$(sim_truth tickets | jq -r '[.[] | select((.spam | not) and (.deleted | not)) | .updated_at] | max')" ]
+	# the next run, after 3 tickets changed: 3 requests
+	sim_ctl POST mutate '{"count":3}' >/dev/null
+	sim_ctl POST reset-stats >/dev/null
+	fetch two -s "$T/one.state" time_entries
+	[ "$(per_ticket time_entries)" -eq 3 ]
+	[ "$(list_requests)" -eq 1 ]
+}
+
+@test "children: tickets, conversations and time entries share one read of the tickets list" {
+	sim_ctl POST reset-stats >/dev/null
+	fetch alone tickets
+	alone=$(list_requests)
+	sim_ctl POST reset-stats >/dev/null
+	fetch three tickets conversations time_entries
+	# the tickets list as often as for the tickets alone, each changed
+	# ticket asked once per child endpoint
+	[ "$(list_requests)" -eq "$alone" ]
+	n=$(changed_tickets $SINCE)
+	[ "$(per_ticket conversations)" -eq "$n" ]
+	[ "$(per_ticket time_entries)" -eq "$n" ]
+	diff <(ids tickets three) <(ids tickets alone)
+	diff <(ids conversations three) <(truth_conversations $SINCE)
+	diff <(ids time_entries three) <(truth_children time_entries $SINCE)
+	# one SCHEMA each, before its first RECORD
+	run jq -r 'select(.type == "SCHEMA") | .stream' "$T/three.out"
+	[ "$(sort <<<"$output" | tr '\n' ' ')" = "conversations tickets time_entries " ]
+	jq -s -e 'reduce .[] as $m ({}; if $m.type == "SCHEMA" then .[$m.stream] = true
+	    elif $m.type == "RECORD" and (.[$m.stream] | not) then error("RECORD before SCHEMA: \($m.stream)") else . end) | true' "$T/three.out" >/dev/null
+	# one bookmark for the three
+	[ "$(jq -c '[.bookmarks.tickets, .bookmarks.conversations, .bookmarks.time_entries] | unique | length' "$T/three.state")" -eq 1 ]
+	# and the next run after 4 changes: 3 list pages (the three ticket
+	# passes), 4 requests per child endpoint
+	sim_ctl POST mutate '{"count":4}' >/dev/null
+	sim_ctl POST reset-stats >/dev/null
+	fetch next -s "$T/three.state" tickets conversations time_entries
+	[ "$(list_requests)" -eq 3 ]
+	[ "$(per_ticket conversations)" -eq 4 ]
+	[ "$(per_ticket time_entries)" -eq 4 ]
+	[ "$(ids tickets next | wc -l)" -eq 4 ]
+}
+
+@test "children: endpoints with different bookmarks do not share a pass, each starts at its own" {
+	fetch t tickets
+	old=2026-10-01T00:00:00Z
+	jq -c --arg o "$old" '.bookmarks.conversations = {updated_at: $o, ids_at_cursor: []}' "$T/t.state" >"$T/mixed"
+	sim_ctl POST reset-stats >/dev/null
+	fetch mixed -s "$T/mixed" tickets conversations
+	# the tickets from their bookmark: nothing new; the conversations of
+	# the tickets changed since $old, all of them
+	[ -z "$(ids tickets mixed)" ]
+	diff <(ids conversations mixed) <(truth_conversations $old)
+	[ "$(per_ticket conversations)" -eq "$(changed_tickets $old)" ]
+	[ "$(changed_tickets $old)" -gt 3 ]
+}
+
+@test "children: pages come gzip-encoded, over few connections" {
+	sim_ctl POST reset-stats >/dev/null
+	fetch gz conversations
+	st=$(sim_stats)
+	reqs=$(jq .requests_total <<<"$st")
+	[ "$reqs" -gt 100 ]
+	[ "$(jq .gzip_responses <<<"$st")" -eq "$reqs" ]
+	# one connection for the run (-j 1), one for sim_stats, at most one
+	# more (should the simulator drop an idle one)
+	[ "$(jq .connections <<<"$st")" -le 3 ]
+}
+
+@test "children: satisfaction ratings from the account-wide list, created_since its bookmark (trap 5); the next run reads one page" {
+	sim_ctl POST reset-stats >/dev/null
+	fetch one -v satisfaction_ratings
+	[ "$(sim_truth satisfaction_ratings | jq '[.[] | select(.created_at >= "2022-01-01T00:00:00Z")] | length')" -gt 5 ]
+	diff <(jq -S -c 'select(.type == "RECORD" and .stream == "satisfaction_ratings") | .record' "$T/one.out" | sort) \
+	    <(sim_truth satisfaction_ratings | jq -S -c '.[] | select(.created_at >= "2022-01-01T00:00:00Z")' | sort)
+	# every request is the list with created_since, none per ticket
+	[ "$(grep -c 'GET /api/v2/surveys/satisfaction_ratings?.*created_since=2022-01-01T00:00:00Z' "$T/one.err")" -eq "$(sim_stats | jq .requests_total)" ]
+	[ "$(jq -r '.bookmarks.satisfaction_ratings.updated_at' "$T/one.state")" = \
+	    "$(sim_truth satisfaction_ratings | jq -r '[.[].created_at] | max')" ]
+	sim_ctl POST reset-stats >/dev/null
+	fetch two -s "$T/one.state" satisfaction_ratings
+	[ -z "$(ids satisfaction_ratings two)" ]
+	[ "$(sim_stats | jq .requests_total)" -eq 1 ]
 }

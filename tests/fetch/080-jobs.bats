@@ -49,3 +49,22 @@ setup() {
 	[ "$(jq -S -c '.bookmarks | keys' "$T/j3.state")" = "$(jq -S -c '.bookmarks | keys' "$T/j1.state")" ]
 	[ "$(jq -S -c . "$T/j3.state")" = "$(jq -S -c . "$T/j1.state")" ]
 }
+
+@test "jobs: -j 2 while the two lists wait on their sub-limits, the other endpoints are read in their pauses" {
+	# --plan pro: the tickets and the contacts lists 100 a minute, one
+	# request each 0.6 s; both take a worker for several pages
+	sim_ctl POST reset-stats >/dev/null
+	fetch paced -v -j 2 --plan pro --per-page 10 --since 2026-10-20T00:00:00Z tickets contacts groups roles
+	[ "$(grep -c 'GET /api/v2/tickets?' "$T/paced.err")" -ge 3 ]
+	[ "$(grep -c 'GET /api/v2/contacts?' "$T/paced.err")" -ge 3 ]
+	# groups and roles are done before either list's third request
+	local last third
+	last=$(grep -n 'GET /api/v2/\(groups\|roles\)?' "$T/paced.err" | tail -n 1 | cut -d: -f1)
+	third=$(grep -n 'GET /api/v2/\(tickets\|contacts\)?' "$T/paced.err" | sed -n 3p | cut -d: -f1)
+	[ -n "$last" ] && [ -n "$third" ]
+	[ "$last" -lt "$third" ] || fail "groups and roles waited for a list: $(cat "$T/paced.err")"
+	# and never more than 2 requests at once
+	[ "$(sim_stats | jq .max_inflight)" -le 2 ]
+	diff <(jq -r 'select(.type == "RECORD" and .stream == "groups") | .record.id' "$T/paced.out" | sort) \
+	    <(sim_truth groups | jq -r '.[].id' | sort)
+}

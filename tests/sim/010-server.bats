@@ -135,6 +135,8 @@ teardown() {
 	# curl --compressed decodes it transparently
 	run bash -c "curl -s -K '$SIM_CURLRC' --compressed '$SIM_URL/api/v2/contacts?per_page=50' | cmp - '$B'"
 	assert_success
+	# counted: the first and the --compressed one, not the plain one
+	assert_equal "$(sim_stats | jq .gzip_responses)" 2
 }
 
 @test "keep-alive: two requests in one curl invocation use one connection" {
@@ -196,4 +198,13 @@ teardown() {
 	assert_equal "$next" "$SIM_URL/api/v2/tickets?updated_since=2020-01-01T05:30:00%2B05:30&per_page=10&page=2"
 	run curl -s -o /dev/null -w '%{http_code}' -K "$SIM_CURLRC" "$next"
 	assert_output 200
+}
+
+@test "CONNECT: refused with 502, the target kept in stats proxy_connects" {
+	sim_start --tickets 10
+	run curl -s -o /dev/null -w '%{http_code}' --proxy "$SIM_URL" \
+	    --max-time 10 https://acme.freshdesk.com/api/v2/groups
+	assert_equal "$(sim_stats | jq -c .proxy_connects)" '["acme.freshdesk.com:443"]'
+	sim_ctl POST reset-stats >/dev/null
+	assert_equal "$(sim_stats | jq -c .proxy_connects)" '[]'
 }

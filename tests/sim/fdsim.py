@@ -26,7 +26,12 @@ CONTROL AND INTROSPECTION (no auth, never rate limited, never faulted)
   GET  /_sim/stats             JSON counters: requests by path, route and
                                status, 429 count, credits per rate window,
                                max concurrent in-flight requests, TCP
-                               connections accepted, faults fired, mutations
+                               connections accepted, faults fired, mutations,
+                               gzip-encoded responses (gzip_responses),
+                               CONNECT targets (proxy_connects)
+  CONNECT host:port            as an HTTPS proxy: refused (502), the target
+                               listed in /_sim/stats proxy_connects, so a
+                               client's choice of host is seen on loopback
   POST /_sim/reset-stats       zero the counters (not the rate window)
   POST /_sim/reset-rate        start a fresh rate window now (credits 0)
   GET  /_sim/faults            current fault rules with their counters
@@ -1513,7 +1518,8 @@ class Sim:
                    "spurious_429": 0, "faults_fired": 0, "mutations": 0,
                    "mutated_tickets": 0, "control_requests": 0,
                    "connections": 0, "max_inflight": 0,
-                   "bytes_sent": 0}
+                   "bytes_sent": 0, "gzip_responses": 0,
+                   "proxy_connects": []}
         self.rate.flush()
         self.rate.history = []
 
@@ -2189,6 +2195,19 @@ class Handler(BaseHTTPRequestHandler):
     def do_PATCH(self):
         self.dispatch("PATCH")
 
+    def do_CONNECT(self):
+        """a client using us as its HTTPS proxy: note where it wanted
+        to go, never tunnel (the suites reach nothing beyond loopback)"""
+        S = self.server.sim
+        with S.lock:
+            if len(S.st["proxy_connects"]) < 1000:
+                S.st["proxy_connects"].append(self.path)
+        self.close_connection = True
+        self.send_response(502)
+        self.send_header("Content-Length", "0")
+        self.send_header("Connection", "close")
+        self.end_headers()
+
     def read_body(self):
         n = self.headers.get("Content-Length")
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
@@ -2287,6 +2306,8 @@ class Handler(BaseHTTPRequestHandler):
         S = self.server.sim
         with S.lock:
             S.st["bytes_sent"] += len(body)
+            if gz:
+                S.st["gzip_responses"] += 1
 
 
 def accepts_gzip(ae):
