@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "diag.h"
@@ -63,6 +65,8 @@ static struct fd_map	*versions;	/* replace root -> its version */
 static long long	 rows, pending;
 static int		 warned_unknown;
 static struct fd_buf	 scratch;
+static int		 progressflag;	/* stderr is a terminal */
+static double		 started, shown;
 static char		*held;		/* coarse: the STATE not committed */
 
 static void *
@@ -229,6 +233,32 @@ schema(const struct fd_singer_msg *m, const char *name, char *errbuf)
 	return 0;
 }
 
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The progress line on a terminal: tables, rows, rows/s (at most five
+ * times a second unless forced). */
+static void
+progress(int force)
+{
+	double t = now();
+
+	if (!progressflag || (!force && t - shown < 0.2))
+		return;
+	shown = t;
+	fprintf(stderr, "\r\033[Kfd-load: %zu tables, %lld rows",
+	    fd_map_len(tables), rows);
+	if (t - started >= 1)
+		fprintf(stderr, ", %.0f rows/s", rows / (t - started));
+	fputc('\r', stderr);
+}
+
 /*
  * Commits what was written with the state value (JSON text, or NULL
  * for data only), then replaces the state file and prints the state.
@@ -330,7 +360,8 @@ line(const char *p, size_t len, char *errbuf)
 			snprintf(why, sizeof(why), "%s", errbuf);
 			return fd_diag_set(errbuf, "table %s: %s", t->name, why);
 		}
-		rows++;
+		if ((++rows & 1023) == 0)
+			progress(0);
 		/* a coarse destination commits at a STATE only: its files
 		 * never hold rows that the state does not cover */
 		if (++pending >= batch_rows && !ops->coarse)
@@ -430,6 +461,8 @@ run(int argc, char *argv[])
 	    (versions = fd_map_new()) == NULL)
 		err(1, NULL);
 	dst = ops->open(where, load_id);
+	progressflag = !qflag && !vflag && isatty(STDERR_FILENO);
+	started = now();
 
 	if (argc == 0)
 		input(stdin, "<stdin>");
@@ -446,6 +479,10 @@ run(int argc, char *argv[])
 		commit(held, held != NULL ? strlen(held) : 0);
 	free(held);
 	ops->close(dst, rows);
+	if (progressflag) {
+		progress(1);
+		fputc('\n', stderr);
+	}
 	if (vflag)
 		warnx("%lld rows loaded", rows);
 

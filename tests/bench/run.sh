@@ -9,7 +9,7 @@
 
 dir=$(dirname "$0")
 status=0
-for b in fetch normalize; do
+for b in fetch normalize load; do
 	bash "$dir/$b.sh" || {
 		echo "bench: $b.sh failed" >&2
 		status=1
