@@ -80,7 +80,7 @@ fd-fetch/fd-fetch: $(FETCHOBJ) lib/libfd.a
 fd-normalize/fd-normalize: $(NORMOBJ) lib/libfd.a
 	$(LINK) -o $@ $(NORMOBJ) lib/libfd.a $(JQ_LIBS) $(CRYPTO_LIBS)
 fd-load/fd-load: $(LOADOBJ) lib/libfd.a
-	$(LINK) -o $@ $(LOADOBJ) lib/libfd.a $(SQLITE_LIBS) $(PQ_LIBS) $(JQ_LIBS)
+	$(LINK) -pthread -o $@ $(LOADOBJ) lib/libfd.a $(SQLITE_LIBS) $(PQ_LIBS) $(JQ_LIBS)
 tests/unit/unit: $(UNITOBJ) lib/libfd.a
 	$(LINK) -o $@ $(UNITOBJ) lib/libfd.a $(CURL_LIBS) $(JQ_LIBS) \
 	    $(CRYPTO_LIBS)

@@ -95,9 +95,22 @@ struct dest_ops {
 	void		 (*activate)(struct dest *, struct table *t);
 	/* A new version of replace root t begins: its staging empties. */
 	void		 (*unstage)(struct dest *, struct table *t);
-	/* Commits what was written with the state (JSON text, or NULL to
-	 * commit data only), then opens the next transaction. */
-	void		 (*commit)(struct dest *, const char *state, size_t len);
+	/*
+	 * Commits what was written with the state (NUL-terminated JSON
+	 * text, or NULL to commit data only), then opens the next
+	 * transaction.  May commit in the background: returns the latest
+	 * state that is durable now (maybe an earlier one; valid until the
+	 * next call), or NULL if none became durable.  With final, all is
+	 * committed before it returns.
+	 */
+	const char	*(*commit)(struct dest *, const char *state, int final);
+	/*
+	 * Waits until background commits have ended (before fd-load.c
+	 * changes a table, which they read, and before it dies); returns
+	 * what commit would: the latest state now durable, or NULL.  NULL
+	 * for a destination that commits in the foreground.
+	 */
+	const char	*(*settle)(struct dest *);
 	/* Marks the load completed, commits and closes.  NULL is a no-op. */
 	void		 (*close)(struct dest *, long long rows);
 };

@@ -69,6 +69,8 @@ static int		 progressflag;	/* stderr is a terminal */
 static double		 started, shown;
 static char		*held;		/* coarse: the STATE not committed */
 
+static void	report(const char *);
+
 static void *
 xcalloc(size_t n, size_t size)
 {
@@ -144,6 +146,8 @@ schema(const struct fd_singer_msg *m, const char *name, char *errbuf)
 	size_t plen, vl, xl, i;
 	char *col;
 
+	if (ops->settle != NULL)
+		report(ops->settle(dst));	/* t is about to change */
 	if ((t = fd_map_get(tables, name, strlen(name))) == NULL) {
 		t = xcalloc(1, sizeof(*t));
 		if ((t->name = strdup(name)) == NULL ||
@@ -261,26 +265,39 @@ progress(int force)
 
 /*
  * Commits what was written with the state value (JSON text, or NULL
- * for data only), then replaces the state file and prints the state.
+ * for data only); then, for the state the destination says is durable
+ * (this one or, when it commits in the background, an earlier one),
+ * replaces the state file and prints the state.
  */
 static void
-commit(const char *value, size_t len)
+commit(const char *value, int final)
+{
+	const char *done;
+
+	done = ops->commit(dst, value, final);
+	pending = 0;
+	report(done);
+}
+
+/* The state file replaced by, and --emit-state of, a durable state. */
+static void
+report(const char *done)
 {
 	char why[FD_ERRSZ];
+	size_t len;
 	jv v;
 
-	ops->commit(dst, value, len);
-	pending = 0;
-	if (value == NULL)
+	if (done == NULL)
 		return;
+	len = strlen(done);
 	if (statefile != NULL) {
-		if (fd_json_parse(value, len, &v, why) == -1)
+		if (fd_json_parse(done, len, &v, why) == -1)
 			errx(1, "state: %s", why);
 		if (fd_state_write(statefile, v, why) == -1)
 			errx(1, "%s", why);
 	}
 	if (emitflag) {
-		fwrite(value, 1, len, stdout);
+		fwrite(done, 1, len, stdout);
 		putchar('\n');
 		if (fflush(stdout) == EOF)
 			err(1, "<stdout>");
@@ -297,15 +314,14 @@ commit(const char *value, size_t len)
 static void
 state(const struct fd_singer_msg *m)
 {
-	if (ops->coarse && pending < batch_rows) {
-		free(held);
-		if ((held = strndup(m->value.p, m->value.len)) == NULL)
-			err(1, NULL);
+	free(held);
+	if ((held = strndup(m->value.p, m->value.len)) == NULL)
+		err(1, NULL);
+	if (ops->coarse && pending < batch_rows)
 		return;
-	}
+	commit(held, 0);
 	free(held);
 	held = NULL;
-	commit(m->value.p, m->value.len);
 }
 
 static int
@@ -401,9 +417,13 @@ input(FILE *fp, const char *fname)
 	while ((rc = fd_lines_next(r, &p, &len)) == 1) {
 		if (strspn(p, " \t\r") == len)
 			continue;
-		if (line(p, len, errbuf) == -1)
+		if (line(p, len, errbuf) == -1) {
+			/* what was committed before is told, then the error */
+			if (ops->settle != NULL)
+				report(ops->settle(dst));
 			errx(1, "%s:%llu: %s", fname, fd_lines_lineno(r),
 			    errbuf);
+		}
 	}
 	if (rc == -1)
 		err(1, "%s", fname);
@@ -475,8 +495,7 @@ run(int argc, char *argv[])
 	}
 	/* what a coarse destination held back, and rows after the last
 	 * STATE (a stream without STATE messages) */
-	if (held != NULL || pending > 0)
-		commit(held, held != NULL ? strlen(held) : 0);
+	commit(held, 1);
 	free(held);
 	ops->close(dst, rows);
 	if (progressflag) {

@@ -606,8 +606,8 @@ files_unstage(struct dest *d, struct table *t)
 	chain(d, t, unstage_one);
 }
 
-static void
-files_commit(struct dest *d, const char *state, size_t len)
+static const char *
+files_commit(struct dest *d, const char *state, int final)
 {
 	char why[FD_ERRSZ];
 	struct fd_buf tmp = FD_BUF_INIT;
@@ -652,7 +652,7 @@ files_commit(struct dest *d, const char *state, size_t len)
 	    jv_string(d->load_id));
 	if (state != NULL)
 		d->manifest = jv_object_set(d->manifest, jv_string("state"),
-		    jv_string_sized(state, (int)len));
+		    jv_string(state));
 	if (fd_state_write(path_of(d, "_fd_manifest.json", NULL),
 	    jv_copy(d->manifest), why) == -1)
 		errx(1, "%s", why);
@@ -661,6 +661,7 @@ files_commit(struct dest *d, const char *state, size_t len)
 		if (unlink(p) == -1 && errno != ENOENT)
 			err(1, "%s", p);
 	fd_buf_reset(&d->retire);
+	return state;
 }
 
 static void

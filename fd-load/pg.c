@@ -23,9 +23,12 @@
  * Messages never show the connection string (it may hold a password).
  */
 #include <err.h>
+#include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libpq-fe.h>
 
@@ -39,26 +42,53 @@
 #define PG_FLUSH_BYTES	(8u << 20)	/* COPY text waiting, all tables */
 #define PG_LOCK_KEY	"1717922412"	/* "fd-l": fd-load's advisory lock */
 
+/* A table's rows of one batch: COPY text, of ncopy columns. */
+struct side {
+	struct fd_buf	 copy;
+	size_t		 ncopy;
+	size_t		 rows;
+};
+
 /* What the destination keeps per table. */
 struct ptable {
-	struct fd_buf	 copy;		/* COPY text rows waiting */
-	size_t		 ncopy;		/* the columns of those rows */
+	struct side	 side[2];	/* being filled, being sent */
 	int		 twin;		/* its temporary twin's number, or 0 */
 	int		 seq;		/* the twin has _fd_seq (merge) */
-	size_t		 twinrows;	/* rows in the twin since its flush */
 	long long	 curseq;	/* merge root: its last row's _fd_seq */
 	struct fd_map	*dbcols;	/* the table's columns -> type (malloc'd) */
 };
 
+/*
+ * The connection is used by one thread at a time: the writer thread
+ * while a batch is being sent (job), else the main thread, which waits
+ * for the writer to be idle (idle()) before any statement of its own.
+ * The main thread fills side[fill] of every table meanwhile; d->sql is
+ * the writer's during a job, d->val always the main thread's.
+ */
 struct dest {
 	PGconn		*c;
 	char		*load_id;
 	struct fd_map	*tables;	/* name -> struct table (all told) */
 	struct fd_buf	 sql, val;
-	size_t		 waiting;	/* bytes of COPY text, all tables */
+	size_t		 waiting;	/* bytes of COPY text in side[fill] */
 	long long	 seq;		/* merge root rows so far */
 	int		 ntwins;
+	int		 fill;		/* the side the main thread fills */
+
+	pthread_t	 writer;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	int		 job;		/* a batch is being sent */
+	int		 quit;
+	char		*jobstate;	/* commit the batch with it, or NULL */
+	int		 jobcommit;
+	char		*durable;	/* the state of the last commit */
+	char		*reported;	/* the last one take_durable gave */
+	int		 failed;
+	char		 errmsg[4 * FD_ERRSZ];
 };
+
+static void	*writer(void *);
 
 /* The first line of libpq's message, for one-line diagnostics. */
 static const char *
@@ -76,19 +106,31 @@ pgmsg(const char *m)
 	return *line ? line : "unknown error";
 }
 
-/* Dies: the connection closes, and the server rolls back. */
+/*
+ * Dies: the connection closes, and the server rolls back.  In the
+ * writer thread the message is left for the main thread, which dies
+ * with it when it next waits for the writer.
+ */
 static void __attribute__((noreturn))
 fail(struct dest *d, const char *what, const PGresult *r)
 {
-	char m[FD_ERRSZ];
-	const char *ctx;
+	char m[FD_ERRSZ], ctx[FD_ERRSZ] = "";
+	const char *c;
 
 	snprintf(m, sizeof(m), "%s", pgmsg(r != NULL ?
 	    PQresultErrorMessage(r) : PQerrorMessage(d->c)));
-	ctx = r != NULL ? PQresultErrorField(r, PG_DIAG_CONTEXT) : NULL;
-	if (ctx != NULL)
-		errx(1, "postgresql: %s: %s (%s)", what, m, pgmsg(ctx));
-	errx(1, "postgresql: %s: %s", what, m);
+	if (r != NULL && (c = PQresultErrorField(r, PG_DIAG_CONTEXT)) != NULL)
+		snprintf(ctx, sizeof(ctx), " (%s)", pgmsg(c));
+	if (d->job && pthread_equal(pthread_self(), d->writer)) {
+		pthread_mutex_lock(&d->mu);
+		snprintf(d->errmsg, sizeof(d->errmsg), "postgresql: %.200s: %s%s",
+		    what, m, ctx);
+		d->failed = 1;
+		pthread_cond_broadcast(&d->cv);
+		pthread_mutex_unlock(&d->mu);
+		pthread_exit(NULL);
+	}
+	errx(1, "postgresql: %s: %s%s", what, m, ctx);
 }
 
 /* Runs sql, which must succeed; returns its result (caller clears). */
@@ -138,6 +180,7 @@ pg_open(const char *uri, const char *load_id)
 	struct dest *d;
 	PGresult *r;
 	const char *p[1];
+	int tries, locked;
 
 	if ((d = calloc(1, sizeof(*d))) == NULL ||
 	    (d->load_id = strdup(load_id)) == NULL ||
@@ -152,14 +195,20 @@ pg_open(const char *uri, const char *load_id)
 	PQsetNoticeReceiver(d->c, notice, NULL);
 	if (PQsetClientEncoding(d->c, "UTF8") != 0)
 		fail(d, "client encoding", NULL);
-	r = query(d, "lock", "SELECT pg_try_advisory_lock(" PG_LOCK_KEY
-	    ", hashtext(current_schema()))", 0, NULL);
-	if (strcmp(PQgetvalue(r, 0, 0), "t") != 0) {
+	/* a load that just ended or died may hold it a moment longer: its
+	 * server process exits after the connection closes */
+	for (tries = 0;; tries++) {
+		r = query(d, "lock", "SELECT pg_try_advisory_lock(" PG_LOCK_KEY
+		    ", hashtext(current_schema()))", 0, NULL);
+		locked = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
 		PQclear(r);
-		errx(1, "postgresql: locked by another fd-load (database %s)",
-		    PQdb(d->c));
+		if (locked)
+			break;
+		if (tries == 20)
+			errx(1, "postgresql: locked by another fd-load "
+			    "(database %s)", PQdb(d->c));
+		nanosleep(&(struct timespec){ 0, 100000000 }, NULL);
 	}
-	PQclear(r);
 	exec(d, "begin", "BEGIN");
 	exec(d, "_fd_loads", "CREATE TABLE IF NOT EXISTS _fd_loads (load_id "
 	    "text PRIMARY KEY, status text NOT NULL, started_at timestamptz "
@@ -174,6 +223,10 @@ pg_open(const char *uri, const char *load_id)
 	p[0] = load_id;
 	PQclear(query(d, "_fd_loads", "INSERT INTO _fd_loads (load_id, "
 	    "status, started_at) VALUES ($1, 'running', now())", 1, p));
+	if (pthread_mutex_init(&d->mu, NULL) != 0 ||
+	    pthread_cond_init(&d->cv, NULL) != 0 ||
+	    (errno = pthread_create(&d->writer, NULL, writer, d)) != 0)
+		err(1, "postgresql: writer thread");
 	return d;
 }
 
@@ -284,16 +337,16 @@ twin_name(struct fd_buf *b, const struct ptable *s)
 	fd_buf_printf(b, "\"_fd_tmp_%d\"", s->twin);
 }
 
-/* Sends t's waiting COPY text (of s->ncopy columns) to its table or
- * twin. */
+/* Sends t's COPY text of side k to its table or twin. */
 static void
-copy_out(struct dest *d, struct table *t)
+copy_out(struct dest *d, struct table *t, int k)
 {
 	struct ptable *s = t->priv;
+	struct side *b = &s->side[k];
 	PGresult *r;
 	int seq, twin = via_twin(d, t, &seq);
 
-	if (s->copy.len == 0)
+	if (b->copy.len == 0)
 		return;
 	fd_buf_reset(&d->sql);
 	fd_buf_puts(&d->sql, "COPY ");
@@ -302,13 +355,13 @@ copy_out(struct dest *d, struct table *t)
 	else
 		sql_ident(&d->sql, "", t->name);
 	fd_buf_putc(&d->sql, ' ');
-	columns_n(&d->sql, t, s->ncopy, seq);
+	columns_n(&d->sql, t, b->ncopy, seq);
 	fd_buf_puts(&d->sql, " FROM STDIN");
 	r = PQexec(d->c, d->sql.data);
 	if (PQresultStatus(r) != PGRES_COPY_IN)
 		fail(d, t->name, r);
 	PQclear(r);
-	if (PQputCopyData(d->c, s->copy.data, (int)s->copy.len) != 1 ||
+	if (PQputCopyData(d->c, b->copy.data, (int)b->copy.len) != 1 ||
 	    PQputCopyEnd(d->c, NULL) != 1)
 		fail(d, t->name, NULL);
 	while ((r = PQgetResult(d->c)) != NULL) {
@@ -316,8 +369,7 @@ copy_out(struct dest *d, struct table *t)
 			fail(d, t->name, r);
 		PQclear(r);
 	}
-	d->waiting -= s->copy.len;
-	fd_buf_reset(&s->copy);
+	fd_buf_reset(&b->copy);
 }
 
 /* The child tables of root (of this run and of earlier ones). */
@@ -375,7 +427,7 @@ winners(struct fd_buf *b, const struct table *r)
  * and those rows' children; then the twins of the chain empty.
  */
 static void
-merge(struct dest *d, struct table *r)
+merge(struct dest *d, struct table *r, int k)
 {
 	struct ptable *s = r->priv, *cs;
 	struct table *c;
@@ -426,7 +478,7 @@ merge(struct dest *d, struct table *r)
 		const char *n = PQgetvalue(ch, i, 0);
 		if ((c = fd_map_get(d->tables, n, strlen(n))) == NULL ||
 		    (cs = c->priv) == NULL || cs->twin == 0 ||
-		    cs->twinrows == 0)
+		    cs->side[k].rows == 0)
 			continue;
 		fd_buf_reset(&d->sql);
 		fd_buf_puts(&d->sql, "INSERT INTO ");
@@ -446,19 +498,19 @@ merge(struct dest *d, struct table *r)
 		fd_buf_puts(&d->sql, "TRUNCATE ");
 		twin_name(&d->sql, cs);
 		exec(d, c->name, d->sql.data);
-		cs->twinrows = 0;
+		cs->side[k].rows = 0;
 	}
 	PQclear(ch);
 	fd_buf_reset(&d->sql);
 	fd_buf_puts(&d->sql, "TRUNCATE ");
 	twin_name(&d->sql, s);
 	exec(d, r->name, d->sql.data);
-	s->twinrows = 0;
+	s->side[k].rows = 0;
 }
 
-/* Sends every waiting row; merge twins are merged into their tables. */
+/* Sends the rows of side k; merge twins are merged into their tables. */
 static void
-flush(struct dest *d)
+send_side(struct dest *d, int k)
 {
 	struct table *t;
 	size_t i;
@@ -466,11 +518,102 @@ flush(struct dest *d)
 
 	for (i = 0; fd_map_at(d->tables, i, (void **)&t) != NULL; i++)
 		if (t->priv != NULL)
-			copy_out(d, t);
+			copy_out(d, t, k);
 	for (i = 0; fd_map_at(d->tables, i, (void **)&t) != NULL; i++)
 		if (t->priv != NULL && !t->child && via_twin(d, t, &seq) &&
-		    seq && ((struct ptable *)t->priv)->twinrows > 0)
-			merge(d, t);
+		    seq && ((struct ptable *)t->priv)->side[k].rows > 0)
+			merge(d, t, k);
+	for (i = 0; fd_map_at(d->tables, i, (void **)&t) != NULL; i++)
+		if (t->priv != NULL)
+			((struct ptable *)t->priv)->side[k].rows = 0;
+}
+
+/* Commits the open transaction with state (or none), opens the next. */
+static void
+commit_now(struct dest *d, const char *state)
+{
+	const char *p[2];
+
+	if (state != NULL) {
+		p[0] = state;
+		p[1] = d->load_id;
+		PQclear(query(d, "_fd_state", "INSERT INTO _fd_state (id, "
+		    "state, load_id, committed_at) VALUES (1, $1, $2, now()) "
+		    "ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, "
+		    "load_id = EXCLUDED.load_id, committed_at = "
+		    "EXCLUDED.committed_at", 2, p));
+	}
+	exec(d, "commit", "COMMIT");
+	exec(d, "begin", "BEGIN");
+}
+
+/* The writer thread: sends each batch it is given, commits it. */
+static void *
+writer(void *arg)
+{
+	struct dest *d = arg;
+
+	pthread_mutex_lock(&d->mu);
+	for (;;) {
+		while (!d->job && !d->quit)
+			pthread_cond_wait(&d->cv, &d->mu);
+		if (d->quit)
+			break;
+		pthread_mutex_unlock(&d->mu);
+		send_side(d, !d->fill);
+		if (d->jobcommit)
+			commit_now(d, d->jobstate);
+		pthread_mutex_lock(&d->mu);
+		if (d->jobcommit && d->jobstate != NULL) {
+			free(d->durable);	/* superseded, never told */
+			d->durable = d->jobstate;
+			d->jobstate = NULL;
+		}
+		d->job = 0;
+		pthread_cond_broadcast(&d->cv);
+	}
+	pthread_mutex_unlock(&d->mu);
+	return NULL;
+}
+
+/* Waits until the writer is idle; dies with its failure. */
+static void
+idle(struct dest *d)
+{
+	pthread_mutex_lock(&d->mu);
+	while (d->job && !d->failed)
+		pthread_cond_wait(&d->cv, &d->mu);
+	pthread_mutex_unlock(&d->mu);
+	if (d->failed)
+		errx(1, "%s", d->errmsg);
+}
+
+/*
+ * Hands the rows filled so far to the writer, to be sent (and, if
+ * commit, committed with state, a malloc'd copy taken over) while the
+ * main thread fills the other side.
+ */
+static void
+submit(struct dest *d, int commit, char *state)
+{
+	idle(d);
+	pthread_mutex_lock(&d->mu);
+	d->fill = !d->fill;
+	d->waiting = 0;
+	d->jobcommit = commit;
+	d->jobstate = state;
+	d->job = 1;
+	pthread_cond_broadcast(&d->cv);
+	pthread_mutex_unlock(&d->mu);
+}
+
+/* Sends the rows filled so far now, in the main thread. */
+static void
+flush(struct dest *d)
+{
+	idle(d);
+	send_side(d, d->fill);
+	d->waiting = 0;
 }
 
 /* Makes the temporary twin of t, or adds t's new columns to it. */
@@ -534,6 +677,7 @@ pg_table(struct dest *d, struct table *t)
 	size_t i;
 	int seq;
 
+	idle(d);
 	check_name(t->name, t->name);
 	for (i = 0; i < t->ncols; i++)
 		check_name(t->name, t->cols[i].name);
@@ -542,7 +686,7 @@ pg_table(struct dest *d, struct table *t)
 			err(1, NULL);
 		t->priv = s;
 	} else
-		copy_out(d, t);	/* its rows waiting have the old columns */
+		copy_out(d, t, d->fill);	/* rows of the old columns */
 	/* a SCHEMA may come inside a record (a new child table after its
 	 * root row): nothing is merged here, only copied */
 	free_types(s->dbcols);
@@ -617,7 +761,7 @@ pg_table(struct dest *d, struct table *t)
 		exec(d, t->name, d->sql.data);
 	if (via_twin(d, t, &seq))
 		twin(d, t, seq);
-	s->ncopy = t->ncols;
+	s->side[0].ncopy = s->side[1].ncopy = t->ncols;
 }
 
 /* Appends s (n bytes) as a COPY text field. */
@@ -675,24 +819,27 @@ static int
 pg_row(struct dest *d, struct table *t, char *errbuf)
 {
 	struct ptable *s = t->priv;
+	struct side *b;
 	struct table *r;
 	const struct value *v;
 	size_t i, mark;
 	int seq;
 
+	/* a record and its child rows go in one batch */
 	if (!t->child && d->waiting > PG_FLUSH_BYTES)
-		flush(d);
-	mark = s->copy.len;
+		submit(d, 0, NULL);
+	b = &s->side[d->fill];
+	mark = b->copy.len;
 	for (i = 0; i < t->ncols; i++) {
 		v = &t->vals[i];
 		if (i > 0)
-			fd_buf_putc(&s->copy, '\t');
+			fd_buf_putc(&b->copy, '\t');
 		if (v->kind == FD_JTOK_NULL) {
-			fd_buf_puts(&s->copy, "\\N");
+			fd_buf_puts(&b->copy, "\\N");
 			continue;
 		}
 		if (v->kind == FD_JTOK_TRUE || v->kind == FD_JTOK_FALSE) {
-			fd_buf_putc(&s->copy, v->kind == FD_JTOK_TRUE ?
+			fd_buf_putc(&b->copy, v->kind == FD_JTOK_TRUE ?
 			    't' : 'f');
 			continue;
 		}
@@ -706,24 +853,24 @@ pg_row(struct dest *d, struct table *t, char *errbuf)
 			    "PostgreSQL jsonb cannot hold");
 			goto bad;
 		}
-		if (copy_text(&s->copy, d->val.data, d->val.len,
+		if (copy_text(&b->copy, d->val.data, d->val.len,
 		    errbuf) == -1)
 			goto bad;
 	}
-	fd_buf_putc(&s->copy, '\t');
-	fd_buf_puts(&s->copy, d->load_id);
+	fd_buf_putc(&b->copy, '\t');
+	fd_buf_puts(&b->copy, d->load_id);
 	if (via_twin(d, t, &seq)) {
 		if (seq) {
 			if (!t->child)
 				s->curseq = ++d->seq;
 			r = t->child ? root_of(d, t) : t;
-			fd_buf_printf(&s->copy, "\t%lld",
+			fd_buf_printf(&b->copy, "\t%lld",
 			    ((struct ptable *)r->priv)->curseq);
 		}
-		s->twinrows++;
+		b->rows++;
 	}
-	fd_buf_putc(&s->copy, '\n');
-	d->waiting += s->copy.len - mark;
+	fd_buf_putc(&b->copy, '\n');
+	d->waiting += b->copy.len - mark;
 	return 0;
 bad:
 	{
@@ -731,9 +878,9 @@ bad:
 		snprintf(why, sizeof(why), "%s", errbuf);
 		fd_diag_set(errbuf, "column %s: %s", t->cols[i].name, why);
 	}
-	s->copy.len = mark;
-	if (s->copy.data != NULL)
-		s->copy.data[mark] = '\0';
+	b->copy.len = mark;
+	if (b->copy.data != NULL)
+		b->copy.data[mark] = '\0';
 	return -1;
 }
 
@@ -780,7 +927,6 @@ swap_in(struct dest *d, const char *name, struct table *c)
 	fd_buf_puts(&d->sql, "TRUNCATE ");
 	twin_name(&d->sql, s);
 	exec(d, name, d->sql.data);
-	s->twinrows = 0;
 }
 
 static void
@@ -797,42 +943,62 @@ unstage_one(struct dest *d, const char *name, struct table *c)
 
 	if (s == NULL || s->twin == 0 || c->disp != DISP_REPLACE)
 		return;
-	d->waiting -= s->copy.len;
-	fd_buf_reset(&s->copy);
+	d->waiting -= s->side[d->fill].copy.len;
+	fd_buf_reset(&s->side[d->fill].copy);
+	s->side[d->fill].rows = 0;
 	fd_buf_reset(&d->sql);
 	fd_buf_puts(&d->sql, "TRUNCATE ");
 	twin_name(&d->sql, s);
 	exec(d, name, d->sql.data);
-	s->twinrows = 0;
 }
 
 static void
 pg_unstage(struct dest *d, struct table *t)
 {
+	idle(d);
 	each_in_chain(d, t, unstage_one);
 }
 
-static void
-pg_commit(struct dest *d, const char *state, size_t len)
+/* The state the writer last committed, if not yet told; kept until the
+ * next call. */
+static const char *
+take_durable(struct dest *d)
 {
-	const char *p[2];
-	char *v;
-
-	flush(d);
-	if (state != NULL) {
-		if ((v = strndup(state, len)) == NULL)
-			err(1, NULL);
-		p[0] = v;
-		p[1] = d->load_id;
-		PQclear(query(d, "_fd_state", "INSERT INTO _fd_state (id, "
-		    "state, load_id, committed_at) VALUES (1, $1, $2, now()) "
-		    "ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, "
-		    "load_id = EXCLUDED.load_id, committed_at = "
-		    "EXCLUDED.committed_at", 2, p));
-		free(v);
+	pthread_mutex_lock(&d->mu);
+	if (d->durable != NULL) {
+		free(d->reported);
+		d->reported = d->durable;
+		d->durable = NULL;
+		pthread_mutex_unlock(&d->mu);
+		return d->reported;
 	}
-	exec(d, "commit", "COMMIT");
-	exec(d, "begin", "BEGIN");
+	pthread_mutex_unlock(&d->mu);
+	return NULL;
+}
+
+static const char *
+pg_settle(struct dest *d)
+{
+	idle(d);
+	return take_durable(d);
+}
+
+/*
+ * The batch goes to the writer, which sends and commits it while the
+ * main thread reads the next one; what is reported durable is the
+ * batch before (all of them when final).
+ */
+static const char *
+pg_commit(struct dest *d, const char *state, int final)
+{
+	char *v = NULL;
+
+	if (state != NULL && (v = strdup(state)) == NULL)
+		err(1, NULL);
+	submit(d, 1, v);
+	if (final)
+		idle(d);
+	return take_durable(d);
 }
 
 static void
@@ -847,6 +1013,11 @@ pg_close(struct dest *d, long long rows)
 	if (d == NULL)
 		return;
 	flush(d);
+	pthread_mutex_lock(&d->mu);
+	d->quit = 1;
+	pthread_cond_broadcast(&d->cv);
+	pthread_mutex_unlock(&d->mu);
+	pthread_join(d->writer, NULL);
 	snprintf(n, sizeof(n), "%lld", rows);
 	p[0] = n;
 	p[1] = d->load_id;
@@ -854,11 +1025,14 @@ pg_close(struct dest *d, long long rows)
 	    "'completed', finished_at = now(), rows = $1 WHERE load_id = $2",
 	    2, p));
 	exec(d, "commit", "COMMIT");
+	exec(d, "unlock", "SELECT pg_advisory_unlock(" PG_LOCK_KEY
+	    ", hashtext(current_schema()))");
 	PQfinish(d->c);
 	for (i = 0; fd_map_at(d->tables, i, (void **)&t) != NULL; i++) {
 		if ((s = t->priv) == NULL)
 			continue;
-		fd_buf_free(&s->copy);
+		fd_buf_free(&s->side[0].copy);
+		fd_buf_free(&s->side[1].copy);
 		free_types(s->dbcols);
 		free(s);
 		t->priv = NULL;
@@ -866,6 +1040,11 @@ pg_close(struct dest *d, long long rows)
 	fd_map_free(d->tables);
 	fd_buf_free(&d->sql);
 	fd_buf_free(&d->val);
+	free(d->durable);
+	free(d->reported);
+	free(d->jobstate);
+	pthread_mutex_destroy(&d->mu);
+	pthread_cond_destroy(&d->cv);
 	free(d->load_id);
 	free(d);
 }
@@ -877,6 +1056,7 @@ const struct dest_ops pg_ops = {
 	.row = pg_row,
 	.activate = pg_activate,
 	.unstage = pg_unstage,
+	.settle = pg_settle,
 	.commit = pg_commit,
 	.close = pg_close,
 };

@@ -507,8 +507,8 @@ sqlite_unstage(struct dest *d, struct table *t)
 	fd_buf_free(&names);
 }
 
-static void
-sqlite_commit(struct dest *d, const char *state, size_t len)
+static const char *
+sqlite_commit(struct dest *d, const char *state, int final)
 {
 	sqlite3_stmt *st;
 
@@ -516,7 +516,7 @@ sqlite_commit(struct dest *d, const char *state, size_t len)
 		st = prepare(d, "INSERT OR REPLACE INTO _fd_state (id, state, "
 		    "load_id, committed_at) VALUES (1, ?1, ?2, strftime("
 		    "'%Y-%m-%dT%H:%M:%fZ','now'))");
-		sqlite3_bind_text(st, 1, state, (int)len, SQLITE_STATIC);
+		sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, d->load_id, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			fail(d, "_fd_state");
@@ -524,6 +524,7 @@ sqlite_commit(struct dest *d, const char *state, size_t len)
 	}
 	exec(d, "COMMIT");
 	exec(d, "BEGIN IMMEDIATE");
+	return state;
 }
 
 static void
