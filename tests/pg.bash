@@ -60,3 +60,14 @@ pg_stop() {
 	rm -rf "$FD_PG_DIR"
 	unset FD_PG_DIR
 }
+
+# pg_file_start, pg_file_stop: pg_start and pg_stop for a suite's
+# setup_file and teardown_file (which do not share variables)
+pg_file_start() {
+	pg_start || return 1
+	echo "$FD_PG_DIR" >"$BATS_FILE_TMPDIR/pg-dir"
+}
+
+pg_file_stop() {
+	FD_PG_DIR=$(cat "$BATS_FILE_TMPDIR/pg-dir") FD_PG_BIN=$(pg_bindir) pg_stop
+}

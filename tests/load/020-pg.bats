@@ -7,13 +7,12 @@
 setup_file() {
 	load ../common
 	load ../pg
-	pg_start
-	echo "$FD_PG_DIR" >"$BATS_FILE_TMPDIR/dir"
+	pg_file_start
 }
 
 teardown_file() {
 	load ../pg
-	FD_PG_DIR=$(cat "$BATS_FILE_TMPDIR/dir") FD_PG_BIN=$(pg_bindir) pg_stop
+	pg_file_stop
 }
 
 setup() {
@@ -62,16 +61,8 @@ q() {
 }
 
 @test "pg: a second load into the same database fails fast" {
-	msg "$SCHEMA_T" "$(ticket 1 a r1)"
-	mkfifo "$T/fifo"
-	fd-load -t "$TO" <"$T/fifo" &
-	exec 5>"$T/fifo"
-	sleep 0.5
-	run -1 --separate-stderr fd-load -t "$TO" "$T/in.ndjson"
-	[ "$stderr" = "fd-load: postgresql: locked by another fd-load (database $DBN)" ]
-	exec 5>&-
-	wait
-	run -0 fd-load -t "$TO" "$T/in.ndjson"
+	t_lock "[ \"\$(q \"select count(*) from pg_locks where locktype = 'advisory'\")\" -gt 0 ]" \
+	    "fd-load: postgresql: locked by another fd-load (database $DBN)"
 }
 
 @test "pg: connection errors are one line without the connection string" {

@@ -7,13 +7,12 @@
 setup_file() {
 	load ../common
 	load ../pg
-	pg_start
-	echo "$FD_PG_DIR" >"$BATS_FILE_TMPDIR/dir"
+	pg_file_start
 }
 
 teardown_file() {
 	load ../pg
-	FD_PG_DIR=$(cat "$BATS_FILE_TMPDIR/dir") FD_PG_BIN=$(pg_bindir) pg_stop
+	pg_file_stop
 }
 
 setup() {
@@ -167,13 +166,6 @@ R3='{"type":"RECORD","stream":"v","record":{"i":3}}'
 }
 
 @test "files: a second load into the same directory fails fast" {
-	msg "$SCHEMA_T" "$(ticket 1 a r1)"
-	mkfifo "$T/fifo"
-	fd-load -t "csv:$D" <"$T/fifo" &
-	exec 5>"$T/fifo"
-	sleep 0.3
-	run -1 --separate-stderr fd-load -t "csv:$D" "$T/in.ndjson"
-	[[ "$stderr" == "fd-load: $D/_fd: locked by another process (pid "*")" ]]
-	exec 5>&-
-	wait
+	TO="csv:$D"
+	t_lock '[ -s "$D/_fd.lock" ]' "fd-load: $D/_fd: locked by another process (pid *)"
 }

@@ -12,8 +12,7 @@ setup_file() {
 	load ../common
 	load ../pg
 	load ../sim/sim
-	pg_start
-	echo "$FD_PG_DIR" >"$BATS_FILE_TMPDIR/dir"
+	pg_file_start
 	sim_start --tickets 1500 --contacts 400
 	# a page of 30: many STATEs, so that commits are frequent
 	fd-fetch --since 2019-01-01T00:00:00Z --per-page 30 tickets contacts agents >"$BATS_FILE_TMPDIR/fetch.ndjson"
@@ -27,7 +26,7 @@ setup_file() {
 
 teardown_file() {
 	load ../pg
-	FD_PG_DIR=$(cat "$BATS_FILE_TMPDIR/dir") FD_PG_BIN=$(pg_bindir) pg_stop
+	pg_file_stop
 }
 
 setup() {

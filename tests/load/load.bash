@@ -198,3 +198,25 @@ t_pipeline() {
 	[ "$(col 'select value from tickets__tags order by value')" = 'a,b' ]
 	[ "$(q "select count(*) from tickets__tags where _fd_root_id = (select _fd_id from tickets)")" -eq 2 ]
 }
+
+# t_lock HELD GLOB: while a load waits on its input it holds the
+# destination (the command HELD succeeds once it does); a second load
+# fails at once, its message matching GLOB; then a load goes through
+t_lock() {
+	msg "$SCHEMA_T" "$(ticket 1 a r1)"
+	mkfifo "$T/fifo"
+	fd-load -t "$TO" <"$T/fifo" &
+	exec 5>"$T/fifo"
+	local n
+	for ((n = 0; n < 200; n++)); do
+		eval "$1" && break
+		sleep 0.05
+	done
+	run --separate-stderr fd-load -t "$TO" "$T/in.ndjson"
+	exec 5>&-
+	wait
+	[ "$status" -eq 1 ]
+	# shellcheck disable=SC2053
+	[[ "$stderr" == $2 ]]
+	run -0 fd-load -t "$TO" "$T/in.ndjson"
+}
