@@ -98,19 +98,23 @@ struct dest_ops {
 	/*
 	 * Commits what was written with the state (NUL-terminated JSON
 	 * text, or NULL to commit data only), then opens the next
-	 * transaction.  May commit in the background: returns the latest
-	 * state that is durable now (maybe an earlier one; valid until the
-	 * next call), or NULL if none became durable.  With final, all is
-	 * committed before it returns.
+	 * transaction.  May commit in the background, and may hold a STATE
+	 * back to commit it with the next one (returns 0 then, else 1).
+	 * *done is the latest state that is durable now (maybe an earlier
+	 * one; valid until the next call), or NULL if none became durable.
+	 * With final, all is committed before it returns.
 	 */
-	const char	*(*commit)(struct dest *, const char *state, int final);
+	int		 (*commit)(struct dest *, const char *state, int final,
+			    const char **done);
 	/*
 	 * Waits until background commits have ended (before fd-load.c
-	 * changes a table, which they read, and before it dies); returns
-	 * what commit would: the latest state now durable, or NULL.  NULL
-	 * for a destination that commits in the foreground.
+	 * changes a table, which they read; and, with failing, before it
+	 * dies of bad input: a STATE held back is then committed with the
+	 * rows before it, not those after).  Returns what commit would:
+	 * the latest state now durable, or NULL.  NULL for a destination
+	 * that commits every STATE in the foreground.
 	 */
-	const char	*(*settle)(struct dest *);
+	const char	*(*settle)(struct dest *, int failing);
 	/* Marks the load completed, commits and closes.  NULL is a no-op. */
 	void		 (*close)(struct dest *, long long rows);
 };

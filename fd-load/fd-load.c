@@ -147,7 +147,7 @@ schema(const struct fd_singer_msg *m, const char *name, char *errbuf)
 	char *col;
 
 	if (ops->settle != NULL)
-		report(ops->settle(dst));	/* t is about to change */
+		report(ops->settle(dst, 0));	/* t is about to change */
 	if ((t = fd_map_get(tables, name, strlen(name))) == NULL) {
 		t = xcalloc(1, sizeof(*t));
 		if ((t->name = strdup(name)) == NULL ||
@@ -274,8 +274,9 @@ commit(const char *value, int final)
 {
 	const char *done;
 
-	done = ops->commit(dst, value, final);
-	pending = 0;
+	/* rows count towards --batch-rows until they are committed */
+	if (ops->commit(dst, value, final, &done))
+		pending = 0;
 	report(done);
 }
 
@@ -420,7 +421,7 @@ input(FILE *fp, const char *fname)
 		if (line(p, len, errbuf) == -1) {
 			/* what was committed before is told, then the error */
 			if (ops->settle != NULL)
-				report(ops->settle(dst));
+				report(ops->settle(dst, 1));
 			errx(1, "%s:%llu: %s", fname, fd_lines_lineno(r),
 			    errbuf);
 		}

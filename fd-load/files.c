@@ -606,8 +606,9 @@ files_unstage(struct dest *d, struct table *t)
 	chain(d, t, unstage_one);
 }
 
-static const char *
-files_commit(struct dest *d, const char *state, int final)
+static int
+files_commit(struct dest *d, const char *state, int final,
+    const char **done)
 {
 	char why[FD_ERRSZ];
 	struct fd_buf tmp = FD_BUF_INIT;
@@ -661,7 +662,8 @@ files_commit(struct dest *d, const char *state, int final)
 		if (unlink(p) == -1 && errno != ENOENT)
 			err(1, "%s", p);
 	fd_buf_reset(&d->retire);
-	return state;
+	*done = state;
+	return 1;
 }
 
 static void

@@ -41,12 +41,15 @@
 #define PG_NAMELEN	63		/* NAMEDATALEN - 1 */
 #define PG_FLUSH_BYTES	(8u << 20)	/* COPY text waiting, all tables */
 #define PG_LOCK_KEY	"1717922412"	/* "fd-l": fd-load's advisory lock */
+#define PG_COMMIT_GAP	0.5		/* seconds between commits, at least */
 
-/* A table's rows of one batch: COPY text, of ncopy columns. */
+/* A table's rows of one batch: COPY text, of ncopy columns; how much of
+ * it the held STATE covers. */
 struct side {
 	struct fd_buf	 copy;
 	size_t		 ncopy;
 	size_t		 rows;
+	size_t		 mark, markrows;
 };
 
 /* What the destination keeps per table. */
@@ -82,6 +85,8 @@ struct dest {
 	int		 quit;
 	char		*jobstate;	/* commit the batch with it, or NULL */
 	int		 jobcommit;
+	char		*held;		/* a STATE not committed yet */
+	double		 submitted;	/* when the last batch was committed */
 	char		*durable;	/* the state of the last commit */
 	char		*reported;	/* the last one take_durable gave */
 	int		 failed;
@@ -525,7 +530,9 @@ send_side(struct dest *d, int k)
 			merge(d, t, k);
 	for (i = 0; fd_map_at(d->tables, i, (void **)&t) != NULL; i++)
 		if (t->priv != NULL)
-			((struct ptable *)t->priv)->side[k].rows = 0;
+			((struct ptable *)t->priv)->side[k].rows =
+			    ((struct ptable *)t->priv)->side[k].mark =
+			    ((struct ptable *)t->priv)->side[k].markrows = 0;
 }
 
 /* Commits the open transaction with state (or none), opens the next. */
@@ -588,6 +595,15 @@ idle(struct dest *d)
 		errx(1, "%s", d->errmsg);
 }
 
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 /*
  * Hands the rows filled so far to the writer, to be sent (and, if
  * commit, committed with state, a malloc'd copy taken over) while the
@@ -605,6 +621,19 @@ submit(struct dest *d, int commit, char *state)
 	d->job = 1;
 	pthread_cond_broadcast(&d->cv);
 	pthread_mutex_unlock(&d->mu);
+	if (commit)
+		d->submitted = now();
+}
+
+/* Commits the held STATE with the rows filled so far (before the rows
+ * of the filling side leave it otherwise). */
+static void
+release(struct dest *d)
+{
+	if (d->held != NULL) {
+		submit(d, 1, d->held);
+		d->held = NULL;
+	}
 }
 
 /* Sends the rows filled so far now, in the main thread. */
@@ -671,6 +700,7 @@ check_name(const char *table, const char *name)
 static void
 pg_table(struct dest *d, struct table *t)
 {
+	release(d);
 	struct ptable *s = t->priv;
 	PGresult *r;
 	const char *p[4];
@@ -826,8 +856,12 @@ pg_row(struct dest *d, struct table *t, char *errbuf)
 	int seq;
 
 	/* a record and its child rows go in one batch */
-	if (!t->child && d->waiting > PG_FLUSH_BYTES)
-		submit(d, 0, NULL);
+	if (!t->child && d->waiting > PG_FLUSH_BYTES) {
+		if (d->held != NULL)
+			release(d);
+		else
+			submit(d, 0, NULL);
+	}
 	b = &s->side[d->fill];
 	mark = b->copy.len;
 	for (i = 0; i < t->ncols; i++) {
@@ -932,6 +966,7 @@ swap_in(struct dest *d, const char *name, struct table *c)
 static void
 pg_activate(struct dest *d, struct table *t)
 {
+	release(d);
 	flush(d);
 	each_in_chain(d, t, swap_in);
 }
@@ -955,6 +990,7 @@ unstage_one(struct dest *d, const char *name, struct table *c)
 static void
 pg_unstage(struct dest *d, struct table *t)
 {
+	release(d);
 	idle(d);
 	each_in_chain(d, t, unstage_one);
 }
@@ -977,8 +1013,27 @@ take_durable(struct dest *d)
 }
 
 static const char *
-pg_settle(struct dest *d)
+pg_settle(struct dest *d, int failing)
 {
+	struct table *t;
+	struct side *b;
+	size_t i;
+
+	if (failing && d->held != NULL) {
+		/* the rows after the held STATE are not committed */
+		for (i = 0; fd_map_at(d->tables, i, (void **)&t) != NULL; i++) {
+			if (t->priv == NULL)
+				continue;
+			b = &((struct ptable *)t->priv)->side[d->fill];
+			b->copy.len = b->mark;
+			if (b->copy.data != NULL)
+				b->copy.data[b->mark] = '\0';
+			b->rows = b->markrows;
+		}
+	}
+	/* the batch must go before a table changes: it is sent with the
+	 * columns as they were */
+	release(d);
 	idle(d);
 	return take_durable(d);
 }
@@ -988,17 +1043,47 @@ pg_settle(struct dest *d)
  * main thread reads the next one; what is reported durable is the
  * batch before (all of them when final).
  */
-static const char *
-pg_commit(struct dest *d, const char *state, int final)
+static int
+pg_commit(struct dest *d, const char *state, int final, const char **done)
 {
+	struct table *t;
+	struct side *b;
 	char *v = NULL;
+	size_t i;
+	int hold = !final && state != NULL &&
+	    now() - d->submitted < PG_COMMIT_GAP;
 
 	if (state != NULL && (v = strdup(state)) == NULL)
 		err(1, NULL);
+	if (v == NULL && d->held != NULL) {
+		v = d->held;	/* --batch-rows: the held STATE covers it */
+		d->held = NULL;
+	}
+	/*
+	 * STATEs faster than PG_COMMIT_GAP (a load from a file, not from
+	 * the API) are held and committed together: one commit's COPY
+	 * statements and round trips cost more than a page's rows.
+	 */
+	if (hold) {
+		for (i = 0; fd_map_at(d->tables, i, (void **)&t) != NULL; i++) {
+			if (t->priv == NULL)
+				continue;
+			b = &((struct ptable *)t->priv)->side[d->fill];
+			b->mark = b->copy.len;
+			b->markrows = b->rows;
+		}
+		free(d->held);
+		d->held = v;
+		*done = take_durable(d);
+		return 0;
+	}
+	free(d->held);
+	d->held = NULL;
 	submit(d, 1, v);
 	if (final)
 		idle(d);
-	return take_durable(d);
+	*done = take_durable(d);
+	return 1;
 }
 
 static void
@@ -1041,6 +1126,7 @@ pg_close(struct dest *d, long long rows)
 	fd_buf_free(&d->sql);
 	fd_buf_free(&d->val);
 	free(d->durable);
+	free(d->held);
 	free(d->reported);
 	free(d->jobstate);
 	pthread_mutex_destroy(&d->mu);

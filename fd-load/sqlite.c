@@ -507,8 +507,9 @@ sqlite_unstage(struct dest *d, struct table *t)
 	fd_buf_free(&names);
 }
 
-static const char *
-sqlite_commit(struct dest *d, const char *state, int final)
+static int
+sqlite_commit(struct dest *d, const char *state, int final,
+    const char **done)
 {
 	sqlite3_stmt *st;
 
@@ -524,7 +525,8 @@ sqlite_commit(struct dest *d, const char *state, int final)
 	}
 	exec(d, "COMMIT");
 	exec(d, "BEGIN IMMEDIATE");
-	return state;
+	*done = state;
+	return 1;
 }
 
 static void
