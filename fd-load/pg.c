@@ -39,7 +39,7 @@
 #include "extern.h"
 
 #define PG_NAMELEN	63		/* NAMEDATALEN - 1 */
-#define PG_FLUSH_BYTES	(8u << 20)	/* COPY text waiting, all tables */
+#define PG_FLUSH_BYTES	(4u << 20)	/* COPY text waiting, all tables */
 #define PG_LOCK_KEY	"1717922412"	/* "fd-l": fd-load's advisory lock */
 #define PG_COMMIT_GAP	0.5		/* seconds between commits, at least */
 
