@@ -10,7 +10,7 @@
  *
  * The first byte of the input chooses: bit 0 a coarse destination (as
  * the file ones), bits 1-2 --mode (none, merge, replace, append), bit 3
- * a batch of 2 rows.  The rest is the input, one line at a time; a line
+ * a batch of 2 rows, bit 4 commits in the background (as PostgreSQL).  The rest is the input, one line at a time; a line
  * that fails ends the input, as the program dies on it.
  *
  * Asserted besides the sanitizers: the values of a row lie inside its
@@ -96,13 +96,33 @@ s_void(struct dest *d, struct table *t)
 {
 }
 
-static void
-s_commit(struct dest *d, const char *state, size_t len)
+/*
+ * The stub commits in the foreground (commit returns the state it was
+ * given) or, as PostgreSQL does, in the background: commit returns the
+ * state before (durable one batch later) and settle the latest.
+ */
+static struct dest_ops stub;
+static char	*last, *prev;
+
+static const char *
+s_commit(struct dest *d, const char *state, int final)
 {
 	char why[FD_ERRSZ];
 
 	if (state != NULL)
-		assert(fd_jscan_validate(state, len, why) == 0);
+		assert(fd_jscan_validate(state, strlen(state), why) == 0);
+	if (stub.settle == NULL)
+		return state;
+	free(prev);
+	prev = last;
+	last = state != NULL ? strdup(state) : NULL;
+	return final ? last : prev;
+}
+
+static const char *
+s_settle(struct dest *d)
+{
+	return last;
 }
 
 static void
@@ -110,8 +130,15 @@ s_close(struct dest *d, long long n)
 {
 }
 
-static struct dest_ops stub = { "stub", 0, NULL, s_table, s_row, s_void,
-    s_void, s_commit, s_close };
+static struct dest_ops stub = {
+	.scheme = "stub",
+	.table = s_table,
+	.row = s_row,
+	.activate = s_void,
+	.unstage = s_void,
+	.commit = s_commit,
+	.close = s_close,
+};
 
 const struct dest_ops sqlite_ops, pg_ops, csv_ops, jsonl_ops;
 
@@ -149,6 +176,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	bits = data[0];
 	stub.coarse = bits & 1;
+	stub.settle = bits & 16 ? s_settle : NULL;
 	mode = modes[(bits >> 1) & 3];
 	batch_rows = bits & 8 ? 2 : 50000;
 	qflag = 1;
@@ -182,8 +210,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				break;
 			s = nl + 1;
 		}
-		if (held != NULL)
-			commit(held, strlen(held));
+		/* as run() ends the input */
+		commit(held, 1);
 	}
 	in_input = 0;
 	for (i = 0; fd_map_at(tables, i, (void **)&t) != NULL; i++)
@@ -194,6 +222,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fd_map_free(versions);
 	free(held);
 	held = NULL;
+	free(last);
+	free(prev);
+	last = prev = NULL;
 	free(copy);
 	return 0;
 }
