@@ -5,6 +5,7 @@
 #   make demo       install missing packages, build, run the pipeline
 #   make install    PREFIX, DESTDIR, BINDIR, MANDIR as usual
 #   make SAN=1 ...  build with AddressSanitizer and UBSan
+#   make fuzz       libFuzzer targets (clang), FUZZ_SECONDS each (tests/fuzz)
 #
 # CFLAGS belongs to the user; the flags fd needs live in FD_CFLAGS.
 # Library flags come from pkg-config and can be overridden on the
@@ -105,7 +106,8 @@ deps:
 
 # check: every test, with the freshly built programs first on PATH.
 TESTPATH = $(CURDIR)/fd-fetch:$(CURDIR)/fd-normalize:$(CURDIR)/fd-load:$(PATH)
-BATS_SUITES ?= tests/sim tests/fetch tests/normalize tests/load tests/build
+BATS_SUITES ?= tests/sim tests/fetch tests/normalize tests/load tests/build \
+	tests/hardening
 check:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all tests/unit/unit
@@ -123,6 +125,15 @@ bench:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all
 	@sh tests/bench/run.sh
+
+# fuzz: each libFuzzer target for FUZZ_SECONDS after its regression
+# inputs; fails on a crash (tests/fuzz/fuzz.mk, tests/fuzz/run.sh).
+# Not part of check.
+FUZZ_SECONDS ?= 5
+fuzz:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk fuzz \
+	    FUZZ_SECONDS=$(FUZZ_SECONDS)
 
 demo:
 	@$(MAKE) --no-print-directory deps
@@ -147,4 +158,4 @@ clean:
 	rm -f $(BIN) $(OBJ) $(OBJ:.o=.d) lib/libfd.a tests/unit/unit .flags
 
 FORCE:
-.PHONY: all bench check deps demo install uninstall clean lint FORCE
+.PHONY: all bench check deps demo fuzz install uninstall clean lint FORCE

@@ -1,0 +1,230 @@
+/*
+ * fuzz_load: fd-load's message handling and row splitting, in process:
+ * fd-load.c is compiled into this harness (its main renamed) so that its
+ * static line() can be driven: SCHEMA messages build tables (schema()),
+ * RECORDs are split into columns and checked by row_split (row.c), STATE
+ * commits, ACTIVATE_VERSION activates.  The destination is a stub that
+ * renders every value of every row as the real ones do (value_text,
+ * value_json, sql_ident), so that what row_split hands a destination is
+ * exercised too.
+ *
+ * The first byte of the input chooses: bit 0 a coarse destination (as
+ * the file ones), bits 1-2 --mode (none, merge, replace, append), bit 3
+ * a batch of 2 rows, bit 4 commits in the background (as PostgreSQL).  The rest is the input, one line at a time; a line
+ * that fails ends the input, as the program dies on it.
+ *
+ * Asserted besides the sanitizers: the values of a row lie inside its
+ * line, value_json gives valid JSON, a merge row has its keys.
+ */
+#include <assert.h>
+#include <setjmp.h>
+#include <stdint.h>
+
+#define main	fd_load_main
+#include "../../fd-load/fd-load.c"
+#undef main
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+static jmp_buf	died;
+static int	in_input;
+static const char *line_p;
+static size_t	line_len;
+
+void
+errx(int status, const char *fmt, ...)
+{
+	if (!in_input)
+		abort();
+	longjmp(died, 1);
+}
+
+void
+err(int status, const char *fmt, ...)
+{
+	if (!in_input)
+		abort();
+	longjmp(died, 1);
+}
+
+static void
+s_table(struct dest *d, struct table *t)
+{
+	size_t i;
+
+	assert(t->name != NULL && t->root != NULL);
+	for (i = 0; i < t->ncols; i++) {
+		assert(t->cols[i].name != NULL);
+		assert((size_t)fd_map_get(t->colidx, t->cols[i].name,
+		    strlen(t->cols[i].name)) == i + 1);
+	}
+	for (i = 0; i < t->nkeys; i++)
+		assert(t->keyidx[i] == (size_t)-1 || t->keyidx[i] < t->ncols);
+}
+
+static int
+s_row(struct dest *d, struct table *t, char *errbuf)
+{
+	static struct fd_buf b = FD_BUF_INIT;
+	char why[FD_ERRSZ];
+	const struct value *v;
+	size_t i;
+
+	if (TABLE_MERGES(t))
+		assert(row_has_keys(t));
+	for (i = 0; i < t->ncols; i++) {
+		v = &t->vals[i];
+		fd_buf_reset(&b);
+		sql_ident(&b, "_s_", t->cols[i].name);
+		(void)ctype_name(t->cols[i].type);
+		if (v->kind == FD_JTOK_NULL && v->p == NULL)
+			continue;
+		assert(v->p >= line_p && v->p + v->len <= line_p + line_len);
+		fd_buf_reset(&b);
+		if (value_text(v, &b, why) == -1)
+			abort();	/* checked by row_split already */
+		fd_buf_reset(&b);
+		if (value_json(v, &b, why) == -1)
+			abort();
+		assert(fd_jscan_validate(b.data, b.len, why) == 0);
+	}
+	return 0;
+}
+
+static void
+s_void(struct dest *d, struct table *t)
+{
+}
+
+/*
+ * The stub commits in the foreground (commit returns the state it was
+ * given) or, as PostgreSQL does, in the background: commit returns the
+ * state before (durable one batch later) and settle the latest.
+ */
+static struct dest_ops stub;
+static char	*last, *prev;
+
+static const char *
+s_commit(struct dest *d, const char *state, int final)
+{
+	char why[FD_ERRSZ];
+
+	if (state != NULL)
+		assert(fd_jscan_validate(state, strlen(state), why) == 0);
+	if (stub.settle == NULL)
+		return state;
+	free(prev);
+	prev = last;
+	last = state != NULL ? strdup(state) : NULL;
+	return final ? last : prev;
+}
+
+static const char *
+s_settle(struct dest *d)
+{
+	return last;
+}
+
+static void
+s_close(struct dest *d, long long n)
+{
+}
+
+static struct dest_ops stub = {
+	.scheme = "stub",
+	.table = s_table,
+	.row = s_row,
+	.activate = s_void,
+	.unstage = s_void,
+	.commit = s_commit,
+	.close = s_close,
+};
+
+const struct dest_ops sqlite_ops, pg_ops, csv_ops, jsonl_ops;
+
+static void
+table_free(struct table *t)
+{
+	size_t i;
+
+	free(t->name);
+	free(t->root);
+	for (i = 0; i < t->nkeys; i++)
+		free(t->keys[i]);
+	free(t->keys);
+	free(t->keyidx);
+	for (i = 0; i < t->ncols; i++)
+		free(t->cols[i].name);
+	free(t->cols);
+	fd_map_free(t->colidx);
+	free(t->vals);
+	free(t);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *modes[] = { NULL, "merge", "replace", "append" };
+	char errbuf[FD_ERRSZ];
+	const char *s, *nl, *end;
+	struct table *t;
+	char *copy, *ver;
+	size_t len, i;
+	int bits;
+
+	if (size == 0)
+		return 0;
+	bits = data[0];
+	stub.coarse = bits & 1;
+	stub.settle = bits & 16 ? s_settle : NULL;
+	mode = modes[(bits >> 1) & 3];
+	batch_rows = bits & 8 ? 2 : 50000;
+	qflag = 1;
+	ops = &stub;
+	dst = NULL;
+	rows = pending = 0;
+	if ((tables = fd_map_new()) == NULL ||
+	    (versions = fd_map_new()) == NULL)
+		abort();
+	if ((copy = malloc(size)) == NULL)
+		abort();
+	memcpy(copy, data + 1, size - 1);
+	copy[size - 1] = '\0';
+	in_input = 1;
+	if (setjmp(died) == 0) {
+		s = copy;
+		end = copy + size - 1;
+		while (s < end) {
+			nl = memchr(s, '\n', (size_t)(end - s));
+			len = nl != NULL ? (size_t)(nl - s) : (size_t)(end - s);
+			if (nl != NULL)
+				*(char *)nl = '\0';
+			if (len > 0 && s[len - 1] == '\r')
+				((char *)s)[--len] = '\0';
+			line_p = s;
+			line_len = len;
+			if (strspn(s, " \t\r") != len &&
+			    line(s, len, errbuf) == -1)
+				break;
+			if (nl == NULL)
+				break;
+			s = nl + 1;
+		}
+		/* as run() ends the input */
+		commit(held, 1);
+	}
+	in_input = 0;
+	for (i = 0; fd_map_at(tables, i, (void **)&t) != NULL; i++)
+		table_free(t);
+	fd_map_free(tables);
+	for (i = 0; fd_map_at(versions, i, (void **)&ver) != NULL; i++)
+		free(ver);
+	fd_map_free(versions);
+	free(held);
+	held = NULL;
+	free(last);
+	free(prev);
+	last = prev = NULL;
+	free(copy);
+	return 0;
+}
