@@ -87,6 +87,8 @@ struct table {
 	struct stream	*stream;	/* of the root */
 	char		*head;		/* a RECORD's text up to its '{' */
 	size_t		 lhead;
+	int		 dup;		/* n-th other path of this name, or 0 */
+	int		 ndups;		/* (first of a name) the others */
 };
 
 struct stream {
@@ -126,7 +128,9 @@ struct pending {
 static const struct norm_opts *opts;
 static struct fd_buf	*out;
 static struct fd_map	*streams;	/* name -> struct stream */
-static struct fd_map	*tables;	/* name -> struct table */
+/* name -> struct table; a second path that gives a name that is taken
+ * is kept under "name\001n", n its number */
+static struct fd_map	*tables;
 static struct row	*rows;		/* one per depth of child rows */
 static size_t		 nrows;
 static struct pending	*stack;
@@ -244,7 +248,7 @@ path_name(char *const *frags, size_t n)
 static struct table *
 table_new(char **frags, size_t nfrags, struct table *parent)
 {
-	struct table *t = xcalloc(1, sizeof(*t));
+	struct table *t = xcalloc(1, sizeof(*t)), *first;
 	size_t i;
 
 	t->frags = xcalloc(nfrags, sizeof(*t->frags));
@@ -263,10 +267,16 @@ table_new(char **frags, size_t nfrags, struct table *parent)
 	if ((t->cols = fd_map_new()) == NULL ||
 	    (t->top.kids = fd_map_new()) == NULL)
 		err(1, NULL);
-	if (fd_map_get(tables, t->name, strlen(t->name)) != NULL)
-		warnx("table %s: two paths give this name; their rows share it",
-		    t->name);
-	if (fd_map_put(tables, t->name, strlen(t->name), t) == -1)
+	fd_buf_reset(&keytmp);
+	fd_buf_puts(&keytmp, t->name);
+	if ((first = fd_map_get(tables, t->name, strlen(t->name))) != NULL) {
+		if (first->ndups++ == 0)
+			warnx("table %s: two paths give this name; their rows "
+			    "share it", t->name);
+		t->dup = first->ndups;
+		fd_buf_printf(&keytmp, "\001%d", t->dup);
+	}
+	if (fd_map_put(tables, keytmp.data, keytmp.len, t) == -1)
 		err(1, NULL);
 	return t;
 }
@@ -840,6 +850,9 @@ row_write(struct ctx *c, struct table *t, size_t depth, const char *obj,
 		fd_buf_puts(&tmp, parent);
 		fd_buf_putc(&tmp, '_');
 		fd_buf_puts(&tmp, t->name);
+		/* rows of another path with this name: ids of their own */
+		if (t->dup > 0)
+			fd_buf_printf(&tmp, "\001%d", t->dup);
 		fd_buf_putc(&tmp, '_');
 		fd_buf_append(&tmp, num + k, sizeof(num) - (size_t)k);
 		if (fd_digest_id(hasher, tmp.data, tmp.len, id) == -1)

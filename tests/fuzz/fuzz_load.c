@@ -97,30 +97,33 @@ s_void(struct dest *d, struct table *t)
 }
 
 /*
- * The stub commits in the foreground (commit returns the state it was
- * given) or, as PostgreSQL does, in the background: commit returns the
- * state before (durable one batch later) and settle the latest.
+ * The stub commits in the foreground (commit gives back the state it
+ * was given) or, as PostgreSQL does, in the background: commit gives
+ * the state before (durable one batch later) and settle the latest.
  */
 static struct dest_ops stub;
 static char	*last, *prev;
 
-static const char *
-s_commit(struct dest *d, const char *state, int final)
+static int
+s_commit(struct dest *d, const char *state, int final, const char **done)
 {
 	char why[FD_ERRSZ];
 
 	if (state != NULL)
 		assert(fd_jscan_validate(state, strlen(state), why) == 0);
-	if (stub.settle == NULL)
-		return state;
+	if (stub.settle == NULL) {
+		*done = state;
+		return 1;
+	}
 	free(prev);
 	prev = last;
 	last = state != NULL ? strdup(state) : NULL;
-	return final ? last : prev;
+	*done = final ? last : prev;
+	return 1;
 }
 
 static const char *
-s_settle(struct dest *d)
+s_settle(struct dest *d, int failing)
 {
 	return last;
 }

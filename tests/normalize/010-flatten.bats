@@ -288,3 +288,14 @@ nest() {
 	run -0 check_types
 	assert_output ''
 }
+
+@test "flatten: two paths that give one table name share it, and their rows keep ids of their own" {
+	run --separate-stderr fd-normalize --stream agents --key id <<<'{"id":1,"group_ids":[1],"groupIds":[2]}'
+	assert_success
+	[ "$stderr" = "fd-normalize: table agents__group_ids: two paths give this name; their rows share it" ]
+	[ "$(jq -r 'select(.type == "RECORD" and .stream == "agents__group_ids") | "\(.record.value) \(.record._fd_list_idx)"' <<<"$output" | paste -sd, -)" = '1 0,2 0' ]
+	[ "$(jq -r 'select(.type == "RECORD" and .stream == "agents__group_ids") | .record._fd_id' <<<"$output" | sort -u | wc -l)" -eq 2 ]
+	# the first path's ids are dlt's, unchanged by the second
+	[ "$(fd-normalize --stream agents --key id <<<'{"id":1,"group_ids":[1]}' | jq -r 'select(.type == "RECORD" and .stream == "agents__group_ids") | .record._fd_id')" = \
+	    "$(jq -r 'select(.type == "RECORD" and .stream == "agents__group_ids" and .record.value == 1) | .record._fd_id' <<<"$output")" ]
+}
