@@ -1,0 +1,36 @@
+#!/usr/bin/env bats
+# The pipeline against the simulator into SQLite: a full run, an
+# incremental one, faults and mutation during the run (e2e.bash).
+
+setup() {
+	load e2e
+	e2e_setup
+}
+
+teardown() {
+	sim_stop
+}
+
+new_dest() {
+	TO="sqlite:$T/fd.db"
+}
+
+q() {
+	sqlite3 "$T/fd.db" "$1"
+}
+
+@test "e2e sqlite: a full run equals the truth: every record once, latest version, child tables complete" {
+	t_full
+}
+
+@test "e2e sqlite: all endpoints, per-ticket children and full refreshes, equal the truth" {
+	t_children
+}
+
+@test "e2e sqlite: a run after mutations converges and fetches only what changed" {
+	t_incremental
+}
+
+@test "e2e sqlite: 5xx, resets, truncated bodies and mutation during the run converge" {
+	t_faults
+}
