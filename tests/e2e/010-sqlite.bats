@@ -34,3 +34,11 @@ q() {
 @test "e2e sqlite: 5xx, resets, truncated bodies and mutation during the run converge" {
 	t_faults
 }
+
+@test "e2e sqlite: --batch-rows commits between a ticket and its child rows lose none of them" {
+	t_batch_rows
+}
+
+@test "e2e sqlite: a run whose first ticket has a string where the table has a number column loads it" {
+	t_types
+}

@@ -28,6 +28,10 @@ new_dest() {
 	TO="postgresql:///$db?host=$PGHOST&user=fd"
 }
 
+dest_quiesce() {
+	pg_quiesce
+}
+
 q() {
 	psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$TO" -c "$1"
 }
@@ -46,4 +50,26 @@ q() {
 
 @test "e2e pg: 5xx, resets, truncated bodies and mutation during the run converge" {
 	t_faults
+}
+
+@test "e2e pg: --batch-rows commits between a ticket and its child rows lose none of them" {
+	t_batch_rows
+}
+
+@test "e2e pg: one load after another: the second is not refused by the first's lock" {
+	# as cron runs them, or a re-run after a failure: the first fd-load
+	# has exited, its session's advisory lock must not refuse the next
+	new_dest
+	printf '%s\n' '{"type":"SCHEMA","stream":"t","schema":{"properties":{"id":{"type":"integer"}}},"key_properties":["id"]}' \
+	    '{"type":"RECORD","stream":"t","record":{"id":1}}' >"$T/in.ndjson"
+	local i fails=0
+	for ((i = 0; i < 100; i++)); do
+		fd-load -q -t "$TO" "$T/in.ndjson" 2>>"$T/err" || fails=$((fails + 1))
+	done
+	cat "$T/err"
+	[ "$fails" -eq 0 ]
+}
+
+@test "e2e pg: a run whose first ticket has a string where the table has a number column loads it" {
+	t_types
 }

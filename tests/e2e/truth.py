@@ -8,6 +8,11 @@
         (every scalar, nested objects as their flattened columns), and its
         lists in the child tables, in order, no orphan or extra child row.
 
+    truth.py --killed STATEFILE SIM_URL DEST
+        After a crash: the state file is the destination's committed state
+        (_fd_state) or older, bookmark by bookmark, and each of the two is
+        covered as with --covered.  Prints the committed state on stderr.
+
     truth.py --covered STATE SIM_URL DEST
         The cursor STATE (a file, the text of a state) covers nothing that is
         not in DEST: for each bookmark of tickets, contacts and their
@@ -22,6 +27,7 @@ is one, 2 on a usage or access error.
 
 import datetime
 import json
+import os
 import re
 import sqlite3
 import subprocess
@@ -49,8 +55,12 @@ class Dest:
     def __init__(self, url):
         self.url = url
         self.cache = {}
+        self.truth = {}
         if url.startswith("sqlite:"):
-            self.db = sqlite3.connect("file:%s?mode=ro" % url[7:], uri=True)
+            # not read-only: a reader rolls back what a killed writer left
+            path = url[7:]
+            self.db = sqlite3.connect(path if os.path.exists(path)
+                                      else ":memory:")
         elif url.startswith("postgresql:") or url.startswith("postgres:"):
             self.db = None
         else:
@@ -295,7 +305,7 @@ def covered(state_text, sim, dest):
     if state_text.strip() == "":
         return []
     state = json.loads(state_text)
-    truth = {}
+    truth = dest.truth
     for name, bm in sorted((state.get("bookmarks") or {}).items()):
         if name not in PASSES or "updated_at" not in bm:
             continue
@@ -319,17 +329,48 @@ def covered(state_text, sim, dest):
     return c.diffs
 
 
+def read_state(st):
+    if not st.lstrip().startswith("{"):
+        try:
+            with open(st) as f:
+                st = f.read()
+        except FileNotFoundError:
+            st = ""
+    return st
+
+
+def killed(statefile, sim, dest):
+    f = read_state(statefile)
+    try:
+        d = dest.state() if "_fd_state" in dest.tables() else []
+    except (subprocess.CalledProcessError, sqlite3.Error):
+        d = []
+    d = d[0] if d else ""
+    print(d, file=sys.stderr)
+    diffs = []
+    if f.strip() and not d.strip():
+        diffs.append("state file %s, nothing committed" % f.strip())
+    elif f.strip():
+        fb = json.loads(f).get("bookmarks") or {}
+        db = json.loads(d).get("bookmarks") or {}
+        for k, v in sorted(fb.items()):
+            a = instant(v.get("updated_at"))
+            b = instant((db.get(k) or {}).get("updated_at"))
+            if a is not None and (b is None or a > b):
+                diffs.append("bookmark %s: state file at %s, _fd_state at %s"
+                             % (k, v.get("updated_at"),
+                                (db.get(k) or {}).get("updated_at")))
+    for name, st in (("state file", f), ("_fd_state", d)):
+        diffs += ["%s: %s" % (name, x) for x in covered(st, sim, dest)]
+    return diffs
+
+
 def main(argv):
     try:
-        if len(argv) >= 4 and argv[1] == "--covered":
-            st = argv[2]
-            if not st.lstrip().startswith("{"):
-                try:
-                    with open(st) as f:
-                        st = f.read()
-                except FileNotFoundError:
-                    st = ""
-            diffs = covered(st, argv[3].rstrip("/"), Dest(argv[4]))
+        if len(argv) >= 5 and argv[1] == "--killed":
+            diffs = killed(argv[2], argv[3].rstrip("/"), Dest(argv[4]))
+        elif len(argv) >= 5 and argv[1] == "--covered":
+            diffs = covered(read_state(argv[2]), argv[3].rstrip("/"), Dest(argv[4]))
         elif len(argv) >= 3:
             diffs = compare(argv[1].rstrip("/"), Dest(argv[2]),
                             argv[3:] or DEFAULT)
