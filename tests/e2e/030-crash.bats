@@ -9,7 +9,8 @@
 # the simulator has answered the K-th request of the run (K spread over
 # the run, with a random part; printed when a test fails), so that a slow
 # or a fast machine kills at the same places.  Each response is delayed a
-# little (--latency) so that the run lasts long enough to be polled.
+# little (latency_ms) so that the run lasts long enough to be polled, and
+# a later one much more, so that it cannot end before the kill.
 
 KILLS=${FD_E2E_KILLS:-3}
 
@@ -39,13 +40,18 @@ teardown() {
 }
 
 # killed_run PROG K: the pipeline (with fifos, so that each program's pid
-# is known), PROG SIGKILLed once the simulator has answered K requests;
-# fails when PROG had already exited
+# is known), PROG SIGKILLed once the simulator has answered K requests.
+# Request K + 2 stalls for 3 s, so that however slowly this shell polls,
+# the run is still going when the kill comes.  The kill is the only
+# one: once the programs after PROG have exited, a fetch still waiting
+# for the stalled answer can commit nothing and is ended.  So is what is
+# before PROG once what is after it has exited: only fd-load commits.
 killed_run() {
 	local prog=$1 k=$2 fp np lp victim n i
 	rm -f "$T/a" "$T/b"
 	mkfifo "$T/a" "$T/b"
 	sim_ctl POST config '{"latency_ms":10}' >/dev/null
+	sim_ctl POST faults "[{\"kind\":\"latency\",\"nth\":$((k + 2)),\"latency_ms\":3000}]" >/dev/null
 	sim_ctl POST reset-stats >/dev/null
 	quiesce
 	fd-fetch -q -s "$ST" --since "$SINCE" --per-page 15 >"$T/a" 2>/dev/null &
@@ -54,10 +60,11 @@ killed_run() {
 	np=$!
 	fd-load -q -s "$ST" -t "$TO" <"$T/b" 2>"$T/load.err" &
 	lp=$!
+	local after before
 	case $prog in
-	fd-fetch) victim=$fp ;;
-	fd-normalize) victim=$np ;;
-	fd-load) victim=$lp ;;
+	fd-fetch) victim=$fp after="$np $lp" before= ;;
+	fd-normalize) victim=$np after=$lp before=$fp ;;
+	fd-load) victim=$lp after= before="$np $fp" ;;
 	esac
 	for ((i = 0; i < 3000; i++)); do
 		n=$(sim_stats | jq .requests_total)
@@ -67,7 +74,10 @@ killed_run() {
 	done
 	local hit=0
 	kill -KILL "$victim" 2>/dev/null && hit=1
+	wait $victim $after 2>/dev/null || true
+	kill -KILL $before 2>/dev/null || true
 	wait "$fp" "$np" "$lp" 2>/dev/null || true
+	sim_ctl POST faults '[]' >/dev/null
 	sim_ctl POST config '{"latency_ms":0}' >/dev/null
 	echo "# $prog killed at request $n of $NREQ (asked $k), hit $hit"
 	[ "$hit" -eq 1 ]
