@@ -42,3 +42,7 @@ q() {
 @test "e2e sqlite: a run whose first ticket has a string where the table has a number column loads it" {
 	t_types
 }
+
+@test "e2e sqlite: a full refresh staged by a load that stopped before ACTIVATE_VERSION is not activated with the next" {
+	t_restage
+}

@@ -134,7 +134,7 @@ requests() {
 }
 
 t_full() {
-	e2e_sim --tickets 900 --contacts 300
+	e2e_sim --tickets 600 --contacts 200
 	new_dest
 	run -0 --separate-stderr sync
 	[ -z "$stderr" ]
@@ -168,7 +168,7 @@ t_children() {
 }
 
 t_incremental() {
-	e2e_sim --tickets 900 --contacts 300
+	e2e_sim --tickets 600 --contacts 200
 	new_dest
 	run_sync
 	truth
@@ -176,7 +176,7 @@ t_incremental() {
 	local upd del spam restore all
 	# the tickets changed have a number in cf_priority_score, as the
 	# first run's first ticket has: see t_types for a string there
-	upd=$(mutate "{\"ids\":$(sim_truth tickets | jq -c "[$NUMERIC] | map(select((.deleted | not) and (.spam | not))) | [.[range(0; length; 30)].id]")}")
+	upd=$(mutate "{\"ids\":$(sim_truth tickets | jq -c "[$NUMERIC] | map(select((.deleted | not) and (.spam | not))) | [.[range(0; length; (length / 25 | floor))].id][:25]")}")
 	del=$(sim_truth tickets | jq -c "[$NUMERIC] | [map(select((.deleted | not) and (.spam | not)))[1,2].id]")
 	mutate "{\"ids\":$del,\"action\":\"delete\"}" >/dev/null
 	spam=$(sim_truth tickets | jq -c "[$NUMERIC] | [map(select((.deleted | not) and (.spam | not)))[3].id]")
@@ -215,7 +215,7 @@ mutator() {
 }
 
 t_faults() {
-	e2e_sim --tickets 900 --contacts 300 --latency 5
+	e2e_sim --tickets 600 --contacts 200 --latency 5
 	new_dest
 	# 5xx, resets and truncated bodies all along, on every endpoint
 	sim_ctl POST faults '[{"kind":500,"every":7},{"kind":503,"every":11},
@@ -288,4 +288,24 @@ t_types() {
 	[ "$(fetched_ids tickets)" = "$id" ]
 	truth tickets
 	[ "$(q "select custom_fields__cf_priority_score__v_text from tickets where id = $id")" = n/a ]
+}
+
+t_restage() {
+	# a load of a full-refresh stream (replace) stopped before its
+	# ACTIVATE_VERSION, then the next run's load of a new version: the
+	# tables hold the new version's rows only, child rows included
+	local S='{"type":"SCHEMA","stream":"companies","schema":{},"key_properties":["id"],"x-fd":{"disposition":"replace"}}'
+	new_dest
+	printf '%s\n' "$S" \
+	    '{"type":"RECORD","stream":"companies","record":{"id":1,"domains":["a.example","b.example"]},"version":1}' \
+	    '{"type":"STATE","value":{"n":1}}' | fd-normalize >"$T/v1.ndjson"
+	printf '%s\n' "$S" \
+	    '{"type":"RECORD","stream":"companies","record":{"id":1,"domains":["a.example"]},"version":2}' \
+	    '{"type":"ACTIVATE_VERSION","stream":"companies","version":2}' \
+	    '{"type":"STATE","value":{"n":2}}' | fd-normalize >"$T/v2.ndjson"
+	run -0 fd-load -q -t "$TO" "$T/v1.ndjson"
+	quiesce
+	run -0 fd-load -q -t "$TO" "$T/v2.ndjson"
+	[ "$(q 'select count(*) from companies')" -eq 1 ]
+	[ "$(q 'select value from companies__domains')" = a.example ]
 }
