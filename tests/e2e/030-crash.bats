@@ -90,10 +90,10 @@ crash() {
 	for ((ki = 0; ki < KILLS; ki++)); do
 		new_dest "$ki"
 		rm -f "$ST"
-		# the first instant inside companies, the first full refresh
+		# the last instant inside companies, the first full refresh
 		# (requests 3 to 6: agents take 2), the others anywhere
 		k=$((3 + ki * step + RANDOM % step))
-		[ "$ki" -gt 0 ] || k=4
+		[ "$ki" -lt $((KILLS - 1)) ] || k=4
 		killed_run "$prog" "$k"
 		# the cursor never past the committed data
 		run --separate-stderr python3 "$E2E/truth.py" --killed "$ST" "$SIM_URL" "$TO"
