@@ -2,14 +2,7 @@
 # The pipeline against the simulator into SQLite: a full run, an
 # incremental one, faults and mutation during the run (e2e.bash).
 
-setup() {
-	load e2e
-	e2e_setup
-}
-
-teardown() {
-	sim_stop
-}
+load e2e
 
 new_dest() {
 	TO="sqlite:$T/fd.db"

@@ -2,24 +2,14 @@
 # The pipeline against the simulator into PostgreSQL (a throwaway server,
 # tests/pg.bash, a new database per test): the scenarios of 010-sqlite.
 
+load e2e
+
 setup_file() {
-	load ../pg
-	pg_start
-	echo "$FD_PG_DIR" >"$BATS_FILE_TMPDIR/dir"
+	pg_file_start
 }
 
 teardown_file() {
-	load ../pg
-	FD_PG_DIR=$(cat "$BATS_FILE_TMPDIR/dir") FD_PG_BIN=$(pg_bindir) pg_stop
-}
-
-setup() {
-	load e2e
-	e2e_setup
-}
-
-teardown() {
-	sim_stop
+	pg_file_stop
 }
 
 new_dest() {

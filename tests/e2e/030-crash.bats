@@ -12,21 +12,19 @@
 # little (latency_ms) so that the run lasts long enough to be polled, and
 # a later one much more, so that it cannot end before the kill.
 
+load e2e
+
 KILLS=${FD_E2E_KILLS:-3}
 
 setup_file() {
-	load ../pg
-	pg_start
-	echo "$FD_PG_DIR" >"$BATS_FILE_TMPDIR/dir"
+	pg_file_start
 }
 
 teardown_file() {
-	load ../pg
-	FD_PG_DIR=$(cat "$BATS_FILE_TMPDIR/dir") FD_PG_BIN=$(pg_bindir) pg_stop
+	pg_file_stop
 }
 
 setup() {
-	load e2e
 	e2e_setup
 	e2e_sim --tickets 300 --contacts 100 --companies 60
 	# the requests of a whole run, the kills' range
@@ -34,11 +32,6 @@ setup() {
 	NREQ=$(sim_stats | jq .requests_total)
 	[ "$NREQ" -ge 30 ]
 }
-
-teardown() {
-	sim_stop
-}
-
 # killed_run PROG K: the pipeline (with fifos, so that each program's pid
 # is known), PROG SIGKILLed once the simulator has answered K requests.
 # Request K + 2 stalls for 3 s, so that however slowly this shell polls,

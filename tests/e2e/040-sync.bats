@@ -4,8 +4,9 @@
 # later" (75) told from "failed" (1) by the script "make sync-script"
 # writes (make itself exits 2 for both, with the same message).
 
+load e2e
+
 setup() {
-	load e2e
 	e2e_setup
 	e2e_sim --tickets 300 --contacts 100
 	TO="sqlite:$T/fd.db"
@@ -14,11 +15,6 @@ setup() {
 	    SYNC_FETCH_FLAGS="-q --since $SINCE --max-wait 2")
 	unset FRESHDESK_API_KEY FRESHDESK_DOMAIN
 }
-
-teardown() {
-	sim_stop
-}
-
 q() {
 	sqlite3 "$T/fd.db" "$1"
 }

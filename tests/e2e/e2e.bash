@@ -1,6 +1,7 @@
 # e2e.bash: the three programs together against the simulator, as a
 # user runs them: fd-fetch | fd-normalize | fd-load.  A suite loads it
-# and defines, before calling the t_* scenarios:
+# (at its top: it brings setup and teardown) and defines, before calling
+# the t_* scenarios:
 #
 #   new_dest      sets TO, the -t argument of a new, empty destination
 #   q SQL         prints the rows of SQL on $TO, columns joined by "|"
@@ -13,6 +14,7 @@
 
 load ../common
 load ../sim/sim
+load ../pg
 
 E2E=$FD_TOP/tests/e2e
 SINCE=2000-01-01T00:00:00Z
@@ -28,6 +30,26 @@ NUMERIC='.[] | select(.custom_fields.cf_priority_score | type == "number")'
 e2e_setup() {
 	T=$BATS_TEST_TMPDIR
 	ST=$T/state.json
+}
+
+# a suite's setup and teardown unless it has its own
+setup() {
+	e2e_setup
+}
+
+teardown() {
+	sim_stop
+}
+
+# pg_file_start, pg_file_stop: one throwaway PostgreSQL for a suite's
+# tests (tests/pg.bash), from setup_file and teardown_file
+pg_file_start() {
+	pg_start
+	echo "$FD_PG_DIR" >"$BATS_FILE_TMPDIR/dir"
+}
+
+pg_file_stop() {
+	FD_PG_DIR=$(cat "$BATS_FILE_TMPDIR/dir") FD_PG_BIN=$(pg_bindir) pg_stop
 }
 
 e2e_sim() {
