@@ -3,6 +3,7 @@
 #   make            build the three programs
 #   make check      install missing Debian packages, build, run every test
 #   make demo       install missing packages, build, run the pipeline
+#   make sync       one run of the pipeline for a real account (cron)
 #   make install    PREFIX, DESTDIR, BINDIR, MANDIR as usual
 #   make SAN=1 ...  build with AddressSanitizer and UBSan
 #   make fuzz       libFuzzer targets (clang), FUZZ_SECONDS each (tests/fuzz)
@@ -107,7 +108,7 @@ deps:
 # check: every test, with the freshly built programs first on PATH.
 TESTPATH = $(CURDIR)/fd-fetch:$(CURDIR)/fd-normalize:$(CURDIR)/fd-load:$(PATH)
 BATS_SUITES ?= tests/sim tests/fetch tests/normalize tests/load tests/build \
-	tests/hardening
+	tests/hardening tests/e2e
 check:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all tests/unit/unit
@@ -140,6 +141,75 @@ demo:
 	@$(MAKE) --no-print-directory all
 	@sh tests/demo.sh
 
+# sync: fd-fetch | fd-normalize | fd-load once, for cron:
+#
+#   make -s sync SYNC_DOMAIN=acme SYNC_KEY_FILE=/etc/fd/key \
+#       SYNC_STATE=/var/lib/fd/state.json SYNC_TO=sqlite:/var/lib/fd/fd.db
+#
+# SYNC_ENDPOINTS names the endpoints (default: fd-fetch's six; "all"),
+# SYNC_FETCH_FLAGS and SYNC_LOAD_FLAGS add options.  A lock (flock(1)
+# on SYNC_LOCK) keeps a second sync of the same state out.  Silent on
+# success; on failure one line on stderr, after the programs' own:
+# "try later" (the API's rate limit or the network, the lock held:
+# status 75) or "failed" (status 1: fix something first).  make exits 2
+# for either; "make -s sync-script > fd-sync" writes the same program as
+# a script whose exit status is 0, 75 or 1 (2: a usage error).  The
+# programs built here come first on PATH, then installed ones.
+SYNC_DOMAIN	?= $(FRESHDESK_DOMAIN)
+SYNC_KEY_FILE	?= $(FRESHDESK_API_KEY_FILE)
+SYNC_STATE	?= state.json
+SYNC_TO		?= sqlite:freshdesk.db
+SYNC_LOCK	?= $(SYNC_STATE).sync.lock
+SYNC_ENDPOINTS	?=
+SYNC_FETCH_FLAGS ?= -q --max-wait 900
+SYNC_LOAD_FLAGS	?= -q
+
+define SYNC_SH
+#!/bin/sh
+# fd-sync: fd-fetch | fd-normalize | fd-load once; exit 0, 75 (try
+# later), 1 (failed) or 2 (usage).  Written by "make sync-script".
+PATH='$(TESTPATH)'
+domain='$(SYNC_DOMAIN)' key='$(SYNC_KEY_FILE)' state='$(SYNC_STATE)'
+to='$(SYNC_TO)' lock='$(SYNC_LOCK)' endpoints='$(SYNC_ENDPOINTS)'
+fetchflags='$(SYNC_FETCH_FLAGS)' loadflags='$(SYNC_LOAD_FLAGS)'
+say() { echo "fd-sync: $$*" >&2; }
+[ -n "$$domain" ] || { say "no domain: set SYNC_DOMAIN"; exit 2; }
+[ -n "$$key" ] || [ -n "$${FRESHDESK_API_KEY:-}" ] ||
+    { say "no key: set SYNC_KEY_FILE"; exit 2; }
+[ -z "$$key" ] || [ -r "$$key" ] ||
+    { say "$$key: cannot read the key file"; exit 1; }
+[ -z "$$key" ] || export FRESHDESK_API_KEY_FILE="$$key"
+exec 9>>"$$lock" || { say "$$lock: cannot open the lock"; exit 1; }
+flock -n 9 || { say "$$lock: another sync is running: try later"; exit 75; }
+t=$$(mktemp -d "$${TMPDIR:-/tmp}/fd-sync.XXXXXX") || exit 1
+trap 'rm -rf "$$t"' EXIT
+trap 'exit 1' HUP INT TERM
+{ fd-fetch $$fetchflags --domain "$$domain" -s "$$state" $$endpoints 9>&-
+  echo $$? >"$$t/fetch"; } |
+{ fd-normalize 9>&-; echo $$? >"$$t/norm"; } |
+{ fd-load $$loadflags -s "$$state" -t "$$to" 9>&- 2>"$$t/err"
+  echo $$? >"$$t/load"; }
+cat "$$t/err" >&2
+f=$$(cat "$$t/fetch") n=$$(cat "$$t/norm") l=$$(cat "$$t/load")
+[ "$$f$$n$$l" = 000 ] && exit 0
+if [ "$$l" -ne 0 ]; then
+	if grep -q "locked by another" "$$t/err"; then
+		say "$$to: another load is running: try later"; exit 75
+	fi
+	say "failed: fd-load exited $$l"; exit 1
+fi
+[ "$$n" -eq 0 ] || { say "failed: fd-normalize exited $$n"; exit 1; }
+[ "$$f" -ne 75 ] || { say "the API is not answering (rate limit, network): try later"; exit 75; }
+say "failed: fd-fetch exited $$f"; exit 1
+endef
+export SYNC_SH
+
+sync:
+	@sh -c "$$SYNC_SH" fd-sync
+
+sync-script:
+	@printf '%s\n' "$$SYNC_SH"
+
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man7
@@ -158,4 +228,5 @@ clean:
 	rm -f $(BIN) $(OBJ) $(OBJ:.o=.d) lib/libfd.a tests/unit/unit .flags
 
 FORCE:
-.PHONY: all bench check deps demo fuzz install uninstall clean lint FORCE
+.PHONY: all bench check deps demo fuzz install uninstall clean lint sync \
+	sync-script FORCE

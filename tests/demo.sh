@@ -36,10 +36,30 @@ done
 url="http://127.0.0.1:$(cat "$run/port")"
 export FRESHDESK_DOMAIN="$url" FRESHDESK_API_KEY_FILE="$run/key"
 
+# sync: the pipeline once (the stream kept in $run/stream for the
+# summary); a failure of any of the three programs stops the demo
 sync() {
-	fd-fetch -q -s "$demo/state.json" |
-	    fd-normalize |
-	    fd-load -q -s "$demo/state.json" -t "sqlite:$demo/freshdesk.db"
+	{ fd-fetch -q -s "$demo/state.json" --since 2019-01-01T00:00:00Z
+	  echo $? >"$run/fetch"; } | tee "$run/stream" |
+	    { fd-normalize; echo $? >"$run/norm"; } |
+	    { fd-load -q -s "$demo/state.json" -t "sqlite:$demo/freshdesk.db"
+	      echo $? >"$run/load"; }
+	[ "$(cat "$run/fetch" "$run/norm" "$run/load")" = "$(printf '0\n0\n0')" ] || {
+		echo "demo: the pipeline failed (exit status of fd-fetch," \
+		    "fd-normalize, fd-load: $(cat "$run/fetch" "$run/norm" "$run/load" | paste -sd' ' -))" >&2
+		exit 1
+	}
+}
+
+# fetched: the records of the last sync by stream, as "N stream, ..."
+fetched() {
+	grep -o '"type":"RECORD","stream":"[^"]*"' "$run/stream" |
+	    sed 's/.*"stream":"//; s/"$//' | sort | uniq -c |
+	    awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2 } END { print "" }'
+}
+
+db() {
+	sqlite3 "$demo/freshdesk.db" "$@"
 }
 
 stats() {
@@ -55,6 +75,7 @@ end=$(date +%s.%N)
 set -- $(stats)
 printf '   %s API requests, %s answered 429, %.1f s\n' "$1" "$2" \
     "$(python3 -c "print($end - $start)")"
+echo "   fetched: $(fetched)"
 echo
 echo "   tables and rows:"
 sqlite3 "$demo/freshdesk.db" "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\_fd\_%' ESCAPE '\' ORDER BY name" |
@@ -68,14 +89,28 @@ sqlite3 -header -column "$demo/freshdesk.db" \
      FROM tickets WHERE status = 2 AND NOT spam GROUP BY priority ORDER BY priority" |
     sed 's/^/     /'
 echo
+# an hour passes in the helpdesk, 25 tickets change
+curl -s -X POST -d '{"advance": 3600}' "$url/_sim/now" >/dev/null
 curl -s -X POST -d '{"count": 25}' "$url/_sim/mutate" >/dev/null
 curl -s -X POST "$url/_sim/reset-stats" >/dev/null
-echo "2. 25 tickets change in the helpdesk; the second sync is incremental"
+before=$(db 'SELECT count(*) FROM tickets')
+echo "2. an hour later 25 tickets have changed; the second sync is incremental"
 sync
 set -- $(stats)
-echo "   $1 API requests (one page per incremental pass, the rest full refresh)"
-sqlite3 "$demo/freshdesk.db" "SELECT '   ' || rows || ' rows written by load ' || load_id FROM _fd_loads ORDER BY load_id DESC LIMIT 1"
-echo "   tickets now: $(sqlite3 "$demo/freshdesk.db" 'SELECT count(*) FROM tickets') (merged by id, no duplicates)"
+echo "   $1 API requests: one page for each incremental pass (tickets, spam,"
+echo "   deleted; contacts, deleted, blocked) and the small full-refresh"
+echo "   endpoints (agents, companies, groups, roles) read whole again"
+echo "   fetched: $(fetched)"
+db "SELECT '   load ' || load_id || ': ' || rows || ' rows written' FROM _fd_loads ORDER BY load_id DESC LIMIT 1"
+echo "   tickets: $before before, $(db 'SELECT count(*) FROM tickets') now (merged by id, no duplicates)"
+echo "   the cursor: tickets updated since $(jq -r '.bookmarks.tickets.updated_at' "$demo/state.json" 2>/dev/null ||
+    python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["bookmarks"]["tickets"]["updated_at"])' "$demo/state.json")"
+echo
+echo "   a query: the tickets changed last, with their tags"
+db -header -column \
+    "SELECT t.id, t.status, t.updated_at, coalesce(group_concat(g.value, ' '), '') AS tags
+     FROM tickets t LEFT JOIN tickets__tags g ON g._fd_root_id = t._fd_id
+     GROUP BY t._fd_id ORDER BY t.updated_at DESC, t.id LIMIT 5" | sed 's/^/     /'
 echo
 echo "The database is demo/freshdesk.db, the cursor demo/state.json."
 echo "Point it at your own helpdesk: see README.md, \"Configuration\"."
