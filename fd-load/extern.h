@@ -24,10 +24,17 @@
 enum ctype { CT_BIGINT, CT_DOUBLE, CT_BOOL, CT_TEXT, CT_TIMESTAMP, CT_JSON,
 	CT_DECIMAL };
 
+/* A column: its name in the destination, the type of the values the
+ * stream sends it, and (from the destination's table()) the types of
+ * values the destination's own column of that name takes. */
 struct column {
 	char		*name;
 	enum ctype	 type;
+	unsigned	 accepts;	/* CT_BIT()s; 0: any (a new column) */
 };
+
+#define CT_BIT(t)	(1u << (t))
+#define CT_ANY		0x7fu
 
 enum disposition { DISP_APPEND, DISP_MERGE, DISP_REPLACE };
 
@@ -79,8 +86,10 @@ struct dest_ops {
 	/* Opens (and locks) the destination; dies when it cannot. */
 	struct dest	*(*open)(const char *target, const char *load_id);
 	/* Makes table t exist with at least its columns (added, never
-	 * narrowed); t is kept by the caller for the destination's life
-	 * and may be passed again after it grew. */
+	 * narrowed) and sets each column's accepts from the destination's
+	 * column of that name; t is kept by the caller for the
+	 * destination's life and may be passed again after it grew (or a
+	 * column was renamed to its variant). */
 	void		 (*table)(struct dest *, struct table *t);
 	/*
 	 * Writes one row of t, already split into t->vals by row_split.
@@ -142,5 +151,7 @@ int	value_json(const struct value *, struct fd_buf *out, char *errbuf);
 int	row_has_keys(const struct table *t);
 /* A name for a column type in messages ("bigint", ...). */
 const char *ctype_name(enum ctype);
+/* dlt's name of a type, as in variant columns ("bool", ...). */
+const char *ctype_dlt(enum ctype);
 /* Appends prefix and name as one quoted SQL identifier ("a""b"). */
 void	sql_ident(struct fd_buf *, const char *prefix, const char *name);

@@ -135,6 +135,47 @@ prop_type(const char *p, size_t len)
 	return CT_JSON;
 }
 
+/*
+ * A column whose values the destination's column of that name does not
+ * take (an earlier run made it bigint, this one's first value was a
+ * string) goes to its variant column "<name>__v_<type>", as
+ * fd-normalize does within a run; then the table is told again.
+ */
+static int
+variants(struct table *t, char *errbuf)
+{
+	struct fd_buf b = FD_BUF_INIT;
+	size_t i, k;
+	int again = 0;
+
+	for (i = 0; i < t->ncols; i++) {
+		struct column *c = &t->cols[i];
+		if (c->accepts == 0 || (c->accepts & CT_BIT(c->type)))
+			continue;
+		fd_buf_reset(&b);
+		fd_buf_printf(&b, "%s__v_%s", c->name, ctype_dlt(c->type));
+		for (k = 0; k < t->ncols; k++)
+			if (strcmp(t->cols[k].name, b.data) == 0) {
+				fd_buf_free(&b);
+				return fd_diag_set(errbuf, "table %s: column %s: "
+				    "its type is not the destination's, and "
+				    "its variant is taken", t->name, c->name);
+			}
+		if (!qflag)
+			warnx("table %s: column %s: the destination's column "
+			    "takes no %s: into %s", t->name, c->name,
+			    ctype_name(c->type), b.data);
+		free(c->name);
+		c->name = fd_buf_take(&b);
+		c->accepts = 0;
+		again = 1;
+	}
+	fd_buf_free(&b);
+	if (again)
+		ops->table(dst, t);
+	return 0;
+}
+
 /* A SCHEMA: the table made or widened (columns never narrowed). */
 static int
 schema(const struct fd_singer_msg *m, const char *name, char *errbuf)
@@ -220,6 +261,7 @@ schema(const struct fd_singer_msg *m, const char *name, char *errbuf)
 		t->cols[t->ncols].name = col;
 		t->cols[t->ncols].type = v.kind == FD_JTOK_OBJECT ?
 		    prop_type(vp, vl) : CT_JSON;
+		t->cols[t->ncols].accepts = 0;
 		t->ncols++;
 		if (fd_map_put(t->colidx, col, strlen(col),
 		    (void *)t->ncols) == -1)
@@ -234,6 +276,8 @@ schema(const struct fd_singer_msg *m, const char *name, char *errbuf)
 		t->keyidx[i] = (size_t)fd_map_get(t->colidx, t->keys[i],
 		    strlen(t->keys[i])) - 1;
 	ops->table(dst, t);
+	if (variants(t, errbuf) == -1)
+		return -1;
 	return 0;
 }
 
@@ -368,6 +412,10 @@ line(const char *p, size_t len, char *errbuf)
 				    ver);
 			}
 		}
+		/* --batch-rows: a commit before a root row, never between a
+		 * record's rows (a merge replaces a record whole) */
+		if (pending >= batch_rows && !ops->coarse && !t->child)
+			commit(NULL, 0);
 		*errbuf = '\0';
 		if (row_split(t, m.record.p, m.record.len, &scratch,
 		    errbuf) == -1 || (TABLE_MERGES(t) && !row_has_keys(t) &&
@@ -381,8 +429,7 @@ line(const char *p, size_t len, char *errbuf)
 			progress(0);
 		/* a coarse destination commits at a STATE only: its files
 		 * never hold rows that the state does not cover */
-		if (++pending >= batch_rows && !ops->coarse)
-			commit(NULL, 0);
+		pending++;
 		return 0;
 	case FD_SINGER_STATE:
 		state(&m);

@@ -688,6 +688,30 @@ twin(struct dest *d, struct table *t, int seq)
 	}
 }
 
+/* What a column of PostgreSQL type ty (format_type) takes. */
+static unsigned
+accepts(const char *ty)
+{
+	static const struct {
+		const char	*type;
+		unsigned	 takes;
+	} map[] = {
+		{ "bigint", CT_BIT(CT_BIGINT) },
+		{ "double precision", CT_BIT(CT_DOUBLE) | CT_BIT(CT_BIGINT) },
+		{ "boolean", CT_BIT(CT_BOOL) },
+		{ "text", CT_ANY & ~CT_BIT(CT_BOOL) },
+		{ "timestamp with time zone", CT_BIT(CT_TIMESTAMP) },
+		{ "numeric", CT_BIT(CT_DECIMAL) | CT_BIT(CT_BIGINT) |
+		    CT_BIT(CT_DOUBLE) },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(ty, map[i].type) == 0)
+			return map[i].takes;
+	return CT_ANY;		/* jsonb, or a type of the user's */
+}
+
 static void
 check_name(const char *table, const char *name)
 {
@@ -723,6 +747,11 @@ pg_table(struct dest *d, struct table *t)
 	if ((s->dbcols = fd_map_new()) == NULL)
 		err(1, NULL);
 	db_columns(d, "", t->name, s->dbcols);
+	for (i = 0; i < t->ncols; i++) {
+		const char *ty = fd_map_get(s->dbcols, t->cols[i].name,
+		    strlen(t->cols[i].name));
+		t->cols[i].accepts = ty != NULL ? accepts(ty) : 0;
+	}
 	fd_buf_reset(&d->sql);
 	if (fd_map_len(s->dbcols) == 0) {
 		fd_buf_puts(&d->sql, "CREATE TABLE ");

@@ -21,6 +21,15 @@ ctype_name(enum ctype t)
 	return ctype_names[t];
 }
 
+const char *
+ctype_dlt(enum ctype t)
+{
+	static const char *const dlt[] = { "bigint", "double", "bool",
+	    "text", "timestamp", "json", "decimal" };
+
+	return dlt[t];
+}
+
 /* Whether value v may go into a column of type ty; why in errbuf. */
 static int
 check(const struct value *v, enum ctype ty, struct fd_buf *scratch,

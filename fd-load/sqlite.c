@@ -93,6 +93,35 @@ prepare(struct dest *d, const char *sql)
 	return st;
 }
 
+/*
+ * Empties every staging table: rows staged by a load that ended
+ * before its ACTIVATE_VERSION are never to be activated (a new version
+ * empties its chain's staging too, but only of the tables it knows).
+ */
+static void
+unstage_all(struct dest *d)
+{
+	struct fd_buf names = FD_BUF_INIT;
+	sqlite3_stmt *q;
+	const char *n;
+
+	q = prepare(d, "SELECT name FROM sqlite_master WHERE type = 'table' "
+	    "AND substr(name, 1, 10) = '_fd_stage_'");
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		fd_buf_puts(&names, (const char *)sqlite3_column_text(q, 0));
+		fd_buf_putc(&names, '\0');
+	}
+	sqlite3_finalize(q);
+	for (n = names.data; n != NULL && n < names.data + names.len;
+	    n += strlen(n) + 1) {
+		fd_buf_reset(&d->sql);
+		fd_buf_puts(&d->sql, "DELETE FROM ");
+		sql_ident(&d->sql, "", n);
+		exec(d, d->sql.data);
+	}
+	fd_buf_free(&names);
+}
+
 static struct dest *
 sqlite_open(const char *path, const char *load_id)
 {
@@ -137,10 +166,25 @@ sqlite_open(const char *path, const char *load_id)
 	    "%%H:%%M:%%fZ','now'))", load_id);
 	exec(d, sql);
 	sqlite3_free(sql);
+	unstage_all(d);
 	return d;
 }
 
-/* The columns the table has in the database, into st->cols. */
+/* What a column of declared type ty (as ensure() declares) takes. */
+static unsigned
+accepts(const char *ty)
+{
+	if (strcmp(ty, "INTEGER") == 0)
+		return CT_BIT(CT_BIGINT) | CT_BIT(CT_BOOL);
+	if (strcmp(ty, "REAL") == 0)
+		return CT_BIT(CT_DOUBLE) | CT_BIT(CT_BIGINT);
+	if (strcmp(ty, "TEXT") == 0)
+		return CT_ANY & ~CT_BIT(CT_BOOL);
+	return CT_ANY;
+}
+
+/* The columns the table has in the database, into have (name -> what
+ * it accepts). */
 static void
 known_columns(struct dest *d, const char *prefix, const char *name,
     struct fd_map *have)
@@ -148,7 +192,7 @@ known_columns(struct dest *d, const char *prefix, const char *name,
 	sqlite3_stmt *st;
 
 	fd_buf_reset(&d->sql);
-	fd_buf_puts(&d->sql, "SELECT name FROM pragma_table_info(");
+	fd_buf_puts(&d->sql, "SELECT name, type FROM pragma_table_info(");
 	fd_buf_putc(&d->sql, '\'');
 	fd_buf_puts(&d->sql, prefix);
 	for (const char *p = name; *p != '\0'; p++) {
@@ -160,12 +204,15 @@ known_columns(struct dest *d, const char *prefix, const char *name,
 	st = prepare(d, d->sql.data);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *c = (const char *)sqlite3_column_text(st, 0);
-		fd_map_put(have, c, strlen(c), (void *)1);
+		const char *ty = (const char *)sqlite3_column_text(st, 1);
+		fd_map_put(have, c, strlen(c), (void *)(size_t)accepts(
+		    ty != NULL ? ty : ""));
 	}
 	sqlite3_finalize(st);
 }
 
-/* Creates or widens one table (or its staging twin). */
+/* Creates or widens one table (or its staging twin); for the table
+ * itself, what its existing columns accept into t's. */
 static void
 ensure(struct dest *d, struct table *t, const char *prefix)
 {
@@ -175,6 +222,10 @@ ensure(struct dest *d, struct table *t, const char *prefix)
 	if ((have = fd_map_new()) == NULL)
 		err(1, NULL);
 	known_columns(d, prefix, t->name, have);
+	if (*prefix == '\0')
+		for (i = 0; i < t->ncols; i++)
+			t->cols[i].accepts = (unsigned)(size_t)fd_map_get(have,
+			    t->cols[i].name, strlen(t->cols[i].name));
 	if (fd_map_len(have) == 0) {
 		fd_buf_reset(&d->sql);
 		fd_buf_puts(&d->sql, "CREATE TABLE ");

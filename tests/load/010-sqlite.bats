@@ -32,6 +32,7 @@ q() {
 	[ "$(q 'select typeof(n), typeof(i), typeof(d) from v where n is not null')" = 'text|integer|real' ]
 }
 @test "load: the pipeline from fd-normalize, twice, gives the same tables" { t_pipeline; }
+@test "load: a value the existing column does not take goes to its variant column" { t_variant; }
 
 @test "load: a second load into the same destination fails fast" {
 	t_lock '[ -s "$DB.lock" ]' "fd-load: $DB: locked by another process (pid *)"

@@ -43,6 +43,7 @@ q() {
 	[ "$(q "select j->'k'->>1, b, at = '2024-05-01 10:00:00+00' from v where j is not null")" = 'x|t|t' ]
 }
 @test "pg: the pipeline from fd-normalize, twice, gives the same tables" { t_pipeline; }
+@test "pg: a value the existing column does not take goes to its variant column" { t_variant; }
 
 @test "pg: NUL characters and over-long names are refused with the line and table" {
 	S='{"type":"SCHEMA","stream":"e","schema":{"properties":{"s":{"type":"string"},"j":{"type":"json","x-fd-type":"json"}}},"key_properties":[]}'

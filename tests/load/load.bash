@@ -220,3 +220,20 @@ t_lock() {
 	[[ "$stderr" == $2 ]]
 	run -0 fd-load -t "$TO" "$T/in.ndjson"
 }
+
+t_variant() {
+	# an earlier load made x bigint; this stream's first x is a string
+	S1='{"type":"SCHEMA","stream":"e","schema":{"properties":{"id":{"type":"integer"},"x":{"type":"integer"}}},"key_properties":["id"]}'
+	S2='{"type":"SCHEMA","stream":"e","schema":{"properties":{"id":{"type":"integer"},"x":{"type":"string"}}},"key_properties":["id"]}'
+	msg "$S1" '{"type":"RECORD","stream":"e","record":{"id":1,"x":1}}'
+	run -0 fd-load -t "$TO" "$T/in.ndjson"
+	msg "$S2" '{"type":"RECORD","stream":"e","record":{"id":2,"x":"n/a"}}'
+	run --separate-stderr fd-load -t "$TO" "$T/in.ndjson"
+	assert_success
+	[ "$stderr" = "fd-load: table e: column x: the destination's column takes no text: into x__v_text" ]
+	[ "$(q 'select id, x, x__v_text from e order by id')" = "$(printf '1|1|\n2||n/a')" ]
+	# and quietly with -q, the same again
+	run --separate-stderr fd-load -q -t "$TO" "$T/in.ndjson"
+	assert_success
+	[ -z "$stderr" ]
+}
