@@ -315,6 +315,16 @@ END {
 	printf "fd-fetch benchmark (simulator tests/sim/fdsim.py, rate window 60 s)\n\n"
 	printf hdr, "run", "requests", "min", "ratio", "wall s", "bound s",
 	    "ratio", "429s", "conc", "rereads", "RSS MB"
+	sum = ENVIRON["FD_BENCH_SUMMARY"]
+	for (i = 1; sum != "" && i <= NR; i++) {
+		printf "fetch %s\trequests / min\t%d / %d\t%s\t<= 1.02\n",
+		    lab[i], req[i], min[i], ratio(req[i], min[i]) >> sum
+		if (bnd[i] != "-")
+			printf "fetch %s\twall / bound s\t%.2f / %.2f\t%s\t<= 1.10\n",
+			    lab[i], wall[i], bnd[i], ratio(wall[i], bnd[i]) >> sum
+		printf "fetch %s\t429s, RSS MB\t%d, %.1f\t\t0, < 30\n",
+		    lab[i], n429[i], rss[i] / 1024 >> sum
+	}
 	for (i = 1; i <= NR; i++)
 		printf fmt, lab[i], req[i], min[i], ratio(req[i], min[i]),
 		    wall[i], (bnd[i] == "-" ? "-" : sprintf("%.2f", bnd[i])),

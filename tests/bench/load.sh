@@ -145,3 +145,14 @@ awk -v r="$rows" -v ti="$ti" -v ta="$ta" -v tm="$tm" -v tc="$tc" \
 }'
 echo
 echo "peak RSS of fd-load: sqlite $rs MB on 1/4 of the rows, $rb MB on all; postgresql $ps MB, $pb MB (target: flat)"
+if [ -n "${FD_BENCH_SUMMARY:-}" ]; then
+	awk -v r="$rows" -v ti="$ti" -v ta="$ta" -v tm="$tm" -v tc="$tc" \
+	    -v tpa="$tpa" -v tpm="$tpm" -v rs="$rs" -v rb="$rb" -v ps="$ps" \
+	    -v pb="$pb" 'BEGIN {
+		printf "load sqlite append\trows/s (sqlite3 .import)\t%.0f (%.0f)\t%.2f\t>= 1.0\n", r / ta, r / ti, ti / ta
+		printf "load sqlite merge\trows/s (sqlite3 .import)\t%.0f (%.0f)\t%.2f\t>= 0.7\n", r / tm, r / ti, ti / tm
+		printf "load postgresql append\trows/s (psql \\copy)\t%.0f (%.0f)\t%.2f\t>= 0.8\n", r / tpa, r / tc, tc / tpa
+		printf "load postgresql merge\trows/s (psql \\copy)\t%.0f (%.0f)\t%.2f\t\n", r / tpm, r / tc, tc / tpm
+		printf "load\tpeak RSS MB sqlite, pg (1/4, all)\t%s %s, %s %s\t\tflat\n", rs, rb, ps, pb
+	}' >>"$FD_BENCH_SUMMARY"
+fi

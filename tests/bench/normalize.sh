@@ -72,3 +72,10 @@ awk -v mb="$mb" -v tn="$tn" -v tj="$tj" -v rs="$rs" -v rb="$rb" \
 	    rs, mbs, rb, mb
 	printf "targets: ratio >= 6, peak RSS < 50 MB and flat\n"
 }'
+if [ -n "${FD_BENCH_SUMMARY:-}" ]; then
+	awk -v mb="$mb" -v tn="$tn" -v tj="$tj" -v rs="$rs" -v rb="$rb" 'BEGIN {
+		printf "normalize %d MB\tMB/s (jq -c .)\t%.0f (%.0f)\t%.2f\t>= 6\n",
+		    mb, mb / tn, mb / tj, tj / tn
+		printf "normalize\tpeak RSS MB, 1/4 and all\t%s, %s\t\t< 50, flat\n", rs, rb
+	}' >>"$FD_BENCH_SUMMARY"
+fi
