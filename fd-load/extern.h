@@ -153,5 +153,7 @@ int	row_has_keys(const struct table *t);
 const char *ctype_name(enum ctype);
 /* dlt's name of a type, as in variant columns ("bool", ...). */
 const char *ctype_dlt(enum ctype);
+/* Seconds on the monotonic clock. */
+double	now(void);
 /* Appends prefix and name as one quoted SQL identifier ("a""b"). */
 void	sql_ident(struct fd_buf *, const char *prefix, const char *name);

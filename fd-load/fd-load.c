@@ -281,15 +281,6 @@ schema(const struct fd_singer_msg *m, const char *name, char *errbuf)
 	return 0;
 }
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* The progress line on a terminal: tables, rows, rows/s (at most five
  * times a second unless forced). */
 static void

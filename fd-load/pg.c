@@ -595,15 +595,6 @@ idle(struct dest *d)
 		errx(1, "%s", d->errmsg);
 }
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /*
  * Hands the rows filled so far to the writer, to be sent (and, if
  * commit, committed with state, a malloc'd copy taken over) while the

@@ -1,11 +1,13 @@
 /*
  * row.c: a RECORD's object split into its table's columns, each value
  * checked against its column's type, so that every destination takes
- * and refuses the same rows; and the SQL text both databases share.
+ * and refuses the same rows; the SQL text both databases share; the
+ * clock.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "diag.h"
 #include "isotime.h"
@@ -14,6 +16,15 @@
 
 static const char *const ctype_names[] = { "bigint", "double", "boolean",
     "text", "timestamp", "json", "decimal" };
+
+double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 const char *
 ctype_name(enum ctype t)
