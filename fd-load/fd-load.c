@@ -409,13 +409,13 @@ line(const char *p, size_t len, char *errbuf)
 			commit(NULL, 0);
 		*errbuf = '\0';
 		if (row_split(t, m.record.p, m.record.len, &scratch,
-		    errbuf) == -1 || (TABLE_MERGES(t) && !row_has_keys(t) &&
-		    fd_diag_set(errbuf, "a merge row without its key")) ||
-		    ops->row(dst, t, errbuf) == -1) {
-			char why[FD_ERRSZ];
-			snprintf(why, sizeof(why), "%s", errbuf);
-			return fd_diag_set(errbuf, "table %s: %s", t->name, why);
-		}
+		    errbuf) == -1)
+			return fd_diag_prefix(errbuf, "table %s", t->name);
+		if (TABLE_MERGES(t) && !row_has_keys(t))
+			return fd_diag_set(errbuf, "table %s: a merge row "
+			    "without its key", t->name);
+		if (ops->row(dst, t, errbuf) == -1)
+			return fd_diag_prefix(errbuf, "table %s", t->name);
 		if ((++rows & 1023) == 0)
 			progress(0);
 		/* a coarse destination commits at a STATE only: its files

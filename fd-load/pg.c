@@ -55,6 +55,9 @@ struct side {
 /* What the destination keeps per table. */
 struct ptable {
 	struct side	 side[2];	/* being filled, being sent */
+	int		 via;		/* rows go through the twin */
+	int		 viaseq;	/* ... with _fd_seq: a merge chain */
+	struct ptable	*rootp;		/* viaseq: the root's, for _fd_seq */
 	int		 twin;		/* its temporary twin's number, or 0 */
 	int		 seq;		/* the twin has _fd_seq (merge) */
 	long long	 curseq;	/* merge root: its last row's _fd_seq */
@@ -242,21 +245,27 @@ root_of(struct dest *d, const struct table *t)
 	return fd_map_get(d->tables, t->root, strlen(t->root));
 }
 
-/* Whether t's rows go through a twin, and whether it carries _fd_seq. */
-static int
-via_twin(struct dest *d, const struct table *t, int *seq)
+/*
+ * Where t's rows go, into its ptable (at each of its SCHEMAs, so the
+ * rows of a batch are sent as they were routed): through a twin, with
+ * _fd_seq when t is of a merge chain, else straight to the table.
+ */
+static void
+route(struct dest *d, struct table *t)
 {
-	const struct table *r;
+	struct ptable *s = t->priv;
+	struct table *r;
 
-	*seq = 0;
+	s->via = s->viaseq = 0;
+	s->rootp = NULL;
 	if (t->disp == DISP_REPLACE)
-		return 1;
-	if ((r = t->child ? root_of(d, t) : t) != NULL && TABLE_MERGES(r) &&
-	    r->priv != NULL && fd_map_get(r->colidx, "_fd_id", 6) != NULL) {
-		*seq = 1;
-		return 1;
+		s->via = 1;
+	else if ((r = t->child ? root_of(d, t) : t) != NULL &&
+	    TABLE_MERGES(r) && r->priv != NULL &&
+	    fd_map_get(r->colidx, "_fd_id", 6) != NULL) {
+		s->via = s->viaseq = 1;
+		s->rootp = r->priv;
 	}
-	return 0;
 }
 
 /* Reads the table's columns and their types from the catalog. */
@@ -349,18 +358,17 @@ copy_out(struct dest *d, struct table *t, int k)
 	struct ptable *s = t->priv;
 	struct side *b = &s->side[k];
 	PGresult *r;
-	int seq, twin = via_twin(d, t, &seq);
 
 	if (b->copy.len == 0)
 		return;
 	fd_buf_reset(&d->sql);
 	fd_buf_puts(&d->sql, "COPY ");
-	if (twin)
+	if (s->via)
 		twin_name(&d->sql, s);
 	else
 		sql_ident(&d->sql, "", t->name);
 	fd_buf_putc(&d->sql, ' ');
-	columns_n(&d->sql, t, b->ncopy, seq);
+	columns_n(&d->sql, t, b->ncopy, s->viaseq);
 	fd_buf_puts(&d->sql, " FROM STDIN");
 	r = PQexec(d->c, d->sql.data);
 	if (PQresultStatus(r) != PGRES_COPY_IN)
@@ -519,14 +527,14 @@ send_side(struct dest *d, int k)
 {
 	struct table *t;
 	size_t i;
-	int seq;
 
 	for (i = 0; fd_map_at(d->tables, i, (void **)&t) != NULL; i++)
 		if (t->priv != NULL)
 			copy_out(d, t, k);
 	for (i = 0; fd_map_at(d->tables, i, (void **)&t) != NULL; i++)
-		if (t->priv != NULL && !t->child && via_twin(d, t, &seq) &&
-		    seq && ((struct ptable *)t->priv)->side[k].rows > 0)
+		if (t->priv != NULL && !t->child &&
+		    ((struct ptable *)t->priv)->viaseq &&
+		    ((struct ptable *)t->priv)->side[k].rows > 0)
 			merge(d, t, k);
 	for (i = 0; fd_map_at(d->tables, i, (void **)&t) != NULL; i++)
 		if (t->priv != NULL)
@@ -720,7 +728,6 @@ pg_table(struct dest *d, struct table *t)
 	PGresult *r;
 	const char *p[4];
 	size_t i;
-	int seq;
 
 	idle(d);
 	check_name(t->name, t->name);
@@ -809,8 +816,9 @@ pg_table(struct dest *d, struct table *t)
 	PQclear(r);
 	if (d->sql.len > 0)
 		exec(d, t->name, d->sql.data);
-	if (via_twin(d, t, &seq))
-		twin(d, t, seq);
+	route(d, t);
+	if (s->via)
+		twin(d, t, s->viaseq);
 	s->side[0].ncopy = s->side[1].ncopy = t->ncols;
 }
 
@@ -870,10 +878,8 @@ pg_row(struct dest *d, struct table *t, char *errbuf)
 {
 	struct ptable *s = t->priv;
 	struct side *b;
-	struct table *r;
 	const struct value *v;
 	size_t i, mark;
-	int seq;
 
 	/* a record and its child rows go in one batch */
 	if (!t->child && d->waiting > PG_FLUSH_BYTES) {
@@ -913,13 +919,11 @@ pg_row(struct dest *d, struct table *t, char *errbuf)
 	}
 	fd_buf_putc(&b->copy, '\t');
 	fd_buf_puts(&b->copy, d->load_id);
-	if (via_twin(d, t, &seq)) {
-		if (seq) {
+	if (s->via) {
+		if (s->viaseq) {
 			if (!t->child)
 				s->curseq = ++d->seq;
-			r = t->child ? root_of(d, t) : t;
-			fd_buf_printf(&b->copy, "\t%lld",
-			    ((struct ptable *)r->priv)->curseq);
+			fd_buf_printf(&b->copy, "\t%lld", s->rootp->curseq);
 		}
 		b->rows++;
 	}
@@ -927,11 +931,7 @@ pg_row(struct dest *d, struct table *t, char *errbuf)
 	d->waiting += b->copy.len - mark;
 	return 0;
 bad:
-	{
-		char why[FD_ERRSZ];
-		snprintf(why, sizeof(why), "%s", errbuf);
-		fd_diag_set(errbuf, "column %s: %s", t->cols[i].name, why);
-	}
+	fd_diag_prefix(errbuf, "column %s", t->cols[i].name);
 	b->copy.len = mark;
 	if (b->copy.data != NULL)
 		b->copy.data[mark] = '\0';

@@ -132,12 +132,9 @@ row_split(struct table *t, const char *rec, size_t len,
 		val->flags = v.flags;
 		val->p = vp;
 		val->len = vl;
-		if (check(val, t->cols[idx - 1].type, scratch, errbuf) == -1) {
-			char why[FD_ERRSZ];
-			snprintf(why, sizeof(why), "%s", errbuf);
-			return fd_diag_set(errbuf, "column %s: %s",
-			    t->cols[idx - 1].name, why);
-		}
+		if (check(val, t->cols[idx - 1].type, scratch, errbuf) == -1)
+			return fd_diag_prefix(errbuf, "column %s",
+			    t->cols[idx - 1].name);
 	}
 	return 0;
 }

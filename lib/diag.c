@@ -40,6 +40,24 @@ fd_diag_errno(char *errbuf, int errnum, const char *fmt, ...)
 }
 
 int
+fd_diag_prefix(char *errbuf, const char *fmt, ...)
+{
+	char msg[FD_ERRSZ];
+	va_list ap;
+	size_t n;
+
+	if (errbuf == NULL)
+		return -1;
+	memcpy(msg, errbuf, FD_ERRSZ);
+	va_start(ap, fmt);
+	vsnprintf(errbuf, FD_ERRSZ, fmt, ap);
+	va_end(ap);
+	n = strlen(errbuf);
+	snprintf(errbuf + n, FD_ERRSZ - n, ": %s", msg);
+	return -1;
+}
+
+int
 fd_diag_strtonum(const char *s, long long min, long long max,
     long long *out, char *errbuf)
 {

@@ -36,6 +36,14 @@ int	fd_diag_errno(char *errbuf, int errnum, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 
 /*
+ * Puts the formatted context and ": " before the message already in
+ * errbuf ("column id" + "a string in a bigint column"), truncating to
+ * fit.  Returns -1, as fd_diag_set.
+ */
+int	fd_diag_prefix(char *errbuf, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/*
  * Parses s as a base-10 integer in [min, max]: the whole string, no
  * blanks, no trailing junk.  On success stores it in *out and returns 0.
  * Otherwise returns -1 with "invalid number", "too small" or "too large"

@@ -35,7 +35,7 @@ $(FZB)/lib/%.o: lib/%.c lib/%.h
 $(FZB)/libfd.a: $(FZ_LIBOBJ)
 	rm -f $@
 	$(AR) rcs $@ $(FZ_LIBOBJ)
-$(FZB)/%.o: $(FZ)/%.c $(wildcard lib/*.h)
+$(FZB)/%.o: $(FZ)/%.c $(FZ)/die.h $(wildcard lib/*.h)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FZ_CFLAGS) $(FZ_CPPFLAGS) -c -o $@ $<
 $(FZB)/row.o: fd-load/row.c fd-load/extern.h

@@ -26,26 +26,9 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-static jmp_buf	died;
-static int	in_input;
+#include "die.h"
 static const char *line_p;
 static size_t	line_len;
-
-void
-errx(int status, const char *fmt, ...)
-{
-	if (!in_input)
-		abort();
-	longjmp(died, 1);
-}
-
-void
-err(int status, const char *fmt, ...)
-{
-	if (!in_input)
-		abort();
-	longjmp(died, 1);
-}
 
 static void
 s_table(struct dest *d, struct table *t)

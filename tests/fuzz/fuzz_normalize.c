@@ -31,24 +31,7 @@ void	fuzz_flatten_reset(void);
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int	LLVMFuzzerInitialize(int *, char ***);
 
-static jmp_buf	died;
-static int	in_input;
-
-void
-errx(int status, const char *fmt, ...)
-{
-	if (!in_input)
-		abort();
-	longjmp(died, 1);
-}
-
-void
-err(int status, const char *fmt, ...)
-{
-	if (!in_input)
-		abort();
-	longjmp(died, 1);
-}
+#include "die.h"
 
 /* Every line written is a Singer message (or an unknown one passed). */
 static void

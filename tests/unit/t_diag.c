@@ -20,6 +20,14 @@ t_diag_set_truncates(void)
 	T_INT(fd_diag_errno(e, ENOENT, "%s", "state.json"), -1);
 	T_STR(e, "state.json: No such file or directory");
 	T_INT(fd_diag_set(NULL, "ignored"), -1);
+	fd_diag_set(e, "a string in a %s column", "bigint");
+	T_INT(fd_diag_prefix(e, "column %s", "id"), -1);
+	T_STR(e, "column id: a string in a bigint column");
+	fd_diag_set(e, "%s", big);
+	fd_diag_prefix(e, "table %s", "tickets");
+	T_INT(strlen(e), FD_ERRSZ - 1);
+	T(strncmp(e, "table tickets: xxx", 18) == 0);
+	T_INT(fd_diag_prefix(NULL, "ignored"), -1);
 }
 
 void
