@@ -36,6 +36,10 @@ struct column {
 #define CT_BIT(t)	(1u << (t))
 #define CT_ANY		0x7fu
 
+/* A database destination holds back a STATE that comes sooner than
+ * this after its last commit (seconds): see dest_ops.commit. */
+#define COMMIT_GAP	0.5
+
 enum disposition { DISP_APPEND, DISP_MERGE, DISP_REPLACE };
 
 /*
@@ -80,7 +84,7 @@ struct dest_ops {
 	/*
 	 * Commit only at a STATE once enough rows wait (and at the end):
 	 * file destinations, where each commit makes files.  Databases
-	 * commit at every STATE.
+	 * are given every STATE (and may hold one back, see commit).
 	 */
 	int		 coarse;
 	/* Opens (and locks) the destination; dies when it cannot. */
@@ -108,7 +112,9 @@ struct dest_ops {
 	 * Commits what was written with the state (NUL-terminated JSON
 	 * text, or NULL to commit data only), then opens the next
 	 * transaction.  May commit in the background, and may hold a STATE
-	 * back to commit it with the next one (returns 0 then, else 1).
+	 * back to commit it with the next one (returns 0 then, else 1);
+	 * with state NULL (--batch-rows, or the input pauses), a STATE
+	 * held is committed with the data.
 	 * *done is the latest state that is durable now (maybe an earlier
 	 * one; valid until the next call), or NULL if none became durable.
 	 * With final, all is committed before it returns.
@@ -121,7 +127,7 @@ struct dest_ops {
 	 * dies of bad input: a STATE held back is then committed with the
 	 * rows before it, not those after).  Returns what commit would:
 	 * the latest state now durable, or NULL.  NULL for a destination
-	 * that commits every STATE in the foreground.
+	 * that neither commits in the background nor holds a STATE.
 	 */
 	const char	*(*settle)(struct dest *, int failing);
 	/* Marks the load completed, commits and closes.  NULL is a no-op. */

@@ -68,6 +68,14 @@ static struct fd_buf	 scratch;
 static int		 progressflag;	/* stderr is a terminal */
 static double		 started, shown;
 static char		*held;		/* coarse: the STATE not committed */
+static int		 holding;	/* the destination holds a STATE */
+static int		 settle_due;	/* the last line was a STATE given to it */
+
+/* How long the input may pause after a STATE before what the
+ * destination holds or commits in the background is reported durable
+ * (milliseconds): the state file does not lag while fd-fetch waits on
+ * the rate limit. */
+#define IDLE_MS		500
 
 static void	report(const char *);
 
@@ -310,9 +318,24 @@ commit(const char *value, int final)
 	const char *done;
 
 	/* rows count towards --batch-rows until they are committed */
-	if (ops->commit(dst, value, final, &done))
+	holding = !ops->commit(dst, value, final, &done);
+	if (!holding)
 		pending = 0;
 	report(done);
+}
+
+/*
+ * The input pauses after a STATE: what the destination holds, or
+ * commits in the background, is made durable and reported now.
+ */
+static void
+idle(void)
+{
+	settle_due = 0;
+	if (holding)
+		commit(NULL, 0);
+	if (ops->settle != NULL)
+		report(ops->settle(dst, 0));
 }
 
 /* The state file replaced by, and --emit-state of, a durable state. */
@@ -356,6 +379,7 @@ state(const struct fd_singer_msg *m)
 	if (ops->coarse && pending < batch_rows)
 		return;
 	commit(held, 0);
+	settle_due = 1;
 	free(held);
 	held = NULL;
 }
@@ -421,6 +445,7 @@ line(const char *p, size_t len, char *errbuf)
 		/* a coarse destination commits at a STATE only: its files
 		 * never hold rows that the state does not cover */
 		pending++;
+		settle_due = 0;
 		return 0;
 	case FD_SINGER_STATE:
 		state(&m);
@@ -453,7 +478,11 @@ input(FILE *fp, const char *fname)
 
 	if ((r = fd_lines_open(fp, fname)) == NULL)
 		err(1, NULL);
-	while ((rc = fd_lines_next(r, &p, &len)) == 1) {
+	for (;;) {
+		if (settle_due && !fd_lines_wait(r, IDLE_MS))
+			idle();
+		if ((rc = fd_lines_next(r, &p, &len)) != 1)
+			break;
 		if (strspn(p, " \t\r") == len)
 			continue;
 		if (line(p, len, errbuf) == -1) {

@@ -41,7 +41,6 @@
 #define PG_NAMELEN	63		/* NAMEDATALEN - 1 */
 #define PG_FLUSH_BYTES	(4u << 20)	/* COPY text waiting, all tables */
 #define PG_LOCK_KEY	"1717922412"	/* "fd-l": fd-load's advisory lock */
-#define PG_COMMIT_GAP	0.5		/* seconds between commits, at least */
 
 /* A table's rows of one batch: COPY text, of ncopy columns; how much of
  * it the held STATE covers. */
@@ -1071,7 +1070,7 @@ pg_commit(struct dest *d, const char *state, int final, const char **done)
 	char *v = NULL;
 	size_t i;
 	int hold = !final && state != NULL &&
-	    now() - d->submitted < PG_COMMIT_GAP;
+	    now() - d->submitted < COMMIT_GAP;
 
 	if (state != NULL && (v = strdup(state)) == NULL)
 		err(1, NULL);
@@ -1080,7 +1079,7 @@ pg_commit(struct dest *d, const char *state, int final, const char **done)
 		d->held = NULL;
 	}
 	/*
-	 * STATEs faster than PG_COMMIT_GAP (a load from a file, not from
+	 * STATEs faster than COMMIT_GAP (a load from a file, not from
 	 * the API) are held and committed together: one commit's COPY
 	 * statements and round trips cost more than a page's rows.
 	 */

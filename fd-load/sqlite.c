@@ -1,13 +1,23 @@
 /*
  * sqlite.c: the SQLite destination.
  *
- * One transaction is open from commit to commit.  Tables are created
- * from the SCHEMA messages (identifiers always quoted) and widened with
- * ALTER TABLE ADD COLUMN; every table gets _fd_load_id.  fd's own
- * tables: _fd_loads (one row per run), _fd_state (the committed state,
- * written in the same transaction as the data it covers) and _fd_tables
- * (each table's root, kind and disposition, so that a merge finds the
- * child tables of earlier runs).
+ * One transaction is open from commit to commit.  A STATE that comes
+ * less than COMMIT_GAP after the last commit is held: its _fd_state
+ * row is written, a savepoint taken, and the next commit (at a later
+ * STATE, at --batch-rows, when the input pauses, or at the end) takes
+ * it along; bad input rolls back to the savepoint and commits the held
+ * STATE with the rows before it (settle), a crash loses it.  So a load
+ * from a file commits a few times a second, not at each page's STATE:
+ * each commit writes the pages it touched to the WAL again.  The
+ * savepoint's journal is kept in memory (temp_store): on disk it
+ * costs a write of every page changed after it.
+ *
+ * Tables are created from the SCHEMA messages (identifiers always
+ * quoted) and widened with ALTER TABLE ADD COLUMN; every table gets
+ * _fd_load_id.  fd's own tables: _fd_loads (one row per run),
+ * _fd_state (the committed state, written in the same transaction as
+ * the data it covers) and _fd_tables (each table's root, kind and
+ * disposition, so that a merge finds the child tables of earlier runs).
  *
  * Merge: a root row first deletes the child rows of the root row with
  * the same key (by _fd_root_id), then that row, then is inserted; its
@@ -37,8 +47,11 @@ struct stable {
 	size_t		 ncols;		/* columns in the statements */
 	sqlite3_stmt	*ins;		/* into the table */
 	sqlite3_stmt	*stage;		/* into its staging table */
-	sqlite3_stmt	**del;		/* merge: children, then the row */
+	sqlite3_stmt	*find;		/* merge: the _fd_id of the key's rows */
+	sqlite3_stmt	**del;		/* merge: children by _fd_root_id */
 	size_t		 ndel;
+	sqlite3_stmt	*drop;		/* merge: the key's rows */
+	struct fd_buf	 ids;		/* what find found */
 	int		 children_dirty;
 	int		 staged;	/* rows wait in staging */
 };
@@ -50,6 +63,9 @@ struct dest {
 	char		*load_id;
 	struct fd_map	*tables;	/* name -> struct table (all known) */
 	struct fd_buf	 sql, val;
+	double		 committed;	/* when the last commit was */
+	char		*held;		/* the STATE written, not committed */
+	char		*done;		/* what commit last gave as done */
 };
 
 static void
@@ -149,8 +165,11 @@ sqlite_open(const char *path, const char *load_id)
 		errx(1, "%s: %s", path, d->db ? sqlite3_errmsg(d->db) :
 		    "cannot open");
 	sqlite3_busy_timeout(d->db, 10000);
+	d->committed = now();
 	exec(d, "PRAGMA journal_mode=WAL");
 	exec(d, "PRAGMA synchronous=NORMAL");
+	/* the savepoints' journal (see sqlite_commit) stays in memory */
+	exec(d, "PRAGMA temp_store=MEMORY");
 	exec(d, "BEGIN IMMEDIATE");
 	exec(d, "CREATE TABLE IF NOT EXISTS _fd_loads (load_id TEXT PRIMARY "
 	    "KEY, status TEXT NOT NULL, started_at TEXT NOT NULL, "
@@ -370,79 +389,129 @@ bind(struct dest *d, sqlite3_stmt *st, int i, enum ctype ty,
 	}
 }
 
+/* " WHERE key1 = ?1 AND ..." of t's primary key, to d->sql. */
+static void
+key_where(struct dest *d, const struct table *t)
+{
+	size_t k;
+
+	fd_buf_puts(&d->sql, " WHERE ");
+	for (k = 0; k < t->nkeys; k++) {
+		if (k > 0)
+			fd_buf_puts(&d->sql, " AND ");
+		sql_ident(&d->sql, "", t->keys[k]);
+		fd_buf_printf(&d->sql, " = ?%zu", k + 1);
+	}
+}
+
 /*
- * The merge statements of root t: one DELETE per child table (from
- * _fd_tables: those of earlier runs too) by the _fd_root_id of the row
- * with the key, then the DELETE of that row.  Made again when a child
- * table appears.
+ * The merge statements of root t: find, the _fd_id of the rows with
+ * the key; one DELETE per child table (from _fd_tables: those of
+ * earlier runs too) by such an _fd_root_id; drop, the DELETE of the rows
+ * with the key.  Made again when a child table appears.  (One DELETE
+ * ... IN (SELECT ...) per child builds a temporary table for every
+ * row, even a new one.)
  */
 static void
 merge_statements(struct dest *d, struct table *t)
 {
 	struct stable *s = t->priv;
 	sqlite3_stmt *q;
-	size_t i, k;
+	size_t i;
 	char *sql;
 
 	for (i = 0; i < s->ndel; i++)
 		sqlite3_finalize(s->del[i]);
 	s->ndel = 0;
+	sqlite3_finalize(s->find);
+	sqlite3_finalize(s->drop);
+	fd_buf_reset(&d->sql);
+	fd_buf_puts(&d->sql, "SELECT \"_fd_id\" FROM ");
+	sql_ident(&d->sql, "", t->name);
+	key_where(d, t);
+	s->find = prepare(d, d->sql.data);
+	fd_buf_reset(&d->sql);
+	fd_buf_puts(&d->sql, "DELETE FROM ");
+	sql_ident(&d->sql, "", t->name);
+	key_where(d, t);
+	s->drop = prepare(d, d->sql.data);
 	sql = sqlite3_mprintf("SELECT name FROM _fd_tables WHERE root = %Q "
 	    "AND kind = 'child' ORDER BY name", t->name);
 	q = prepare(d, sql);
 	sqlite3_free(sql);
-	for (;;) {
-		int more = sqlite3_step(q) == SQLITE_ROW;
-		const char *child = more ?
-		    (const char *)sqlite3_column_text(q, 0) : NULL;
+	while (sqlite3_step(q) == SQLITE_ROW) {
 		fd_buf_reset(&d->sql);
 		fd_buf_puts(&d->sql, "DELETE FROM ");
-		if (child != NULL) {
-			sql_ident(&d->sql, "", child);
-			fd_buf_puts(&d->sql, " WHERE \"_fd_root_id\" IN "
-			    "(SELECT \"_fd_id\" FROM ");
-		}
-		sql_ident(&d->sql, "", t->name);
-		fd_buf_puts(&d->sql, " WHERE ");
-		for (k = 0; k < t->nkeys; k++) {
-			if (k > 0)
-				fd_buf_puts(&d->sql, " AND ");
-			sql_ident(&d->sql, "", t->keys[k]);
-			fd_buf_printf(&d->sql, " = ?%zu", k + 1);
-		}
-		if (child != NULL)
-			fd_buf_putc(&d->sql, ')');
+		sql_ident(&d->sql, "", (const char *)sqlite3_column_text(q, 0));
+		fd_buf_puts(&d->sql, " WHERE \"_fd_root_id\" = ?1");
 		s->del = reallocarray(s->del, s->ndel + 1, sizeof(*s->del));
 		if (s->del == NULL)
 			err(1, NULL);
 		s->del[s->ndel++] = prepare(d, d->sql.data);
-		if (!more)
-			break;
 	}
 	sqlite3_finalize(q);
 	s->children_dirty = 0;
 }
 
-/* Merge: removes the row with the record's key and its children. */
+/* Steps st to its end; -1 with SQLite's message. */
+static int
+run(struct dest *d, sqlite3_stmt *st, char *errbuf)
+{
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return fd_diag_set(errbuf, "%s", sqlite3_errmsg(d->db));
+	return 0;
+}
+
+/* Binds t's primary key of the row in t->vals to st. */
+static int
+bind_key(struct dest *d, sqlite3_stmt *st, struct table *t, char *errbuf)
+{
+	size_t k;
+
+	sqlite3_reset(st);
+	for (k = 0; k < t->nkeys; k++)
+		if (bind(d, st, (int)k + 1, t->cols[t->keyidx[k]].type,
+		    &t->vals[t->keyidx[k]], errbuf) != SQLITE_OK)
+			return -1;
+	return 0;
+}
+
+/* Merge: removes the rows with the record's key and their children. */
 static int
 merge_replace(struct dest *d, struct table *t, char *errbuf)
 {
 	struct stable *s = t->priv;
-	size_t i, k;
+	const char *id;
+	size_t i, found;
+	int rc;
 
-	if (s->children_dirty || s->ndel == 0)
+	if (s->children_dirty || s->find == NULL)
 		merge_statements(d, t);
-	for (i = 0; i < s->ndel; i++) {
-		sqlite3_reset(s->del[i]);
-		for (k = 0; k < t->nkeys; k++)
-			if (bind(d, s->del[i], (int)k + 1,
-			    t->cols[t->keyidx[k]].type, &t->vals[t->keyidx[k]],
-			    errbuf) != SQLITE_OK)
+	if (bind_key(d, s->find, t, errbuf) == -1)
+		return -1;
+	/* the ids first: a table is not changed under its own SELECT */
+	fd_buf_reset(&s->ids);
+	for (found = 0; (rc = sqlite3_step(s->find)) == SQLITE_ROW; found++)
+		if ((id = (const char *)sqlite3_column_text(s->find, 0)) !=
+		    NULL) {
+			fd_buf_puts(&s->ids, id);
+			fd_buf_putc(&s->ids, '\0');
+		}
+	if (rc != SQLITE_DONE)
+		return fd_diag_set(errbuf, "%s", sqlite3_errmsg(d->db));
+	if (found == 0)
+		return 0;	/* a new key */
+	for (id = s->ids.data; id != NULL && id < s->ids.data + s->ids.len;
+	    id += strlen(id) + 1)
+		for (i = 0; i < s->ndel; i++) {
+			sqlite3_reset(s->del[i]);
+			sqlite3_bind_text(s->del[i], 1, id, -1, SQLITE_STATIC);
+			if (run(d, s->del[i], errbuf) == -1)
 				return -1;
-		if (sqlite3_step(s->del[i]) != SQLITE_DONE)
-			return fd_diag_set(errbuf, "%s", sqlite3_errmsg(d->db));
-	}
-	return 0;
+		}
+	if (bind_key(d, s->drop, t, errbuf) == -1)
+		return -1;
+	return run(d, s->drop, errbuf);
 }
 
 static int
@@ -563,7 +632,10 @@ sqlite_commit(struct dest *d, const char *state, int final,
     const char **done)
 {
 	sqlite3_stmt *st;
+	int saved = d->held != NULL;	/* the savepoint fd_held is open */
 
+	free(d->done);
+	d->done = NULL;
 	if (state != NULL) {
 		st = prepare(d, "INSERT OR REPLACE INTO _fd_state (id, state, "
 		    "load_id, committed_at) VALUES (1, ?1, ?2, strftime("
@@ -573,11 +645,40 @@ sqlite_commit(struct dest *d, const char *state, int final,
 		if (sqlite3_step(st) != SQLITE_DONE)
 			fail(d, "_fd_state");
 		sqlite3_finalize(st);
+		free(d->held);
+		if ((d->held = strdup(state)) == NULL)
+			err(1, NULL);
+		if (!final && now() - d->committed < COMMIT_GAP) {
+			/* bad input rolls back to here (settle) */
+			if (saved)
+				exec(d, "RELEASE fd_held");
+			exec(d, "SAVEPOINT fd_held");
+			*done = NULL;
+			return 0;
+		}
 	}
 	exec(d, "COMMIT");
 	exec(d, "BEGIN IMMEDIATE");
-	*done = state;
+	d->committed = now();
+	/* data only (--batch-rows): the held STATE's row covers it */
+	*done = d->done = d->held;
+	d->held = NULL;
 	return 1;
+}
+
+/* Bad input: a held STATE is committed with the rows before it. */
+static const char *
+sqlite_settle(struct dest *d, int failing)
+{
+	if (!failing || d->held == NULL)
+		return NULL;
+	exec(d, "ROLLBACK TO fd_held");
+	exec(d, "COMMIT");
+	exec(d, "BEGIN IMMEDIATE");
+	free(d->done);
+	d->done = d->held;
+	d->held = NULL;
+	return d->done;
 }
 
 static void
@@ -604,12 +705,17 @@ sqlite_close(struct dest *d, long long rows)
 		for (k = 0; k < s->ndel; k++)
 			sqlite3_finalize(s->del[k]);
 		free(s->del);
+		sqlite3_finalize(s->find);
+		sqlite3_finalize(s->drop);
+		fd_buf_free(&s->ids);
 		free(s);
 		t->priv = NULL;
 	}
 	if (sqlite3_close(d->db) != SQLITE_OK)
 		warnx("%s: %s", d->path, sqlite3_errmsg(d->db));
 	fd_map_free(d->tables);
+	free(d->held);
+	free(d->done);
 	fd_buf_free(&d->sql);
 	fd_buf_free(&d->val);
 	fd_state_unlock(d->lock);
@@ -626,5 +732,6 @@ const struct dest_ops sqlite_ops = {
 	.activate = sqlite_activate,
 	.unstage = sqlite_unstage,
 	.commit = sqlite_commit,
+	.settle = sqlite_settle,
 	.close = sqlite_close,
 };

@@ -7,6 +7,7 @@
  * long the input is.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -107,6 +108,19 @@ fd_lines_next(struct fd_lines *r, const char **line, size_t *len)
 	*line = p;
 	*len = n;
 	return 1;
+}
+
+int
+fd_lines_wait(struct fd_lines *r, int ms)
+{
+	struct pollfd pfd;
+
+	if (r->eof || (r->buf.len > r->scan &&
+	    memchr(r->buf.data + r->scan, '\n', r->buf.len - r->scan) != NULL))
+		return 1;
+	pfd.fd = fileno(r->fp);
+	pfd.events = POLLIN;
+	return poll(&pfd, 1, ms) != 0;
 }
 
 unsigned long long

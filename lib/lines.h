@@ -29,6 +29,14 @@ struct fd_lines	*fd_lines_open(FILE *fp, const char *name);
  */
 int	fd_lines_next(struct fd_lines *, const char **line, size_t *len);
 
+/*
+ * Whether fd_lines_next can return without waiting long: a line (or
+ * the end of input) is buffered already, or input arrives within ms
+ * milliseconds.  1 or 0; 1 also when the wait itself fails, so that the
+ * caller goes on to read.
+ */
+int	fd_lines_wait(struct fd_lines *, int ms);
+
 /* The 1-based number of the line last returned (0 before the first). */
 unsigned long long	fd_lines_lineno(const struct fd_lines *);
 

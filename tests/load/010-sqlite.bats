@@ -22,6 +22,8 @@ q() {
 	# the database holds account data too
 	[ "$(stat -c %a "$DB")" = 600 ]
 }
+@test "load: STATEs close together are committed together" { t_hold_fast; }
+@test "load: a STATE held is committed when the input pauses" { t_hold_pause; }
 @test "load: a bad line stops with its line number; the last commit stays" { t_bad_line; }
 @test "load: RECORD before SCHEMA, unknown column, invalid JSON, values that do not fit" { t_bad_input; }
 @test "load: new columns are added, types never narrowed, names quoted" { t_evolution; }

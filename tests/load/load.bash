@@ -83,6 +83,47 @@ t_state() {
 	[ "$(q 'select status, rows from _fd_loads')" = 'completed|1' ]
 }
 
+t_hold_fast() {
+	# a STATE that comes less than 0.5 s after the last commit waits for
+	# the next commit: a load from a file commits a few times, not 1000
+	local lines=("$SCHEMA_T") i
+	for i in $(seq 1000); do
+		lines+=("$(ticket "$i" "s$i" "r$i")" "{\"type\":\"STATE\",\"value\":$i}")
+	done
+	msg "${lines[@]}"
+	run --separate-stderr fd-load -v -t "$TO" -s "$T/state.json" "$T/in.ndjson"
+	assert_success
+	n=$(grep -c 'committed' <<<"$stderr")
+	[ "$n" -ge 1 ] && [ "$n" -lt 100 ]
+	[ "$(grep committed <<<"$stderr" | tail -1)" = "fd-load: committed 1000 rows" ]
+	[ "$(cat "$T/state.json")" = 1000 ]
+	[ "$(q 'select state from _fd_state')" = 1000 ]
+	[ "$(q 'select count(*), count(distinct id) from tickets')" = '1000|1000' ]
+}
+
+t_hold_pause() {
+	# a STATE held is committed when the input pauses (fd-fetch waits on
+	# the rate limit): the state file does not wait for the next page
+	mkfifo "$T/in"
+	fd-load -t "$TO" -s "$T/state.json" <"$T/in" 2>"$T/err" &
+	local pid=$! i w
+	exec {w}>"$T/in"
+	printf '%s\n' "$SCHEMA_T" "$(ticket 1 a r1)" '{"type":"STATE","value":1}' >&"$w"
+	for i in $(seq 100); do
+		[ -s "$T/state.json" ] && break
+		sleep 0.1
+	done
+	[ "$(cat "$T/state.json")" = 1 ]
+	[ "$(q 'select state from _fd_state')" = 1 ]
+	[ "$(col 'select id from tickets')" = 1 ]
+	printf '%s\n' "$(ticket 2 b r2)" '{"type":"STATE","value":2}' >&"$w"
+	exec {w}>&-
+	wait "$pid"
+	[ ! -s "$T/err" ]
+	[ "$(cat "$T/state.json")" = 2 ]
+	[ "$(col 'select id from tickets order by id')" = 1,2 ]
+}
+
 t_bad_line() {
 	msg "$SCHEMA_T" "$(ticket 1 a r1)" '{"type":"STATE","value":1}' \
 	    "$(ticket 2 b r2)" '{"type":"RECORD","stream":"tickets","record":{"id":"x"}}' \
