@@ -184,6 +184,48 @@ variants(struct table *t, char *errbuf)
 	return 0;
 }
 
+/* Frees a table's root and key names. */
+static void
+free_names(char *root, char **keys, size_t nkeys)
+{
+	size_t i;
+
+	for (i = 0; i < nkeys; i++)
+		free(keys[i]);
+	free(keys);
+	free(root);
+}
+
+/* Whether a SCHEMA of t with these would leave t as it is: no new
+ * column among the properties (plen bytes at props), the same keys. */
+static int
+same_table(const struct table *t, enum disposition disp, int child,
+    const char *root, char **keys, size_t nkeys, const char *props,
+    size_t plen)
+{
+	struct fd_jscan js;
+	struct fd_jtok k, v;
+	const char *vp;
+	size_t vl, i;
+
+	if (t->disp != disp || t->child != child || t->nkeys != nkeys ||
+	    strcmp(t->root, root) != 0)
+		return 0;
+	for (i = 0; i < nkeys; i++)
+		if (strcmp(t->keys[i], keys[i]) != 0)
+			return 0;
+	fd_jscan_init(&js, props, plen);
+	fd_jscan_next(&js, &k);
+	while (fd_jscan_member(&js, &k, &v, &vp, &vl) == 1) {
+		/* an escaped name is decoded by the slow path */
+		if ((k.flags & FD_JTOK_ESCAPED) || (k.len - 2 > 0 &&
+		    fd_map_get(t->colidx, k.p + 1, k.len - 2) == NULL &&
+		    !(k.len - 2 == 11 && memcmp(k.p + 1, "_fd_load_id", 11) == 0)))
+			return 0;
+	}
+	return 1;
+}
+
 /* A SCHEMA: the table made or widened (columns never narrowed). */
 static int
 schema(const struct fd_singer_msg *m, const char *name, char *errbuf)
@@ -192,59 +234,76 @@ schema(const struct fd_singer_msg *m, const char *name, char *errbuf)
 	struct fd_jscan js;
 	struct fd_jtok k, v;
 	const char *props, *vp, *x;
-	size_t plen, vl, xl, i;
-	char *col;
+	size_t plen, vl, xl, i, nkeys = 0;
+	char *col, *root = NULL, **keys = NULL;
+	enum disposition disp;
+	int child = 0;
 
+	/* x-fd: disposition, root, kind */
+	disp = DISP_APPEND;
+	if (m->xfd.kind == FD_JTOK_OBJECT) {
+		if (fd_jscan_field(m->xfd.p, m->xfd.len, "root", &x, &xl,
+		    errbuf) == 0 && *x == '"')
+			root = decode(x, xl, errbuf);
+		if (fd_jscan_field(m->xfd.p, m->xfd.len, "table_kind", &x, &xl,
+		    errbuf) == 0 && xl == 7 && memcmp(x, "\"child\"", 7) == 0)
+			child = 1;
+		if (fd_jscan_field(m->xfd.p, m->xfd.len, "disposition", &x,
+		    &xl, errbuf) == 0) {
+			if (xl == 7 && memcmp(x, "\"merge\"", 7) == 0)
+				disp = DISP_MERGE;
+			else if (xl == 9 && memcmp(x, "\"replace\"", 9) == 0)
+				disp = DISP_REPLACE;
+		}
+	} else if (m->keys.len > 2)
+		disp = DISP_MERGE;
+	if (root == NULL && (root = strdup(name)) == NULL)
+		err(1, NULL);
+	if (mode != NULL)
+		disp = strcmp(mode, "merge") == 0 ? DISP_MERGE :
+		    strcmp(mode, "replace") == 0 ? DISP_REPLACE : DISP_APPEND;
+	/* key_properties */
+	fd_jscan_init(&js, m->keys.p, m->keys.len);
+	fd_jscan_next(&js, &k);
+	while (fd_jscan_next(&js, &k) == FD_JTOK_STRING) {
+		keys = reallocarray(keys, nkeys + 1, sizeof(*keys));
+		if (keys == NULL ||
+		    (keys[nkeys] = decode(k.p, k.len, errbuf)) == NULL)
+			err(1, NULL);
+		nkeys++;
+	}
+	if (disp == DISP_MERGE && !child && nkeys == 0)
+		disp = DISP_APPEND;
+	if (fd_jscan_field(m->schema.p, m->schema.len, "properties", &props,
+	    &plen, errbuf) != 0 || *props != '{') {
+		free_names(root, keys, nkeys);
+		return fd_diag_set(errbuf, "SCHEMA without properties");
+	}
+	/*
+	 * The same SCHEMA again (fd-normalize repeats them): nothing to do.
+	 * Else the destination must be done with t first (it may be
+	 * sending t's rows in the background).
+	 */
+	if ((t = fd_map_get(tables, name, strlen(name))) != NULL &&
+	    same_table(t, disp, child, root, keys, nkeys, props, plen)) {
+		free_names(root, keys, nkeys);
+		return 0;
+	}
 	if (ops->settle != NULL)
-		report(ops->settle(dst, 0));	/* t is about to change */
-	if ((t = fd_map_get(tables, name, strlen(name))) == NULL) {
+		report(ops->settle(dst, 0));
+	if (t == NULL) {
 		t = xcalloc(1, sizeof(*t));
 		if ((t->name = strdup(name)) == NULL ||
 		    (t->colidx = fd_map_new()) == NULL ||
 		    fd_map_put(tables, name, strlen(name), t) == -1)
 			err(1, NULL);
 	}
-	/* x-fd: disposition, root, kind */
-	free(t->root);
-	t->root = NULL;
-	t->child = 0;
-	t->disp = DISP_APPEND;
-	if (m->xfd.kind == FD_JTOK_OBJECT) {
-		if (fd_jscan_field(m->xfd.p, m->xfd.len, "root", &x, &xl,
-		    errbuf) == 0 && *x == '"')
-			t->root = decode(x, xl, errbuf);
-		if (fd_jscan_field(m->xfd.p, m->xfd.len, "table_kind", &x, &xl,
-		    errbuf) == 0 && xl == 7 && memcmp(x, "\"child\"", 7) == 0)
-			t->child = 1;
-		if (fd_jscan_field(m->xfd.p, m->xfd.len, "disposition", &x,
-		    &xl, errbuf) == 0) {
-			if (xl == 7 && memcmp(x, "\"merge\"", 7) == 0)
-				t->disp = DISP_MERGE;
-			else if (xl == 9 && memcmp(x, "\"replace\"", 9) == 0)
-				t->disp = DISP_REPLACE;
-		}
-	} else if (m->keys.len > 2)
-		t->disp = DISP_MERGE;
-	if (t->root == NULL)
-		t->root = strdup(name);
-	if (mode != NULL)
-		t->disp = strcmp(mode, "merge") == 0 ? DISP_MERGE :
-		    strcmp(mode, "replace") == 0 ? DISP_REPLACE : DISP_APPEND;
-	/* key_properties */
-	for (i = 0; i < t->nkeys; i++)
-		free(t->keys[i]);
-	t->nkeys = 0;
-	fd_jscan_init(&js, m->keys.p, m->keys.len);
-	fd_jscan_next(&js, &k);
-	while (fd_jscan_next(&js, &k) == FD_JTOK_STRING) {
-		t->keys = reallocarray(t->keys, t->nkeys + 1, sizeof(*t->keys));
-		if (t->keys == NULL ||
-		    (t->keys[t->nkeys] = decode(k.p, k.len, errbuf)) == NULL)
-			err(1, NULL);
-		t->nkeys++;
-	}
-	if (t->disp == DISP_MERGE && !t->child && t->nkeys == 0)
-		t->disp = DISP_APPEND;
+	free_names(t->root, t->keys, t->nkeys);
+	t->root = root;
+	t->child = child;
+	t->disp = disp;
+	t->keys = keys;
+	t->nkeys = nkeys;
 	/* properties: new columns appended */
 	if (fd_jscan_field(m->schema.p, m->schema.len, "properties", &props,
 	    &plen, errbuf) != 0 || *props != '{')

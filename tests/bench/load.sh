@@ -57,15 +57,8 @@ t1() {
 	/usr/bin/time -f %e -o "$W/t" "$@" >/dev/null || return 1
 	cat "$W/t"
 }
-best() {
-	local t b=999999 i
-	for i in 1 2 3; do
-		t=$(t1 "$@") || return 1
-		b=$(awk -v a="$t" -v b="$b" 'BEGIN { print (a < b) ? a : b }')
-	done
-	echo "$b"
-}
-
+min() { awk -v a="$1" -v b="$2" 'BEGIN { print (a < b) ? a : b }'; }
+ROUNDS=${FD_BENCH_ROUNDS:-5}
 # sqlite3's .import of every CSV file into tables made from the SCHEMAs
 import_script() {
 	local d f
@@ -101,10 +94,18 @@ DB="$W/b.db"
 fresh_sqlite() { rm -f "$DB" "$DB"-* && fd-load -q -t "sqlite:$DB" "$W/schema.ndjson"; }
 
 say "load: SQLite ($rows rows, $tables tables)"
+# best of ROUNDS rounds, each of which runs every contender once in
+# turn: the machine's noise falls on all of them alike
 SETUP=fresh_sqlite
-ti=$(best sh -c "sqlite3 '$DB' <'$W/import.sql' 2>/dev/null") || exit 1
-ta=$(best fd-load -q -t "sqlite:$DB" --mode append "$W/big.ndjson") || exit 1
-tm=$(best fd-load -q -t "sqlite:$DB" "$W/big.ndjson") || exit 1
+ti=999999 ta=999999 tm=999999
+for ((r = 0; r < ROUNDS; r++)); do
+	t=$(t1 sh -c "sqlite3 '$DB' <'$W/import.sql' 2>/dev/null") || exit 1
+	ti=$(min "$ti" "$t")
+	t=$(t1 fd-load -q -t "sqlite:$DB" --mode append "$W/big.ndjson") || exit 1
+	ta=$(min "$ta" "$t")
+	t=$(t1 fd-load -q -t "sqlite:$DB" "$W/big.ndjson") || exit 1
+	tm=$(min "$tm" "$t")
+done
 
 say "load: PostgreSQL"
 pg_start >/dev/null || exit 1
@@ -114,9 +115,16 @@ fresh_pg() {
 	    fd-load -q -t "postgresql:///b?host=$PGHOST&user=fd" "$W/schema.ndjson"
 }
 SETUP=fresh_pg
-tc=$(best psql -X -q -v ON_ERROR_STOP=1 -d "postgresql:///b?host=$PGHOST&user=fd" -f "$W/copy.sql") || exit 1
-tpa=$(best fd-load -q -t "postgresql:///b?host=$PGHOST&user=fd" --mode append "$W/big.ndjson") || exit 1
-tpm=$(best fd-load -q -t "postgresql:///b?host=$PGHOST&user=fd" "$W/big.ndjson") || exit 1
+PGB="postgresql:///b?host=$PGHOST&user=fd"
+tc=999999 tpa=999999 tpm=999999
+for ((r = 0; r < ROUNDS; r++)); do
+	t=$(t1 psql -X -q -v ON_ERROR_STOP=1 -d "$PGB" -f "$W/copy.sql") || exit 1
+	tc=$(min "$tc" "$t")
+	t=$(t1 fd-load -q -t "$PGB" --mode append "$W/big.ndjson") || exit 1
+	tpa=$(min "$tpa" "$t")
+	t=$(t1 fd-load -q -t "$PGB" "$W/big.ndjson") || exit 1
+	tpm=$(min "$tpm" "$t")
+done
 
 rss() {
 	eval "$SETUP" || return 1
@@ -131,7 +139,7 @@ ps=$(rss fd-load -q -t "postgresql:///b?host=$PGHOST&user=fd" "$W/small.ndjson")
 pb=$(rss fd-load -q -t "postgresql:///b?host=$PGHOST&user=fd" "$W/big.ndjson") || exit 1
 
 echo
-echo "fd-load benchmark ($per tickets repeated to $((n * 4)), with contacts and child tables: $rows rows in $tables tables; best of 3)"
+echo "fd-load benchmark ($per tickets repeated to $((n * 4)), with contacts and child tables: $rows rows in $tables tables; best of $ROUNDS rounds)"
 echo
 awk -v r="$rows" -v ti="$ti" -v ta="$ta" -v tm="$tm" -v tc="$tc" \
     -v tpa="$tpa" -v tpm="$tpm" 'BEGIN {
