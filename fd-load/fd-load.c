@@ -451,7 +451,9 @@ line(const char *p, size_t len, char *errbuf)
 	char *name, *ver;
 	int rc;
 
-	if (fd_singer_scan(p, len, &m, errbuf) == -1)
+	/* row_split validates the record */
+	if (fd_singer_scan(p, len, FD_SINGER_RECORD_UNCHECKED, &m,
+	    errbuf) == -1)
 		return -1;
 	switch (m.type) {
 	case FD_SINGER_SCHEMA:

@@ -462,7 +462,7 @@ line(const char *p, size_t len, char *errbuf)
 	const char *d = NULL, *v;
 	size_t vl;
 
-	if (fd_singer_scan(p, len, &m, errbuf) == -1)
+	if (fd_singer_scan(p, len, 0, &m, errbuf) == -1)
 		return -1;
 	if (plain != NULL) {
 		m.version.p = NULL;

@@ -585,6 +585,76 @@ fd_jscan_skip(struct fd_jscan *js, const struct fd_jtok *t,
 	return skip_value(js, t, val, vlen);
 }
 
+/*
+ * The offset of the quote that closes the string whose contents start
+ * at i, or len when there is none.  Only '"' and '\\' matter here.
+ */
+static inline size_t
+str_end(const unsigned char *s, size_t len, size_t i)
+{
+	for (;;) {
+		while (i + 8 <= len) {
+			uint64_t w, m;
+
+			memcpy(&w, s + i, 8);
+			m = (((w ^ '"' * ONES) - ONES) & ~(w ^ '"' * ONES)) |
+			    (((w ^ '\\' * ONES) - ONES) & ~(w ^ '\\' * ONES));
+			if ((m &= HIGHS) != 0) {
+#ifdef FIRST_FLAGGED
+				i += FIRST_FLAGGED(m);
+#endif
+				break;
+			}
+			i += 8;
+		}
+		while (i < len && s[i] != '"' && s[i] != '\\')
+			i++;
+		if (i >= len || s[i] == '"')
+			return i;
+		i += 2;		/* an escape: the next byte is not a quote */
+	}
+}
+
+int
+fd_jscan_skip_unchecked(struct fd_jscan *js, const struct fd_jtok *t,
+    const char **val, size_t *vlen)
+{
+	const unsigned char *s = (const unsigned char *)js->s;
+	size_t len = js->len, i = js->pos;
+	long n = 1;
+	struct fd_jtok u;
+
+	if (t->kind != FD_JTOK_OBJECT && t->kind != FD_JTOK_ARRAY)
+		return skip_value(js, t, val, vlen);
+	for (; i < len; i++) {
+		switch (s[i]) {
+		case '"':
+			if ((i = str_end(s, len, i + 1)) >= len)
+				return fail(js, FD_JSCAN_TRUNCATED, len,
+				    "unterminated string");
+			continue;
+		case '{':
+		case '[':
+			n++;
+			continue;
+		case '}':
+		case ']':
+			if (--n > 0)
+				continue;
+			/* the closing bracket is the scanner's again */
+			js->pos = i;
+			if (scan(js, &u) == -1)
+				return -1;
+			*val = t->p;
+			*vlen = (size_t)(u.p + 1 - t->p);
+			return 0;
+		default:
+			continue;
+		}
+	}
+	return fail(js, FD_JSCAN_TRUNCATED, len, "unterminated container");
+}
+
 int
 fd_jscan_error(const struct fd_jscan *js, char *errbuf)
 {

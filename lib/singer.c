@@ -59,8 +59,8 @@ fd_singer_type(jv v)
 }
 
 int
-fd_singer_scan(const char *line, size_t len, struct fd_singer_msg *m,
-    char *errbuf)
+fd_singer_scan(const char *line, size_t len, int flags,
+    struct fd_singer_msg *m, char *errbuf)
 {
 	struct fd_jscan js;
 	struct fd_jtok k, v;
@@ -75,9 +75,24 @@ fd_singer_scan(const char *line, size_t len, struct fd_singer_msg *m,
 		return fd_jscan_error(&js, errbuf);
 	if (k.kind != FD_JTOK_OBJECT)
 		return fd_diag_set(errbuf, "expected a JSON object");
-	while ((rc = fd_jscan_member(&js, &k, &v, &vp, &vl)) == 1) {
+	for (;;) {
 #define IS(name) (k.len == sizeof(name) + 1 && \
 		    memcmp(k.p + 1, name, sizeof(name) - 1) == 0)
+		if (fd_jscan_next(&js, &k) == -1) {
+			rc = -1;
+			break;
+		}
+		if (k.kind == FD_JTOK_OBJECT_END) {
+			rc = 0;
+			break;
+		}
+		if (fd_jscan_next(&js, &v) == -1 || ((flags &
+		    FD_SINGER_RECORD_UNCHECKED) && IS("record") ?
+		    fd_jscan_skip_unchecked(&js, &v, &vp, &vl) :
+		    fd_jscan_skip(&js, &v, &vp, &vl)) == -1) {
+			rc = -1;
+			break;
+		}
 		if (IS("type"))
 			sp = &m->mtype;
 		else if (IS("stream"))

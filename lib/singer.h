@@ -52,11 +52,16 @@ struct fd_singer_msg {
  * tree: validates all of it (UTF-8 included, numbers kept as written)
  * and fills m with the spans of its members "type", "stream",
  * "record", "schema", "key_properties", "value", "version" and "x-fd"
- * (borrowed from line), and m->type by the strict rule.  Returns 0, or
- * -1 with the reason in errbuf (invalid JSON, not an object).
+ * (borrowed from line), and m->type by the strict rule.  flags is 0 or
+ * FD_SINGER_RECORD_UNCHECKED.  Returns 0, or -1 with the reason in
+ * errbuf (invalid JSON, not an object).
  */
-int	fd_singer_scan(const char *line, size_t len, struct fd_singer_msg *m,
-	    char *errbuf);
+int	fd_singer_scan(const char *line, size_t len, int flags,
+	    struct fd_singer_msg *m, char *errbuf);
+
+/* fd_singer_scan's flags: the inside of "record" is only matched, not
+ * validated (fd_jscan_skip_unchecked), for a caller that validates it. */
+#define FD_SINGER_RECORD_UNCHECKED	0x1
 
 /*
  * Whether span holds the JSON string s (compared as written: a name

@@ -81,7 +81,7 @@ t_singer_detect(void)
 static int
 scan(const char *line, struct fd_singer_msg *m, char *e)
 {
-	return fd_singer_scan(line, strlen(line), m, e);
+	return fd_singer_scan(line, strlen(line), 0, m, e);
 }
 
 void
@@ -134,6 +134,55 @@ t_singer_scan(void)
 	T(scan("{\"s\":\"\xff\"}", &m, e) == -1);
 	T(strncmp(e, "invalid UTF-8", 13) == 0);
 	fd_buf_free(&b);
+}
+
+static int
+lazy(const char *line, struct fd_singer_msg *m, char *e)
+{
+	return fd_singer_scan(line, strlen(line), FD_SINGER_RECORD_UNCHECKED,
+	    m, e);
+}
+
+/* The record only matched: brackets and quotes inside strings, escapes,
+ * nesting; what is outside the record still validated. */
+void
+t_singer_scan_unchecked(void)
+{
+	struct fd_singer_msg m;
+	char e[FD_ERRSZ];
+	const char *rec = "{\"a\":\"}]\\\"{\",\"b\":[{\"c\":[]},\"]\"],"
+	    "\"d\":{}}";
+	char line[256];
+
+	snprintf(line, sizeof(line), "{\"type\":\"RECORD\",\"stream\":\"t\","
+	    "\"record\":%s,\"version\":2}", rec);
+	T(lazy(line, &m, e) == 0);
+	T_INT(m.type, FD_SINGER_RECORD);
+	T(m.record.len == strlen(rec) && memcmp(m.record.p, rec,
+	    strlen(rec)) == 0);
+	T(m.version.kind == FD_JTOK_NUMBER && *m.version.p == '2');
+	/* not validated inside: the record's own scan says so later */
+	T(lazy("{\"type\":\"RECORD\",\"stream\":\"t\",\"record\":"
+	    "{\"a\":01,\"b\":\"\xff\"}}", &m, e) == 0);
+	T(scan("{\"type\":\"RECORD\",\"stream\":\"t\",\"record\":"
+	    "{\"a\":01}}", &m, e) == -1);
+	/* the record's end found, and its closing bracket checked */
+	T(lazy("{\"type\":\"RECORD\",\"stream\":\"t\",\"record\":{\"a\":1]}",
+	    &m, e) == -1);
+	T(strncmp(e, "invalid JSON", 12) == 0);
+	/* truncated: in a string, after an escape, in the record */
+	T(lazy("{\"type\":\"RECORD\",\"record\":{\"a\":\"x", &m, e) == -1);
+	T(strncmp(e, "truncated JSON", 14) == 0);
+	T(lazy("{\"type\":\"RECORD\",\"record\":{\"a\":\"x\\", &m, e) == -1);
+	T(strncmp(e, "truncated JSON", 14) == 0);
+	T(lazy("{\"type\":\"RECORD\",\"record\":{\"a\":[1,{}]", &m, e) == -1);
+	T(strncmp(e, "truncated JSON", 14) == 0);
+	/* after the record: validated */
+	T(lazy("{\"record\":{},\"x\":\"\xff\"}", &m, e) == -1);
+	T(strncmp(e, "invalid UTF-8", 13) == 0);
+	T(lazy("{\"record\":{} x}", &m, e) == -1);
+	/* other members than record: validated as before */
+	T(lazy("{\"value\":{\"a\":01}}", &m, e) == -1);
 }
 
 void
