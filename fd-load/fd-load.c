@@ -455,6 +455,10 @@ line(const char *p, size_t len, char *errbuf)
 	if (fd_singer_scan(p, len, FD_SINGER_RECORD_UNCHECKED, &m,
 	    errbuf) == -1)
 		return -1;
+	/* a "record" member of another message is validated here */
+	if (m.type != FD_SINGER_RECORD && m.record.p != NULL &&
+	    fd_jscan_validate(m.record.p, m.record.len, errbuf) == -1)
+		return fd_diag_prefix(errbuf, "record");
 	switch (m.type) {
 	case FD_SINGER_SCHEMA:
 		if ((name = decode(m.stream.p, m.stream.len, errbuf)) == NULL)

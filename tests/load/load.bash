@@ -158,6 +158,14 @@ t_bad_input() {
 	msg "$S" '{"type":"RECORD","stream":"e","record":{"at":"yesterday"}}'
 	run -1 --separate-stderr fd-load -t "$TO" <"$T/in.ndjson"
 	[ "$stderr" = 'fd-load: <stdin>:2: table e: column at: "yesterday" is not a date-time' ]
+	# a record is validated once, by its table's columns; a "record" of
+	# another message by itself
+	msg "$SCHEMA_T" '{"type":"RECORD","stream":"tickets","record":{"id":1,"subject":"\x"}}'
+	run -1 --separate-stderr fd-load -t "$TO" <"$T/in.ndjson"
+	[ "$stderr" = 'fd-load: <stdin>:2: table tickets: invalid JSON at byte 20: invalid escape' ]
+	msg '{"type":"STATE","value":1,"record":{"a":01}}'
+	run -1 --separate-stderr fd-load -t "$TO" <"$T/in.ndjson"
+	[ "$stderr" = 'fd-load: <stdin>:1: record: invalid JSON at byte 6: leading zero in number' ]
 }
 
 t_evolution() {
