@@ -7,6 +7,7 @@
 #   make install    PREFIX, DESTDIR, BINDIR, MANDIR as usual
 #   make SAN=1 ...  build with AddressSanitizer and UBSan
 #   make fuzz       libFuzzer targets (clang), FUZZ_SECONDS each (tests/fuzz)
+#   make check-valgrind  unit tests and some bats suites under valgrind
 #
 # CFLAGS belongs to the user; the flags fd needs live in FD_CFLAGS.
 # Library flags come from pkg-config and can be overridden on the
@@ -116,6 +117,15 @@ check:
 	tests/unit/unit
 	PATH="$(TESTPATH)" FD_TOP="$(CURDIR)" SAN="$(SAN)" \
 	    bats $(wildcard $(BATS_SUITES))
+
+# check-valgrind: the unit tests and a subset of the bats suites
+# (VALGRIND_SUITES) under valgrind's memcheck, the programs built
+# without SAN (tests/valgrind/run.sh).  Fails on any valgrind error or
+# definite leak, whether or not the test noticed it.
+check-valgrind:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all tests/unit/unit SAN=
+	sh tests/valgrind/run.sh $(VALGRIND_SUITES)
 
 lint:
 	mandoc -Tlint -Wwarning $(MAN1) $(MAN7)
@@ -228,5 +238,5 @@ clean:
 	rm -f $(BIN) $(OBJ) $(OBJ:.o=.d) lib/libfd.a tests/unit/unit .flags
 
 FORCE:
-.PHONY: all bench check deps demo fuzz install uninstall clean lint sync \
+.PHONY: all bench check check-valgrind deps demo fuzz install uninstall clean lint sync \
 	sync-script FORCE

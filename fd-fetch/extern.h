@@ -5,7 +5,13 @@
  *   endpoints.c  what each Freshdesk list endpoint takes and how it syncs
  *   client.c     one page: pacing, retries, validation, API errors
  *   sync.c       the passes: incremental windows, full refresh, output
+ *
+ * Guarded: tests/fuzz/fuzz_fetch.c compiles client.c and sync.c in one
+ * file.
  */
+#ifndef FD_FETCH_EXTERN_H
+#define FD_FETCH_EXTERN_H
+
 #include <pthread.h>
 #include <stdint.h>
 
@@ -153,3 +159,5 @@ void	out_flush(void);
  * closed the pipe (EPIPE; by default SIGPIPE ends the program first),
  * else with a message. */
 void	out_fail(void);
+
+#endif /* FD_FETCH_EXTERN_H */

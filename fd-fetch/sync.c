@@ -207,17 +207,19 @@ collect(void *arg, const char *text, size_t len)
 	r.text = text;
 	r.len = len;
 	fd_jscan_init(&js, text, len);
-	if (fd_jscan_next(&js, &k) == FD_JTOK_OBJECT) {
-		while (fd_jscan_member(&js, &k, &v, &vp, &vl) == 1) {
-			if (key_is(&k, "id", &s)) {
-				r.has_id = v.kind == FD_JTOK_NUMBER &&
-				    fd_jscan_int64(vp, vl, &id) == 0;
-				r.id = r.has_id ? id : 0;
-			} else if (pr->cursor != NULL &&
-			    key_is(&k, pr->cursor, &s)) {
-				cur = v.kind == FD_JTOK_STRING ? vp : NULL;
-				curlen = vl;
-			}
+	/* a RECORD's record is an object (fuzz_fetch: [1] was written) */
+	if (fd_jscan_next(&js, &k) != FD_JTOK_OBJECT)
+		return fd_diag_set(pr->err, "record %zu: not an object",
+		    pr->n + 1);
+	while (fd_jscan_member(&js, &k, &v, &vp, &vl) == 1) {
+		if (key_is(&k, "id", &s)) {
+			r.has_id = v.kind == FD_JTOK_NUMBER &&
+			    fd_jscan_int64(vp, vl, &id) == 0;
+			r.id = r.has_id ? id : 0;
+		} else if (pr->cursor != NULL &&
+		    key_is(&k, pr->cursor, &s)) {
+			cur = v.kind == FD_JTOK_STRING ? vp : NULL;
+			curlen = vl;
 		}
 	}
 	if (pr->cursor != NULL) {

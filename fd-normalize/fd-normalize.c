@@ -122,6 +122,22 @@ jq_error(void *arg, jv msg)
 	jv_free(msg);
 }
 
+/* Compiles the --jq filter into jq; dies of one that does not compile
+ * (exit 2, with libjq's first message). */
+static void
+jq_open(const char *filter)
+{
+	if ((jq = jq_init()) == NULL)
+		errx(FD_EXIT_FAIL, "--jq: cannot start jq");
+	jq_msg[0] = '\0';
+	jq_set_error_cb(jq, jq_error, NULL);
+	if (!jq_compile(jq, filter)) {
+		jq_teardown(&jq);
+		errx(FD_EXIT_USAGE, "--jq: %s", jq_msg[0] ? jq_msg :
+		    "the filter does not compile");
+	}
+}
+
 /*
  * Numbers through --jq.  libjq 1.6 holds numbers as doubles, so one
  * whose text a double does not give back (beyond 2^53, "1.0", "1E5")
@@ -623,16 +639,8 @@ main(int argc, char *argv[])
 	if (fd_naming_conv_parse(naming, &o.conv, why) == -1)
 		errx(FD_EXIT_USAGE, "--naming %s: %s", naming, why);
 	flatten_init(&o, &out);
-	if (jqfilter != NULL) {
-		if ((jq = jq_init()) == NULL)
-			errx(FD_EXIT_FAIL, "--jq: cannot start jq");
-		jq_set_error_cb(jq, jq_error, NULL);
-		if (!jq_compile(jq, jqfilter)) {
-			jq_teardown(&jq);
-			errx(FD_EXIT_USAGE, "--jq: %s", jq_msg[0] ? jq_msg :
-			    "the filter does not compile");
-		}
-	}
+	if (jqfilter != NULL)
+		jq_open(jqfilter);
 	if (stream != NULL) {
 		plain = stream_get(stream, strlen(stream));
 		if (key != NULL) {

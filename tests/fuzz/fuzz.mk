@@ -8,7 +8,7 @@ FUZZ_CC		?= clang
 FUZZ_SECONDS	?= 5
 FZ		= tests/fuzz
 FZB		= $(FZ)/build
-FUZZ_ALL	= jscan singer lines isotime state http normalize load
+FUZZ_ALL	= jscan singer lines isotime state http normalize load fetch jq
 FUZZ_TARGETS	?= $(FUZZ_ALL)
 
 FZ_CFLAGS = -std=c11 -g -O1 -fno-omit-frame-pointer \
@@ -16,7 +16,7 @@ FZ_CFLAGS = -std=c11 -g -O1 -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined -Wall -Wno-unused-parameter \
 	-Wno-unused-function
 FZ_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-	-DFD_VERSION=\"fuzz\" -Ilib -Ifd-load -Ifd-normalize \
+	-DFD_VERSION=\"fuzz\" -Ilib -Ifd-load -Ifd-normalize -Ifd-fetch \
 	$(shell pkg-config --cflags libcurl sqlite3 libcrypto 2>/dev/null)
 FZ_LINK	= -fsanitize=fuzzer,address,undefined
 FZ_LIBS	= -ljq $(shell pkg-config --libs libcurl libcrypto 2>/dev/null || \
@@ -46,9 +46,18 @@ $(FZB)/row.o: fd-load/row.c fd-load/extern.h
 $(FZB)/fuzz_normalize.o: fd-normalize/fd-normalize.c fd-normalize/extern.h
 $(FZB)/flatten_reset.o: fd-normalize/flatten.c fd-normalize/extern.h
 $(FZB)/fuzz_load.o: fd-load/fd-load.c fd-load/extern.h
+$(FZB)/fuzz_jq.o: fd-normalize/fd-normalize.c fd-normalize/extern.h
+$(FZB)/fuzz_fetch.o: fd-fetch/client.c fd-fetch/sync.c fd-fetch/extern.h
+$(FZB)/endpoints.o: fd-fetch/endpoints.c fd-fetch/extern.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FZ_CFLAGS) $(FZ_CPPFLAGS) -c -o $@ $<
 
 $(FZB)/fuzz_normalize: $(FZB)/fuzz_normalize.o $(FZB)/flatten_reset.o \
     $(FZB)/libfd.a
+	$(FUZZ_CC) $(FZ_LINK) -o $@ $^ $(FZ_LIBS)
+$(FZB)/fuzz_jq: $(FZB)/fuzz_jq.o $(FZB)/flatten_reset.o $(FZB)/libfd.a
+	$(FUZZ_CC) $(FZ_LINK) -o $@ $^ $(FZ_LIBS)
+$(FZB)/fuzz_fetch: $(FZB)/fuzz_fetch.o $(FZB)/endpoints.o $(FZB)/libfd.a
 	$(FUZZ_CC) $(FZ_LINK) -o $@ $^ $(FZ_LIBS)
 $(FZB)/fuzz_load: $(FZB)/fuzz_load.o $(FZB)/row.o $(FZB)/libfd.a
 	$(FUZZ_CC) $(FZ_LINK) -o $@ $^ $(FZ_LIBS)

@@ -16,7 +16,8 @@ FZ=tests/fuzz
 B=$FZ/build
 S=${FUZZ_SECONDS:-5}
 pass=0 fail=0
-[ $# -gt 0 ] || set -- jscan singer lines isotime state http normalize load
+[ $# -gt 0 ] || set -- jscan singer lines isotime state http normalize load \
+    fetch jq
 mkdir -p "$B"
 cat "$FZ/lsan-jq.supp" "$FZ/known-open.supp" >"$B/fuzz.supp"
 for t in "$@"; do
@@ -30,12 +31,15 @@ for t in "$@"; do
 	fi
 	dict=
 	case $t in
-	jscan|singer|state|normalize|load) dict=-dict=$FZ/json.dict ;;
+	jscan|singer|state|normalize|load|fetch|jq) dict=-dict=$FZ/json.dict ;;
 	esac
 	asan=${ASAN_OPTIONS:-}
 	# libjq has no frame pointers: its leaks need the slow unwinder
-	# to be told from ours (only fuzz_state parses invalid JSON with it)
-	[ "$t" = state ] && asan=fast_unwind_on_malloc=0${asan:+:$asan}
+	# to be told from ours (fuzz_state, fuzz_fetch's error bodies and
+	# fuzz_jq's records parse invalid JSON with it)
+	case $t in
+	state|fetch|jq) asan=fast_unwind_on_malloc=0${asan:+:$asan} ;;
+	esac
 	# the regression inputs, each run once
 	if [ -d "$FZ/regress/$t" ] && [ -n "$(ls "$FZ/regress/$t")" ]; then
 		if ! ASAN_OPTIONS=$asan \

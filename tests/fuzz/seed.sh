@@ -24,7 +24,7 @@ fd-fetch -q all >"$T/stream" 2>/dev/null || fd-fetch -q >"$T/stream"
 fd-normalize <"$T/stream" >"$T/norm"
 
 rm -rf "$C"
-mkdir -p "$C"/{jscan,singer,lines,isotime,state,http,normalize,load}
+mkdir -p "$C"/{jscan,singer,lines,isotime,state,http,normalize,load,fetch,jq}
 n=0
 # one file per line: a sample of each message type, and the records
 pick() {	# pick DIR PREFIX < lines: every line as its own file
@@ -96,4 +96,45 @@ printf '120\000Wed, 21 Oct 2026 07:28:00 GMT' >"$C/http/retry"
     >"$C/load/coarse"
 { printf '\004'; grep -E '"(SCHEMA|ACTIVATE_VERSION)"|"stream":"groups"' \
     "$T/norm" | head -20; } >"$C/load/replace"
+
+# fetch: the first byte the status and --raw, the second the endpoint
+# (fuzz_fetch.c: its index in fd-fetch/endpoints.c's table), the rest a
+# body as the simulator sends it, good and bad
+ep() {	# ep NAME: its index in fd-fetch's table
+	grep -o '\.name = "[a-z_]*"' fd-fetch/endpoints.c |
+	    awk -v n="\"$1\"" '$3 == n { print NR - 1; exit }'
+}
+for e in tickets contacts companies groups agents; do
+	i=$(ep $e)
+	{ printf '\000'; printf "\\$(printf %o "${i:-0}")"
+	  curl -s -u fuzz-seed-key:X "$url/api/v2/$e?per_page=3"; } \
+	    >"$C/fetch/page-$e"
+done
+{ printf '\005\000'; curl -s -u wrong:X "$url/api/v2/tickets"; } \
+    >"$C/fetch/err-401"
+{ printf '\004\000'; curl -s -u fuzz-seed-key:X \
+    "$url/api/v2/tickets?updated_since=nonsense"; } >"$C/fetch/err-400"
+printf '\006\000{"code":"require_feature","message":"Feature not enabled"}' \
+    >"$C/fetch/err-403-feature"
+printf '\007\000<html><body><h1>502 Bad Gateway</h1></body></html>' \
+    >"$C/fetch/err-500-html"
+printf '\060\000{"code":"access_denied"}' >"$C/fetch/err-404-missing"
+{ printf '\000\000'; curl -s -u fuzz-seed-key:X \
+    "$url/api/v2/tickets?per_page=2" | head -c 150; } >"$C/fetch/truncated"
+
+# jq: the first byte a fixed filter (fuzz_jq.c) or, from 128, a filter
+# of the input's first line; the rest records
+jq -c 'select(.type == "RECORD" and .stream == "tickets") | .record' \
+    "$T/stream" | head -3 >"$T/recs"
+for f in 0 1 2 5 8 9 14 16 17; do
+	{ printf "\\$(printf %o $f)"; cat "$T/recs"; } >"$C/jq/fixed-$f"
+done
+n=0
+for f in '.' '{id, s: .subject}' '.tags |= map(ascii_upcase)' \
+    'select(.priority > 1)' '.[]' 'error("x")' '.id + "a"' '.a.b |= 1' \
+    'del(.[] | nulls)' '{(.subject): .id}' '.id |= tostring' '.['; do
+	{ printf '\200'; printf '%s\n' "$f"; head -1 "$T/recs"; } \
+	    >"$C/jq/filter-$n"
+	n=$((n + 1))
+done
 du -sh "$C"
