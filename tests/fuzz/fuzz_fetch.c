@@ -57,7 +57,7 @@ check_line(const struct endpoint *ep)
 		assert(fd_jscan_validate(run.line.data, len, errbuf) == 0);
 		return;
 	}
-	if (fd_singer_scan(run.line.data, len, &m, errbuf) != 0) {
+	if (fd_singer_scan(run.line.data, len, 0, &m, errbuf) != 0) {
 		fprintf(stderr, "bad record line: %.*s\n: %s\n", (int)len,
 		    run.line.data, errbuf);
 		abort();

@@ -96,7 +96,7 @@ check_out(void)
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		assert(nl != NULL);
-		if (fd_singer_scan(p, (size_t)(nl - p), &m, errbuf) != 0) {
+		if (fd_singer_scan(p, (size_t)(nl - p), 0, &m, errbuf) != 0) {
 			fprintf(stderr, "bad output line: %.*s\n: %s\n",
 			    (int)(nl - p), p, errbuf);
 			abort();

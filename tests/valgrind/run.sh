@@ -5,7 +5,7 @@
 # wrappers first on PATH.  Any valgrind error or definite leak fails
 # the run: the program exits 99 (the test sees it), and every log is
 # read afterwards, so that an error in a test that expected a failure
-# does not pass unseen.  Suppressions: tests/valgrind/fd.supp.
+# does not pass unseen.  Suppressions: tests/valgrind/valgrind.supp.
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd) || exit 1
 cd "$TOP" || exit 1
@@ -15,7 +15,7 @@ trap 'rm -rf "$W"' EXIT INT TERM
 mkdir "$W/bin" "$W/log"
 VG="valgrind -q --error-exitcode=99 --leak-check=full \
 --show-leak-kinds=definite --errors-for-leak-kinds=definite \
---suppressions=$TOP/tests/valgrind/fd.supp"
+--suppressions=$TOP/tests/valgrind/valgrind.supp"
 for p in fd-fetch fd-normalize fd-load; do
 	printf '#!/bin/sh\nexec %s --log-file=%s/%s.%%p.log %s "$@"\n' \
 	    "$VG" "$W/log" "$p" "$TOP/$p/$p" >"$W/bin/$p"
