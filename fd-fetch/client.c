@@ -193,6 +193,12 @@ settle(struct run *run, const struct endpoint *ep, struct page *q,
 		    ep->name, q->attempt + 1, msg);
 	}
 	d = backoff(run, q->attempt++);
+	if (d > run->max_wait * 1000) {
+		out_flush();
+		errx(FD_EXIT_TEMPFAIL, "%s: %s; a retry in %.1fs is beyond "
+		    "--max-wait %lds", ep->name, msg, d / 1000.0,
+		    run->max_wait);
+	}
 	if (run->verbose)
 		warnx("%s: %s; retrying in %.1fs", ep->name, msg, d / 1000.0);
 	q->not_before = now_ms() + d;
@@ -273,13 +279,20 @@ page_fetch(struct run *run, const struct endpoint *ep, struct page *v,
 			if ((d = fd_rate_delay(run->rate, qep->pool, 1, t)) > 0) {
 				blocked = fd_rate_blocked_until(run->rate);
 				pthread_mutex_unlock(run->lock);
-				if (blocked > t && blocked - t >
-				    run->max_wait * 1000) {
+				/* every wait is bounded: a 429's, and the
+				 * pacing under the budget and sub-limits */
+				if (d > run->max_wait * 1000) {
 					out_flush();
+					if (blocked - t >= d)
+						errx(FD_EXIT_TEMPFAIL, "%s: rate "
+						    "limited: Retry-After %llds is "
+						    "beyond --max-wait %lds",
+						    qep->name, (long long)(d +
+						    999) / 1000, run->max_wait);
 					errx(FD_EXIT_TEMPFAIL, "%s: rate limited: "
-					    "Retry-After %llds is beyond "
-					    "--max-wait %lds", qep->name,
-					    (long long)(blocked - t + 999) / 1000,
+					    "a wait of %.1fs for the rate budget "
+					    "is beyond --max-wait %lds",
+					    qep->name, d / 1000.0,
 					    run->max_wait);
 				}
 				if (d < wait)

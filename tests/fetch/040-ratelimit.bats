@@ -167,3 +167,29 @@ count_records() {
 	[ $((t1 - t0)) -ge $((n429 * 900)) ]
 	[ $((t1 - t0)) -lt $((n429 * 1000 + 2500)) ]
 }
+
+@test "ratelimit: pacing under the account's budget beyond --max-wait: exit 75 at once, the stream whole" {
+	# 3 requests a minute: the fourth would wait about 20 s
+	sim_start --rate-total 3 --window 60
+	local t0 t1
+	t0=$(ms)
+	run -75 --separate-stderr fd-fetch --max-wait 2 groups roles agents companies
+	t1=$(ms)
+	[ $((t1 - t0)) -lt 5000 ] || fail "gave up after $((t1 - t0)) ms"
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ "$stderr" =~ ^"fd-fetch: "[a-z]+": rate limited: a wait of "[0-9.]+"s for the rate budget is beyond --max-wait 2s"$ ]] ||
+	    fail "stderr: $stderr"
+	[ "$(jq -r .type <<<"${lines[-1]}")" = STATE ]
+	run sim_stats
+	[ "$(jq .requests_total <<<"$output")" -le 3 ]
+	[ "$(jq '.by_status["429"] // 0' <<<"$output")" -eq 0 ]
+}
+
+@test "ratelimit: a retry backoff beyond --max-wait 0 (never wait): exit 75, with a message" {
+	sim_start --rate-total 1000000 --window 60
+	sim_ctl POST faults '[{"kind":"503","path":"^/api/v2/roles$"}]' >/dev/null
+	run -75 --separate-stderr fd-fetch --max-wait 0 roles
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ "$stderr" == "fd-fetch: roles: "*"; a retry in "*"s is beyond --max-wait 0s" ]] ||
+	    fail "stderr: $stderr"
+}
