@@ -32,12 +32,15 @@ static const struct endpoint endpoints[] = {
 	    .passes = { { "tickets", NULL },
 	    { "tickets:spam", "filter=spam" },
 	    { "tickets:deleted", "filter=deleted" } } },
-	/* the tickets changed since the bookmark, then each one's list */
+	/* the tickets changed since the bookmark, then each one's list;
+	 * spam and deleted tickets keep theirs (their own bookmarks) */
 	{ .name = "conversations", .path = "/tickets", .kind = SYNC_CHILD,
 	    .filter = "updated_since", .cursor = "updated_at",
 	    .pool = FD_RATE_ACCOUNT, .parent = "tickets",
 	    .child = "/tickets/%lld/conversations",
-	    .passes = { { "conversations", NULL } } },
+	    .passes = { { "conversations", NULL },
+	    { "conversations:spam", "filter=spam" },
+	    { "conversations:deleted", "filter=deleted" } } },
 	/* created_since: new ratings; a rating is not edited */
 	{ .name = "satisfaction_ratings",
 	    .path = "/surveys/satisfaction_ratings", .kind = SYNC_FILTERED,

@@ -490,13 +490,14 @@ listed(const struct endpoint *ep)
 struct consumers {
 	const struct endpoint *const *v;
 	size_t	 n;
+	int	 pass;		/* which of the lead's passes: 0, 1, 2 */
 };
 
 /* The bookmark of consumer k of a pass ps of c->v[0]. */
 static const char *
 bookmark_of(const struct consumers *c, size_t k, const struct pass *ps)
 {
-	return k == 0 ? ps->bookmark : c->v[k]->passes[0].bookmark;
+	return k == 0 ? ps->bookmark : c->v[k]->passes[c->pass].bookmark;
 }
 
 /* Whether consumer k is still read (not refused by the plan). */
@@ -968,17 +969,25 @@ job_fits(struct run *run, const struct endpoint *lead,
     const struct endpoint *kid)
 {
 	jv a, b;
-	int same;
+	int same, i;
 
 	if (!endpoint_per_ticket(kid) || (!endpoint_per_ticket(lead) &&
 	    strcmp(lead->name, "tickets") != 0))
 		return 0;
+	/* each pass of the kid rides on the lead's pass of its filter */
 	pthread_mutex_lock(run->lock);
-	a = jv_getpath(jv_copy(*run->state), JV_ARRAY(jv_string("bookmarks"),
-	    jv_string(lead->passes[0].bookmark)));
-	b = jv_getpath(jv_copy(*run->state), JV_ARRAY(jv_string("bookmarks"),
-	    jv_string(kid->passes[0].bookmark)));
-	same = jv_equal(a, b);
+	for (i = 0, same = 1; same && i < 3 && kid->passes[i].bookmark != NULL;
+	    i++) {
+		if (lead->passes[i].bookmark == NULL) {
+			same = 0;
+			break;
+		}
+		a = jv_getpath(jv_copy(*run->state), JV_ARRAY(
+		    jv_string("bookmarks"), jv_string(lead->passes[i].bookmark)));
+		b = jv_getpath(jv_copy(*run->state), JV_ARRAY(
+		    jv_string("bookmarks"), jv_string(kid->passes[i].bookmark)));
+		same = jv_equal(a, b);
+	}
 	pthread_mutex_unlock(run->lock);
 	return same;
 }
@@ -986,16 +995,22 @@ job_fits(struct run *run, const struct endpoint *lead,
 void
 sync_job(struct run *run, const struct endpoint *const *eps, size_t n)
 {
-	const struct endpoint *ep = eps[0];
+	const struct endpoint *ep = eps[0], *on[64];
 	struct consumers c;
+	size_t k;
 	int i;
 
 	run->current = ep->name;
 	for (i = 0; i < 3 && ep->passes[i].bookmark != NULL; i++) {
-		/* the children ride on the pass of the tickets not spam,
-		 * not deleted */
-		c.v = eps;
-		c.n = i == 0 ? n : 1;
+		/* the children with a pass of this filter ride on it
+		 * (conversations do on spam and deleted tickets, time
+		 * entries do not: the API has none for them) */
+		c.v = on;
+		c.n = 0;
+		c.pass = i;
+		for (k = 0; k < n && c.n < sizeof(on) / sizeof(on[0]); k++)
+			if (k == 0 || eps[k]->passes[i].bookmark != NULL)
+				on[c.n++] = eps[k];
 		switch (ep->kind) {
 		case SYNC_ORDERED:
 		case SYNC_CHILD:

@@ -28,8 +28,9 @@
 #   contacts:blocked   blocked,               updated_at >= its cursor
 #   agents companies groups roles (full refresh): every record
 # where a pass's cursor is its bookmark in the state given to the run, else
-# --since (2022-01-01T00:00:00Z).  conversations: the "tickets" pass above
-# plus, for each ticket in it, max(1, ceil(its conversations / 100)).
+# --since (2022-01-01T00:00:00Z).  conversations: the three ticket passes
+# above plus, for each ticket in them, max(1, ceil(its conversations /
+# 100)).
 #
 # Wall-time bound:
 #   rate     the largest of: tickets-list minimum / 100 per min, contacts-
@@ -191,10 +192,8 @@ min_conversations() {
 		--slurpfile v "$WORK/truth.conversations" \
 		"$MIN_JQ"'
 		(reduce $v[0][] as $x ({}; .[$x.ticket_id | tostring] += 1)) as $n
-		| pass("tickets"; (.spam != true) and (.deleted != true); $t[0])
-		  as $list
-		| [$t[0][] | select(.spam != true and .deleted != true
-		    and .updated_at >= $since)
+		| tickets_list as $list
+		| [$t[0][] | select(.updated_at >= $since)
 		   | pages($n[.id | tostring] // 0)] | add // 0
 		| "\($list) \(.)"' || die "cannot compute the minimum requests"
 }
@@ -351,8 +350,8 @@ cat <<EOF
 - min: per pass max(1, ceil(records the pass must read / 100)); tickets,
   spam and deleted tickets, contacts and deleted and blocked contacts with
   updated_at >= the pass's cursor (its bookmark, else 2022-01-01T00:00:00Z),
-  full-refresh endpoints whole; conversations: the tickets pass plus, per
-  ticket in it, max(1, ceil(conversations / 100)).
+  full-refresh endpoints whole; conversations: the three ticket passes
+  plus, per ticket in them, max(1, ceil(conversations / 100)).
 - bound: the larger of the rate bound (tickets-list min / 100 per min,
   contacts-list min / 100 per min, all min / 400 per min: the largest)
   and the latency bound (-j 1: min x latency; -j 4 conversations: ticket
