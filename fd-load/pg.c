@@ -501,10 +501,15 @@ merge(struct dest *d, struct table *r, int k)
 		select_list(&d->sql, c, "c.");
 		fd_buf_puts(&d->sql, " FROM ");
 		twin_name(&d->sql, cs);
-		fd_buf_puts(&d->sql, " c JOIN (");
+		/* a child row of a root row of this batch goes in with
+		 * the latest version; one whose root row went in an
+		 * earlier batch (a SCHEMA inside the record committed it)
+		 * goes in as it is */
+		fd_buf_puts(&d->sql, " c LEFT JOIN (");
 		winners(&d->sql, r);
 		fd_buf_puts(&d->sql, ") w ON c.\"_fd_root_id\" = w.\"_fd_id\" "
-		    "AND c.\"_fd_seq\" = w.\"_fd_seq\"");
+		    "WHERE w.\"_fd_id\" IS NULL OR c.\"_fd_seq\" = "
+		    "w.\"_fd_seq\"");
 		exec(d, c->name, d->sql.data);
 		fd_buf_reset(&d->sql);
 		fd_buf_puts(&d->sql, "TRUNCATE ");

@@ -22,6 +22,7 @@ q() {
 	# the database holds account data too
 	[ "$(stat -c %a "$DB")" = 600 ]
 }
+@test "load: a child table's SCHEMA inside a record, a STATE held: the child rows stay" { t_schema_in_record; }
 @test "load: STATEs close together are committed together" { t_hold_fast; }
 @test "load: a STATE held is committed when the input pauses" { t_hold_pause; }
 @test "load: a bad line stops with its line number; the last commit stays" { t_bad_line; }

@@ -31,6 +31,7 @@ q() {
 @test "pg: merge replaces a root row by key and its child rows" { t_merge; }
 @test "pg: merge across commits of a few rows: the latest wins, children follow" { t_merge_batches; }
 @test "pg: the state is committed with the data, then written to -s" { t_state; }
+@test "pg: a child table's SCHEMA inside a record, a STATE held: the child rows stay" { t_schema_in_record; }
 @test "pg: STATEs close together are committed together" { t_hold_fast; }
 @test "pg: a STATE held is committed when the input pauses" { t_hold_pause; }
 @test "pg: a bad line stops with its line number; the last commit stays" { t_bad_line; }

@@ -83,6 +83,22 @@ t_state() {
 	[ "$(q 'select status, rows from _fd_loads')" = 'completed|1' ]
 }
 
+t_schema_in_record() {
+	# a child table's first SCHEMA comes after its record's root row (as
+	# fd-normalize writes it), while a STATE is held: the held STATE is
+	# committed with the root row, the child rows follow in the next
+	# batch and stay
+	msg "$SCHEMA_T" '{"type":"STATE","value":0}' '{"type":"STATE","value":1}' "$(ticket 1 a r1)" \
+	    "$SCHEMA_TAGS" "$(tag x r1 0)" "$(tag y r1 1)" \
+	    '{"type":"STATE","value":2}' "$(ticket 2 b r2)" "$(tag z r2 0)"
+	run -0 fd-load -t "$TO" "$T/in.ndjson"
+	[ "$(col "select value from tickets__tags order by value")" = x,y,z ]
+	# a new version in a later load replaces them
+	msg "$SCHEMA_T" "$SCHEMA_TAGS" "$(ticket 1 a2 r1)" "$(tag w r1 0)"
+	run -0 fd-load -t "$TO" "$T/in.ndjson"
+	[ "$(col "select value from tickets__tags order by value")" = w,z ]
+}
+
 t_hold_fast() {
 	# a STATE that comes less than 0.5 s after the last commit waits for
 	# the next commit: a load from a file commits a few times, not 1000
