@@ -75,6 +75,7 @@ struct dest {
 	char		*load_id;
 	struct fd_map	*tables;	/* name -> struct table (all told) */
 	struct fd_buf	 sql, val;
+	struct fd_buf	 kids;		/* children()'s names */
 	size_t		 waiting;	/* bytes of COPY text in side[fill] */
 	long long	 seq;		/* merge root rows so far */
 	int		 ntwins;
@@ -116,10 +117,10 @@ pgmsg(const char *m)
 /*
  * Dies: the connection closes, and the server rolls back.  In the
  * writer thread the message is left for the main thread, which dies
- * with it when it next waits for the writer.
+ * with it when it next waits for the writer.  Clears r.
  */
 static void __attribute__((noreturn))
-fail(struct dest *d, const char *what, const PGresult *r)
+fail(struct dest *d, const char *what, PGresult *r)
 {
 	char m[FD_ERRSZ], ctx[FD_ERRSZ] = "";
 	const char *c;
@@ -128,6 +129,7 @@ fail(struct dest *d, const char *what, const PGresult *r)
 	    PQresultErrorMessage(r) : PQerrorMessage(d->c)));
 	if (r != NULL && (c = PQresultErrorField(r, PG_DIAG_CONTEXT)) != NULL)
 		snprintf(ctx, sizeof(ctx), " (%s)", pgmsg(c));
+	PQclear(r);	/* the writer thread ends here, not the process */
 	if (d->job && pthread_equal(pthread_self(), d->writer)) {
 		pthread_mutex_lock(&d->mu);
 		snprintf(d->errmsg, sizeof(d->errmsg), "postgresql: %.200s: %s%s",
@@ -384,14 +386,30 @@ copy_out(struct dest *d, struct table *t, int k)
 	fd_buf_reset(&b->copy);
 }
 
-/* The child tables of root (of this run and of earlier ones). */
-static PGresult *
+/*
+ * The child tables of root (of this run and of earlier ones): names one
+ * after the other, each NUL-terminated, ended by an empty one, in
+ * d->kids (valid until the next call).  No result is held while the
+ * caller runs statements: a failure in the writer thread ends only the
+ * thread, and a result held on its stack would leak.
+ */
+static const char *
 children(struct dest *d, const char *root)
 {
 	const char *p[1] = { root };
+	PGresult *r;
+	int i;
 
-	return query(d, "_fd_tables", "SELECT name FROM _fd_tables WHERE "
+	r = query(d, "_fd_tables", "SELECT name FROM _fd_tables WHERE "
 	    "root = $1 AND kind = 'child' ORDER BY name", 1, p);
+	fd_buf_reset(&d->kids);
+	for (i = 0; i < PQntuples(r); i++) {
+		fd_buf_puts(&d->kids, PQgetvalue(r, i, 0));
+		fd_buf_putc(&d->kids, '\0');
+	}
+	fd_buf_putc(&d->kids, '\0');
+	PQclear(r);
+	return d->kids.data;
 }
 
 /* " AND a.k1 = b.k1 AND ..." over the keys of t. */
@@ -443,14 +461,13 @@ merge(struct dest *d, struct table *r, int k)
 {
 	struct ptable *s = r->priv, *cs;
 	struct table *c;
-	PGresult *ch;
-	int i;
+	const char *kids, *n;
 
-	ch = children(d, r->name);
-	for (i = 0; i < PQntuples(ch); i++) {
+	kids = children(d, r->name);
+	for (n = kids; *n != '\0'; n += strlen(n) + 1) {
 		fd_buf_reset(&d->sql);
 		fd_buf_puts(&d->sql, "DELETE FROM ");
-		sql_ident(&d->sql, "", PQgetvalue(ch, i, 0));
+		sql_ident(&d->sql, "", n);
 		fd_buf_puts(&d->sql, " WHERE \"_fd_root_id\" IN (SELECT "
 		    "r.\"_fd_id\" FROM ");
 		sql_ident(&d->sql, "", r->name);
@@ -459,7 +476,7 @@ merge(struct dest *d, struct table *r, int k)
 		fd_buf_puts(&d->sql, " s ON ");
 		key_match(&d->sql, r, "r", "s");
 		fd_buf_putc(&d->sql, ')');
-		exec(d, PQgetvalue(ch, i, 0), d->sql.data);
+		exec(d, n, d->sql.data);
 	}
 	fd_buf_reset(&d->sql);
 	fd_buf_puts(&d->sql, "DELETE FROM ");
@@ -486,8 +503,7 @@ merge(struct dest *d, struct table *r, int k)
 	fd_buf_puts(&d->sql, ", \"_fd_seq\" DESC");
 	exec(d, r->name, d->sql.data);
 
-	for (i = 0; i < PQntuples(ch); i++) {
-		const char *n = PQgetvalue(ch, i, 0);
+	for (n = kids; *n != '\0'; n += strlen(n) + 1) {
 		if ((c = fd_map_get(d->tables, n, strlen(n))) == NULL ||
 		    (cs = c->priv) == NULL || cs->twin == 0 ||
 		    cs->side[k].rows == 0)
@@ -517,7 +533,6 @@ merge(struct dest *d, struct table *r, int k)
 		exec(d, c->name, d->sql.data);
 		cs->side[k].rows = 0;
 	}
-	PQclear(ch);
 	fd_buf_reset(&d->sql);
 	fd_buf_puts(&d->sql, "TRUNCATE ");
 	twin_name(&d->sql, s);
@@ -947,17 +962,20 @@ static void
 each_in_chain(struct dest *d, struct table *t,
     void (*fn)(struct dest *, const char *, struct table *))
 {
-	PGresult *ch;
 	const char *n;
-	int i;
+	char *kids;
+	size_t len;
 
 	fn(d, t->name, t);
-	ch = children(d, t->name);
-	for (i = 0; i < PQntuples(ch); i++) {
-		n = PQgetvalue(ch, i, 0);
+	/* a copy: fn may ask for children itself */
+	n = children(d, t->name);
+	len = d->kids.len;
+	if ((kids = malloc(len)) == NULL)
+		err(1, NULL);
+	memcpy(kids, n, len);
+	for (n = kids; *n != '\0'; n += strlen(n) + 1)
 		fn(d, n, fd_map_get(d->tables, n, strlen(n)));
-	}
-	PQclear(ch);
+	free(kids);
 }
 
 static void
@@ -1148,6 +1166,7 @@ pg_close(struct dest *d, long long rows)
 	}
 	fd_map_free(d->tables);
 	fd_buf_free(&d->sql);
+	fd_buf_free(&d->kids);
 	fd_buf_free(&d->val);
 	free(d->durable);
 	free(d->held);
