@@ -36,7 +36,7 @@ setup() {
 # is known), PROG SIGKILLed once the simulator has answered K requests.
 # Request K + 2 stalls for 3 s, so that however slowly this shell polls,
 # the run is still going when the kill comes.  Request K - 2 takes
-# 0.8 s: fd-load holds STATEs that come close together, and commits them
+# 2 s: fd-load holds STATEs that come close together, and commits them
 # when its input pauses, so the kills find it at different commits.  The kill is the only
 # one: once the programs after PROG have exited, a fetch still waiting
 # for the stalled answer can commit nothing and is ended.  So is what is
@@ -46,7 +46,7 @@ killed_run() {
 	rm -f "$T/a" "$T/b"
 	mkfifo "$T/a" "$T/b"
 	sim_ctl POST config '{"latency_ms":10}' >/dev/null
-	sim_ctl POST faults "[{\"kind\":\"latency\",\"nth\":$((k - 2)),\"latency_ms\":800},{\"kind\":\"latency\",\"nth\":$((k + 2)),\"latency_ms\":3000}]" >/dev/null
+	sim_ctl POST faults "[{\"kind\":\"latency\",\"nth\":$((k - 2)),\"latency_ms\":2000},{\"kind\":\"latency\",\"nth\":$((k + 2)),\"latency_ms\":3000}]" >/dev/null
 	sim_ctl POST reset-stats >/dev/null
 	quiesce
 	fd-fetch -q -s "$ST" --since "$SINCE" --per-page 15 >"$T/a" 2>/dev/null &
