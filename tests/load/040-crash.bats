@@ -5,6 +5,14 @@
 # converges to the tables of an uninterrupted load: every record once,
 # at its latest version.  For csv:/jsonl: the live files hold exactly
 # the rows the committed state covers.
+#
+# The instants are built, not timed.  The test feeds fd-load a prefix of
+# the stream through a fifo; the write returns once fd-load has taken
+# all but a pipe's worth of it.  A kill "at rest" comes after the prefix,
+# which ends with a STATE, is committed (fd-load commits a STATE when its
+# input pauses after it): the state is then exactly that STATE.  A kill
+# "in flight" comes at once, after a prefix that ends between two STATEs,
+# while fd-load works on it.  The prefixes spread over the stream.
 
 KILLS=${FD_CRASH_KILLS:-10}
 
@@ -20,8 +28,8 @@ setup_file() {
 	fd-normalize "$BATS_FILE_TMPDIR/fetch.ndjson" >"$BATS_FILE_TMPDIR/norm.ndjson"
 	# the reference: one uninterrupted load
 	fd-load -t "sqlite:$BATS_FILE_TMPDIR/ref.db" <"$BATS_FILE_TMPDIR/norm.ndjson"
-	# the stream in 25 parts, fed with pauses so that kills fall all along
-	split -n l/25 -d "$BATS_FILE_TMPDIR/norm.ndjson" "$BATS_FILE_TMPDIR/part."
+	# the lines of the STATEs, where the instants are built
+	grep -n '^{"type":"STATE"' "$BATS_FILE_TMPDIR/norm.ndjson" | cut -d: -f1 >"$BATS_FILE_TMPDIR/states"
 }
 
 teardown_file() {
@@ -33,33 +41,50 @@ setup() {
 	load ../common
 	T="$BATS_TEST_TMPDIR"
 	N="$BATS_FILE_TMPDIR/norm.ndjson"
+	NSTATES=$(wc -l <"$BATS_FILE_TMPDIR/states")
+	[ "$NSTATES" -ge $((KILLS + 2)) ]
 }
 
 ref() {
 	sqlite3 "$BATS_FILE_TMPDIR/ref.db" "$1"
 }
 
-feed() {
-	local p
-	for p in "$BATS_FILE_TMPDIR"/part.*; do
-		cat "$p"
-		sleep 0.02
-	done
-}
-
-# killed_load DEST DELAY: fd-load -t DEST fed slowly, SIGKILLed after DELAY
+# killed_load DEST N [STATE]: fd-load -t DEST fed the first N lines of
+# the stream through a fifo that stays open; with STATE (the value of
+# line N), SIGKILLed once the state file holds it, else at once
 killed_load() {
+	local lp w i
 	rm -f "$T/fifo"
 	mkfifo "$T/fifo"
 	fd-load -t "$1" -s "$T/state.json" --batch-rows 300 <"$T/fifo" 2>"$T/err" &
-	local lp=$!
-	feed >"$T/fifo" 2>/dev/null &
-	local fp=$!
-	sleep "$2"
-	kill -KILL "$lp" 2>/dev/null || true
+	lp=$!
+	exec {w}>"$T/fifo"
+	head -n "$2" "$N" >&"$w"
+	if [ -n "${3-}" ]; then
+		for ((i = 0; i < 6000; i++)); do
+			[ "$(cat "$T/state.json" 2>/dev/null)" = "$3" ] && break
+			sleep 0.01
+		done
+	fi
+	kill -KILL "$lp"
 	wait "$lp" 2>/dev/null || true
-	kill "$fp" 2>/dev/null || true
-	wait "$fp" 2>/dev/null || true
+	exec {w}>&-
+	KILLED_AT=$2
+}
+
+# instant KI: the prefix of the KI-th kill of KILLS, and, for a kill at
+# rest (even KI), the STATE it ends with: "N STATE" or "N"
+instant() {
+	local ki=$1 j n v
+	j=$((1 + ki * (NSTATES - 2) / KILLS))
+	n=$(sed -n "${j}p" "$BATS_FILE_TMPDIR/states")
+	if [ $((ki % 2)) -eq 0 ] && [ "${2-}" != inflight ]; then
+		v=$(sed -n "${n}p" "$N" | sed 's/^{"type":"STATE","value"://; s/}$//')
+		echo "$n $v"
+	else
+		# halfway to the next STATE
+		echo $(((n + $(sed -n "$((j + 1))p" "$BATS_FILE_TMPDIR/states")) / 2))
+	fi
 }
 
 # line_of STATE: the line of the stream where that STATE value is, or 0
@@ -94,10 +119,16 @@ check_db() {
 	lfile=$(line_of "$sfile")
 	[ -n "$ldb" ] && [ -n "$lfile" ]
 	[ "$lfile" -le "$ldb" ]
+	# nothing past what fd-load was given; at rest, all of it
+	[ "$ldb" -le "$KILLED_AT" ]
+	# (line_of gives the first line of a value: a STATE may repeat one)
+	if [ -n "${2-}" ] && { [ "$ldb" -ne "$(line_of "$2")" ] || [ "$lfile" -ne "$ldb" ]; }; then
+		echo "at rest after line $KILLED_AT ($(line_of "$2")): state at $ldb, file at $lfile"
+		return 1
+	fi
 	if [ "$ldb" -gt 0 ]; then
 		[ -z "$(comm -23 <(prefix_ids "$ldb") <($q 'select id from tickets' | sort -u))" ]
 	fi
-	echo "$ldb" >>"$T/instants"
 }
 
 # converged Q: the tables equal the reference's
@@ -116,53 +147,53 @@ converged() {
 
 @test "crash: SQLite, SIGKILL at $KILLS instants, then a re-run" {
 	[ "$(ref 'select count(*) from tickets')" -ge 1400 ]
-	local ki
+	local ki n v
 	for ((ki = 0; ki < KILLS; ki++)); do
 		rm -f "$T"/fd.db* "$T/state.json"
 		q() { sqlite3 "$T/fd.db" "$1"; }
-		killed_load "sqlite:$T/fd.db" "$(awk -v i=$ki -v k=$KILLS 'BEGIN { printf "%.3f", 0.05 + i * 0.6 / k }')"
-		check_db q
+		read -r n v < <(instant "$ki")
+		killed_load "sqlite:$T/fd.db" "$n" "$v"
+		check_db q "$v"
 		run -0 fd-load -t "sqlite:$T/fd.db" -s "$T/state.json" "$N"
 		converged q
 		[ "$(cat "$T/state.json")" = "$(ref 'select state from _fd_state')" ]
 	done
-	# the kills fell at different points of the stream
-	[ "$(sort -u "$T/instants" | wc -l)" -ge 3 ]
 }
 
 @test "crash: PostgreSQL, SIGKILL at $KILLS instants, then a re-run" {
-	local ki db
+	local ki db n v
 	for ((ki = 0; ki < KILLS; ki++)); do
 		db="k$ki"
 		createdb -h "$PGHOST" -U fd "$db"
 		rm -f "$T/state.json"
 		TO="postgresql:///$db?host=$PGHOST&user=fd"
 		q() { psql -X -q -A -t -d "$TO" -c "$1"; }
-		killed_load "$TO" "$(awk -v i=$ki -v k=$KILLS 'BEGIN { printf "%.3f", 0.05 + i * 0.6 / k }')"
-		check_db q
+		read -r n v < <(instant "$ki")
+		killed_load "$TO" "$n" "$v"
+		check_db q "$v"
 		run -0 fd-load -t "$TO" -s "$T/state.json" "$N"
 		converged q
 	done
-	[ "$(sort -u "$T/instants" | wc -l)" -ge 3 ]
 }
 
 @test "crash: csv:, SIGKILL at $KILLS instants: the live files hold exactly what the state covers" {
-	local ki sm lm
+	local ki sm lm live
 	for ((ki = 0; ki < KILLS; ki++)); do
 		rm -rf "$T/out" "$T/state.json"
-		killed_load "csv:$T/out" "$(awk -v i=$ki -v k=$KILLS 'BEGIN { printf "%.3f", 0.05 + i * 0.6 / k }')"
+		# a file destination commits only once enough rows wait: every
+		# kill is in flight
+		killed_load "csv:$T/out" "$(instant "$ki" inflight)"
 		sm=$(jq -r '.state // empty' "$T/out/_fd_manifest.json" 2>/dev/null || true)
 		lm=$(line_of "$sm")
 		[ "$(line_of "$(cat "$T/state.json" 2>/dev/null || true)")" -le "$lm" ]
 		live=$(jq -r '.tables.tickets.files[]? // empty' "$T/out/_fd_manifest.json" 2>/dev/null || true)
 		[ "$(csv_ids $(for f in $live; do echo "$T/out/tickets/$f"; done) | sort)" = \
 		    "$(head -n "$lm" "$N" | jq -r 'select(.type == "RECORD" and .stream == "tickets") | .record.id' | sort)" ]
-		echo "$lm" >>"$T/instants"
+		[ "$lm" -le "$KILLED_AT" ]
 		# the next load sweeps what the killed one left and adds its own
 		run -0 fd-load -t "csv:$T/out" -s "$T/state.json" "$N"
 		[ -z "$(find "$T/out" -name '.*.tmp')" ]
 		[ "$(csv_ids $(jq -r '.tables.tickets.files[]' "$T/out/_fd_manifest.json" | sed "s|^|$T/out/tickets/|") | wc -l)" -eq \
 		    $(( $(ref 'select count(*) from tickets') + $(head -n "$lm" "$N" | grep -c '"stream":"tickets","record"') )) ]
 	done
-	[ "$(sort -u "$T/instants" | wc -l)" -ge 3 ]
 }

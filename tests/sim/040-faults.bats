@@ -186,3 +186,32 @@ faults() {
 	fetch /api/v2/roles
 	assert_equal "$(wc -c <"$B")" 10
 }
+
+@test "hold: the Nth request waits, uncounted, until released, then is answered" {
+	faults '[{"kind":"hold","path":"^/api/v2/roles$","nth":2}]'
+	run sim_api /api/v2/roles -o /dev/null -w '%{http_code}'
+	assert_output 200
+	sim_api /api/v2/roles -o "$BATS_TEST_TMPDIR/body" -w '%{http_code}' >"$BATS_TEST_TMPDIR/code" &
+	local pid=$!
+	sim_wait_held 1 "$pid"
+	# held: not answered, not counted, the client still waiting
+	kill -0 "$pid"
+	[ "$(sim_stats | jq '.by_path["/api/v2/roles"]["200"]')" -eq 1 ]
+	# other requests go on meanwhile
+	run sim_api /api/v2/groups -o /dev/null -w '%{http_code}'
+	assert_output 200
+	run sim_ctl POST release
+	assert_output '{"released":1}'
+	wait "$pid"
+	[ "$(cat "$BATS_TEST_TMPDIR/code")" = 200 ]
+	[ "$(jq length "$BATS_TEST_TMPDIR/body")" -eq "$(sim_truth roles | jq length)" ]
+	[ "$(sim_stats | jq '.held, .by_path["/api/v2/roles"]["200"]' | tr '\n' ' ')" = "0 2 " ]
+	# a hold rides beside another fault: released, the 500 comes
+	faults '[{"kind":"hold","path":"^/api/v2/roles$"},{"kind":"500","path":"^/api/v2/roles$"}]'
+	sim_api /api/v2/roles -o /dev/null -w '%{http_code}' >"$BATS_TEST_TMPDIR/code" &
+	pid=$!
+	sim_wait_held 1 "$pid"
+	sim_ctl POST release >/dev/null
+	wait "$pid"
+	[ "$(cat "$BATS_TEST_TMPDIR/code")" = 500 ]
+}

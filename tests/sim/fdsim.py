@@ -37,6 +37,8 @@ CONTROL AND INTROSPECTION (no auth, never rate limited, never faulted)
   GET  /_sim/faults            current fault rules with their counters
   POST /_sim/faults            replace the fault rules: a JSON array of rules
                                (or {"rules":[...]}); [] clears
+  POST /_sim/release           answer every request a hold rule is holding
+                               now: {"released":N}
   POST /_sim/mutate            {"count":M} or {"ids":[...]}, optional
                                "action": update (default: updated_at = sim
                                now, status changes) | delete | spam | restore;
@@ -51,14 +53,20 @@ CONTROL AND INTROSPECTION (no auth, never rate limited, never faulted)
 
 FAULT RULES
   A rule is a JSON object (or, on the command line, also "k=v,k=v"):
-    kind      500 | 502 | 503 | 504 | reset | truncate | latency | 429
+    kind      500 | 502 | 503 | 504 | reset | truncate | latency | 429 |
+              hold
               500: JSON {"code":"internal_error",...}; 502-504: HTML body;
               reset: headers with the full Content-Length, then "bytes" of
               the body (default half), then the connection is closed;
               truncate: a complete response whose body is cut to "bytes"
               (default half), Content-Length matching the cut (the cut is
               made before gzip); latency: only delays; 429: spurious rate
-              limit with Retry-After "retry_after" (default 1), costs nothing
+              limit with Retry-After "retry_after" (default 1), costs nothing;
+              hold: the request waits, unanswered and uncounted, until
+              POST /_sim/release (at most 600 s), then is answered as if
+              the rule had not fired (other rules still apply); /_sim/stats
+              "held" counts the requests waiting now, so that a test can
+              act at the exact instant "request N is on its way"
     path      regex searched in the URL path (default ^/api/v2/)
     query     substring the raw query string must contain (optional)
     method    GET, ... (optional)
@@ -70,7 +78,8 @@ FAULT RULES
     latency_ms  extra delay when the rule fires (any kind)
     retry_after, bytes  see kind
   Each rule counts the requests it matches (1-based) on its own.  All firing
-  latency rules add up; among the other kinds the first firing rule wins.
+  latency rules add up; hold rules and latency rules fire beside the others;
+  among the other kinds the first firing rule wins.
 
 RATE LIMITS
   Fixed windows of --window seconds aligned to server start (or to the last
@@ -1258,7 +1267,7 @@ class RateLimiter:
 # ---------------------------------------------------------------- faults
 
 FAULT_KINDS = ("500", "502", "503", "504", "reset", "truncate", "latency",
-               "429", "404")
+               "429", "404", "hold")
 FAULT_KEYS = {"kind", "path", "query", "method", "nth", "every", "next",
               "times", "latency_ms", "retry_after", "bytes"}
 
@@ -1506,6 +1515,11 @@ class Sim:
         self.reqid = 0
         self.tickets_list_ok = 0
         self.inflight = 0
+        # hold faults: requests waiting for POST /_sim/release; a release
+        # bumps the generation, which every waiter compares with its own
+        self.hold_cv = threading.Condition(threading.Lock())
+        self.held = 0
+        self.hold_gen = 0
         self.reset_stats()
 
     def now(self):
@@ -1527,6 +1541,7 @@ class Sim:
         self.rate.roll()
         s = dict(self.st)
         s["inflight"] = self.inflight
+        s["held"] = self.held
         s["now"] = fmt_z(self.now())
         s["uptime_s"] = round(time.monotonic() - self.mono0, 3)
         s["startup_ms"] = self.cfg.startup_ms
@@ -1548,16 +1563,37 @@ class Sim:
         p[k] = p.get(k, 0) + 1
 
     def select_faults(self, method, path, query):
-        chosen, lat = None, 0.0
+        """The rule that shapes the answer (or None), the added latency in
+        ms, and whether a hold rule fired."""
+        chosen, lat, hold = None, 0.0, False
         for r in self.faults:
             if r.consider(method, path, query):
                 self.st["faults_fired"] += 1
                 lat += r.latency_ms
+                if r.kind == "hold":
+                    hold = True
+                    continue
                 if r.kind == "latency":
                     continue
                 if chosen is None:
                     chosen = r
-        return chosen, lat
+        return chosen, lat, hold
+
+    def hold(self):
+        """Blocks the calling request thread until the next release (at
+        most 600 s).  Must be called without self.lock held."""
+        with self.hold_cv:
+            gen = self.hold_gen
+            self.held += 1
+            self.hold_cv.wait_for(lambda: self.hold_gen != gen, 600)
+            self.held -= 1
+
+    def release(self):
+        with self.hold_cv:
+            n = self.held
+            self.hold_gen += 1
+            self.hold_cv.notify_all()
+        return n
 
     # ---- the API proper
     def cost(self, route, params, method):
@@ -2053,6 +2089,8 @@ class Sim:
             return 200, v
         if p == "/_sim/stats" and method == "GET":
             return 200, self.stats()
+        if p == "/_sim/release" and method == "POST":
+            return 200, {"released": self.release()}
         if p == "/_sim/reset-stats" and method == "POST":
             self.reset_stats()
             return 200, {"ok": True}
@@ -2252,8 +2290,10 @@ class Handler(BaseHTTPRequestHandler):
                 S.st["max_inflight"] = S.inflight
         try:
             with S.lock:
-                fault, lat = S.select_faults(method, path, query)
+                fault, lat, hold = S.select_faults(method, path, query)
                 lat += S.cfg.latency_ms
+            if hold:
+                S.hold()
             if lat > 0:
                 time.sleep(lat / 1000.0)
             host = self.headers.get("Host") or "%s:%d" % (

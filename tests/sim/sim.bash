@@ -114,3 +114,21 @@ sim_truth() {
 	local q="${2:+?$2}"
 	curl -s --max-time 60 "$SIM_URL/_sim/truth/$1$q"
 }
+
+# sim_wait_held N [PID]: waits until N requests are held by a "hold"
+# fault (the instant a test builds: request N of the rule is on its
+# way, unanswered).  Fails after 60 s, or at once when PID (the client)
+# has exited, since then nothing more will come.
+sim_wait_held() {
+	local n=$1 pid=${2-} i
+	for ((i = 0; i < 6000; i++)); do
+		[ "$(sim_stats | jq .held)" -ge "$n" ] && return 0
+		[ -z "$pid" ] || kill -0 "$pid" 2>/dev/null || {
+			echo "sim_wait_held: the client ended before $n held" >&2
+			return 1
+		}
+		sleep 0.01
+	done
+	echo "sim_wait_held: $n requests not held after 60 s" >&2
+	return 1
+}
