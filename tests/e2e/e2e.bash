@@ -223,26 +223,34 @@ t_incremental() {
 	truth
 }
 
-# mutator: changes 3 tickets (with a number in cf_priority_score, see
-# t_types), then moves the clock 2 s on, until $T/stop
+# mutator: at each request the simulator holds (a "hold" fault on the
+# tickets list), changes 3 tickets (with a number in cf_priority_score,
+# see t_types), moves the clock 2 s on and releases the request; until
+# $T/stop.  The changes fall at built instants: inside the run's passes.
 mutator() {
 	local ids i=0
 	ids=($(sim_truth tickets | jq -r "$NUMERIC | .id"))
 	while [ ! -e "$T/stop" ]; do
+		if [ "$(sim_stats | jq .held)" -lt 1 ]; then
+			sleep 0.01
+			continue
+		fi
 		sim_ctl POST mutate "{\"ids\":[${ids[i]},${ids[i + 1]},${ids[i + 2]}]}" >/dev/null
 		i=$(((i + 3) % (${#ids[@]} - 3)))
 		sim_ctl POST now '{"advance":2}' >/dev/null
-		sleep 0.05
+		sim_ctl POST release >/dev/null
 	done
 }
 
 t_faults() {
 	e2e_sim --tickets 600 --contacts 200 --latency 5
 	new_dest
-	# 5xx, resets and truncated bodies all along, on every endpoint
-	sim_ctl POST faults '[{"kind":500,"every":7},{"kind":503,"every":11},
+	# 5xx, resets and truncated bodies all along, on every endpoint; the
+	# 2nd, 5th and 8th requests of the tickets list held for the mutator
+	sim_ctl POST faults '[{"kind":"500","every":7},{"kind":503,"every":11},
 	    {"kind":"reset","every":5},{"kind":"truncate","every":9},
-	    {"kind":502,"nth":1}]' >/dev/null
+	    {"kind":502,"nth":1},
+	    {"kind":"hold","path":"^/api/v2/tickets$","nth":[2,5,8]}]' >/dev/null
 	mutator &
 	local mp=$!
 	run_sync --per-page 50
@@ -252,7 +260,7 @@ t_faults() {
 	covered "$ST"
 	not_ahead
 	[ "$(sim_stats | jq '.faults_fired | if type == "object" then [.[]] | add else . end')" -ge 10 ]
-	[ "$(sim_stats | jq .mutations)" -ge 2 ]
+	[ "$(sim_stats | jq .mutations)" -eq 3 ]
 	# the ticket ids are all there (mutations change, never add)
 	[ "$(q 'select count(distinct id) from tickets')" -eq "$(sim_truth tickets | jq length)" ]
 	# the changes after the passes' last requests come with the next run

@@ -153,10 +153,10 @@ all_fired() {
 	[ "$(jq '.requests_total' <<<"$output")" -eq 1 ]
 }
 
-# wait_for_lines FILE N: until FILE has N lines (at most ~5 s)
+# wait_for_lines FILE N: until FILE has N lines (at most 60 s)
 wait_for_lines() {
 	local i
-	for ((i = 0; i < 250; i++)); do
+	for ((i = 0; i < 3000; i++)); do
 		[ -f "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ] && return 0
 		sleep 0.02
 	done
@@ -164,32 +164,40 @@ wait_for_lines() {
 }
 
 @test "faults: while a slow page is awaited, the pages before it are already out, with their STATE" {
-	# page 2 of the first window takes 1.2 s to come
-	faults '[{"kind":"latency","latency_ms":1200,"path":"^/api/v2/tickets$","nth":2}]'
+	# page 2 of the first window is held until the test releases it
+	faults '[{"kind":"hold","path":"^/api/v2/tickets$","nth":2}]'
 	local out="$BATS_TEST_TMPDIR/out" pid
 	fd-fetch tickets >"$out" 2>"$BATS_TEST_TMPDIR/err" &
 	pid=$!
-	# SCHEMA, 100 RECORDs, STATE
+	sim_wait_held 1 "$pid"
+	# SCHEMA, 100 RECORDs, STATE: out before page 2 comes
 	wait_for_lines "$out" 102 || { kill "$pid"; fail "page 1 not written out: $(wc -l <"$out") lines"; }
-	sleep 0.3
-	# still waiting for page 2: exactly page 1 is there, ending in STATE
 	kill -0 "$pid"
 	[ "$(wc -l <"$out")" -eq 102 ]
 	[ "$(tail -n 1 "$out" | jq -r .type)" = STATE ]
 	[ "$(tail -c 1 "$out" | od -An -c | tr -d ' ')" = '\n' ]
+	sim_ctl POST release >/dev/null
 	wait "$pid"
+	[ "$(wc -l <"$out")" -gt 102 ]
 }
 
 @test "faults: during a 429 wait, what was fetched is already out" {
-	faults '[{"kind":"429","retry_after":1,"path":"^/api/v2/roles$","nth":1}]'
-	local out="$BATS_TEST_TMPDIR/out" pid n
-	fd-fetch groups roles >"$out" 2>"$BATS_TEST_TMPDIR/err" &
+	# a Retry-After far beyond the test: fd-fetch is still waiting when
+	# it is killed
+	faults '[{"kind":"429","retry_after":600,"path":"^/api/v2/roles$","nth":1}]'
+	local out="$BATS_TEST_TMPDIR/out" pid n i
+	fd-fetch --max-wait 900 groups roles >"$out" 2>"$BATS_TEST_TMPDIR/err" &
 	pid=$!
 	n=$(($(sim_truth groups | jq length) + 3))	# SCHEMA, ACTIVATE_VERSION, STATE
+	# the 429 answered: fd-fetch waits out its Retry-After now
+	for ((i = 0; i < 3000; i++)); do
+		[ "$(sim_stats | jq '.by_path["/api/v2/roles"]["429"] // 0')" -eq 1 ] && break
+		sleep 0.02
+	done
 	wait_for_lines "$out" "$n" || { kill "$pid"; fail "groups not written out before the wait"; }
-	sleep 0.3
 	kill -0 "$pid"
 	[ "$(wc -l <"$out")" -eq "$n" ]
 	[ "$(tail -n 1 "$out" | jq -r .type)" = STATE ]
-	wait "$pid"
+	kill "$pid"
+	wait "$pid" || true
 }

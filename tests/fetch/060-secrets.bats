@@ -95,16 +95,14 @@ refute_secret() {
 	run -2 --separate-stderr fd-fetch "$KEY"
 	[ -z "$output" ]
 	# while fd-fetch runs, its command line holds no key
-	sim_ctl POST faults '[{"kind":"latency","latency_ms":600,"nth":1}]' >/dev/null
+	# (its first request held until the command line is read)
+	sim_ctl POST faults '[{"kind":"hold","nth":1}]' >/dev/null
 	fd-fetch -q groups >/dev/null &
 	local pid=$! i
-	# until the forked shell has become fd-fetch
-	for ((i = 0; i < 100; i++)); do
-		tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q fd-fetch && break
-		sleep 0.01
-	done
+	sim_wait_held 1 "$pid"
 	local cmd
 	cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline")
+	sim_ctl POST release >/dev/null
 	wait "$pid"
 	[[ "$cmd" == *fd-fetch* ]]
 	[[ "$cmd" != *"$KEY"* ]]

@@ -62,19 +62,35 @@ pipeline() {
 	done < <(secret_forms "$KEY")
 	rm "$T/c/f"
 	run scan_secrets "$KEY" "$T/c"
-	# the sampler sees a short-lived process's command line
+	# the sampler sees another process's command line
 	ps_watch "$T/ps" &
-	local w=$!
-	sleep 0.43
+	local w=$! p i
+	sleep 37 &
+	p=$!
+	for ((i = 0; i < 6000; i++)); do
+		grep -q 'sleep 37' "$T/ps" && break
+		sleep 0.01
+	done
+	kill "$p"
 	touch "$T/ps.stop"
 	wait "$w"
-	grep -q 'sleep 0.43' "$T/ps"
+	grep -q 'sleep 37' "$T/ps"
 }
 
 @test "secrets: a successful verbose pipeline: no key anywhere, files 0600" {
-	# a slow first request, so that the sampler sees fd-fetch running
-	sim_ctl POST faults '[{"kind":"latency","latency_ms":400,"nth":[1]}]' >/dev/null
+	# the first request held until the sampler has seen fd-fetch running
+	sim_ctl POST faults '[{"kind":"hold","nth":1}]' >/dev/null
+	(
+		sim_wait_held 1
+		for ((i = 0; i < 6000; i++)); do
+			grep -q 'fd-fetch -v' "$T/ok/ps" 2>/dev/null && break
+			sleep 0.01
+		done
+		sim_ctl POST release >/dev/null
+	) &
+	local releaser=$!
 	pipeline "$T/ok" groups tickets contacts
+	wait "$releaser"
 	[ "$rc_fetch$rc_norm$rc_load" = 000 ]
 	[ -s "$T/ok/fetch.err" ]	# -v said something
 	[ "$(sqlite3 "$T/ok/db" 'select count(*) from tickets')" -gt 0 ]

@@ -35,13 +35,13 @@ EOF
 		    '{"type":"RECORD","stream":"tickets","record":{"id":1}}' \
 		    '{"type":"STATE","value":{"n":1}}'
 		# the writer keeps the pipe open (as a paused fd-fetch does)
-		for i in $(seq 100); do
+		for i in $(seq 1200); do
 			[ -e "$d/done" ] && break
 			sleep 0.05
 		done
 	} >"$d/in" 3>&- &
 	writer=$!
-	for i in $(seq 40); do
+	for i in $(seq 1200); do
 		grep -q '"type":"STATE"' "$d/out" && break
 		sleep 0.05
 	done

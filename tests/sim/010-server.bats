@@ -64,7 +64,7 @@ teardown() {
 	python3 "$FDSIM" --tickets 20 --port 0 --port-file "$BATS_TEST_TMPDIR/p" \
 		>/dev/null 2>&1 3>&- &
 	pid=$!
-	for _ in $(seq 100); do [[ -s "$BATS_TEST_TMPDIR/p" ]] && break; sleep 0.05; done
+	for _ in $(seq 1200); do [[ -s "$BATS_TEST_TMPDIR/p" ]] && break; sleep 0.05; done
 	kill -INT "$pid"
 	local rc=0
 	wait "$pid" || rc=$?
@@ -88,7 +88,7 @@ teardown() {
 	python3 "$FDSIM" --tickets 20 --port 0 --port-file "$BATS_TEST_TMPDIR/p" \
 		--api-key-file "$BATS_TEST_TMPDIR/k" >/dev/null 2>&1 3>&- &
 	SIM_PID=$!
-	for _ in $(seq 100); do [[ -s "$BATS_TEST_TMPDIR/p" ]] && break; sleep 0.05; done
+	for _ in $(seq 1200); do [[ -s "$BATS_TEST_TMPDIR/p" ]] && break; sleep 0.05; done
 	local url
 	url="http://127.0.0.1:$(<"$BATS_TEST_TMPDIR/p")"
 	run curl -s -o /dev/null -w '%{http_code}' -K - "$url/api/v2/roles" <<<'user = "file-key-123:X"'

@@ -54,7 +54,7 @@ rl() {
 }
 
 @test "exceeding the budget: 429 with Retry-After, no credits spent, then the window resets" {
-	sim_start --tickets 100 --rate-total 5 --window 3
+	sim_start --tickets 100 --rate-total 5 --window 8
 	sim_ctl POST reset-rate >/dev/null
 	local i
 	for i in 1 2 3 4 5; do
@@ -67,7 +67,7 @@ rl() {
 	local ra
 	ra=$(header Retry-After)
 	[[ "$ra" =~ ^[0-9]+$ ]]
-	((ra >= 1 && ra <= 3))
+	((ra >= 1 && ra <= 8))
 	assert_equal "$(rl)" "5 0 0"
 	assert_equal "$(jq -r 'type' "$B")" object
 	# a cost that does not fit is refused too
@@ -84,7 +84,8 @@ rl() {
 }
 
 @test "tickets-list sub-limit: 429 while X-RateLimit-Remaining is still high" {
-	sim_start --tickets 100 --rate-total 400 --window 5 --tickets-list-limit 3 --contacts-list-limit 2
+	local ra
+	sim_start --tickets 100 --rate-total 400 --window 30 --tickets-list-limit 3 --contacts-list-limit 2
 	sim_ctl POST reset-rate >/dev/null
 	local i
 	for i in 1 2 3; do
@@ -94,7 +95,8 @@ rl() {
 	assert_equal "$(rl)" "400 397 1"
 	fetch "/api/v2/tickets?per_page=1"
 	assert_equal "$CODE" 429
-	[[ "$(header Retry-After)" =~ ^[1-5]$ ]]
+	ra=$(header Retry-After)
+	[[ "$ra" =~ ^[0-9]+$ ]] && ((ra >= 1 && ra <= 30))
 	assert_equal "$(header X-RateLimit-Remaining)" 397
 	# other endpoints, even single tickets, are not affected
 	fetch "/api/v2/tickets/$(sim_truth tickets | jq '.[0].id')"
@@ -136,14 +138,16 @@ rl() {
 }
 
 @test "runtime config changes the limits; the window length follows --window" {
-	sim_start --tickets 50 --rate-total 3 --window 2
+	local ra
+	sim_start --tickets 50 --rate-total 3 --window 20
 	sim_ctl POST reset-rate >/dev/null
 	fetch /api/v2/roles
 	fetch /api/v2/roles
 	fetch /api/v2/roles
 	fetch /api/v2/roles
 	assert_equal "$CODE" 429
-	[[ "$(header Retry-After)" =~ ^[12]$ ]]
+	ra=$(header Retry-After)
+	[[ "$ra" =~ ^[0-9]+$ ]] && ((ra >= 1 && ra <= 20))
 	run sim_ctl POST config '{"rate_total":700,"window":60}'
 	assert_equal "$(jq -c '[.rate_total, .window]' <<<"$output")" '[700,60]'
 	fetch /api/v2/roles

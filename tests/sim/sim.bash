@@ -40,7 +40,7 @@ sim_start() {
 		--api-key-file "$SIM_RUNDIR/api_key" "$@" \
 		>"$SIM_RUNDIR/stdout" 2>"$SIM_RUNDIR/stderr" </dev/null 3>&- &
 	SIM_PID=$!
-	local tries=$((${SIM_START_TIMEOUT:-5} * 50))
+	local tries=$((${SIM_START_TIMEOUT:-60} * 50))
 	for ((i = 0; i < tries; i++)); do
 		[[ -s "$SIM_RUNDIR/port" ]] && break
 		if ! kill -0 "$SIM_PID" 2>/dev/null; then
@@ -52,7 +52,7 @@ sim_start() {
 		sleep 0.02
 	done
 	if [[ ! -s "$SIM_RUNDIR/port" ]]; then
-		echo "sim_start: fdsim did not start within ${SIM_START_TIMEOUT:-5} s" >&2
+		echo "sim_start: fdsim did not start within ${SIM_START_TIMEOUT:-60} s" >&2
 		kill -TERM "$SIM_PID" 2>/dev/null
 		SIM_PID=
 		return 1
