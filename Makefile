@@ -110,13 +110,20 @@ deps:
 TESTPATH = $(CURDIR)/fd-fetch:$(CURDIR)/fd-normalize:$(CURDIR)/fd-load:$(PATH)
 BATS_SUITES ?= tests/sim tests/fetch tests/normalize tests/load tests/build \
 	tests/hardening tests/e2e
+# BATS_JOBS test files run at once (GNU parallel), the tests of a file
+# one after another: each file starts its own simulator and PostgreSQL,
+# and no test depends on the machine's pace.  BATS_JOBS=1 runs them in
+# order.
+BATS_JOBS ?= 3
+BATS_PAR = $(if $(filter-out 0 1,$(BATS_JOBS)),--jobs $(BATS_JOBS) \
+	--no-parallelize-within-files)
 check:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all tests/unit/unit
 	$(MAKE) --no-print-directory lint
 	tests/unit/unit
 	PATH="$(TESTPATH)" FD_TOP="$(CURDIR)" SAN="$(SAN)" \
-	    bats $(wildcard $(BATS_SUITES))
+	    bats $(BATS_PAR) $(wildcard $(BATS_SUITES))
 
 # check-valgrind: the unit tests and a subset of the bats suites
 # (VALGRIND_SUITES) under valgrind's memcheck, the programs built

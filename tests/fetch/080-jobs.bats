@@ -24,13 +24,19 @@ setup() {
 }
 
 @test "jobs: -j 3 over the default endpoints: every record once, passes side by side" {
-	sim_ctl POST config '{"latency_ms":30}' >/dev/null
+	# the first 3 requests held: passes side by side, 3 at once
+	sim_ctl POST faults '[{"kind":"hold","next":3}]' >/dev/null
 	sim_ctl POST reset-stats >/dev/null
-	fetch j3 -j 3
+	fd-fetch -j 3 >"$T/j3.out" 2>"$T/j3.err" &
+	local pid=$!
+	sim_wait_held 3 "$pid"
+	sim_ctl POST release >/dev/null
+	wait "$pid"
+	sim_ctl POST faults '[]' >/dev/null
+	jq -c 'select(.type == "STATE") | .value' "$T/j3.out" | tail -n 1 >"$T/j3.state"
 	inflight=$(sim_stats | jq .max_inflight)
-	sim_ctl POST config '{"latency_ms":0}' >/dev/null
 	[ ! -s "$T/j3.err" ]
-	[ "$inflight" -ge 2 ]
+	[ "$inflight" -eq 3 ]
 	fetch j1
 	# the same records, whatever the interleaving
 	for s in agents companies contacts groups roles tickets; do

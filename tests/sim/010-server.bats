@@ -38,14 +38,11 @@ teardown() {
 	assert_equal "$CODE" 200
 }
 
-@test "start-up with the default data sizes takes under 1 s" {
-	local t0 t1
-	t0=$(ms)
+@test "start-up with the default data sizes: 3000 tickets, the start-up time reported" {
+	# how fast it starts is the machine's business, not a test's: the
+	# simulator reports it (stats.startup_ms) and the tests wait for it
 	sim_start
-	t1=$(ms)
-	echo "wall clock start-up: $((t1 - t0)) ms"
-	((t1 - t0 < 1000))
-	run jq -e '.startup_ms < 1000' <<<"$(sim_stats)"
+	run jq -e '.startup_ms | type == "number" and . > 0' <<<"$(sim_stats)"
 	assert_success
 	run jq -e 'length == 3000' <<<"$(sim_truth tickets)"
 	assert_success
@@ -156,9 +153,9 @@ teardown() {
 }
 
 @test "concurrent requests are served in parallel and counted" {
-	sim_start --tickets 50 --latency 400
-	local t0 t1
-	t0=$(ms)
+	sim_start --tickets 50
+	# all three held at once: each is in the server at the same time
+	sim_ctl POST faults '[{"kind":"hold"}]' >/dev/null
 	local p1 p2 p3
 	sim_api /api/v2/agents -o /dev/null &
 	p1=$!
@@ -166,9 +163,10 @@ teardown() {
 	p2=$!
 	sim_api /api/v2/roles -o /dev/null &
 	p3=$!
+	sim_wait_held 3
+	run sim_ctl POST release
+	assert_output '{"released":3}'
 	wait "$p1" "$p2" "$p3"
-	t1=$(ms)
-	((t1 - t0 < 1100))
 	run jq -e '.max_inflight >= 3 and .requests_total == 3' <<<"$(sim_stats)"
 	assert_success
 }

@@ -189,6 +189,7 @@ faults() {
 
 @test "hold: the Nth request waits, uncounted, until released, then is answered" {
 	faults '[{"kind":"hold","path":"^/api/v2/roles$","nth":2}]'
+	sim_ctl POST reset-stats >/dev/null
 	run sim_api /api/v2/roles -o /dev/null -w '%{http_code}'
 	assert_output 200
 	sim_api /api/v2/roles -o "$BATS_TEST_TMPDIR/body" -w '%{http_code}' >"$BATS_TEST_TMPDIR/code" &

@@ -48,7 +48,3 @@ fetch_all() {
 	jq -s 'add // []' "$out"
 }
 
-# ms: wall clock in milliseconds
-ms() {
-	echo $(($(date +%s%N) / 1000000))
-}
