@@ -270,14 +270,14 @@ t_faults() {
 	[ "$(jq -c . "$ST")" = "$(db_state | jq -c .)" ]
 }
 
-# pg_quiesce: waits (up to 10 s) until no session holds an advisory lock
+# pg_quiesce: waits (up to 60 s) until no session holds an advisory lock
 # on the server.  A session's lock outlives its fd-load by the moment
 # its backend takes to see the connection closed, and fd-load takes the
 # lock without waiting (see 020-pg.bats, "one load after another"): the
 # scenarios wait here so that they test what they are about.
 pg_quiesce() {
 	local i
-	for ((i = 0; i < 1000; i++)); do
+	for ((i = 0; i < 6000; i++)); do
 		[ "$(psql -X -q -A -t -d postgres -c "select count(*) from pg_locks where locktype = 'advisory'")" -eq 0 ] && return 0
 		sleep 0.01
 	done

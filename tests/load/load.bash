@@ -280,7 +280,7 @@ t_lock() {
 	fd-load -t "$TO" <"$T/fifo" &
 	exec 5>"$T/fifo"
 	local n
-	for ((n = 0; n < 200; n++)); do
+	for ((n = 0; n < 1200; n++)); do
 		eval "$1" && break
 		sleep 0.05
 	done
