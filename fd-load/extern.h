@@ -163,3 +163,9 @@ const char *ctype_dlt(enum ctype);
 double	now(void);
 /* Appends prefix and name as one quoted SQL identifier ("a""b"). */
 void	sql_ident(struct fd_buf *, const char *prefix, const char *name);
+
+/* fd-load.c */
+/* A warning (warnx) that -q silences: for what the user may act on
+ * though the load goes on. */
+void	remark(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));

@@ -12,6 +12,7 @@
 #include <err.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +79,18 @@ static int		 settle_due;	/* the last line was a STATE given to it */
 #define IDLE_MS		500
 
 static void	report(const char *);
+
+void
+remark(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (qflag)
+		return;
+	va_start(ap, fmt);
+	vwarnx(fmt, ap);
+	va_end(ap);
+}
 
 static void *
 xcalloc(size_t n, size_t size)

@@ -13,10 +13,14 @@
  * and DIR/_fd_manifest.json, the commit point: the committed state, the
  * tables (root, kind, disposition, keys) and the data files that are
  * live.  A commit fsyncs and renames the new data files (written as
- * .NAME.tmp), then replaces the manifest atomically; files that are
- * not in the manifest (left by a load that died before its commit) are
- * removed when the next load opens DIR.  So the live files hold each
- * committed row once, and exactly what the state covers.
+ * .NAME.tmp) and fsyncs their directories, then replaces the manifest
+ * atomically (fsynced, and DIR after it); a directory made is fsynced
+ * in its parent at once.  So all a commit covers is on disk before
+ * the manifest names it, and before fd-load.c replaces the state file.
+ * Files that are not in the manifest (left by a load that died before
+ * its commit) are removed when the next load opens DIR.  So the live
+ * files hold each committed row once, and exactly what the state
+ * covers.
  *
  * Dispositions: the rows of every load are new files (a warehouse
  * merges them by key, latest _fd_load_id and line last); a replace
@@ -29,6 +33,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,8 +121,9 @@ path_of(struct dest *d, const char *sub, const char *name)
 	return d->line.data;
 }
 
+/* fsyncs directory dir: the names made or renamed in it stay. */
 static void
-fsync_dir(struct dest *d, const char *dir)
+fsync_dir(const char *dir)
 {
 	int fd;
 
@@ -125,6 +131,26 @@ fsync_dir(struct dest *d, const char *dir)
 	    fsync(fd) == -1)
 		err(1, "%s", dir);
 	close(fd);
+}
+
+/*
+ * Makes directory path if it is not there; a new one is made durable
+ * (its parent fsynced) before any commit can name what it holds.
+ */
+static void
+make_dir(const char *path)
+{
+	char *copy;
+
+	if (mkdir(path, 0700) == -1) {
+		if (errno != EEXIST)
+			err(1, "%s", path);
+		return;
+	}
+	if ((copy = strdup(path)) == NULL)
+		err(1, NULL);
+	fsync_dir(dirname(copy));
+	free(copy);
 }
 
 /* o[k], or null when o is not an object (o and k consumed). */
@@ -259,8 +285,7 @@ files_open(enum fmt fmt, const char *dir, const char *load_id)
 	    (d->tables = fd_map_new()) == NULL)
 		err(1, NULL);
 	d->fmt = fmt;
-	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
-		err(1, "%s", dir);
+	make_dir(dir);
 	if (stat(dir, &sb) == -1 || !S_ISDIR(sb.st_mode))
 		errx(1, "%s: not a directory", dir);
 	if ((d->lock = fd_state_lock(path_of(d, "_fd", NULL), why)) == NULL)
@@ -352,8 +377,7 @@ files_table(struct dest *d, struct table *t)
 			err(1, NULL);
 	}
 	dir = s->dir;
-	if (mkdir(path_of(d, dir, NULL), 0700) == -1 && errno != EEXIST)
-		err(1, "%s", d->line.data);
+	make_dir(path_of(d, dir, NULL));
 	/* a CSV header names the file's columns: new columns, new file */
 	if (d->fmt == FMT_CSV && s->seg.fp != NULL &&
 	    s->seg.ncols != t->ncols)
@@ -639,7 +663,7 @@ files_commit(struct dest *d, const char *state, int final,
 			free(s->done[j].name);
 		}
 		if (k != s->ndone)
-			fsync_dir(d, path_of(d, s->dir, NULL));
+			fsync_dir(path_of(d, s->dir, NULL));
 		s->ndone = k;
 		e = oget(oget(jv_copy(d->manifest),
 		    jv_string("tables")), jv_string(t->name));

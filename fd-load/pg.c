@@ -19,7 +19,10 @@
  *
  * fd's own tables are those of sqlite.c: _fd_loads, _fd_state (written
  * in the transaction of the data it covers) and _fd_tables.  A session
- * advisory lock keeps a second fd-load out of the same database.
+ * advisory lock keeps a second fd-load out of the same database.  A
+ * state is told durable (to the state file) only after its COMMIT has
+ * returned; that the commit then survives a crash of the server is the
+ * server's synchronous_commit, and fd-load warns when it is off.
  * Messages never show the connection string (it may hold a password).
  */
 #include <err.h>
@@ -204,6 +207,15 @@ pg_open(const char *uri, const char *load_id)
 	PQsetNoticeReceiver(d->c, notice, NULL);
 	if (PQsetClientEncoding(d->c, "UTF8") != 0)
 		fail(d, "client encoding", NULL);
+	/* off: COMMIT returns before the server has the commit on disk,
+	 * and the state file, written when it returns, may get ahead of
+	 * the data if the server crashes (not if fd-load does) */
+	r = query(d, "synchronous_commit", "SHOW synchronous_commit", 0,
+	    NULL);
+	if (strcmp(PQgetvalue(r, 0, 0), "off") == 0)
+		remark("postgresql: synchronous_commit is off: a crash of the "
+		    "server can lose commits that the state file records");
+	PQclear(r);
 	/* a load that just ended or died may hold it a moment longer: its
 	 * server process exits after the connection closes */
 	for (tries = 0;; tries++) {

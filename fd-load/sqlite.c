@@ -10,7 +10,9 @@
  * from a file commits a few times a second, not at each page's STATE:
  * each commit writes the pages it touched to the WAL again.  The
  * savepoint's journal is kept in memory (temp_store): on disk it
- * costs a write of every page changed after it.
+ * costs a write of every page changed after it.  Each commit is synced
+ * (synchronous=FULL: one fdatasync of the WAL) before fd-load.c
+ * replaces the state file with what it covers.
  *
  * Tables are created from the SCHEMA messages (identifiers always
  * quoted) and widened with ALTER TABLE ADD COLUMN; every table gets
@@ -170,7 +172,12 @@ sqlite_open(const char *path, const char *load_id)
 	sqlite3_busy_timeout(d->db, 10000);
 	d->committed = now();
 	exec(d, "PRAGMA journal_mode=WAL");
-	exec(d, "PRAGMA synchronous=NORMAL");
+	/* a commit's WAL frames reach the disk before COMMIT returns, so
+	 * before the state file is replaced: NORMAL leaves them to the
+	 * next checkpoint, and a power cut in between takes back what the
+	 * state file already says (SQLite can change this level only
+	 * outside a transaction, and one is always open) */
+	exec(d, "PRAGMA synchronous=FULL");
 	/* the savepoints' journal (see sqlite_commit) stays in memory */
 	exec(d, "PRAGMA temp_store=MEMORY");
 	/* 16 MiB of pages (SQLite's default is 2 MiB): a transaction's
