@@ -49,9 +49,7 @@ q() {
 }
 
 @test "load: a progress line on a terminal (tables, rows), none otherwise" {
-	local lines=("$SCHEMA_T") i
-	for i in $(seq 1 3000); do lines+=("$(ticket "$i" s "r$i")"); done
-	msg "${lines[@]}"
+	tickets 3000 >"$T/in.ndjson"
 	run -0 script -qec "fd-load -t sqlite:$DB $T/in.ndjson" /dev/null
 	[[ "$output" == *"fd-load: 1 tables, 3000 rows"* ]]
 	run -0 --separate-stderr fd-load -t "sqlite:$T/two.db" "$T/in.ndjson"

@@ -18,6 +18,18 @@ SCHEMA_TAGS='{"type":"SCHEMA","stream":"tickets__tags","schema":{"type":"object"
 ticket() {	# id subject rootid
 	printf '{"type":"RECORD","stream":"tickets","record":{"id":%s,"subject":"%s","_fd_id":"%s"}}' "$1" "$2" "$3"
 }
+# tickets N [STATES]: SCHEMA_T and tickets 1..N (subject sI, _fd_id rI),
+# each followed by STATE I when STATES is given, one message a line
+tickets() {
+	printf '%s\n' "$SCHEMA_T"
+	awk -v n="$1" -v st="${2-}" 'BEGIN {
+		for (i = 1; i <= n; i++) {
+			printf "{\"type\":\"RECORD\",\"stream\":\"tickets\",\"record\":{\"id\":%d,\"subject\":\"s%d\",\"_fd_id\":\"r%d\"}}\n", i, i, i
+			if (st != "")
+				printf "{\"type\":\"STATE\",\"value\":%d}\n", i
+		}
+	}'
+}
 tag() {		# value rootid idx
 	printf '{"type":"RECORD","stream":"tickets__tags","record":{"value":"%s","_fd_root_id":"%s","_fd_parent_id":"%s","_fd_list_idx":%s,"_fd_id":"%s-%s"}}' "$1" "$2" "$2" "$3" "$2" "$3"
 }
@@ -102,11 +114,7 @@ t_schema_in_record() {
 t_hold_fast() {
 	# a STATE that comes less than 0.5 s after the last commit waits for
 	# the next commit: a load from a file commits a few times, not 1000
-	local lines=("$SCHEMA_T") i
-	for i in $(seq 1000); do
-		lines+=("$(ticket "$i" "s$i" "r$i")" "{\"type\":\"STATE\",\"value\":$i}")
-	done
-	msg "${lines[@]}"
+	tickets 1000 states >"$T/in.ndjson"
 	local t0 t1
 	t0=$(date +%s%N)
 	run --separate-stderr fd-load -v -t "$TO" -s "$T/state.json" "$T/in.ndjson"
