@@ -734,9 +734,10 @@ static void
 check_name(const char *table, const char *name)
 {
 	if (strlen(name) > PG_NAMELEN)
-		errx(1, "postgresql: table %s: the name %.20s... is longer "
+		errx(1, "postgresql: table %s: the name %s is longer "
 		    "than PostgreSQL's %d bytes (fd-normalize --max-length "
-		    "%d shortens names)", table, name, PG_NAMELEN, PG_NAMELEN);
+		    "%d shortens names)", showname(table), showname(name), PG_NAMELEN,
+		    PG_NAMELEN);
 }
 
 static void
