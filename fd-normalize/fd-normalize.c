@@ -61,6 +61,21 @@ static struct fd_buf	 out = FD_BUF_INIT;
 static jq_state		*jq;
 static struct stream	*plain;		/* --stream */
 
+/* Where the line being normalized began in out: flatten dies (errx) of
+ * a name it cannot make, and the whole lines before it are written
+ * then (atexit), not lost. */
+static size_t		 line_mark;
+
+static void
+out_whole(void)
+{
+	size_t n = line_mark < out.len ? line_mark : out.len;
+
+	if (n > 0)
+		fwrite(out.data, 1, n, stdout);
+	out.len = 0;
+}
+
 /* Writes what is buffered; with sync, flushes stdout too (a STATE). */
 static void
 out_write(int sync)
@@ -600,7 +615,7 @@ input(FILE *fp, const char *name)
 	while ((rc = fd_lines_next(r, &p, &len)) == 1) {
 		if (len == 0 || strspn(p, " \t\r") == len)
 			continue;
-		mark = out.len;
+		line_mark = mark = out.len;
 		if (line(p, len, errbuf) == -1) {
 			/* nothing of a line that fails: only whole records */
 			out.len = mark;
@@ -684,6 +699,8 @@ main(int argc, char *argv[])
 	if (fd_naming_conv_parse(naming, &o.conv, why) == -1)
 		errx(FD_EXIT_USAGE, "--naming %s: %s", naming, why);
 	flatten_init(&o, &out);
+	if (atexit(out_whole) != 0)
+		err(FD_EXIT_FAIL, "atexit");
 	if (jqfilter != NULL)
 		jq_open(jqfilter);
 	if (stream != NULL) {
