@@ -78,7 +78,7 @@ struct run {
 	struct tally	*tally;
 	uint64_t	 schema_sent;	/* endpoint_bit()s with a SCHEMA out */
 	uint64_t	 no_feature;	/* endpoint_bit()s the plan lacks */
-	struct fd_buf	 line;		/* a record being written */
+	struct fd_buf	 line;		/* a message being written */
 	const char	*since;		/* default start of a cursor */
 	const char	*until;		/* or NULL */
 	const char	*include;	/* tickets' include=, or NULL */

@@ -272,50 +272,82 @@ is_full(const struct endpoint *ep)
 	return ep->kind == SYNC_FULL || ep->kind == SYNC_FULL_CHILD;
 }
 
+/* Writes the message in run->line (whole: one fwrite), flushing
+ * stdout after it with flush (a STATE). */
+static void
+line_out(struct run *run, int flush)
+{
+	if (fwrite(run->line.data, 1, run->line.len, stdout) !=
+	    run->line.len || (flush && fflush(stdout) == EOF))
+		out_fail();
+}
+
 static void
 schema(struct run *run, const struct endpoint *ep)
 {
-	jv s, keys, xfd;
+	static const char *const id[] = { "id" };
+	struct fd_singer_prop props[2];
+	struct fd_singer_xfd xfd = { NULL, NULL, NULL };
+	size_t n = 0;
 
 	if (run->raw || (run->schema_sent & endpoint_bit(ep)))
 		return;
 	run->schema_sent |= endpoint_bit(ep);
-	s = jv_parse("{\"type\":\"object\",\"properties\":{}}");
-	if (!ep->object)
-		s = jv_setpath(s, JV_ARRAY(jv_string("properties"),
-		    jv_string("id")), jv_parse("{\"type\":\"integer\"}"));
-	if (ep->cursor != NULL)
-		s = jv_setpath(s, JV_ARRAY(jv_string("properties"),
-		    jv_string(ep->cursor)), jv_parse("{\"type\":[\"string\","
-		    "\"null\"],\"format\":\"date-time\"}"));
-	keys = ep->object ? jv_array() : JV_ARRAY(jv_string("id"));
-	xfd = jv_object_set(jv_object(), jv_string("disposition"),
-	    jv_string(is_full(ep) ? "replace" : "merge"));
-	if (fd_singer_write(stdout, fd_singer_schema(ep->name, s, keys,
-	    xfd)) == -1)
-		out_fail();
+	if (!ep->object) {
+		props[n].name = "id";
+		props[n++].schema = "{\"type\":\"integer\"}";
+	}
+	if (ep->cursor != NULL) {
+		props[n].name = ep->cursor;
+		props[n++].schema = "{\"type\":[\"string\",\"null\"],"
+		    "\"format\":\"date-time\"}";
+	}
+	xfd.disposition = is_full(ep) ? "replace" : "merge";
+	fd_buf_reset(&run->line);
+	if (fd_singer_put_schema(&run->line, ep->name, props, n, id,
+	    ep->object ? 0 : 1, &xfd) == -1)
+		err(FD_EXIT_FAIL, "%s: SCHEMA", ep->name);
+	line_out(run, 0);
+}
+
+/* The ACTIVATE_VERSION of ep's records of this run. */
+static void
+activate(struct run *run, const struct endpoint *ep)
+{
+	char v[24];
+	int n;
+
+	if (run->raw)
+		return;
+	n = snprintf(v, sizeof(v), "%" PRId64, run->version);
+	fd_buf_reset(&run->line);
+	if (fd_singer_put_activate_version(&run->line, ep->name, v,
+	    (size_t)n) == -1)
+		err(FD_EXIT_FAIL, "%s: ACTIVATE_VERSION", ep->name);
+	line_out(run, 0);
 }
 
 static void
 emit(struct run *run, const struct endpoint *ep, const struct rec *r)
 {
-	char why[FD_ERRSZ];
+	char why[FD_ERRSZ], v[24];
+	int n = 0;
 
 	schema(run, ep);	/* before its first RECORD */
 	fd_buf_reset(&run->line);
-	if (!run->raw && fd_buf_printf(&run->line,
-	    "{\"type\":\"RECORD\",\"stream\":\"%s\",\"record\":",
-	    ep->name) == -1)
-		err(FD_EXIT_FAIL, NULL);
+	if (!run->raw && fd_singer_put_record_head(&run->line, ep->name) ==
+	    -1)
+		err(FD_EXIT_FAIL, "%s: RECORD", ep->name);
 	if (fd_jscan_compact(r->text, r->len, &run->line, why) == -1)
 		errx(FD_EXIT_FAIL, "%s: %s", ep->name, why);
 	if (!run->raw && is_full(ep))
-		fd_buf_printf(&run->line, ",\"version\":%" PRId64 "}", run->version);
-	else if (!run->raw)
-		fd_buf_putc(&run->line, '}');
-	fd_buf_putc(&run->line, '\n');
-	if (fwrite(run->line.data, 1, run->line.len, stdout) != run->line.len)
-		out_fail();
+		n = snprintf(v, sizeof(v), "%" PRId64, run->version);
+	if (!run->raw && fd_singer_put_record_end(&run->line,
+	    n > 0 ? v : NULL, (size_t)n) == -1)
+		err(FD_EXIT_FAIL, "%s: RECORD", ep->name);
+	if (run->raw && fd_buf_putc(&run->line, '\n') == -1)
+		err(FD_EXIT_FAIL, NULL);
+	line_out(run, 0);
 	__atomic_add_fetch(&run->tally->records, 1, __ATOMIC_RELAXED);
 }
 
@@ -323,14 +355,20 @@ emit(struct run *run, const struct endpoint *ep, const struct rec *r)
 static void
 checkpoint(struct run *run)
 {
+	jv text;
+
 	if (run->raw) {
 		out_flush();
 		return;
 	}
 	pthread_mutex_lock(run->lock);
-	if (fd_singer_write(stdout, fd_singer_state(jv_copy(*run->state))) ==
-	    -1)
-		out_fail();
+	text = jv_dump_string(jv_copy(*run->state), 0);
+	fd_buf_reset(&run->line);
+	if (fd_singer_put_state(&run->line, jv_string_value(text),
+	    (size_t)jv_string_length_bytes(jv_copy(text))) == -1)
+		err(FD_EXIT_FAIL, "STATE");
+	jv_free(text);
+	line_out(run, 1);
 	pthread_mutex_unlock(run->lock);
 }
 
@@ -877,10 +915,7 @@ pass_full(struct run *run, const struct endpoint *ep, const struct pass *ps)
 		}
 		page_free(&pg);
 		if (done) {
-			if (!run->raw && fd_singer_write(stdout,
-			    fd_singer_activate_version(ep->name,
-			    run->version)) == -1)
-				out_fail();
+			activate(run, ep);
 			checkpoint(run);
 			break;
 		}
@@ -957,9 +992,7 @@ pass_full_child(struct run *run, const struct endpoint *ep)
 		fan_out(run, &ep, 1, parents.v + i, k, NULL);
 		checkpoint(run);
 	}
-	if (!run->raw && fd_singer_write(stdout,
-	    fd_singer_activate_version(ep->name, run->version)) == -1)
-		out_fail();
+	activate(run, ep);
 	checkpoint(run);
 	free(parents.v);
 }

@@ -161,6 +161,9 @@ const char *ctype_name(enum ctype);
 const char *ctype_dlt(enum ctype);
 /* Seconds on the monotonic clock. */
 double	now(void);
+/* A name as messages show it (fd_diag_name): valid until the fourth
+ * call after, in the same thread. */
+const char *showname(const char *name);
 /* Appends prefix and name as one quoted SQL identifier ("a""b"). */
 void	sql_ident(struct fd_buf *, const char *prefix, const char *name);
 

@@ -102,12 +102,26 @@ xcalloc(size_t n, size_t size)
 	return p;
 }
 
+/*
+ * A name of the stream (a table, column, key or root: the JSON string
+ * p, len bytes) decoded, or NULL with the reason in errbuf.  A NUL
+ * byte is refused: no destination takes one in a name, and cut there
+ * the name would be another.
+ */
 static char *
 decode(const char *p, size_t len, char *errbuf)
 {
 	struct fd_buf b = FD_BUF_INIT;
+	char n[FD_DIAG_NAMESZ];
 
 	if (fd_jscan_string(p, len, &b, errbuf) == -1) {
+		fd_buf_free(&b);
+		return NULL;
+	}
+	if (b.len > 0 && memchr(b.data, '\0', b.len) != NULL) {
+		fd_diag_set(errbuf, "name %s: a NUL byte cannot be in a table "
+		    "or column name", fd_diag_name(n, sizeof(n), b.data,
+		    b.len));
 		fd_buf_free(&b);
 		return NULL;
 	}
@@ -180,12 +194,14 @@ variants(struct table *t, char *errbuf)
 				fd_buf_free(&b);
 				return fd_diag_set(errbuf, "table %s: column %s: "
 				    "its type is not the destination's, and "
-				    "its variant is taken", t->name, c->name);
+				    "its variant is taken", showname(t->name),
+				    showname(c->name));
 			}
 		if (!qflag)
 			warnx("table %s: column %s: the destination's column "
-			    "takes no %s: into %s", t->name, c->name,
-			    ctype_name(c->type), b.data);
+			    "takes no %s: into %s", showname(t->name),
+			    showname(c->name), ctype_name(c->type),
+			    showname(b.data));
 		free(c->name);
 		c->name = fd_buf_take(&b);
 		c->accepts = 0;
@@ -485,7 +501,7 @@ line(const char *p, size_t len, char *errbuf)
 		t = fd_map_get(tables, name, strlen(name));
 		if (t == NULL) {
 			fd_diag_set(errbuf, "table %s: RECORD before its "
-			    "SCHEMA", name);
+			    "SCHEMA", showname(name));
 			free(name);
 			return -1;
 		}
@@ -512,12 +528,14 @@ line(const char *p, size_t len, char *errbuf)
 		*errbuf = '\0';
 		if (row_split(t, m.record.p, m.record.len, &scratch,
 		    errbuf) == -1)
-			return fd_diag_prefix(errbuf, "table %s", t->name);
+			return fd_diag_prefix(errbuf, "table %s",
+			    showname(t->name));
 		if (TABLE_MERGES(t) && !row_has_keys(t))
 			return fd_diag_set(errbuf, "table %s: a merge row "
-			    "without its key", t->name);
+			    "without its key", showname(t->name));
 		if (ops->row(dst, t, errbuf) == -1)
-			return fd_diag_prefix(errbuf, "table %s", t->name);
+			return fd_diag_prefix(errbuf, "table %s",
+			    showname(t->name));
 		if ((++rows & 1023) == 0)
 			progress(0);
 		/* a coarse destination commits at a STATE only: its files

@@ -45,6 +45,7 @@
 #include "buf.h"
 #include "diag.h"
 #include "jscan.h"
+#include "json.h"
 #include "map.h"
 #include "state.h"
 #include "extern.h"
@@ -105,8 +106,9 @@ dir_name(const char *table)
 	if (b.len == 0)
 		fd_buf_puts(&b, "%");
 	if (b.len > NAME_MAX_BYTES)
-		errx(1, "table %.40s...: the name is too long for a directory "
-		    "(fd-normalize --max-length shortens names)", table);
+		errx(1, "table %s: the name is too long for a directory "
+		    "(fd-normalize --max-length shortens names)",
+		    showname(table));
 	return fd_buf_take(&b);
 }
 
@@ -389,11 +391,12 @@ files_table(struct dest *d, struct table *t)
 	if ((s->keys = calloc(t->ncols + 2, sizeof(*s->keys))) == NULL)
 		err(1, NULL);
 	for (i = 0; i <= t->ncols; i++) {
-		jv j = jv_dump_string(jv_string(i < t->ncols ?
-		    t->cols[i].name : "_fd_load_id"), 0);
-		if ((s->keys[i] = strdup(jv_string_value(j))) == NULL)
+		const char *n = i < t->ncols ? t->cols[i].name : "_fd_load_id";
+		struct fd_buf b = FD_BUF_INIT;
+		if (fd_json_put_string(&b, n, strlen(n)) == -1)
+			err(1, "table %s: column %s", showname(t->name), showname(n));
+		if ((s->keys[i] = fd_buf_take(&b)) == NULL)
 			err(1, NULL);
-		jv_free(j);
 	}
 	/* the manifest's entry; its files stay as committed */
 	keys = jv_array();
@@ -509,9 +512,12 @@ files_row(struct dest *d, struct table *t, char *errbuf)
 		else
 			csv_field(&d->line, d->val.data, d->val.len);
 	}
-	if (d->fmt == FMT_JSONL)
-		fd_buf_printf(&d->line, "%s%s:\"%s\"}\n", first ? "" : ",",
-		    s->keys[t->ncols], d->load_id);
+	if (d->fmt == FMT_JSONL) {
+		fd_buf_printf(&d->line, "%s%s:", first ? "" : ",",
+		    s->keys[t->ncols]);
+		fd_json_put_string(&d->line, d->load_id, strlen(d->load_id));
+		fd_buf_puts(&d->line, "}\n");
+	}
 	else {
 		if (t->ncols > 0)
 			fd_buf_putc(&d->line, ',');

@@ -745,10 +745,14 @@ accepts(const char *ty)
 static void
 check_name(const char *table, const char *name)
 {
+	char b[24];	/* the name's first 20 bytes and "..." */
+
 	if (strlen(name) > PG_NAMELEN)
-		errx(1, "postgresql: table %s: the name %.20s... is longer "
+		errx(1, "postgresql: table %s: the name %s is longer "
 		    "than PostgreSQL's %d bytes (fd-normalize --max-length "
-		    "%d shortens names)", table, name, PG_NAMELEN, PG_NAMELEN);
+		    "%d shortens names)", showname(table),
+		    fd_diag_name(b, sizeof(b), name, strlen(name)), PG_NAMELEN,
+		    PG_NAMELEN);
 }
 
 static void

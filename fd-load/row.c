@@ -100,6 +100,7 @@ row_split(struct table *t, const char *rec, size_t len,
 	struct fd_jtok k, v;
 	struct value *val;
 	const char *vp, *name;
+	char n[FD_DIAG_NAMESZ];
 	size_t vl, nlen, i, idx;
 	int rc;
 
@@ -125,8 +126,8 @@ row_split(struct table *t, const char *rec, size_t len,
 			nlen = scratch->len;
 		}
 		if ((idx = (size_t)fd_map_get(t->colidx, name, nlen)) == 0)
-			return fd_diag_set(errbuf, "column %.*s is not in the "
-			    "SCHEMA", (int)(nlen > 64 ? 64 : nlen), name);
+			return fd_diag_set(errbuf, "column %s is not in the "
+			    "SCHEMA", fd_diag_name(n, sizeof(n), name, nlen));
 		val = &t->vals[idx - 1];
 		val->kind = v.kind;
 		val->flags = v.flags;
@@ -134,7 +135,7 @@ row_split(struct table *t, const char *rec, size_t len,
 		val->len = vl;
 		if (check(val, t->cols[idx - 1].type, scratch, errbuf) == -1)
 			return fd_diag_prefix(errbuf, "column %s",
-			    t->cols[idx - 1].name);
+			    showname(t->cols[idx - 1].name));
 	}
 	return 0;
 }
@@ -179,6 +180,16 @@ value_json(const struct value *v, struct fd_buf *out, char *errbuf)
 	if (fd_buf_append(out, v->p, v->len) == -1)
 		return fd_diag_errno(errbuf, ENOMEM, "value");
 	return 0;
+}
+
+const char *
+showname(const char *name)
+{
+	static _Thread_local char b[4][FD_DIAG_NAMESZ];
+	static _Thread_local int i;
+
+	i = (i + 1) % 4;
+	return fd_diag_name(b[i], sizeof(b[i]), name, strlen(name));
 }
 
 void

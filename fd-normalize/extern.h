@@ -30,18 +30,19 @@ void	flatten_init(const struct norm_opts *, struct fd_buf *out);
 
 /*
  * The stream called name (created on first use: its root table named
- * as dlt names it).  Dies on a name that gives no table name.
+ * as dlt names it).  Dies on a name that gives no table name, or one
+ * with a NUL byte.
  */
 struct stream	*stream_get(const char *name, size_t len);
 
 /*
- * A SCHEMA message for the stream: its primary key (an array of
- * strings, the JSON text keys, klen bytes; NULL for none) and its
- * disposition ("merge", "append", "replace" or NULL: merge with a key,
- * else append).  Takes effect for the records after it.
+ * A SCHEMA message for the stream: its primary key (the nkeys raw field
+ * names keys[i], lens[i] bytes each, copied) and its disposition
+ * ("merge", "append", "replace" or NULL: merge with a key, else
+ * append).  Takes effect for the records after it.
  */
-void	stream_schema(struct stream *, const char *keys, size_t klen,
-	    const char *disposition);
+void	stream_schema(struct stream *, char *const *keys, const size_t *lens,
+	    size_t nkeys, const char *disposition);
 
 /*
  * Writes the rows of one record (the JSON object text rec, len bytes,

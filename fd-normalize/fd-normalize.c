@@ -61,6 +61,21 @@ static struct fd_buf	 out = FD_BUF_INIT;
 static jq_state		*jq;
 static struct stream	*plain;		/* --stream */
 
+/* Where the line being normalized began in out: flatten dies (errx) of
+ * a name it cannot make, and the whole lines before it are written
+ * then (atexit), not lost. */
+static size_t		 line_mark;
+
+static void
+out_whole(void)
+{
+	size_t n = line_mark < out.len ? line_mark : out.len;
+
+	if (n > 0)
+		fwrite(out.data, 1, n, stdout);
+	out.len = 0;
+}
+
 /* Writes what is buffered; with sync, flushes stdout too (a STATE). */
 static void
 out_write(int sync)
@@ -102,6 +117,54 @@ stream_of(const struct fd_singer_msg *m, char *errbuf)
 	if (fd_singer_string(&m->stream, &b, errbuf) == -1)
 		return NULL;
 	return stream_get(b.data, b.len);
+}
+
+/*
+ * The key_properties of SCHEMA m, decoded, given to stream st with
+ * disposition d.  0, or -1 with the reason in errbuf: a key that is
+ * not a string is refused, not skipped (the key would silently be
+ * another).
+ */
+static int
+schema_keys(struct stream *st, const struct fd_singer_msg *m,
+    const char *d, char *errbuf)
+{
+	static struct fd_buf b = FD_BUF_INIT;
+	static char **keys;
+	static size_t *lens, cap;
+	struct fd_jscan js;
+	struct fd_jtok t;
+	size_t n = 0, i;
+
+	fd_buf_reset(&b);
+	fd_jscan_init(&js, m->keys.p, m->keys.len);
+	fd_jscan_next(&js, &t);		/* '[' */
+	while (fd_jscan_next(&js, &t) > 0 && t.kind != FD_JTOK_ARRAY_END) {
+		if (t.kind != FD_JTOK_STRING)
+			return fd_diag_set(errbuf, "SCHEMA: key_properties: "
+			    "element %zu is not a string", n + 1);
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			if ((keys = reallocarray(keys, cap,
+			    sizeof(*keys))) == NULL ||
+			    (lens = reallocarray(lens, cap,
+			    sizeof(*lens))) == NULL)
+				err(1, NULL);
+		}
+		/* offsets into b first: b moves as it grows */
+		lens[n] = b.len;
+		if (fd_jscan_string(t.p, t.len, &b, errbuf) == -1)
+			return -1;
+		fd_buf_putc(&b, '\0');
+		n++;
+	}
+	for (i = 0; i < n; i++) {
+		size_t end = i + 1 < n ? lens[i + 1] - 1 : b.len - 1;
+		keys[i] = b.data + lens[i];
+		lens[i] = end - lens[i];
+	}
+	stream_schema(st, keys, lens, n, d);
+	return 0;
 }
 
 /* libjq's first message (a compile error), for our own diagnostic. */
@@ -504,8 +567,7 @@ line(const char *p, size_t len, char *errbuf)
 			else if (fd_singer_is(&sp, "replace"))
 				d = "replace";
 		}
-		stream_schema(st, m.keys.p, m.keys.len, d);
-		return 0;
+		return schema_keys(st, &m, d, errbuf);
 	case FD_SINGER_STATE:
 		fd_buf_append(&out, p, len);
 		fd_buf_putc(&out, '\n');
@@ -514,11 +576,9 @@ line(const char *p, size_t len, char *errbuf)
 	case FD_SINGER_ACTIVATE_VERSION:
 		if ((st = stream_of(&m, errbuf)) == NULL)
 			return -1;
-		fd_buf_puts(&out, "{\"type\":\"ACTIVATE_VERSION\",\"stream\":\"");
-		fd_buf_puts(&out, stream_table(st));
-		fd_buf_puts(&out, "\",\"version\":");
-		fd_buf_append(&out, m.version.p, m.version.len);
-		fd_buf_puts(&out, "}\n");
+		if (fd_singer_put_activate_version(&out, stream_table(st),
+		    m.version.p, m.version.len) == -1)
+			err(1, NULL);	/* (the table's name is UTF-8) */
 		return 0;
 	default:
 		break;
@@ -555,7 +615,7 @@ input(FILE *fp, const char *name)
 	while ((rc = fd_lines_next(r, &p, &len)) == 1) {
 		if (len == 0 || strspn(p, " \t\r") == len)
 			continue;
-		mark = out.len;
+		line_mark = mark = out.len;
 		if (line(p, len, errbuf) == -1) {
 			/* nothing of a line that fails: only whole records */
 			out.len = mark;
@@ -639,18 +699,16 @@ main(int argc, char *argv[])
 	if (fd_naming_conv_parse(naming, &o.conv, why) == -1)
 		errx(FD_EXIT_USAGE, "--naming %s: %s", naming, why);
 	flatten_init(&o, &out);
+	if (atexit(out_whole) != 0)
+		err(FD_EXIT_FAIL, "atexit");
 	if (jqfilter != NULL)
 		jq_open(jqfilter);
 	if (stream != NULL) {
 		plain = stream_get(stream, strlen(stream));
 		if (key != NULL) {
-			/* one field, as a JSON array of one string */
-			struct fd_buf k = FD_BUF_INIT;
-			fd_buf_puts(&k, "[\"");
-			fd_buf_puts(&k, key);
-			fd_buf_puts(&k, "\"]");
-			stream_schema(plain, k.data, k.len, NULL);
-			fd_buf_free(&k);
+			char *k = (char *)key;
+			size_t klen = strlen(key);
+			stream_schema(plain, &k, &klen, 1, NULL);
 		}
 	} else if (key != NULL)
 		errx(FD_EXIT_USAGE, "--key needs --stream");

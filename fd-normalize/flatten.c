@@ -29,8 +29,10 @@
 #include "digest.h"
 #include "isotime.h"
 #include "jscan.h"
+#include "json.h"
 #include "map.h"
 #include "naming.h"
+#include "singer.h"
 #include "extern.h"
 
 /* Column types; the order of names[] and vsuffix[] below. */
@@ -94,6 +96,7 @@ struct table {
 struct stream {
 	struct table	*root;
 	char		**keys;		/* raw primary key fields */
+	size_t		*keylens;	/* (they may hold NUL bytes) */
 	size_t		 nkeys;
 	char		 disposition[16];
 };
@@ -136,12 +139,17 @@ static size_t		 nrows;
 static struct pending	*stack;
 static size_t		 nstack, capstack;
 static struct fd_buf	 tmp = FD_BUF_INIT, keytmp = FD_BUF_INIT;
+static struct fd_singer_prop *props;	/* schema_out's */
+static size_t		 capprops;
 static char		 why[FD_ERRSZ];
 static unsigned long	 serial;	/* of the row being written */
 static struct fd_digest	*hasher;
 
-/* The link column names, fd's or dlt's. */
+/* The link column names, fd's or dlt's, and their members ("name":). */
 static const char *c_id, *c_parent, *c_idx, *c_root;
+static char *m_id, *m_parent, *m_idx, *m_root;
+
+static char	*member(const char *);
 
 static void *
 xcalloc(size_t n, size_t size)
@@ -191,25 +199,44 @@ flatten_init(const struct norm_opts *o, struct fd_buf *b)
 	c_parent = o->dlt ? "_dlt_parent_id" : "_fd_parent_id";
 	c_idx = o->dlt ? "_dlt_list_idx" : "_fd_list_idx";
 	c_root = o->dlt ? "_dlt_root_id" : "_fd_root_id";
+	m_id = member(c_id);
+	m_parent = member(c_parent);
+	m_idx = member(c_idx);
+	m_root = member(c_root);
 }
 
-/* Appends s as a JSON string (s is valid UTF-8 from naming). */
+/* Appends len bytes of s as a JSON string; dies of a name that is not
+ * UTF-8 (naming gives UTF-8: it refuses what is not). */
 static void
-put_jstring(struct fd_buf *b, const char *s)
+jstr(struct fd_buf *b, const char *s, size_t len)
 {
-	const char *p;
+	char n[FD_DIAG_NAMESZ];
 
-	fd_buf_putc(b, '"');
-	for (p = s; *p != '\0'; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (c == '"' || c == '\\')
-			fd_buf_printf(b, "\\%c", c);
-		else if (c < 0x20)
-			fd_buf_printf(b, "\\u%04x", c);
-		else
-			fd_buf_putc(b, c);
-	}
-	fd_buf_putc(b, '"');
+	if (fd_json_put_string(b, s, len) == -1)
+		err(1, "name %s", fd_diag_name(n, sizeof(n), s, len));
+}
+
+/* A name's member text, "name": (a new string). */
+static char *
+member(const char *name)
+{
+	fd_buf_reset(&keytmp);
+	jstr(&keytmp, name, strlen(name));
+	fd_buf_putc(&keytmp, ':');
+	return xstrdup(keytmp.data);
+}
+
+/* Dies of a name that holds a NUL byte (the direct convention keeps
+ * them; no destination takes one): what is the name of. */
+static void
+no_nul(const char *what, const char *raw, size_t rawlen,
+    const struct fd_buf *name)
+{
+	char n[FD_DIAG_NAMESZ];
+
+	if (memchr(name->data, '\0', name->len) != NULL)
+		errx(1, "%s %s: a NUL byte cannot be in a table or column "
+		    "name", what, fd_diag_name(n, sizeof(n), raw, rawlen));
 }
 
 static struct column *
@@ -222,11 +249,8 @@ column_new(struct table *t, const char *name, enum ctype type)
 	c = xcalloc(1, sizeof(*c));
 	c->name = xstrdup(name);
 	c->type = type;
-	fd_buf_reset(&keytmp);
-	put_jstring(&keytmp, name);
-	fd_buf_putc(&keytmp, ':');
-	c->member = xstrdup(keytmp.data);
-	c->lmember = keytmp.len;
+	c->member = member(name);
+	c->lmember = strlen(c->member);
 	if (fd_map_put(t->cols, name, strlen(name), c) == -1)
 		err(1, NULL);
 	xgrow(&t->order, &t->capcols, t->ncols, sizeof(*t->order));
@@ -238,10 +262,13 @@ column_new(struct table *t, const char *name, enum ctype type)
 static char *
 path_name(char *const *frags, size_t n)
 {
+	char b[FD_DIAG_NAMESZ];
+
 	fd_buf_reset(&tmp);
 	if (fd_naming_path(opts->conv, (const char *const *)frags, n,
 	    opts->max_length, &tmp, why) == -1)
-		errx(1, "naming: %s", why);
+		errx(1, "name %s: %s", fd_diag_name(b, sizeof(b), frags[n - 1],
+		    strlen(frags[n - 1])), why);
 	return xstrdup(tmp.data);
 }
 
@@ -249,6 +276,7 @@ static struct table *
 table_new(char **frags, size_t nfrags, struct table *parent)
 {
 	struct table *t = xcalloc(1, sizeof(*t)), *first;
+	char b[FD_DIAG_NAMESZ];
 	size_t i;
 
 	t->frags = xcalloc(nfrags, sizeof(*t->frags));
@@ -257,9 +285,10 @@ table_new(char **frags, size_t nfrags, struct table *parent)
 	t->nfrags = nfrags;
 	t->name = path_name(t->frags, nfrags);
 	fd_buf_reset(&keytmp);
-	fd_buf_puts(&keytmp, "{\"type\":\"RECORD\",\"stream\":");
-	put_jstring(&keytmp, t->name);
-	fd_buf_puts(&keytmp, ",\"record\":{");
+	if (fd_singer_put_record_head(&keytmp, t->name) == -1 ||
+	    fd_buf_putc(&keytmp, '{') == -1)
+		err(1, "table %s", fd_diag_name(b, sizeof(b), t->name,
+		    strlen(t->name)));
 	t->head = xstrdup(keytmp.data);
 	t->lhead = keytmp.len;
 	t->parent = parent;
@@ -272,7 +301,8 @@ table_new(char **frags, size_t nfrags, struct table *parent)
 	if ((first = fd_map_get(tables, t->name, strlen(t->name))) != NULL) {
 		if (first->ndups++ == 0)
 			warnx("table %s: two paths give this name; their rows "
-			    "share it", t->name);
+			    "share it", fd_diag_name(b, sizeof(b), t->name,
+			    strlen(t->name)));
 		t->dup = first->ndups;
 		fd_buf_printf(&keytmp, "\001%d", t->dup);
 	}
@@ -285,14 +315,16 @@ struct stream *
 stream_get(const char *name, size_t len)
 {
 	struct stream *s;
-	char *frag;
+	char *frag, b[FD_DIAG_NAMESZ];
 
 	if ((s = fd_map_get(streams, name, len)) != NULL)
 		return s;
 	fd_buf_reset(&tmp);
 	if (fd_naming_table(opts->conv, name, len, opts->max_length, &tmp,
 	    why) == -1)
-		errx(1, "stream %.*s: %s", (int)len, name, why);
+		errx(1, "stream %s: %s", fd_diag_name(b, sizeof(b), name, len),
+		    why);
+	no_nul("stream", name, len, &tmp);
 	frag = xstrdup(tmp.data);
 	s = xcalloc(1, sizeof(*s));
 	s->root = table_new(&frag, 1, NULL);
@@ -310,33 +342,30 @@ stream_table(const struct stream *s)
 }
 
 void
-stream_schema(struct stream *s, const char *keys, size_t klen,
-    const char *disposition)
+stream_schema(struct stream *s, char *const *keys, const size_t *lens,
+    size_t nkeys, const char *disposition)
 {
-	struct fd_jscan js;
-	struct fd_jtok tok;
 	struct table *t;
 	size_t i;
 
 	for (i = 0; i < s->nkeys; i++)
 		free(s->keys[i]);
 	free(s->keys);
+	free(s->keylens);
 	s->keys = NULL;
+	s->keylens = NULL;
 	s->nkeys = 0;
-	if (keys != NULL) {
-		fd_jscan_init(&js, keys, klen);
-		while (fd_jscan_next(&js, &tok) > 0) {
-			if (tok.kind != FD_JTOK_STRING)
-				continue;
-			fd_buf_reset(&tmp);
-			if (fd_jscan_string(tok.p, tok.len, &tmp, why) == -1)
-				continue;
-			s->keys = reallocarray(s->keys, s->nkeys + 1,
-			    sizeof(*s->keys));
-			if (s->keys == NULL)
+	if (nkeys > 0) {
+		s->keys = xcalloc(nkeys, sizeof(*s->keys));
+		s->keylens = xcalloc(nkeys, sizeof(*s->keylens));
+		for (i = 0; i < nkeys; i++) {
+			if ((s->keys[i] = malloc(lens[i] + 1)) == NULL)
 				err(1, NULL);
-			s->keys[s->nkeys++] = xstrdup(tmp.data);
+			memcpy(s->keys[i], keys[i], lens[i]);
+			s->keys[i][lens[i]] = '\0';
+			s->keylens[i] = lens[i];
 		}
+		s->nkeys = nkeys;
 	}
 	if (disposition == NULL)
 		disposition = s->nkeys > 0 ? "merge" : "append";
@@ -358,6 +387,7 @@ static struct node *
 node_kid(struct node *n, const char *k, size_t klen)
 {
 	struct node *c;
+	char b[FD_DIAG_NAMESZ];
 	size_t i;
 
 	if ((c = fd_map_get(n->kids, k, klen)) != NULL)
@@ -368,7 +398,8 @@ node_kid(struct node *n, const char *k, size_t klen)
 	fd_buf_reset(&tmp);
 	if (fd_naming_key(opts->conv, k, klen, opts->max_length, &tmp,
 	    why) == -1)
-		errx(1, "key %.*s: %s", (int)(klen > 64 ? 64 : klen), k, why);
+		errx(1, "key %s: %s", fd_diag_name(b, sizeof(b), k, klen), why);
+	no_nul("key", k, klen, &tmp);
 	c->frags = xcalloc(n->nfrags + 1, sizeof(*c->frags));
 	for (i = 0; i < n->nfrags; i++)
 		c->frags[i] = n->frags[i];	/* shared with the parent */
@@ -451,45 +482,40 @@ column_for(struct table *t, struct node *n, enum ctype vt)
 static void
 schema_out(struct table *t)
 {
-	size_t i;
+	struct fd_singer_xfd x;
+	struct stream *s = t->root->stream;
+	char **names = NULL, b[FD_DIAG_NAMESZ];
+	size_t i, nkeys = t == t->root ? s->nkeys : 0;
 
 	if (t->sent == t->ncols)
 		return;
-	fd_buf_puts(out, "{\"type\":\"SCHEMA\",\"stream\":");
-	put_jstring(out, t->name);
-	fd_buf_puts(out, ",\"schema\":{\"type\":\"object\",\"properties\":{");
+	while (capprops <= t->ncols)
+		xgrow(&props, &capprops, t->ncols, sizeof(*props));
 	for (i = 0; i < t->ncols; i++) {
-		if (i > 0)
-			fd_buf_putc(out, ',');
-		put_jstring(out, t->order[i]->name);
-		fd_buf_putc(out, ':');
-		fd_buf_puts(out, json_schema[t->order[i]->type]);
+		props[i].name = t->order[i]->name;
+		props[i].schema = json_schema[t->order[i]->type];
 	}
-	fd_buf_puts(out, "}},\"key_properties\":[");
-	if (t == t->root) {
-		struct stream *s = t->stream;
-		for (i = 0; i < s->nkeys; i++) {
-			fd_buf_reset(&keytmp);
-			if (fd_naming_key(opts->conv, s->keys[i],
-			    strlen(s->keys[i]), opts->max_length, &keytmp,
-			    why) == -1)
-				errx(1, "key %s: %s", s->keys[i], why);
-			if (i > 0)
-				fd_buf_putc(out, ',');
-			put_jstring(out, keytmp.data);
-		}
+	if (nkeys > 0)
+		names = xcalloc(nkeys, sizeof(*names));
+	for (i = 0; i < nkeys; i++) {
+		fd_buf_reset(&keytmp);
+		if (fd_naming_key(opts->conv, s->keys[i], s->keylens[i],
+		    opts->max_length, &keytmp, why) == -1)
+			errx(1, "key %s: %s", fd_diag_name(b, sizeof(b),
+			    s->keys[i], s->keylens[i]), why);
+		no_nul("key", s->keys[i], s->keylens[i], &keytmp);
+		names[i] = xstrdup(keytmp.data);
 	}
-	fd_buf_puts(out, "],\"x-fd\":{\"disposition\":");
-	put_jstring(out, t->root->stream->disposition[0] ?
-	    t->root->stream->disposition : "append");
-	fd_buf_puts(out, ",\"root\":");
-	put_jstring(out, t->root->name);
-	if (t->parent != NULL) {
-		fd_buf_puts(out, ",\"parent\":");
-		put_jstring(out, t->parent->name);
-	}
-	fd_buf_printf(out, ",\"table_kind\":\"%s\"}}\n",
-	    t == t->root ? "root" : "child");
+	x.disposition = s->disposition[0] ? s->disposition : "append";
+	x.root = t->root->name;
+	x.parent = t->parent != NULL ? t->parent->name : NULL;
+	if (fd_singer_put_schema(out, t->name, props, t->ncols,
+	    (const char *const *)names, nkeys, &x) == -1)
+		err(1, "table %s", fd_diag_name(b, sizeof(b), t->name,
+		    strlen(t->name)));
+	for (i = 0; i < nkeys; i++)
+		free(names[i]);
+	free(names);
 	t->sent = t->ncols;
 }
 
@@ -508,9 +534,7 @@ value_out(const struct cell *v, enum ctype vt)
 			n = fd_isotime_utc(tmp.data, tmp.len, t);
 		} else
 			n = fd_isotime_utc(v->p + 1, v->len - 2, t);
-		fd_buf_putc(out, '"');
-		fd_buf_append(out, t, (size_t)n);
-		fd_buf_putc(out, '"');
+		jstr(out, t, (size_t)n);
 	} else if (vt == CT_JSON) {
 		if (fd_jscan_compact(v->p, v->len, out, why) == -1)
 			errx(1, "json value: %s", why);
@@ -518,18 +542,19 @@ value_out(const struct cell *v, enum ctype vt)
 		fd_buf_append(out, v->p, v->len);
 }
 
-/* Writes a link column: ,"name":"value" (quoted) or ,"name":value. */
+/* Writes a link column: its member (m_*) and its value, a string
+ * (quoted) or a number. */
 static void
-link_out(int first, const char *name, const char *v, size_t n, int quote)
+link_out(int first, const char *member, const char *v, size_t n,
+    int quote)
 {
 	if (!first)
 		fd_buf_putc(out, ',');
-	fd_buf_putc(out, '"');
-	fd_buf_puts(out, name);
-	fd_buf_puts(out, quote ? "\":\"" : "\":");
-	fd_buf_append(out, v, n);
+	fd_buf_puts(out, member);
 	if (quote)
-		fd_buf_putc(out, '"');
+		jstr(out, v, n);
+	else
+		fd_buf_append(out, v, n);
 }
 
 static struct row *
@@ -621,9 +646,10 @@ collect(struct row *r, const char *p, size_t len, struct node *n, int lvl,
 
 /* The value of the top-level member key of row r, or NULL. */
 static const struct cell *
-top_value(struct table *t, const struct row *r, const char *key)
+top_value(struct table *t, const struct row *r, const char *key,
+    size_t len)
 {
-	struct node *n = fd_map_get(t->top.kids, key, strlen(key));
+	struct node *n = fd_map_get(t->top.kids, key, len);
 	size_t i;
 
 	if (n == NULL)
@@ -644,7 +670,7 @@ key_text(struct fd_buf *b, const struct cell *v)
 		fd_buf_reset(&keytmp);
 		if (fd_jscan_string(v->p, v->len, &keytmp, why) == 0 &&
 		    memchr(keytmp.data, '\0', keytmp.len) == NULL) {
-			put_jstring(b, keytmp.data);
+			jstr(b, keytmp.data, keytmp.len);
 			return;
 		}
 	}
@@ -669,9 +695,11 @@ root_id(struct stream *s, const struct row *r, const char *rec, size_t len,
 	fd_buf_reset(&tmp);
 	if (opts->dlt) {
 		if (s->nkeys == 1 &&
-		    (v = top_value(s->root, r, s->keys[0])) != NULL) {
+		    (v = top_value(s->root, r, s->keys[0], s->keylens[0])) !=
+		    NULL) {
 			fd_buf_puts(&tmp, "{");
-			put_jstring(&tmp, v->node->frags[0]);
+			jstr(&tmp, v->node->frags[0],
+			    strlen(v->node->frags[0]));
 			fd_buf_putc(&tmp, ':');
 			key_text(&tmp, v);
 			fd_buf_puts(&tmp, "}");
@@ -686,7 +714,8 @@ root_id(struct stream *s, const struct row *r, const char *rec, size_t len,
 	}
 	fd_buf_puts(&tmp, s->root->name);
 	for (i = 0; i < s->nkeys; i++) {
-		if ((v = top_value(s->root, r, s->keys[i])) == NULL)
+		if ((v = top_value(s->root, r, s->keys[i], s->keylens[i])) ==
+		    NULL)
 			break;
 		fd_buf_putc(&tmp, '\n');
 		key_text(&tmp, v);
@@ -885,18 +914,15 @@ row_write(struct ctx *c, struct table *t, size_t depth, const char *obj,
 		do
 			num[--k] = (char)('0' + v % 10);
 		while ((v /= 10) > 0);
-		link_out(first, c_root, c->root, strlen(c->root), 1);
-		link_out(0, c_parent, parent, strlen(parent), 1);
-		link_out(0, c_idx, num + k, sizeof(num) - (size_t)k, 0);
+		link_out(first, m_root, c->root, strlen(c->root), 1);
+		link_out(0, m_parent, parent, strlen(parent), 1);
+		link_out(0, m_idx, num + k, sizeof(num) - (size_t)k, 0);
 		first = 0;
 	}
-	link_out(first, c_id, id, strlen(id), 1);
+	link_out(first, m_id, id, strlen(id), 1);
 	fd_buf_putc(out, '}');
-	if (c->version != NULL) {
-		fd_buf_puts(out, ",\"version\":");
-		fd_buf_append(out, c->version, c->vlen);
-	}
-	fd_buf_puts(out, "}\n");
+	if (fd_singer_put_record_end(out, c->version, c->vlen) == -1)
+		err(1, NULL);
 
 	/* then the children, list by list */
 	if (parent == NULL)
@@ -919,7 +945,7 @@ flatten_record(struct stream *s, const char *rec, size_t len,
 	int rc;
 
 	if (s->disposition[0] == '\0')
-		stream_schema(s, NULL, 0, NULL);
+		stream_schema(s, NULL, NULL, 0, NULL);
 	rc = row_write(&c, s->root, 0, rec, len, NULL, opts->max_nesting,
 	    NULL, 0, errbuf);
 	free((char *)c.root);
@@ -978,6 +1004,7 @@ flatten_end(void)
 		for (j = 0; j < s->nkeys; j++)
 			free(s->keys[j]);
 		free(s->keys);
+		free(s->keylens);
 		free(s);
 	}
 	fd_map_free(tables);
@@ -991,4 +1018,9 @@ flatten_end(void)
 	fd_digest_free(hasher);
 	fd_buf_free(&tmp);
 	fd_buf_free(&keytmp);
+	free(props);
+	free(m_id);
+	free(m_parent);
+	free(m_idx);
+	free(m_root);
 }

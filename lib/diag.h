@@ -44,6 +44,20 @@ int	fd_diag_prefix(char *errbuf, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
 /*
+ * A name (a stream, table, column or key: len bytes, any bytes) as a
+ * message shows it, on one line: as it is when it is non-empty UTF-8
+ * without control characters, '"' or '\\'; else in double quotes,
+ * with \" \\ \t \n \r, and \xNN for the other control characters
+ * and for bytes that are not UTF-8 (for a reader: this is not JSON).
+ * Written into buf (size bytes, FD_DIAG_NAMESZ is enough for a
+ * message), cut with "..." to fit.  Returns buf.
+ */
+const char	*fd_diag_name(char *buf, size_t size, const char *s,
+		    size_t len);
+
+#define FD_DIAG_NAMESZ	96
+
+/*
  * Parses s as a base-10 integer in [min, max]: the whole string, no
  * blanks, no trailing junk.  On success stores it in *out and returns 0.
  * Otherwise returns -1 with "invalid number", "too small" or "too large"

@@ -185,12 +185,6 @@ fd_http_get(struct fd_http *h, const char *url, void *tag, char *errbuf)
 	return 0;
 }
 
-int
-fd_http_pending(const struct fd_http *h)
-{
-	return h->pending;
-}
-
 /* Takes a finished transfer off the multi handle and returns its
  * response. */
 static struct fd_http_resp *

@@ -49,9 +49,6 @@ struct fd_http	*fd_http_new(const char *apikey, const char *user_agent,
 int	fd_http_get(struct fd_http *, const char *url, void *tag,
 	    char *errbuf);
 
-/* The number of transfers started and not yet returned. */
-int	fd_http_pending(const struct fd_http *);
-
 /*
  * Runs the transfers for at most timeout_ms and returns one finished
  * transfer in *resp (1), or 0 when none finished in that time, or -1

@@ -1,9 +1,11 @@
 /*
  * json.c: checked parsing of one JSON text.  See json.h.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "buf.h"
 #include "diag.h"
 #include "json.h"
 #include "utf8.h"
@@ -57,4 +59,79 @@ fd_json_kind_name(jv_kind k)
 	default:
 		return "an invalid value";
 	}
+}
+
+/* Bytes that a JSON string cannot hold as they are: 1, else 0. */
+static const unsigned char needs_escape[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* '"' */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,	/* '\\' */
+};
+
+int
+fd_json_put_string(struct fd_buf *out, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *u = (const unsigned char *)s;
+	size_t mark = out->len, i = 0, run;
+	unsigned char c;
+	char e[6];
+
+	if (fd_utf8_check(s, len) != len) {
+		errno = EILSEQ;
+		return -1;
+	}
+	if (fd_buf_putc(out, '"') == -1)
+		return -1;
+	while (i < len) {
+		for (run = i; run < len && !needs_escape[u[run]]; run++)
+			;
+		if (run > i && fd_buf_append(out, s + i, run - i) == -1)
+			goto fail;
+		if ((i = run) == len)
+			break;
+		c = u[i++];
+		e[0] = '\\';
+		switch (c) {
+		case '"':
+		case '\\':
+			e[1] = (char)c;
+			break;
+		case '\b':
+			e[1] = 'b';
+			break;
+		case '\f':
+			e[1] = 'f';
+			break;
+		case '\n':
+			e[1] = 'n';
+			break;
+		case '\r':
+			e[1] = 'r';
+			break;
+		case '\t':
+			e[1] = 't';
+			break;
+		default:
+			memcpy(e + 1, "u00", 3);
+			e[4] = hex[c >> 4];
+			e[5] = hex[c & 0xf];
+			if (fd_buf_append(out, e, 6) == -1)
+				goto fail;
+			continue;
+		}
+		if (fd_buf_append(out, e, 2) == -1)
+			goto fail;
+	}
+	if (fd_buf_putc(out, '"') == 0)
+		return 0;
+fail:
+	out->len = mark;
+	if (out->data != NULL)
+		out->data[mark] = '\0';
+	errno = ENOMEM;
+	return -1;
 }

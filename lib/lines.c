@@ -129,12 +129,6 @@ fd_lines_lineno(const struct fd_lines *r)
 	return r->lineno;
 }
 
-const char *
-fd_lines_name(const struct fd_lines *r)
-{
-	return r->name;
-}
-
 void
 fd_lines_close(struct fd_lines *r)
 {

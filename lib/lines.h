@@ -40,9 +40,6 @@ int	fd_lines_wait(struct fd_lines *, int ms);
 /* The 1-based number of the line last returned (0 before the first). */
 unsigned long long	fd_lines_lineno(const struct fd_lines *);
 
-/* The name given to fd_lines_open; owned by the reader. */
-const char	*fd_lines_name(const struct fd_lines *);
-
 /* Frees the reader (not the FILE).  NULL is a no-op. */
 void	fd_lines_close(struct fd_lines *);
 

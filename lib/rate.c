@@ -211,12 +211,6 @@ fd_rate_observe(struct fd_rate *r, enum fd_rate_pool pool, int status,
 	}
 }
 
-double
-fd_rate_per_minute(const struct fd_rate *r, enum fd_rate_pool pool)
-{
-	return r->b[pool].per_min;
-}
-
 int64_t
 fd_rate_blocked_until(const struct fd_rate *r)
 {

@@ -66,9 +66,6 @@ void	fd_rate_observe(struct fd_rate *, enum fd_rate_pool, int status,
 	    long total, long remaining, long used, long retry_after,
 	    int64_t now);
 
-/* Credits per minute the budget paces pool at (0 while unknown). */
-double	fd_rate_per_minute(const struct fd_rate *, enum fd_rate_pool);
-
 /* The time until which every request waits after a 429 (0: none). */
 int64_t	fd_rate_blocked_until(const struct fd_rate *);
 

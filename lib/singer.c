@@ -1,5 +1,5 @@
 /*
- * singer.c: reading and writing Singer messages.  See singer.h.
+ * singer.c: scanning and writing Singer messages.  See singer.h.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -7,56 +7,8 @@
 
 #include "diag.h"
 #include "jscan.h"
+#include "json.h"
 #include "singer.h"
-
-static int
-has(jv o, const char *key, jv_kind kind)
-{
-	jv v = jv_object_get(jv_copy(o), jv_string(key));
-	int ok;
-
-	ok = jv_is_valid(v) &&
-	    (kind == JV_KIND_INVALID || jv_get_kind(v) == kind);
-	jv_free(v);
-	return ok;
-}
-
-enum fd_singer_type
-fd_singer_type(jv v)
-{
-	enum fd_singer_type t;
-	jv type;
-	const char *s;
-
-	if (jv_get_kind(v) != JV_KIND_OBJECT)
-		return FD_SINGER_NONE;
-	type = jv_object_get(jv_copy(v), jv_string("type"));
-	if (jv_get_kind(type) != JV_KIND_STRING) {
-		jv_free(type);
-		return FD_SINGER_NONE;
-	}
-	s = jv_string_value(type);
-	if (strcmp(s, "SCHEMA") == 0)
-		t = has(v, "stream", JV_KIND_STRING) &&
-		    has(v, "schema", JV_KIND_OBJECT) &&
-		    has(v, "key_properties", JV_KIND_ARRAY) ?
-		    FD_SINGER_SCHEMA : FD_SINGER_NONE;
-	else if (strcmp(s, "RECORD") == 0)
-		t = has(v, "stream", JV_KIND_STRING) &&
-		    has(v, "record", JV_KIND_OBJECT) ?
-		    FD_SINGER_RECORD : FD_SINGER_NONE;
-	else if (strcmp(s, "STATE") == 0)
-		t = has(v, "value", JV_KIND_INVALID) ?
-		    FD_SINGER_STATE : FD_SINGER_NONE;
-	else if (strcmp(s, "ACTIVATE_VERSION") == 0)
-		t = has(v, "stream", JV_KIND_STRING) &&
-		    has(v, "version", JV_KIND_NUMBER) ?
-		    FD_SINGER_ACTIVATE_VERSION : FD_SINGER_NONE;
-	else
-		t = FD_SINGER_NONE;
-	jv_free(type);
-	return t;
-}
 
 int
 fd_singer_scan(const char *line, size_t len, int flags,
@@ -155,70 +107,130 @@ fd_singer_string(const struct fd_singer_span *sp, struct fd_buf *out,
 	return fd_jscan_string(sp->p, sp->len, out, errbuf);
 }
 
-jv
-fd_singer_schema(const char *stream, jv schema, jv key_properties, jv xfd)
+/* The writers build on the end of out and cut it back on failure. */
+static int
+undo(struct fd_buf *out, size_t mark)
 {
-	jv m = jv_object();
+	int e = errno;
 
-	m = jv_object_set(m, jv_string("type"), jv_string("SCHEMA"));
-	m = jv_object_set(m, jv_string("stream"), jv_string(stream));
-	m = jv_object_set(m, jv_string("schema"), schema);
-	m = jv_object_set(m, jv_string("key_properties"), key_properties);
-	if (jv_is_valid(xfd))
-		m = jv_object_set(m, jv_string("x-fd"), xfd);
-	else
-		jv_free(xfd);
-	return m;
+	out->len = mark;
+	if (out->data != NULL)
+		out->data[mark] = '\0';
+	errno = e;
+	return -1;
 }
 
-jv
-fd_singer_record(const char *stream, jv record)
+/* Appends a C string as a JSON string. */
+static int
+put_name(struct fd_buf *out, const char *s)
 {
-	jv m = jv_object();
-
-	m = jv_object_set(m, jv_string("type"), jv_string("RECORD"));
-	m = jv_object_set(m, jv_string("stream"), jv_string(stream));
-	return jv_object_set(m, jv_string("record"), record);
-}
-
-jv
-fd_singer_state(jv value)
-{
-	jv m = jv_object();
-
-	m = jv_object_set(m, jv_string("type"), jv_string("STATE"));
-	return jv_object_set(m, jv_string("value"), value);
-}
-
-jv
-fd_singer_activate_version(const char *stream, long long version)
-{
-	jv m = jv_object();
-
-	m = jv_object_set(m, jv_string("type"),
-	    jv_string("ACTIVATE_VERSION"));
-	m = jv_object_set(m, jv_string("stream"), jv_string(stream));
-	return jv_object_set(m, jv_string("version"),
-	    jv_number((double)version));
+	return fd_json_put_string(out, s, strlen(s));
 }
 
 int
-fd_singer_write(FILE *fp, jv msg)
+fd_singer_put_schema(struct fd_buf *out, const char *stream,
+    const struct fd_singer_prop *props, size_t nprops,
+    const char *const *keys, size_t nkeys, const struct fd_singer_xfd *xfd)
 {
-	int state = fd_singer_type(msg) == FD_SINGER_STATE, rc = 0;
+	size_t mark = out->len, i;
 
-	/* one line, whole, even when other threads write to fp */
-	flockfile(fp);
-	jv_dumpf(msg, fp, 0);
-	if (putc_unlocked('\n', fp) == EOF)
-		rc = -1;
-	else if (state && fflush(fp) == EOF)
-		rc = -1;
-	else if (ferror(fp)) {
-		if (errno == 0)
-			errno = EIO;
-		rc = -1;
+	if (fd_buf_puts(out, "{\"type\":\"SCHEMA\",\"stream\":") == -1 ||
+	    put_name(out, stream) == -1 ||
+	    fd_buf_puts(out, ",\"schema\":{\"type\":\"object\","
+	    "\"properties\":{") == -1)
+		return undo(out, mark);
+	for (i = 0; i < nprops; i++)
+		if ((i > 0 && fd_buf_putc(out, ',') == -1) ||
+		    put_name(out, props[i].name) == -1 ||
+		    fd_buf_putc(out, ':') == -1 ||
+		    fd_buf_puts(out, props[i].schema) == -1)
+			return undo(out, mark);
+	if (fd_buf_puts(out, "}},\"key_properties\":[") == -1)
+		return undo(out, mark);
+	for (i = 0; i < nkeys; i++)
+		if ((i > 0 && fd_buf_putc(out, ',') == -1) ||
+		    put_name(out, keys[i]) == -1)
+			return undo(out, mark);
+	if (fd_buf_putc(out, ']') == -1)
+		return undo(out, mark);
+	if (xfd != NULL) {
+		const char *sep = "";
+		if (fd_buf_puts(out, ",\"x-fd\":{") == -1)
+			return undo(out, mark);
+		if (xfd->disposition != NULL) {
+			if (fd_buf_puts(out, "\"disposition\":") == -1 ||
+			    put_name(out, xfd->disposition) == -1)
+				return undo(out, mark);
+			sep = ",";
+		}
+		if (xfd->root != NULL) {
+			if (fd_buf_printf(out, "%s\"root\":", sep) == -1 ||
+			    put_name(out, xfd->root) == -1)
+				return undo(out, mark);
+			if (xfd->parent != NULL &&
+			    (fd_buf_puts(out, ",\"parent\":") == -1 ||
+			    put_name(out, xfd->parent) == -1))
+				return undo(out, mark);
+			if (fd_buf_printf(out, ",\"table_kind\":\"%s\"",
+			    xfd->parent != NULL ? "child" : "root") == -1)
+				return undo(out, mark);
+		}
+		if (fd_buf_putc(out, '}') == -1)
+			return undo(out, mark);
 	}
-	funlockfile(fp);
-	return rc;
+	if (fd_buf_puts(out, "}\n") == -1)
+		return undo(out, mark);
+	return 0;
+}
+
+int
+fd_singer_put_record_head(struct fd_buf *out, const char *stream)
+{
+	size_t mark = out->len;
+
+	if (fd_buf_puts(out, "{\"type\":\"RECORD\",\"stream\":") == -1 ||
+	    put_name(out, stream) == -1 ||
+	    fd_buf_puts(out, ",\"record\":") == -1)
+		return undo(out, mark);
+	return 0;
+}
+
+int
+fd_singer_put_record_end(struct fd_buf *out, const char *version,
+    size_t vlen)
+{
+	size_t mark = out->len;
+
+	if ((version != NULL && (fd_buf_puts(out, ",\"version\":") == -1 ||
+	    fd_buf_append(out, version, vlen) == -1)) ||
+	    fd_buf_puts(out, "}\n") == -1)
+		return undo(out, mark);
+	return 0;
+}
+
+int
+fd_singer_put_state(struct fd_buf *out, const char *value, size_t len)
+{
+	size_t mark = out->len;
+
+	if (fd_buf_puts(out, "{\"type\":\"STATE\",\"value\":") == -1 ||
+	    fd_buf_append(out, value, len) == -1 ||
+	    fd_buf_puts(out, "}\n") == -1)
+		return undo(out, mark);
+	return 0;
+}
+
+int
+fd_singer_put_activate_version(struct fd_buf *out, const char *stream,
+    const char *version, size_t vlen)
+{
+	size_t mark = out->len;
+
+	if (fd_buf_puts(out, "{\"type\":\"ACTIVATE_VERSION\",\"stream\":") ==
+	    -1 || put_name(out, stream) == -1 ||
+	    fd_buf_puts(out, ",\"version\":") == -1 ||
+	    fd_buf_append(out, version, vlen) == -1 ||
+	    fd_buf_puts(out, "}\n") == -1)
+		return undo(out, mark);
+	return 0;
 }

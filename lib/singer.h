@@ -1,20 +1,23 @@
 /*
  * singer.h: the stream between the fd programs (DESIGN.md section 1):
- * Singer messages as NDJSON, read and written as jq jv values.
- *
- * jv ownership follows jq's rule: a function that takes a jv consumes
- * it, except where a comment says it borrows; a jv returned is owned by
- * the caller.
+ * Singer messages as NDJSON, scanned in place (fd_singer_scan) and
+ * written as text (the fd_singer_put_* writers).
  */
 #ifndef FD_SINGER_H
 #define FD_SINGER_H
 
-#include <stdio.h>
-
-#include <jv.h>
+#include <stddef.h>
 
 #include "buf.h"
 
+/*
+ * The strict detection rule: a line is a message only if it is an
+ * object whose "type" is one of the four names and whose required
+ * fields are present with the right kinds (SCHEMA: stream string,
+ * schema object, key_properties array; RECORD: stream string, record
+ * object; STATE: value; ACTIVATE_VERSION: stream string, version
+ * number).  A Freshdesk ticket with "type":"Problem" is FD_SINGER_NONE.
+ */
 enum fd_singer_type {
 	FD_SINGER_NONE = 0,		/* not a message: a plain record */
 	FD_SINGER_SCHEMA,
@@ -22,16 +25,6 @@ enum fd_singer_type {
 	FD_SINGER_STATE,
 	FD_SINGER_ACTIVATE_VERSION
 };
-
-/*
- * The strict detection rule: v is a message only if it is an object
- * whose "type" is one of the four names and whose required fields are
- * present with the right kinds (SCHEMA: stream string, schema object,
- * key_properties array; RECORD: stream string, record object; STATE:
- * value; ACTIVATE_VERSION: stream string, version number).  A Freshdesk
- * ticket with "type":"Problem" is FD_SINGER_NONE.  Borrows v.
- */
-enum fd_singer_type	fd_singer_type(jv v);
 
 /* A member of a message line: its value's text and kind (FD_JTOK_*). */
 struct fd_singer_span {
@@ -42,7 +35,7 @@ struct fd_singer_span {
 
 /* The members of a message line that the fd programs read. */
 struct fd_singer_msg {
-	enum fd_singer_type	type;	/* by the strict rule above */
+	enum fd_singer_type	type;	/* by the strict rule */
 	struct fd_singer_span	mtype, stream, record, schema, keys, value;
 	struct fd_singer_span	version, xfd;
 };
@@ -77,21 +70,57 @@ int	fd_singer_string(const struct fd_singer_span *span, struct fd_buf *out,
 	    char *errbuf);
 
 /*
- * Message constructors.  Each consumes its jv arguments.  xfd may be
- * jv_invalid() for "no x-fd extension".
+ * The message writers: every Singer message an fd program writes is
+ * made by one of them.  Each appends one message, a line ending in
+ * '\n', to out (the caller's; it writes the line out whole).  Names
+ * (the stream, property names, key fields, x-fd's table names) are
+ * UTF-8 text, NUL-terminated, written as JSON strings by
+ * fd_json_put_string.  The JSON parts (a property's schema, a record,
+ * a state, a version) are the caller's JSON text, valid and compact (no
+ * newline), copied as they are.  Each returns 0, or -1 with errno
+ * EILSEQ (a name is not valid UTF-8: the caller's message names it) or
+ * ENOMEM; out is then left as it was.
  */
-jv	fd_singer_schema(const char *stream, jv schema, jv key_properties,
-	    jv xfd);
-jv	fd_singer_record(const char *stream, jv record);
-jv	fd_singer_state(jv value);
-jv	fd_singer_activate_version(const char *stream, long long version);
+
+/* A property of a SCHEMA: a column name and its JSON Schema text. */
+struct fd_singer_prop {
+	const char	*name;
+	const char	*schema;
+};
+
+/* fd's extension of SCHEMA, "x-fd" (fd.7): the members that are NULL
+ * are left out; "table_kind" is "root" or "child" where root is set. */
+struct fd_singer_xfd {
+	const char	*disposition;	/* "merge", "append", "replace" */
+	const char	*root;		/* the root table of a table's chain */
+	const char	*parent;	/* a child table's parent table */
+};
+
+/* {"type":"SCHEMA","stream":..,"schema":{"type":"object","properties":
+ * {..}},"key_properties":[..]} with "x-fd" unless xfd is NULL. */
+int	fd_singer_put_schema(struct fd_buf *out, const char *stream,
+	    const struct fd_singer_prop *props, size_t nprops,
+	    const char *const *keys, size_t nkeys,
+	    const struct fd_singer_xfd *xfd);
 
 /*
- * Writes msg as one compact line.  Consumes msg.  Flushes fp after a
- * STATE message, so that a checkpoint is never held in a buffer.  The
- * line is whole even when other threads write to fp (flockfile).
- * Returns 0, or -1 with errno set when the write or flush failed.
+ * A RECORD in two parts around its record, which the caller appends in
+ * between (the record is written in place, never copied): the head
+ * {"type":"RECORD","stream":..,"record": and the end, with
+ * ,"version":.. when version is not NULL (vlen bytes of JSON number),
+ * then }\n.  A head cached by the caller may stand for the call.
  */
-int	fd_singer_write(FILE *fp, jv msg);
+int	fd_singer_put_record_head(struct fd_buf *out, const char *stream);
+int	fd_singer_put_record_end(struct fd_buf *out, const char *version,
+	    size_t vlen);
+
+/* {"type":"STATE","value":..}: value is len bytes of JSON text. */
+int	fd_singer_put_state(struct fd_buf *out, const char *value,
+	    size_t len);
+
+/* {"type":"ACTIVATE_VERSION","stream":..,"version":..}: version is vlen
+ * bytes of JSON number. */
+int	fd_singer_put_activate_version(struct fd_buf *out, const char *stream,
+	    const char *version, size_t vlen);
 
 #endif /* FD_SINGER_H */

@@ -102,7 +102,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (bits & 4) {
 			plain = stream_get("tickets", 7);
 			if (bits & 8)
-				stream_schema(plain, "[\"id\"]", 6, NULL);
+				stream_schema(plain, (char *[]){ "id" },
+				    (size_t[]){ 2 }, 1, NULL);
 		}
 		s = copy;
 		end = copy + size - 1;

@@ -52,7 +52,7 @@ FILE	*t_file(const char *s, size_t len);
 	X(lines_crlf_and_empty) X(lines_many_small_reads)		\
 	X(json_parse_errors) X(json_parse_ok)				\
 	X(singer_detect) X(singer_scan) X(singer_scan_unchecked)		\
-	X(singer_write)							\
+	X(json_put_string) X(singer_put) X(diag_name)							\
 	X(state_missing_and_empty) X(state_roundtrip) X(state_invalid)	\
 	X(state_write_fails_cleanly) X(state_lock)				\
 	X(jscan) X(jscan_libjq)						\

@@ -82,3 +82,24 @@ t_utf8_check(void)
 			T_FAIL("case %zu: got %zu, want %zu", i,
 			    fd_utf8_check(v[i].s, strlen(v[i].s)), v[i].want);
 }
+
+void
+t_diag_name(void)
+{
+	char b[FD_DIAG_NAMESZ], s[16];
+
+	T_STR(fd_diag_name(b, sizeof(b), "tickets", 7), "tickets");
+	T_STR(fd_diag_name(b, sizeof(b), "caf\xc3\xa9 x", 7), "caf\xc3\xa9 x");
+	T_STR(fd_diag_name(b, sizeof(b), "", 0), "\"\"");
+	T_STR(fd_diag_name(b, sizeof(b), "a\"b\\c", 5), "\"a\\\"b\\\\c\"");
+	T_STR(fd_diag_name(b, sizeof(b), "a\nb\tc\x01", 6),
+	    "\"a\\nb\\tc\\x01\"");
+	T_STR(fd_diag_name(b, sizeof(b), "a\0b\xff", 4), "\"a\\x00b\\xFF\"");
+	/* cut to fit, on one line */
+	T_STR(fd_diag_name(s, sizeof(s), "abcdefghijklmnopqrstuvwxyz", 26),
+	    "abcdefghijkl...");
+	T_STR(fd_diag_name(s, sizeof(s), "\n\n\n\n\n\n\n\n", 8),
+	    "\"\\n\\n\\n\\n\\n...\"");
+	T(strlen(fd_diag_name(s, sizeof(s), "\xe6\x97\xa5\xe6\x97\xa5"
+	    "\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5", 15)) < sizeof(s));
+}

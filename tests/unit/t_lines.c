@@ -14,7 +14,6 @@ t_lines_basic(void)
 	FILE *fp = t_file(in, sizeof(in) - 1);
 
 	T((r = fd_lines_open(fp, "<stdin>")) != NULL);
-	T_STR(fd_lines_name(r), "<stdin>");
 	T_INT(fd_lines_lineno(r), 0);
 	T_INT(fd_lines_next(r, &l, &n), 1);
 	T_STR(l, "one");

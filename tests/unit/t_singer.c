@@ -1,4 +1,5 @@
 /* Unit tests of lib/json.c and lib/singer.c. */
+#include <errno.h>
 #include <stdlib.h>
 
 #include "diag.h"
@@ -38,15 +39,16 @@ t_json_parse_ok(void)
 	T_STR(fd_json_kind_name(JV_KIND_ARRAY), "an array");
 }
 
+/* The type fd_singer_scan gives text (NONE for a line it refuses). */
 static enum fd_singer_type
 detect(const char *text)
 {
-	enum fd_singer_type t;
-	jv v = jv_parse(text);
+	struct fd_singer_msg m;
+	char e[FD_ERRSZ];
 
-	t = fd_singer_type(v);
-	jv_free(v);
-	return t;
+	if (fd_singer_scan(text, strlen(text), 0, &m, e) == -1)
+		return FD_SINGER_NONE;
+	return m.type;
 }
 
 void
@@ -186,38 +188,128 @@ t_singer_scan_unchecked(void)
 }
 
 void
-t_singer_write(void)
+t_json_put_string(void)
 {
-	char path[4096], line[512];
-	FILE *fp;
+	struct fd_buf b = FD_BUF_INIT;
+	char e[FD_ERRSZ];
+	jv v;
+	/* every byte 0x01 to 0x7f, then é, 日本 and a NUL */
+	char all[0x80 + 16];
+	size_t n = 0, i;
 
-	snprintf(path, sizeof(path), "%s/out", t_tmpdir);
-	fp = fopen(path, "w+");
-	T(fd_singer_write(fp, fd_singer_schema("tickets",
-	    jv_object(), JV_ARRAY(jv_string("id")), jv_invalid())) == 0);
-	T(fd_singer_write(fp, fd_singer_record("tickets",
-	    jv_parse("{\"id\":67042965499,\"subject\":\"caf\xc3\xa9\"}"))) == 0);
-	T(fd_singer_write(fp, fd_singer_activate_version("agents", 7)) == 0);
-	T(fd_singer_write(fp, fd_singer_state(jv_parse("{\"a\":1}"))) == 0);
-	rewind(fp);
-	T(fgets(line, sizeof(line), fp) != NULL);
-	T_STR(line, "{\"type\":\"SCHEMA\",\"stream\":\"tickets\",\"schema\":{},"
-	    "\"key_properties\":[\"id\"]}\n");
-	T(fgets(line, sizeof(line), fp) != NULL);
-	T_STR(line, "{\"type\":\"RECORD\",\"stream\":\"tickets\",\"record\":"
-	    "{\"id\":67042965499,\"subject\":\"caf\xc3\xa9\"}}\n");
-	T(fgets(line, sizeof(line), fp) != NULL);
-	T_STR(line, "{\"type\":\"ACTIVATE_VERSION\",\"stream\":\"agents\","
-	    "\"version\":7}\n");
-	T(fgets(line, sizeof(line), fp) != NULL);
-	T_STR(line, "{\"type\":\"STATE\",\"value\":{\"a\":1}}\n");
-	fclose(fp);
+	T(fd_json_put_string(&b, "", 0) == 0);
+	T_STR(b.data, "\"\"");
+	fd_buf_reset(&b);
+	T(fd_json_put_string(&b, "a\"b\\c/d", 7) == 0);
+	T_STR(b.data, "\"a\\\"b\\\\c/d\"");
+	fd_buf_reset(&b);
+	T(fd_json_put_string(&b, "\x01\t\n\r\b\f\x1f\x7f", 8) == 0);
+	T_STR(b.data, "\"\\u0001\\t\\n\\r\\b\\f\\u001f\x7f\"");
+	fd_buf_reset(&b);
+	T(fd_json_put_string(&b, "a\0b", 3) == 0);
+	T_INT(b.len, 10);
+	T(memcmp(b.data, "\"a\\u0000b\"", 10) == 0);
+	fd_buf_reset(&b);
+	T(fd_json_put_string(&b, "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac", 12) ==
+	    0);
+	T_STR(b.data, "\"caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac\"");
 
-	/* a write error is reported, not swallowed */
-	fp = fopen("/dev/full", "w");
-	if (fp != NULL) {
-		setvbuf(fp, NULL, _IONBF, 0);
-		T(fd_singer_write(fp, fd_singer_state(jv_null())) == -1);
-		fclose(fp);
+	/* invalid UTF-8: refused, the buffer as it was */
+	fd_buf_reset(&b);
+	fd_buf_puts(&b, "x");
+	errno = 0;
+	T(fd_json_put_string(&b, "a\xff", 2) == -1);
+	T_INT(errno, EILSEQ);
+	T_STR(b.data, "x");
+	T(fd_json_put_string(&b, "\xc3", 1) == -1);
+	T(fd_json_put_string(&b, "\xed\xa0\x80", 3) == -1);	/* surrogate */
+	T(fd_json_put_string(&b, "\xc0\xaf", 2) == -1);		/* overlong */
+	T_INT(b.len, 1);
+
+	/* whatever it writes, the scanner and libjq read back as given */
+	for (i = 1; i < 0x80; i++)
+		all[n++] = (char)i;
+	memcpy(all + n, "\xc3\xa9\xe6\x97\xa5\xe6\x9c\xac", 8);
+	n += 8;
+	all[n++] = '\0';
+	fd_buf_reset(&b);
+	T(fd_json_put_string(&b, all, n) == 0);
+	{
+		struct fd_buf d = FD_BUF_INIT;
+		T(fd_jscan_string(b.data, b.len, &d, e) == 0);
+		T_INT(d.len, n);
+		T(memcmp(d.data, all, n) == 0);
+		fd_buf_free(&d);
 	}
+	T(fd_json_parse(b.data, b.len, &v, e) == 0);
+	T(jv_get_kind(v) == JV_KIND_STRING);
+	T_INT(jv_string_length_bytes(jv_copy(v)), n);
+	T(memcmp(jv_string_value(v), all, n) == 0);
+	jv_free(v);
+	fd_buf_free(&b);
+}
+
+void
+t_singer_put(void)
+{
+	static const char *const keys[] = { "a\"b", "\xc3\xa9" };
+	struct fd_singer_prop props[] = {
+		{ "id", "{\"type\":\"integer\"}" },
+		{ "t\tab\\", "{}" },
+	};
+	struct fd_singer_xfd x = { "merge", "r\n", NULL };
+	struct fd_buf b = FD_BUF_INIT;
+	char e[FD_ERRSZ];
+	jv v;
+
+	T(fd_singer_put_schema(&b, "s\x01", props, 2, keys, 2, NULL) == 0);
+	T_STR(b.data, "{\"type\":\"SCHEMA\",\"stream\":\"s\\u0001\",\"schema\":"
+	    "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},"
+	    "\"t\\tab\\\\\":{}}},\"key_properties\":[\"a\\\"b\",\"\xc3\xa9\"]}\n");
+	fd_buf_reset(&b);
+	T(fd_singer_put_schema(&b, "s", NULL, 0, NULL, 0, &x) == 0);
+	T_STR(b.data, "{\"type\":\"SCHEMA\",\"stream\":\"s\",\"schema\":"
+	    "{\"type\":\"object\",\"properties\":{}},\"key_properties\":[],"
+	    "\"x-fd\":{\"disposition\":\"merge\",\"root\":\"r\\n\","
+	    "\"table_kind\":\"root\"}}\n");
+	fd_buf_reset(&b);
+	x.disposition = NULL;
+	x.parent = "p";
+	T(fd_singer_put_schema(&b, "s", NULL, 0, NULL, 0, &x) == 0);
+	T(strstr(b.data, "\"x-fd\":{\"root\":\"r\\n\",\"parent\":\"p\","
+	    "\"table_kind\":\"child\"}}\n") != NULL);
+	T(fd_json_parse(b.data, b.len - 1, &v, e) == 0);
+	jv_free(v);
+
+	fd_buf_reset(&b);
+	T(fd_singer_put_record_head(&b, "a\\x") == 0);
+	fd_buf_puts(&b, "{\"id\":1}");
+	T(fd_singer_put_record_end(&b, "7", 1) == 0);
+	T(fd_singer_put_record_head(&b, "t") == 0);
+	fd_buf_puts(&b, "{}");
+	T(fd_singer_put_record_end(&b, NULL, 0) == 0);
+	T(fd_singer_put_activate_version(&b, "a\\x", "7", 1) == 0);
+	T(fd_singer_put_state(&b, "{\"a\":1}", 7) == 0);
+	T_STR(b.data, "{\"type\":\"RECORD\",\"stream\":\"a\\\\x\",\"record\":"
+	    "{\"id\":1},\"version\":7}\n"
+	    "{\"type\":\"RECORD\",\"stream\":\"t\",\"record\":{}}\n"
+	    "{\"type\":\"ACTIVATE_VERSION\",\"stream\":\"a\\\\x\","
+	    "\"version\":7}\n"
+	    "{\"type\":\"STATE\",\"value\":{\"a\":1}}\n");
+
+	/* a name that is not UTF-8: nothing written, EILSEQ */
+	fd_buf_reset(&b);
+	fd_buf_puts(&b, "x");
+	errno = 0;
+	T(fd_singer_put_record_head(&b, "a\xff") == -1);
+	T_INT(errno, EILSEQ);
+	T(fd_singer_put_activate_version(&b, "\xff", "1", 1) == -1);
+	x.parent = "\xe6\x97";
+	T(fd_singer_put_schema(&b, "s", props, 2, keys, 2, &x) == -1);
+	x.parent = NULL;
+	T(fd_singer_put_schema(&b, "s", props, 2, (const char *[]){ "\xff" },
+	    1, &x) == -1);
+	T_INT(errno, EILSEQ);
+	T_STR(b.data, "x");
+	fd_buf_free(&b);
 }
