@@ -115,13 +115,7 @@ changed_tickets() {
 	# the first 4 conversation requests held: all 4 are out at once
 	sim_ctl POST faults '[{"kind":"hold","path":"/conversations$","next":4}]' >/dev/null
 	sim_ctl POST reset-stats >/dev/null
-	fd-fetch -j 4 conversations >"$T/j4.out" 2>"$T/j4.err" &
-	local pid=$!
-	sim_wait_held 4 "$pid"
-	sim_ctl POST release >/dev/null
-	wait "$pid"
-	sim_ctl POST faults '[]' >/dev/null
-	jq -c 'select(.type == "STATE") | .value' "$T/j4.out" | tail -n 1 >"$T/j4.state"
+	fetch_held 4 j4 -j 4 conversations
 	inflight=$(sim_stats | jq .max_inflight)
 	# (each control request of the test is a connection of its own)
 	conns=$(sim_stats | jq '.connections - .control_requests')

@@ -27,13 +27,7 @@ setup() {
 	# the first 3 requests held: passes side by side, 3 at once
 	sim_ctl POST faults '[{"kind":"hold","next":3}]' >/dev/null
 	sim_ctl POST reset-stats >/dev/null
-	fd-fetch -j 3 >"$T/j3.out" 2>"$T/j3.err" &
-	local pid=$!
-	sim_wait_held 3 "$pid"
-	sim_ctl POST release >/dev/null
-	wait "$pid"
-	sim_ctl POST faults '[]' >/dev/null
-	jq -c 'select(.type == "STATE") | .value' "$T/j3.out" | tail -n 1 >"$T/j3.state"
+	fetch_held 3 j3 -j 3
 	inflight=$(sim_stats | jq .max_inflight)
 	[ ! -s "$T/j3.err" ]
 	[ "$inflight" -eq 3 ]

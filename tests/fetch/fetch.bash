@@ -13,6 +13,22 @@ fetch() {
 	return "$rc"
 }
 
+# fetch_held N NAME ARGS...: as fetch, while the simulator's hold rule
+# (the caller's) keeps requests unanswered: released once N are held at
+# once, which shows N requests out together; the rules cleared after
+fetch_held() {
+	local n=$1 name=$2 pid rc=0
+	shift 2
+	fd-fetch "$@" >"$T/$name.out" 2>"$T/$name.err" &
+	pid=$!
+	sim_wait_held "$n" "$pid" || rc=1
+	sim_ctl POST release >/dev/null
+	wait "$pid" || rc=$?
+	sim_ctl POST faults '[]' >/dev/null
+	jq -c 'select(.type == "STATE") | .value' "$T/$name.out" | tail -n 1 >"$T/$name.state"
+	return "$rc"
+}
+
 # truth_pairs ENDPOINT: "id updated_at" of the simulator's records
 # updated since $SINCE, sorted
 truth_pairs() {
