@@ -197,11 +197,10 @@ variants(struct table *t, char *errbuf)
 				    "its variant is taken", showname(t->name),
 				    showname(c->name));
 			}
-		if (!qflag)
-			warnx("table %s: column %s: the destination's column "
-			    "takes no %s: into %s", showname(t->name),
-			    showname(c->name), ctype_name(c->type),
-			    showname(b.data));
+		remark("table %s: column %s: the destination's column "
+		    "takes no %s: into %s", showname(t->name),
+		    showname(c->name), ctype_name(c->type),
+		    showname(b.data));
 		free(c->name);
 		c->name = fd_buf_take(&b);
 		c->accepts = 0;
@@ -555,8 +554,8 @@ line(const char *p, size_t len, char *errbuf)
 			ops->activate(dst, t);
 		return 0;
 	default:
-		if (!warned_unknown && !qflag)
-			warnx("ignoring lines that are not Singer messages "
+		if (!warned_unknown)
+			remark("ignoring lines that are not Singer messages "
 			    "(the first: line %.*s...)", 40, p);
 		warned_unknown = 1;
 		return 0;
