@@ -85,7 +85,9 @@ RATE LIMITS
   Fixed windows of --window seconds aligned to server start (or to the last
   /_sim/reset-rate or window change).  A request is admitted when its cost
   fits in the remaining credits (cost = 1, +2 per tickets-list include
-  value, +1 for include=conversations on a ticket view; a window not yet
+  value (except description with --description-by-default), +1 per
+  include value on a ticket view (api/app/controllers/tickets_controller.rb
+  increment_api_credit_by); a window not yet
   used admits one request whatever its cost) and, for GET
   /api/v2/tickets and GET /api/v2/contacts, when that list's request count
   in the window is below its sub-limit.  Otherwise: 429, Retry-After =
@@ -111,7 +113,9 @@ ENDPOINT NAMES (for --no-feature and /_sim/truth)
   discussion_topics discussion_comments
 
 DATA (all from --seed; same seed and sizes give byte-identical data)
-  Tickets: ids from 67000000000 up (gaps), created 2019-03-01..--now, 8%
+  Tickets: ids are display ids, dense from 1 in creation order
+  (api/app/views/tickets/index.json.api: id: item.display_id; other
+  resources keep ids above 2^32), created 2019-03-01..--now, 8%
   within the last 30 days of --now, updated_at <= --now - 120 s, --burst
   of them updated at exactly --now - 400 days, 2% spam, 2% deleted
   ("deleted":true only on those); custom_fields with "cf_Order Number",
@@ -123,7 +127,8 @@ DATA (all from --seed; same seed and sizes give byte-identical data)
   0..13 conversations per ticket, time entries, satisfaction ratings and
   the small endpoints.  Children never change; mutations touch tickets.
 
-Non-ticket lists are ordered by id ascending.  Child routes:
+Non-ticket lists are ordered by id ascending, but satisfaction ratings
+newest first.  Child routes (ticket routes take the display id):
   /tickets/{id}/conversations|time_entries|satisfaction_ratings,
   /solutions/categories/{id}/folders, /solutions/folders/{id}/articles,
   /canned_response_folders/{id}/responses, /discussions/categories/{id}/forums,
@@ -132,6 +137,24 @@ Single views: /tickets/{id} (with attachments and description; include =
 conversations (oldest 10), requester, company, stats), /contacts/{id},
 /companies/{id}, /agents/{id}, /groups/{id}, /roles/{id}, and the other
 top-level collections' /{name}/{id}.
+
+AS THE REAL API DOES (freshconsult 3ab5ca08; FRESHDESK.md part 3)
+  /surveys/satisfaction_ratings without created_since or user_id: only
+    created_at > (start of the simulated day - 1 month); created_since is
+    inclusive (app/models/survey_result.rb survey_filter); newest first
+    (satisfaction_ratings_controller.rb: order('created_at desc')).
+  Spam and deleted tickets: /conversations and /satisfaction_ratings answer
+    200, /time_entries 404 (conversations_controller.rb,
+    time_entries_controller.rb load_parent_ticket).
+  /contact_fields, /company_fields: everything, any query parameter
+    ignored; /ticket_fields: page/per_page accepted and ignored (no Link);
+    /business_hours: paged only when page is sent (api_contact_fields_,
+    api_company_fields_, api_ticket_fields_, api_business_hours_
+    controller.rb).
+  page/per_page: not an integer: 400 datatype_mismatch; an integer below 1
+    (or per_page above 100): 400 invalid_value (filter_validation.rb,
+    custom_numericality_validator.rb, error_constants.rb).
+  Date header: the simulated clock (--now), moved by --date-skew.
 """
 
 import argparse
@@ -313,7 +336,7 @@ def feature_label(name):
 # ---------------------------------------------------------------- data
 
 class Ticket:
-    __slots__ = ("idx", "id", "created", "updated", "due", "status", "spam",
+    __slots__ = ("idx", "id", "key", "created", "updated", "due", "status", "spam",
                  "deleted", "d", "responded", "cache", "requester_id",
                  "updated0", "status0",
                  "company_id")
@@ -803,11 +826,16 @@ class World:
             else:
                 times.append(int(start + rnd() * (old_end - start)))
         times.sort()
-        ids = []
+        # t.key: a big per-ticket number that seeds the ticket's lazy
+        # children and description (kept from the days when it was the
+        # ticket id, so that the data set did not change); t.id is the
+        # display id, dense from 1 in creation order
+        # (api/app/views/tickets/index.json.api: "id: item.display_id")
+        keys = []
         tid = 67000000000
         for i in range(n):
             tid += 1 + int(rnd() * 3)
-            ids.append(tid)
+            keys.append(tid)
         contacts = self.contacts
         agents = [a["id"] for a in self.agents]
         groups = [g["id"] for g in self.groups]
@@ -820,7 +848,7 @@ class World:
             return seq[int(rnd() * len(seq))]
         for i in range(n):
             t = Ticket()
-            t.idx, t.id, t.created = i, ids[i], times[i]
+            t.idx, t.id, t.key, t.created = i, i + 1, keys[i], times[i]
             c = t.created
             r = rnd()
             if r < 0.2:
@@ -905,7 +933,7 @@ class World:
 
     # -- lazy ticket children
     def _trng(self, kind, t):
-        return random.Random("fdsim:%d:%s:%d" % (self.seed, kind, t.id))
+        return random.Random("fdsim:%d:%s:%d" % (self.seed, kind, t.key))
 
     def description(self, t):
         """(html, text), recomputed on each call: caching them would cost
@@ -915,7 +943,7 @@ class World:
             if t.requester_id in self.contact_by_id else "customer"
         k = 3 + r.randrange(10)
         parts = [r.choice(PARAS).format(
-            n=t.idx, date=t.d["created_at"][:10], hex="%08X" % t.id,
+            n=t.idx, date=t.d["created_at"][:10], hex="%08X" % t.key,
             name=name) for _ in range(k)]
         if t.idx % 97 == 13:          # a few very long ones
             parts = parts * 40
@@ -1393,6 +1421,7 @@ TICKET_PARAMS = PAGING | {"filter", "requester_id", "email",
 TICKET_FILTER_PARAMS = {"filter", "requester_id", "email",
                         "unique_external_id", "company_id", "updated_since"}
 TICKET_INCLUDES = ("requester", "stats", "description", "company")
+TICKET_VIEW_INCLUDES = ("conversations", "requester", "company", "stats")
 CONTACT_PARAMS = PAGING | {"email", "phone", "mobile", "company_id", "state",
                            "tag", "unique_external_id", "_updated_since",
                            "include"}
@@ -1402,6 +1431,18 @@ TE_PARAMS = PAGING | {"company_id", "agent_id", "executed_after",
                       "executed_before", "billable"}
 AGENT_PARAMS = PAGING | {"email", "mobile", "phone", "state"}
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+# Lists served whole, never paged (load_objects overridden "to avoid
+# pagination"): api_contact_fields_controller.rb and
+# api_company_fields_controller.rb also override validate_filter_params
+# with nothing, so no query parameter is checked at all (params None);
+# api_ticket_fields_controller.rb permits page/per_page (and ignores them,
+# their values unchecked).  /business_hours pages only when "page" is sent
+# (api_business_hours_controller.rb load_objects: see api_inner).
+UNPAGED = {"contact_fields": ("unpaged", None),
+           "company_fields": ("unpaged", None),
+           "ticket_fields": ("unpaged", PAGING)}
 
 
 class Route:
@@ -1474,7 +1515,8 @@ def build_routes():
                  "sla_policies", "ticket_fields", "contact_fields",
                  "company_fields", "email_configs", "skills",
                  "scenario_automations"):
-        R.append(Route("/" + name, name, "list", PAGING))
+        kind, params = UNPAGED.get(name, ("list", PAGING))
+        R.append(Route("/" + name, name, kind, params))
         R.append(Route(r"/%s/(\d+)" % name, name, "single", set()))
     R.append(Route(r"/surveys/satisfaction_ratings/(\d+)",
                    "satisfaction_ratings", "single", set()))
@@ -1492,6 +1534,17 @@ def match_route(path):
         if m:
             return r, m
     return None, None
+
+
+def page_int(v, top):
+    """page/per_page -> (value, None) or (None, error code); top: the
+    largest value allowed, None for no limit"""
+    if not re.fullmatch(r"[+-]?[0-9]+", v):
+        return None, "datatype_mismatch"
+    n = int(v)
+    if n < 1 or (top is not None and n > top):
+        return None, "invalid_value"
+    return n, None
 
 
 def posint(v):
@@ -1597,6 +1650,13 @@ class Sim:
 
     # ---- the API proper
     def cost(self, route, params, method):
+        """Credits of a request: 1, plus api/app/controllers/
+        tickets_controller.rb increment_api_credit_by: on the tickets
+        list (conditional_preload_options) 2 per include value, except
+        "description" on an account with description_by_default
+        (--description-by-default); on a ticket view (show,
+        sideload_associations) 1 per include value.  An include that
+        fails validation costs nothing more."""
         if route is None or method not in ("GET", "HEAD"):
             return 1
         inc = params.get("include")
@@ -1605,10 +1665,12 @@ class Sim:
         vals = set(x for x in inc.split(",") if x)
         if route.kind == "tickets":
             if vals <= set(TICKET_INCLUDES):
+                if self.cfg.description_by_default:
+                    vals.discard("description")
                 return 1 + 2 * len(vals)
         elif route.kind == "ticket":
-            if "conversations" in vals:
-                return 2
+            if vals <= set(TICKET_VIEW_INCLUDES):
+                return 1 + len(vals)
         return 1
 
     def api(self, method, path, query, headers, host, fault):
@@ -1715,7 +1777,8 @@ class Sim:
                                  "in your plan. Please upgrade your account "
                                  "to use it." % feature_label(route.name)})
         errs = [(k, "Unexpected/invalid field in request", "invalid_field")
-                for k, _ in pairs if k not in route.params]
+                for k, _ in pairs
+                if route.params is not None and k not in route.params]
         if errs:
             seen, uniq = set(), []
             for e in errs:
@@ -1734,6 +1797,11 @@ class Sim:
             t = W.ticket_by_id.get(ident)
             if t is None:
                 raise ApiError(404)
+            # time_entries_controller.rb load_parent_ticket: "deleted:
+            # false, spam: false"; conversations_controller.rb and
+            # satisfaction_ratings_controller.rb load any ticket
+            if route.name == "time_entries" and (t.spam or t.deleted):
+                raise ApiError(404)
             fn = {"conversations": W.conversations,
                   "time_entries": W.time_entries_for,
                   "satisfaction_ratings": W.ratings_for}[route.name]
@@ -1741,6 +1809,8 @@ class Sim:
         if kind == "object":
             self.page_params(params)
             return W.small["settings"], []
+        if kind == "unpaged":
+            return W.collection(route.name), []
         if kind == "single":
             lst = W.collection(route.name) or []
             for x in lst:
@@ -1764,6 +1834,13 @@ class Sim:
         flt = getattr(self, "filter_" + route.name, None)
         if flt is not None:
             items = flt(items, params)
+        if route.name == "business_hours" and not params.get("page"):
+            # api_business_hours_controller.rb: "paginate =
+            # params[:page].present?"; page/per_page are still validated
+            errs = self.page_params(params)[2]
+            if errs:
+                raise validation(errs)
+            return items, []
         return self.paged(items, params, pairs, host, path)
 
     def authorized(self, h):
@@ -1778,19 +1855,26 @@ class Sim:
         return user == self.cfg.api_key
 
     def page_params(self, params):
+        """api/app/controllers/validations/filter_validation.rb with
+        custom_numericality_validator.rb and error_constants.rb: a value
+        that is not an integer ("x", "", "1.5") is datatype_mismatch; an
+        integer out of range (0, -1, 101) is invalid_value.  The messages
+        are error_messages.yml's datatype_mismatch ("It should be a/an
+        Positive Integer") and per_page_invalid; Freshdesk's own
+        test/api/integration/flows/api_flows_test.rb shows both codes."""
         errs = []
         page = 1
         if "page" in params:
-            page = posint(params["page"])
-            if page is None:
-                errs.append(("page", "It should be a Positive Integer",
-                             "invalid_value"))
+            page, code = page_int(params["page"], None)
+            if code:
+                errs.append(("page", "It should be a/an Positive Integer",
+                             code))
         per = 30
         if "per_page" in params:
-            per = posint(params["per_page"])
-            if per is None or per > 100:
+            per, code = page_int(params["per_page"], 100)
+            if code:
                 errs.append(("per_page", "It should be a Positive Integer "
-                             "less than or equal to 100", "invalid_value"))
+                             "less than or equal to 100", code))
         return page, per, errs
 
     def link(self, pairs, host, path, page):
@@ -1876,6 +1960,10 @@ class Sim:
                              "invalid_value"))
         if errs:
             raise validation(errs)
+        if self.cfg.description_by_default:
+            # tickets_controller.rb validate_filter_params: the account
+            # feature description_by_default includes it (for free)
+            incl.add("description")
         if page > self.cfg.page_cap:
             raise validation([("page", "You cannot access tickets beyond the "
                                "%s page. Please provide a smaller page "
@@ -1930,8 +2018,7 @@ class Sim:
         incl = set()
         if "include" in params:
             incl = set(x for x in params["include"].split(",") if x)
-            allowed = {"conversations", "requester", "company", "stats"}
-            if not incl or not incl <= allowed:
+            if not incl or not incl <= set(TICKET_VIEW_INCLUDES):
                 raise validation([("include", "It should be one of these "
                                    "values: 'conversations,requester,"
                                    "company,stats'", "invalid_value")])
@@ -2032,16 +2119,28 @@ class Sim:
         return out
 
     def filter_satisfaction_ratings(self, items, p):
+        """app/models/survey_result.rb survey_filter and
+        api/app/controllers/validations/satisfaction_rating_filter_
+        validation.rb: created_since is inclusive (created_at >= ?);
+        with neither created_since nor user_id the "default" condition
+        applies, created_at > the start of today minus one month (the
+        API user's time zone: UTC here).  satisfaction_ratings_controller
+        .rb orders by created_at desc (newest first, the id breaking
+        ties here)."""
         errs = []
         since = self.ts_param(p, "created_since", errs)
         uid = self.id_param(p, "user_id", errs)
         if errs:
             raise validation(errs)
-        out = sorted(items, key=lambda x: x["id"])
+        out = sorted(items, key=lambda x: (parse_ts(x["created_at"]),
+                                           x["id"]), reverse=True)
         if since is not None:
             out = [x for x in out if parse_ts(x["created_at"]) >= since]
         if uid is not None:
             out = [x for x in out if x["user_id"] == uid]
+        if since is None and uid is None:
+            lim = month_ago(int(self.now()) // DAY * DAY)
+            out = [x for x in out if parse_ts(x["created_at"]) > lim]
         return out
 
     def filter_time_entries(self, items, p):
@@ -2177,6 +2276,15 @@ class Sim:
             return None
 
 
+def month_ago(t):
+    """Rails' t.ago(1.month): the same day and time one calendar month
+    earlier, the day clamped to that month's length"""
+    g = time.gmtime(t)
+    y, m = (g.tm_year, g.tm_mon - 1) if g.tm_mon > 1 else (g.tm_year - 1, 12)
+    d = min(g.tm_mday, calendar.monthrange(y, m)[1])
+    return calendar.timegm((y, m, d, g.tm_hour, g.tm_min, g.tm_sec, 0, 0, 0))
+
+
 def ordinal(n):
     if 10 <= n % 100 <= 20:
         suf = "th"
@@ -2195,6 +2303,16 @@ class Handler(BaseHTTPRequestHandler):
 
     def version_string(self):
         return self.server_version
+
+    def date_time_string(self, timestamp=None):
+        """The Date header: the simulated clock (the one updated_at
+        follows) moved by --date-skew.  On the real service it is the web
+        server's clock, not the database's (FRESHDESK.md part 3, 13): the
+        skew lets a test make the two disagree."""
+        if timestamp is None:
+            S = self.server.sim
+            timestamp = S.now() + S.cfg.date_skew
+        return super().date_time_string(timestamp)
 
     def setup(self):
         super().setup()
@@ -2401,6 +2519,8 @@ class Config:
         self.mutate_count = a.mutate_count
         self.no_feature = set(a.no_feature)
         self.link_escape_plus = a.link_escape_plus
+        self.description_by_default = a.description_by_default
+        self.date_skew = a.date_skew
         self.log = a.log
         self.fault_specs = a.fault_specs
         self.api_key = a.api_key
@@ -2433,7 +2553,9 @@ class Config:
                   "groups": self.groups, "burst": self.burst,
                   "spam": self.spam, "deleted": self.deleted,
                   "now_base": fmt_z(self.now_epoch),
-                  "link_escape_plus": self.link_escape_plus})
+                  "link_escape_plus": self.link_escape_plus,
+                  "description_by_default": self.description_by_default,
+                  "date_skew": self.date_skew})
         return d
 
 
@@ -2444,7 +2566,8 @@ SYNOPSIS = """fdsim.py [-h] [--version] [--host ADDR] [--port N] [--port-file F]
          [--rate-total N] [--window S] [--tickets-list-limit N]
          [--contacts-list-limit N] [--no-feature LIST] [--latency MS]
          [--fault SPEC] [--faults-file F] [--mutate-every K]
-         [--mutate-count M] [--link-escape-plus] [--log]"""
+         [--mutate-count M] [--link-escape-plus]
+         [--description-by-default] [--date-skew S] [--log]"""
 
 
 def parse_args(argv):
@@ -2469,8 +2592,12 @@ def parse_args(argv):
     g = ap.add_argument_group("data")
     g.add_argument("--seed", metavar="N", type=int, default=1, help="data seed (default 1)")
     g.add_argument("--now", metavar="TS", default=DEFAULT_NOW, help="simulated clock at "
-                   "start-up; it then advances with real time (default %s)"
+                   "start-up; it then advances with real time and is the "
+                   "clock of updated_at and of the Date header (default %s)"
                    % DEFAULT_NOW)
+    g.add_argument("--date-skew", metavar="S", type=float, default=0.0,
+                   help="the Date header runs S seconds (may be negative) "
+                   "ahead of the simulated clock (default 0)")
     g.add_argument("--tickets", metavar="N", type=int, default=3000, help="(default 3000)")
     g.add_argument("--contacts", metavar="N", type=int, default=1000, help="(default 1000)")
     g.add_argument("--companies", metavar="N", type=int, default=200, help="(default 200)")
@@ -2502,6 +2629,11 @@ def parse_args(argv):
     g.add_argument("--link-escape-plus", action="store_true",
                    help="percent-encode '+' in Link URLs (default: echo it "
                    "raw, like Freshdesk's historical builder)")
+    g.add_argument("--description-by-default", action="store_true",
+                   help="the account feature description_by_default: "
+                   "tickets-list items always carry description and "
+                   "description_text, and include=description costs no "
+                   "credit")
     g = ap.add_argument_group("faults and mutations")
     g.add_argument("--latency", type=float, default=0.0, metavar="MS",
                    help="delay every /api/v2 response by MS milliseconds")
