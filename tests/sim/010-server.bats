@@ -176,7 +176,7 @@ teardown() {
 	fetch /api/v2/time_entries
 	assert_equal "$CODE" 403
 	assert_equal "$(cat "$B")" '{"code":"require_feature","message":"The Timesheets feature is not supported in your plan. Please upgrade your account to use it."}'
-	fetch /api/v2/tickets/67000000001/time_entries
+	fetch /api/v2/tickets/1/time_entries
 	assert_equal "$CODE" 403
 	fetch /api/v2/skills
 	assert_equal "$CODE" 403

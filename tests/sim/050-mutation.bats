@@ -101,7 +101,7 @@ normal_ids_by_updated() {
 	sim_ctl POST mutate "{\"ids\":[$a,$b],\"action\":\"restore\"}" >/dev/null
 	run fetch_all "/api/v2/tickets?$ASC&per_page=100"
 	assert_equal "$(jq -c '[.[-2:][].id] | sort' <<<"$output")" "$(jq -nc "[$a,$b] | sort")"
-	run sim_ctl POST mutate '{"ids":[1]}'
+	run sim_ctl POST mutate '{"ids":[201]}'
 	assert_output --partial 'unknown ticket id'
 }
 
