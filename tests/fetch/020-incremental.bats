@@ -71,12 +71,12 @@ recs() {
 	sim_ctl POST now '{"advance":2}' >/dev/null
 	run sim_ctl POST mutate '{"count":7}'
 	local ids stamp
-	ids=$(jq -r '.ids[]' <<<"$output" | sort)
+	ids=$(jq -r '.ids[]' <<<"$output" | sort -n)
 	stamp=$(jq -r '.updated_at' <<<"$output")
 	[ "$(wc -l <<<"$ids")" -eq 7 ]
 	fetch two -s "$T/one.state" tickets contacts
 	[ ! -s "$T/two.err" ]
-	[ "$(recs two tickets | sort)" = "$(sed "s/\$/ $stamp/" <<<"$ids")" ]
+	[ "$(recs two tickets | sort -n)" = "$(sed "s/\$/ $stamp/" <<<"$ids")" ]
 	[ "$(recs two contacts | wc -l)" -eq 0 ]
 	# whole records, as the API has them now
 	diff <(jq -S -c 'select(.type == "RECORD") | .record' "$T/two.out" | sort) \
