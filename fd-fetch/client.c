@@ -170,13 +170,32 @@ settle(struct run *run, const struct endpoint *ep, struct page *q,
 		return 1;
 	} else {
 		api_message(r, errbuf, sizeof(errbuf));
+		/*
+		 * 403 require_feature: the plan lacks the endpoint.  403
+		 * access_denied: the API key belongs to an agent whose role
+		 * lacks the privilege (FRESHDESK.md Part 3 point 5, trap 25:
+		 * config/privileges.rb puts /agents, /roles, /groups and other
+		 * settings lists under admin privileges; an ordinary agent
+		 * reads tickets, contacts and companies).  Either way the
+		 * endpoint is skipped, never the run: nothing more of it is
+		 * asked for nor written (no ACTIVATE_VERSION, its bookmark
+		 * unchanged), and one warning says why.
+		 */
 		if (r->status == 403 &&
-		    strncmp(errbuf, "require_feature", 15) == 0) {
+		    (strncmp(errbuf, "require_feature", 15) == 0 ||
+		    strncmp(errbuf, "access_denied", 13) == 0)) {
 			/* once: the other requests of ep are not made */
 			if (!run->quiet && !(run->no_feature &
-			    endpoint_bit(ep)))
-				warnx("%s: skipped: HTTP 403: %s", ep->name,
-				    errbuf);
+			    endpoint_bit(ep))) {
+				if (errbuf[0] == 'a')
+					warnx("%s: skipped: HTTP 403: "
+					    "access_denied: the API key's "
+					    "agent lacks the admin rights to "
+					    "read it", ep->name);
+				else
+					warnx("%s: skipped: HTTP 403: %s",
+					    ep->name, errbuf);
+			}
 			run->no_feature |= endpoint_bit(ep);
 			fd_http_resp_free(r);
 			q->status = PAGE_NO_FEATURE;
