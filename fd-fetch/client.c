@@ -148,8 +148,21 @@ settle(struct run *run, const struct endpoint *ep, struct page *q,
 		    path_of(q->url), r->transport ? "failed: " : "",
 		    r->status, r->body.len, r->seconds, r->rl_remaining);
 	if (r->status == 429) {
+		int n;
+
 		fd_http_resp_free(r);
-		return 0;	/* the budget now waits Retry-After */
+		/* the budget now waits Retry-After, or a backoff when it
+		 * says 0 or nothing (FRESHDESK.md trap 27): bounded */
+		pthread_mutex_lock(run->lock);
+		n = fd_rate_strikes(run->rate);
+		pthread_mutex_unlock(run->lock);
+		if (n >= FD_RATE_MAX_STRIKES) {
+			out_flush();
+			errx(FD_EXIT_TEMPFAIL, "%s: rate limited: %d answers "
+			    "HTTP 429 in a row, each waited out; giving up",
+			    ep->name, n);
+		}
+		return 0;
 	}
 	if (r->transport) {
 		snprintf(msg, sizeof(msg), "%s", r->error);
@@ -304,8 +317,9 @@ page_fetch(struct run *run, const struct endpoint *ep, struct page *v,
 					out_flush();
 					if (blocked - t >= d)
 						errx(FD_EXIT_TEMPFAIL, "%s: rate "
-						    "limited: Retry-After %llds is "
-						    "beyond --max-wait %lds",
+						    "limited: HTTP 429: a wait of "
+						    "%llds (Retry-After or backoff) "
+						    "is beyond --max-wait %lds",
 						    qep->name, (long long)(d +
 						    999) / 1000, run->max_wait);
 					errx(FD_EXIT_TEMPFAIL, "%s: rate limited: "
