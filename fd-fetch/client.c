@@ -148,8 +148,21 @@ settle(struct run *run, const struct endpoint *ep, struct page *q,
 		    path_of(q->url), r->transport ? "failed: " : "",
 		    r->status, r->body.len, r->seconds, r->rl_remaining);
 	if (r->status == 429) {
+		int n;
+
 		fd_http_resp_free(r);
-		return 0;	/* the budget now waits Retry-After */
+		/* the budget now waits Retry-After, or a backoff when it
+		 * says 0 or nothing (FRESHDESK.md trap 27): bounded */
+		pthread_mutex_lock(run->lock);
+		n = fd_rate_strikes(run->rate);
+		pthread_mutex_unlock(run->lock);
+		if (n >= FD_RATE_MAX_STRIKES) {
+			out_flush();
+			errx(FD_EXIT_TEMPFAIL, "%s: rate limited: %d answers "
+			    "HTTP 429 in a row, each waited out; giving up",
+			    ep->name, n);
+		}
+		return 0;
 	}
 	if (r->transport) {
 		snprintf(msg, sizeof(msg), "%s", r->error);
@@ -170,13 +183,32 @@ settle(struct run *run, const struct endpoint *ep, struct page *q,
 		return 1;
 	} else {
 		api_message(r, errbuf, sizeof(errbuf));
+		/*
+		 * 403 require_feature: the plan lacks the endpoint.  403
+		 * access_denied: the API key belongs to an agent whose role
+		 * lacks the privilege (FRESHDESK.md Part 3 point 5, trap 25:
+		 * config/privileges.rb puts /agents, /roles, /groups and other
+		 * settings lists under admin privileges; an ordinary agent
+		 * reads tickets, contacts and companies).  Either way the
+		 * endpoint is skipped, never the run: nothing more of it is
+		 * asked for nor written (no ACTIVATE_VERSION, its bookmark
+		 * unchanged), and one warning says why.
+		 */
 		if (r->status == 403 &&
-		    strncmp(errbuf, "require_feature", 15) == 0) {
+		    (strncmp(errbuf, "require_feature", 15) == 0 ||
+		    strncmp(errbuf, "access_denied", 13) == 0)) {
 			/* once: the other requests of ep are not made */
 			if (!run->quiet && !(run->no_feature &
-			    endpoint_bit(ep)))
-				warnx("%s: skipped: HTTP 403: %s", ep->name,
-				    errbuf);
+			    endpoint_bit(ep))) {
+				if (errbuf[0] == 'a')
+					warnx("%s: skipped: HTTP 403: "
+					    "access_denied: the API key's "
+					    "agent lacks the admin rights to "
+					    "read it", ep->name);
+				else
+					warnx("%s: skipped: HTTP 403: %s",
+					    ep->name, errbuf);
+			}
 			run->no_feature |= endpoint_bit(ep);
 			fd_http_resp_free(r);
 			q->status = PAGE_NO_FEATURE;
@@ -285,8 +317,9 @@ page_fetch(struct run *run, const struct endpoint *ep, struct page *v,
 					out_flush();
 					if (blocked - t >= d)
 						errx(FD_EXIT_TEMPFAIL, "%s: rate "
-						    "limited: Retry-After %llds is "
-						    "beyond --max-wait %lds",
+						    "limited: HTTP 429: a wait of "
+						    "%llds (Retry-After or backoff) "
+						    "is beyond --max-wait %lds",
 						    qep->name, (long long)(d +
 						    999) / 1000, run->max_wait);
 					errx(FD_EXIT_TEMPFAIL, "%s: rate limited: "

@@ -77,7 +77,8 @@ struct run {
 	pthread_mutex_t	*lock;
 	struct tally	*tally;
 	uint64_t	 schema_sent;	/* endpoint_bit()s with a SCHEMA out */
-	uint64_t	 no_feature;	/* endpoint_bit()s the plan lacks */
+	uint64_t	 no_feature;	/* endpoint_bit()s the plan or the
+					 * key's role lacks (403) */
 	struct fd_buf	 line;		/* a message being written */
 	const char	*since;		/* default start of a cursor */
 	const char	*until;		/* or NULL */
@@ -104,7 +105,8 @@ struct run {
 /* client.c */
 enum page_status {
 	PAGE_OK,		/* resp holds a valid JSON body */
-	PAGE_NO_FEATURE,	/* 403 require_feature: warned, skip */
+	PAGE_NO_FEATURE,	/* 403 require_feature or access_denied:
+				 * warned, skip */
 	PAGE_MISSING		/* 404 where missing_ok was set */
 };
 /* One request and, once done, its page. */

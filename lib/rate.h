@@ -3,13 +3,15 @@
  * a program makes, so that a run paces itself below the limit instead of
  * meeting 429 (FRESHDESK.md section 1.3).
  *
- * The account has a per-minute credit limit (X-RateLimit-Total) and the
+ * The account has a per-minute credit limit (X-RateLimit-Total; on
+ * accounts still on the older throttler, per hour: see rate.c) and the
  * tickets-list and contacts-list endpoints have smaller per-minute
  * sub-limits that no header shows (set by the plan).  The budget paces
  * each with a token bucket refilled at (limit - reserve) per minute,
  * learns the account limit from the headers, slows down when
  * X-RateLimit-Remaining shows other apps spending, and stops everything
- * for exactly Retry-After seconds after a 429.
+ * for Retry-After seconds after a 429 (or a backoff when it says 0 or
+ * nothing: FRESHDESK.md trap 27).
  *
  * Pure logic: time is passed in, in milliseconds of a monotonic clock,
  * so it is tested without sleeping.  No I/O, no globals.
@@ -59,12 +61,25 @@ void	fd_rate_take(struct fd_rate *, enum fd_rate_pool, int cost,
 /*
  * Feeds back a response's rate headers (-1 for a header that was
  * absent) and its status.  A 429 stops every pool until now +
- * retry_after seconds (retry_after -1: a minute).  used corrects the
- * estimated cost of the request that was taken.
+ * retry_after seconds, or longer: never less than 1, 2, 4 ... 60 s for
+ * the 429s in a row (Retry-After 0 or absent never means "at once" nor
+ * "a minute").  A 429 sent before the current stop began only extends
+ * it.  used corrects the estimated cost of the request that was taken.
+ * The window the limit counts in is learned here (see rate.c): a
+ * minute until Retry-After or X-RateLimit-Remaining show it longer.
  */
 void	fd_rate_observe(struct fd_rate *, enum fd_rate_pool, int status,
 	    long total, long remaining, long used, long retry_after,
 	    int64_t now);
+
+/* The 429s in a row (0 after any other answer).  A caller gives up
+ * after FD_RATE_MAX_STRIKES. */
+#define FD_RATE_MAX_STRIKES	10
+int	fd_rate_strikes(const struct fd_rate *);
+
+/* The window the account's limit is taken to count in, ms: 60000, or
+ * longer once seen so. */
+int64_t	fd_rate_window(const struct fd_rate *);
 
 /* The time until which every request waits after a 429 (0: none). */
 int64_t	fd_rate_blocked_until(const struct fd_rate *);

@@ -73,7 +73,7 @@ script() {
 	[[ "$stderr" == *"fd-sync: the API is not answering (rate limit, network): try later" ]]
 	# what was committed before is kept, the state not past it
 	covered "$ST"
-	[[ "$stderr" == *"Retry-After 30s is beyond --max-wait 2s"* ]]
+	[[ "$stderr" == *"HTTP 429: a wait of 30s (Retry-After or backoff) is beyond --max-wait 2s"* ]]
 	sim_ctl POST faults '[]' >/dev/null
 	run -0 "$T/fd-sync"
 	truth

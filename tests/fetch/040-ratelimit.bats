@@ -195,3 +195,58 @@ count_records() {
 	[[ "$stderr" == "fd-fetch: roles: "*"; a retry in "*"s is beyond --max-wait 0s" ]] ||
 	    fail "stderr: $stderr"
 }
+
+# The older throttler (--throttler hourly: FRESHDESK.md Part 3 point 11,
+# trap 27): its 429 has no rate headers and a Retry-After that is 0 in
+# the window's last half second.
+
+@test "ratelimit: the older throttler's Retry-After 0, again and again: no burst, a growing backoff, exit 75 with a message" {
+	# a limit of 0 (the Free plan's) in windows of 0.4 s: every request
+	# is refused, every 429 says Retry-After 0 and nothing else
+	sim_start --throttler hourly --rate-total 0 --window 0.4
+	run --separate-stderr timeout 30 fd-fetch --max-wait 3 groups
+	# waits of 1 then 2 s; the next, 4 s, is beyond --max-wait
+	[ "$status" -eq 75 ] || fail "exit $status: $stderr"
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ "$stderr" == "fd-fetch: groups: rate limited: HTTP 429: a wait of 4s"*"beyond --max-wait 3s" ]] ||
+	    fail "stderr: $stderr"
+	run sim_stats
+	# not a storm (fd-fetch 0.1.0 asked again at once: hundreds of 429s)
+	[ "$(jq '.by_status["429"]' <<<"$output")" -eq 3 ] || fail "$(jq -c .by_status <<<"$output")"
+	[ "$(jq '.requests_total' <<<"$output")" -eq 3 ]
+}
+
+@test "ratelimit: the older throttler's Retry-After 0 with -j 4: the requests in flight do not each escalate" {
+	# four requests out at once (held until all are), all refused with
+	# Retry-After 0: one wait of 1 s for all, then the next 429s
+	sim_start --throttler hourly --rate-total 0 --window 0.4
+	sim_ctl POST faults '[{"kind":"hold","next":4}]' >/dev/null
+	local pid rc=0 d=$BATS_TEST_TMPDIR
+	timeout 30 fd-fetch -j 4 --max-wait 3 agents companies groups roles \
+	    >"$d/out" 2>"$d/err" &
+	pid=$!
+	sim_wait_held 4 "$pid"
+	sim_ctl POST release >/dev/null
+	sim_ctl POST faults '[]' >/dev/null
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 75 ] || fail "exit $rc: $(cat "$d/err")"
+	run sim_stats
+	# 4 at once, then 1 s later at most 4 again, 2 s later the same:
+	# at most 12, where retrying at once makes hundreds
+	[ "$(jq '.by_status["429"]' <<<"$output")" -le 12 ] || fail "$(jq -c .by_status <<<"$output")"
+}
+
+@test "ratelimit: a 429 with neither Retry-After nor rate headers: backed off from 1 s, not a guessed minute" {
+	sim_start --rate-total 1000000 --window 60
+	sim_ctl POST faults '[{"kind":"429","retry_after":null,"rate_headers":false,"path":"^/api/v2/groups$","next":2}]' >/dev/null
+	local t0 t1
+	t0=$(ms)
+	run --separate-stderr fd-fetch --max-wait 30 groups
+	t1=$(ms)
+	assert_success
+	[ "$(count_records)" -eq "$(sim_truth groups | jq length)" ]
+	# waits of 1 and 2 s: not at once
+	[ $((t1 - t0)) -ge 3000 ] || fail "two 429s waited only $((t1 - t0)) ms"
+	run sim_stats
+	[ "$(jq -c '.by_path["/api/v2/groups"]' <<<"$output")" = '{"429":2,"200":1}' ]
+}

@@ -21,6 +21,7 @@ setup() {
 	load ../common
 	load ../sim/sim
 	sim_ctl POST faults '[]' >/dev/null
+	sim_ctl POST config '{"role":"admin"}' >/dev/null
 	sim_ctl POST reset-stats >/dev/null
 }
 
@@ -83,6 +84,61 @@ requests() {
 	run jq -c 'select(.type == "STATE") | .value.bookmarks.time_entries' <<<"$out"
 	[ "${#lines[@]}" -gt 1 ]
 	[ "$(printf '%s\n' "${lines[@]}" | sort -u)" = null ]
+}
+
+# ids STREAM: the sorted unique ids of STREAM's records in $output
+ids() {
+	printf '%s\n' "${lines[@]}" | jq -r --arg s "$1" 'select(.type == "RECORD" and .stream == $s) | .record.id' | sort -u
+}
+
+# truth_ids NAME [SINCE]: the sorted ids of the simulator's NAME records
+# (updated since SINCE)
+truth_ids() {
+	sim_truth "$1" | jq -r --arg t "${2-}" '.[] | select(.updated_at >= $t) | .id' | sort -u
+}
+
+@test "errors: a non-admin key, default endpoints: agents, groups, roles skipped with one warning each, the rest whole, exit 0 (trap 25)" {
+	# an ordinary agent's key: 403 access_denied on the admin endpoints
+	# (FRESHDESK.md Part 3 point 5)
+	sim_ctl POST config '{"role":"agent"}' >/dev/null
+	run --separate-stderr fd-fetch
+	assert_success
+	[ "${#stderr_lines[@]}" -eq 3 ] || fail "stderr: $stderr"
+	local e
+	for e in agents groups roles; do
+		printf '%s\n' "${stderr_lines[@]}" | grep -qx "fd-fetch: $e: skipped: HTTP 403: access_denied: the API key's agent lacks the admin rights to read it" ||
+		    fail "no warning for $e: $stderr"
+		# nothing at all of them downstream: no SCHEMA, no
+		# ACTIVATE_VERSION that would empty their tables
+		[ -z "$(printf '%s\n' "${lines[@]}" | jq -c --arg e "$e" 'select(.stream == $e)')" ]
+	done
+	# tickets, contacts, companies: every record of the truth
+	diff <(ids tickets) <(truth_ids tickets 2022-01-01T00:00:00Z)
+	diff <(ids contacts) <(truth_ids contacts 2022-01-01T00:00:00Z)
+	diff <(ids companies) <(truth_ids companies)
+	[ "$(printf '%s\n' "${lines[@]}" | jq -c 'select(.type == "ACTIVATE_VERSION") | .stream')" = '"companies"' ]
+	# one refused request each, and a last STATE
+	run sim_stats
+	[ "$(jq -c '[.by_path["/api/v2/agents"], .by_path["/api/v2/groups"], .by_path["/api/v2/roles"]]' <<<"$output")" = '[{"403":1},{"403":1},{"403":1}]' ]
+}
+
+@test "errors: a non-admin key with -j 3: the same, the warnings once each" {
+	sim_ctl POST config '{"role":"agent"}' >/dev/null
+	run --separate-stderr fd-fetch -j 3 agents groups roles companies surveys satisfaction_ratings
+	assert_success
+	# satisfaction_ratings lacks the feature too: the privilege check
+	# comes first
+	[ "${#stderr_lines[@]}" -eq 5 ] || fail "stderr: $stderr"
+	[ "$(printf '%s\n' "${stderr_lines[@]}" | grep -c "skipped: HTTP 403: access_denied: the API key's agent lacks the admin rights")" -eq 5 ]
+	diff <(ids companies) <(truth_ids companies)
+}
+
+@test "errors: -q silences the access_denied warning" {
+	sim_ctl POST config '{"role":"agent"}' >/dev/null
+	run --separate-stderr fd-fetch -q groups companies
+	assert_success
+	[ -z "$stderr" ]
+	diff <(ids companies) <(truth_ids companies)
 }
 
 @test "errors: -q silences the require_feature warning" {

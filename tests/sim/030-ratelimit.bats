@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# The account-wide credit budget, the list sub-limits and their headers.
+# The account-wide credit budget, the list sub-limits and their headers;
+# the older hourly throttler (--throttler hourly).
 
 load test_helper
 
@@ -154,4 +155,95 @@ rl() {
 	assert_equal "$(rl)" "700 699 1"
 	run sim_ctl POST config '{"rate_total":"lots"}'
 	assert_output --partial 'bad value'
+}
+
+# The older throttler, lib/middleware/fd_api_throttler.rb at freshconsult
+# 3ab5ca08 (FRESHDESK.md Part 3 point 11).
+
+@test "hourly throttler: the window starts at the first request; refused requests count; the 429 has only Retry-After" {
+	sim_start --tickets 50 --throttler hourly --rate-total 3 --window 30
+	# no request yet: no window
+	run jq -c '[.credits.throttler, .credits.window_s, .credits.current.ends_in]' <<<"$(sim_stats)"
+	assert_output '["hourly",30,null]'
+	local i ra
+	for i in 2 1 0; do
+		fetch /api/v2/groups
+		assert_equal "$CODE $(rl)" "200 3 $i 1"
+	done
+	fetch /api/v2/groups
+	assert_equal "$CODE" 429
+	ra=$(header Retry-After)
+	[[ "$ra" =~ ^[0-9]+$ ]] && ((ra >= 1 && ra <= 30)) || fail "Retry-After $ra"
+	# no rate headers, no request id: the middleware answers
+	run grep -ci '^x-ratelimit\|^x-request-id' "$H"
+	assert_output 0
+	assert_equal "$(header Content-Type)" application/json
+	assert_equal "$(cat "$B")" '{"message":"You have exceeded the limit of requests per hour"}'
+	# refused requests are counted, an include's extra credits are not
+	# added to a refused one
+	fetch "/api/v2/tickets?include=stats"
+	assert_equal "$CODE" 429
+	run jq -c '[.rate_limited_429, .credits.current.credits, .credits.current.requests]' <<<"$(sim_stats)"
+	assert_output '[2,5,3]'
+}
+
+@test "hourly throttler: --window defaults to an hour; an include's credits are added after the request" {
+	sim_start --tickets 50 --throttler hourly --rate-total 500
+	run jq -c '[.credits.window_s, .credits.throttler]' <<<"$(sim_stats)"
+	assert_output '[3600,"hourly"]'
+	fetch "/api/v2/tickets?per_page=5&include=requester,stats"
+	assert_equal "$CODE $(rl)" "200 500 495 5"
+	fetch /api/v2/roles
+	assert_equal "$CODE $(rl)" "200 500 494 1"
+	# a failed request counts as well
+	fetch "/api/v2/tickets?per_page=101"
+	assert_equal "$CODE $(rl)" "400 500 493 1"
+	run jq '.credits.current.ends_in > 3500' <<<"$(sim_stats)"
+	assert_output true
+}
+
+@test "hourly throttler: Retry-After is 0 in the window's last half second" {
+	# a window of 0.4 s: any 429 comes within its last half second.  Two
+	# requests held until both are out, then answered at once: the
+	# first starts the window and is admitted, the second is refused
+	sim_start --tickets 50 --throttler hourly --rate-total 1 --window 0.4
+	sim_ctl POST faults '[{"kind":"hold","next":2}]' >/dev/null
+	local d=$BATS_TEST_TMPDIR p1 p2
+	curl -s -K "$SIM_CURLRC" -D "$d/h1" -o /dev/null "$SIM_URL/api/v2/groups" & p1=$!
+	curl -s -K "$SIM_CURLRC" -D "$d/h2" -o /dev/null "$SIM_URL/api/v2/roles" & p2=$!
+	sim_wait_held 2
+	sim_ctl POST release >/dev/null
+	wait "$p1" "$p2"
+	run bash -c "cat '$d/h1' '$d/h2' | tr -d '\r' | grep -E '^(HTTP/|Retry-After)' | sort"
+	assert_line --regexp '^HTTP/1.1 200'
+	assert_line --regexp '^HTTP/1.1 429'
+	assert_line 'Retry-After: 0'
+}
+
+@test "hourly throttler: after the window ends, the next request starts a new one" {
+	sim_start --tickets 50 --throttler hourly --rate-total 2 --window 1
+	fetch /api/v2/groups
+	fetch /api/v2/groups
+	fetch /api/v2/groups
+	assert_equal "$CODE" 429
+	# /_sim/stats shows no window once it has ended (a bound of 30 s)
+	local i
+	for ((i = 0; i < 300; i++)); do
+		[ "$(sim_stats | jq .credits.current.ends_in)" = null ] && break
+		sleep 0.1
+	done
+	fetch /api/v2/groups
+	assert_equal "$CODE $(rl)" "200 2 1 1"
+	run jq -c '[.credits.windows[] | [.window, .credits, .rejected_429]]' <<<"$(sim_stats)"
+	assert_output '[[0,3,1],[1,1,0]]'
+}
+
+@test "a 429 fault without Retry-After and rate headers: rate_headers false, retry_after null" {
+	sim_start --tickets 50 --fault 'kind=429,retry_after=none,rate_headers=false,nth=1'
+	fetch /api/v2/groups
+	assert_equal "$CODE" 429
+	run grep -ci '^x-ratelimit\|^retry-after' "$H"
+	assert_output 0
+	fetch /api/v2/groups
+	assert_equal "$CODE $(rl)" "200 400 399 1"
 }

@@ -49,7 +49,8 @@ CONTROL AND INTROSPECTION (no auth, never rate limited, never faulted)
   POST /_sim/config            change settings at runtime: rate_total,
                                window, tickets_list_limit,
                                contacts_list_limit, page_cap, latency_ms,
-                               mutate_every, mutate_count, no_feature (list)
+                               mutate_every, mutate_count, no_feature (list),
+                               role ("admin" | "agent")
 
 FAULT RULES
   A rule is a JSON object (or, on the command line, also "k=v,k=v"):
@@ -61,7 +62,9 @@ FAULT RULES
               truncate: a complete response whose body is cut to "bytes"
               (default half), Content-Length matching the cut (the cut is
               made before gzip); latency: only delays; 429: spurious rate
-              limit with Retry-After "retry_after" (default 1), costs nothing;
+              limit with Retry-After "retry_after" (default 1; null, or
+              "none" on the command line: no Retry-After) and the rate
+              headers unless "rate_headers" is false, costs nothing;
               hold: the request waits, unanswered and uncounted, until
               POST /_sim/release (at most 600 s), then is answered as if
               the rule had not fired (other rules still apply); /_sim/stats
@@ -82,8 +85,9 @@ FAULT RULES
   among the other kinds the first firing rule wins.
 
 RATE LIMITS
-  Fixed windows of --window seconds aligned to server start (or to the last
-  /_sim/reset-rate or window change).  A request is admitted when its cost
+  --throttler minute (the default, the per-minute model of FRESHDESK.md 1.3):
+  fixed windows of --window seconds (default 60) aligned to server start (or
+  to the last /_sim/reset-rate or window change).  A request is admitted when its cost
   fits in the remaining credits (cost = 1, +2 per tickets-list include
   value (except description with --description-by-default), +1 per
   include value on a ticket view (api/app/controllers/tickets_controller.rb
@@ -95,6 +99,48 @@ RATE LIMITS
   request costs its credits whatever its status (400/401/403/404/5xx).
   Headers X-RateLimit-Total/-Remaining/-Used-CurrentRequest on every
   /api/v2 response show the account-wide bucket only.
+
+  --throttler hourly: the older throttler of Freshdesk's
+  lib/middleware/fd_api_throttler.rb (FRESHDESK.md Part 3 point 11).  One
+  window of --window seconds (default 3600, its THROTTLE_PERIOD) starts at
+  the first request after the last window ended (a Redis counter's expiry),
+  not at server start.  Every request counts 1 first, refused ones too;
+  admitted while the count is <= --rate-total (its API_LIMIT is 3000; its
+  own tests show 200, 400 and 500); an admitted request's extra credits
+  (includes) are added after it.  The 429 has only Retry-After = the seconds
+  left in the window as Redis rounds its TTL (0 in the last half second),
+  Content-Type application/json and X-Freshdesk-API-Version, and the body
+  {"message":"You have exceeded the limit of requests per hour"}: no
+  X-RateLimit-* headers, no X-Request-Id.  Other answers carry
+  X-RateLimit-Total (the limit), -Remaining (limit - count, >= 0) and
+  -Used-CurrentRequest.  No list sub-limits.  /_sim/stats credits.current
+  has "ends_in", the seconds left in the window (null: none started).
+
+ROLES
+  An API key is an agent's and sees what the agent's role allows
+  (config/privileges.rb, api_agents_controller.rb check_privilege;
+  FRESHDESK.md Part 3 point 5).  --role admin (the default) reads
+  everything.  --role agent is an ordinary agent without the admin
+  privileges: the endpoints below answer 403 {"code":"access_denied",
+  "message":"You are not authorized to perform this action."} (credits
+  spent, like any answered request); tickets, contacts, companies, the
+  per-ticket children (conversations, time entries, satisfaction ratings
+  of a ticket), the field lists, solutions, canned responses, discussions,
+  scenario automations, mailboxes and settings work.
+    agents              api_agent index: manage_users or manage_availability
+                        (an agent's single view is also view_contacts: allowed)
+    roles               api_role: manage_availability or admin_tasks
+    groups              api_group: admin_tasks
+    business_hours      api_business_hour: admin_tasks
+    sla_policies        api_sla_policy: admin_tasks
+    products            api_product: admin_tasks or view_reports (here an
+                        agent without view_reports)
+    surveys             survey index: admin_tasks
+    satisfaction_ratings  the account-wide list /surveys/satisfaction_ratings:
+                        satisfaction_rating index, admin_tasks
+    email_configs       api_email_config: manage_email_settings
+    skills              admin/skill: admin_tasks or manage_skills
+  /_sim/config "role" changes it at runtime.
 
 LINK QUIRK
   The Link URL echoes the request's own parameters (decoded) in their order
@@ -327,6 +373,32 @@ FEATURE_LABEL = {
     "Canned Responses", "canned_responses": "Canned Responses",
     "business_hours": "Business Hours", "email_mailboxes": "Mailboxes",
 }
+
+
+# Endpoints an ordinary agent's key may not read (config/privileges.rb at
+# freshconsult 3ab5ca08: the API v2 resources in manage_users ~l.509,
+# manage_availability ~l.524, manage_email_settings ~l.547, admin_tasks
+# ~l.564-651; FRESHDESK.md Part 3 point 5): 403 access_denied under
+# --role agent.  Per-ticket children are not in it (time_entry
+# ticket_time_entries: view_time_entries; satisfaction_rating
+# survey_results: manage_tickets), nor the field lists (api_ticket_field:
+# manage_tickets, api_contact_field: view_contacts, api_company_field:
+# manage_companies).
+ADMIN_ONLY = frozenset(["agents", "roles", "groups", "business_hours",
+                        "sla_policies", "products", "surveys",
+                        "satisfaction_ratings", "email_configs", "skills"])
+ROLES = ("admin", "agent")
+
+
+def access_denied(role, route):
+    """Whether role may not read route (check_privilege)."""
+    if role == "admin" or route.name not in ADMIN_ONLY:
+        return False
+    if route.kind == "ticket_child":
+        return False    # /tickets/{id}/satisfaction_ratings
+    if route.name == "agents" and route.kind == "single":
+        return False    # agent show: also view_contacts (privileges.rb)
+    return True
 
 
 def feature_label(name):
@@ -1228,6 +1300,12 @@ class World:
 # ---------------------------------------------------------------- rate limit
 
 class RateLimiter:
+    """The per-minute model (FRESHDESK.md 1.3): fixed windows of --window
+    seconds aligned to the start, credits spent only by admitted requests,
+    tickets/contacts list sub-limits, rate headers on the 429 too."""
+
+    kind = "minute"
+
     def __init__(self, cfg):
         self.cfg = cfg
         self.history = []
@@ -1291,13 +1369,95 @@ class RateLimiter:
                  str(max(0, self.cfg.rate_total - self.used))),
                 ("X-RateLimit-Used-CurrentRequest", str(cost))]
 
+    def refusal(self, base):
+        """A 429's (body, content type, headers)."""
+        body = dumps({"code": "rate_limit_exceeded",
+                      "message": "You have exceeded the limit of "
+                      "requests per minute"}).encode()
+        return (body, "application/json; charset=utf-8",
+                base + [("Retry-After", str(self.retry_after()))]
+                + self.headers(0))
+
+
+class HourlyThrottler(RateLimiter):
+    """The older throttler, Freshdesk's lib/middleware/fd_api_throttler.rb
+    (FRESHDESK.md Part 3 point 11): one Redis counter per account whose
+    expiry (THROTTLE_PERIOD, 1 hour; here --window) is set by the first
+    request that finds no counter, so a window starts at the account's
+    first request after the last one expired.  Every request adds 1
+    before the check (increment_redis_key(DEFAULT_USED_LIMIT)), refused
+    ones too; an admitted request's extra credits (includes) are added
+    after it ran.  Admitted while the count <= the limit (allowed?).  The
+    429 carries only Retry-After = the counter's TTL in whole seconds,
+    rounded as Redis' TTL rounds, so 0 in the last half second, and
+    Content-Type, with {"message":"You have exceeded the limit of
+    requests per hour"} ("Rate Limit headers are not set when status is
+    429"); the version header is added after the middleware's answer
+    (set_version_headers).  Other answers carry X-RateLimit-Total, -Remaining
+    (limit - count, >= 0) and -Used-CurrentRequest (set_rate_limit_headers).
+    No list sub-limits."""
+
+    kind = "hourly"
+
+    def restart(self):
+        self.start = None       # no counter: the next request starts one
+        self.idx = 0
+        self._zero()
+
+    def roll(self):
+        if self.start is not None and \
+                time.monotonic() >= self.start + self.cfg.window:
+            self.flush()
+            self.start = None
+            self.idx += 1
+            self._zero()
+
+    def ends_in(self):
+        if self.start is None:
+            return None
+        return max(0.0, self.start + self.cfg.window - time.monotonic())
+
+    def retry_after(self):
+        # Redis TTL: (ms left + 500) / 1000; handle_expiry_not_set makes a
+        # negative one 1
+        left = self.ends_in()
+        return 1 if left is None else int((left * 1000 + 500) // 1000)
+
+    def snapshot(self):
+        s = RateLimiter.snapshot(self)
+        e = self.ends_in()
+        s["ends_in"] = None if e is None else round(e, 3)
+        return s
+
+    def admit(self, cost, sub):
+        self.roll()
+        if self.start is None:
+            self.start = time.monotonic()
+        self.used += 1          # counted whatever the answer
+        return self.used <= self.cfg.rate_total
+
+    def charge(self, cost, sub):
+        self.used += cost - 1   # the 1 was added by admit
+        self.requests += 1
+
+    def refusal(self, base):
+        body = dumps({"message": "You have exceeded the limit of requests "
+                      "per hour"}).encode()
+        ver = [h for h in base if h[0] == "X-Freshdesk-API-Version"]
+        return (body, "application/json",
+                [("Retry-After", str(self.retry_after()))] + ver)
+
+
+THROTTLERS = {"minute": RateLimiter, "hourly": HourlyThrottler}
+
 
 # ---------------------------------------------------------------- faults
 
 FAULT_KINDS = ("500", "502", "503", "504", "reset", "truncate", "latency",
                "429", "404", "hold")
 FAULT_KEYS = {"kind", "path", "query", "method", "nth", "every", "next",
-              "times", "latency_ms", "retry_after", "bytes"}
+              "times", "latency_ms", "retry_after", "bytes",
+              "rate_headers"}
 
 
 class FaultRule:
@@ -1329,7 +1489,12 @@ class FaultRule:
         if sum(x is not None for x in (self.nth, self.every, self.next)) > 1:
             raise ValueError("use only one of nth, every, next")
         self.latency_ms = float(spec.get("latency_ms") or 0)
-        self.retry_after = int(spec.get("retry_after", 1))
+        # 429: Retry-After (null: no Retry-After at all) and, unless
+        # rate_headers is false, the X-RateLimit-* headers
+        ra = spec.get("retry_after", 1)
+        self.retry_after = None if ra is None else int(ra)
+        rh = spec.get("rate_headers", True)
+        self.rate_headers = rh not in (False, "false", "0", 0)
         b = spec.get("bytes")
         self.bytes = None if b is None else int(b)
         self.seen = 0
@@ -1389,6 +1554,8 @@ def parse_fault_arg(s):
         k = k.strip()
         if k == "nth" and ";" in v:
             d[k] = [int(x) for x in v.split(";")]
+        elif k == "retry_after" and v == "none":
+            d[k] = None
         elif k in ("nth", "every", "next", "times", "retry_after", "bytes"):
             d[k] = int(v)
         elif k == "latency_ms":
@@ -1561,7 +1728,7 @@ class Sim:
         self.cfg = cfg
         self.lock = threading.RLock()
         self.world = World(cfg)
-        self.rate = RateLimiter(cfg)
+        self.rate = THROTTLERS[cfg.throttler](cfg)
         self.faults = [FaultRule(s) for s in cfg.fault_specs]
         self.mono0 = time.monotonic()
         self.clock_offset = 0.0
@@ -1600,6 +1767,7 @@ class Sim:
         s["startup_ms"] = self.cfg.startup_ms
         s["credits"] = {"total": self.cfg.rate_total,
                         "window_s": self.cfg.window,
+                        "throttler": self.rate.kind,
                         "current": self.rate.snapshot(),
                         "windows": self.rate.history + [self.rate.snapshot()]}
         return s
@@ -1696,17 +1864,15 @@ class Sim:
                           "message": "You have exceeded the limit of "
                           "requests per minute"}).encode()
             return (429, body, "application/json; charset=utf-8",
-                    base + [("Retry-After", str(fault.retry_after))]
-                    + self.rate.headers(0), route)
+                    base + ([] if fault.retry_after is None else
+                            [("Retry-After", str(fault.retry_after))])
+                    + (self.rate.headers(0) if fault.rate_headers else []),
+                    route)
         if not self.rate.admit(cost, sub):
             self.st["rate_limited_429"] += 1
             self.rate.rejected += 1
-            body = dumps({"code": "rate_limit_exceeded",
-                          "message": "You have exceeded the limit of "
-                          "requests per minute"}).encode()
-            return (429, body, "application/json; charset=utf-8",
-                    base + [("Retry-After", str(self.rate.retry_after()))]
-                    + self.rate.headers(0), route)
+            body, ct, hdrs = self.rate.refusal(base)
+            return (429, body, ct, hdrs, route)
         self.rate.charge(cost, sub)
         rl = self.rate.headers(cost)
         if fault is not None and fault.kind == "404":
@@ -1771,6 +1937,12 @@ class Sim:
             raise ApiError(405, {"code": "method_not_allowed",
                                  "message": "Allowed methods are GET"},
                            [("Allow", "GET")])
+        if access_denied(self.cfg.role, route):
+            # ApiApplicationController#check_privilege -> render_request_error
+            # :access_denied, 403 (api_agents_controller.rb check_privilege)
+            raise ApiError(403, {"code": "access_denied",
+                                 "message": "You are not authorized to "
+                                 "perform this action."})
         if route.name in self.cfg.no_feature:
             raise ApiError(403, {"code": "require_feature",
                                  "message": "The %s feature is not supported "
@@ -2518,6 +2690,8 @@ class Config:
         self.mutate_every = a.mutate_every
         self.mutate_count = a.mutate_count
         self.no_feature = set(a.no_feature)
+        self.throttler = a.throttler
+        self.role = a.role
         self.link_escape_plus = a.link_escape_plus
         self.description_by_default = a.description_by_default
         self.date_skew = a.date_skew
@@ -2528,6 +2702,11 @@ class Config:
 
     def update(self, spec):
         for k, v in spec.items():
+            if k == "role":
+                if v not in ROLES:
+                    return "role: one of %s" % ", ".join(ROLES)
+                self.role = v
+                continue
             if k == "no_feature":
                 if not isinstance(v, list) or not set(v) <= set(ENDPOINTS):
                     return "no_feature: a list of endpoint names"
@@ -2548,6 +2727,7 @@ class Config:
     def public(self):
         d = {k: getattr(self, k) for k in self.RUNTIME}
         d.update({"no_feature": sorted(self.no_feature), "seed": self.seed,
+                  "role": self.role, "throttler": self.throttler,
                   "tickets": self.tickets, "contacts": self.contacts,
                   "companies": self.companies, "agents": self.agents,
                   "groups": self.groups, "burst": self.burst,
@@ -2563,7 +2743,8 @@ SYNOPSIS = """fdsim.py [-h] [--version] [--host ADDR] [--port N] [--port-file F]
          [--api-key-file F] [--seed N] [--now TS] [--tickets N]
          [--contacts N] [--companies N] [--agents N] [--groups N]
          [--burst N] [--spam N] [--deleted N] [--page-cap N]
-         [--rate-total N] [--window S] [--tickets-list-limit N]
+         [--rate-total N] [--throttler minute|hourly] [--window S]
+         [--tickets-list-limit N] [--role admin|agent]
          [--contacts-list-limit N] [--no-feature LIST] [--latency MS]
          [--fault SPEC] [--faults-file F] [--mutate-every K]
          [--mutate-count M] [--link-escape-plus]
@@ -2615,14 +2796,21 @@ def parse_args(argv):
                    "page cap (default 300)")
     g.add_argument("--rate-total", metavar="N", type=int, default=400, help="credits per "
                    "window, account-wide (default 400)")
-    g.add_argument("--window", metavar="S", type=float, default=60.0, help="rate window "
-                   "in seconds (default 60)")
+    g.add_argument("--throttler", choices=sorted(THROTTLERS), default="minute",
+                   help="minute: the per-minute model (default); hourly: the "
+                   "older throttler of fd_api_throttler.rb (see RATE LIMITS)")
+    g.add_argument("--window", metavar="S", type=float, default=None, help="rate window "
+                   "in seconds (default 60; 3600 with --throttler hourly)")
     g.add_argument("--tickets-list-limit", metavar="N", type=int, default=100,
                    help="GET /api/v2/tickets requests per window (default "
                    "100)")
     g.add_argument("--contacts-list-limit", metavar="N", type=int, default=100,
                    help="GET /api/v2/contacts requests per window (default "
                    "100)")
+    g.add_argument("--role", choices=ROLES, default="admin",
+                   help="the API key's agent: admin (default) or agent, "
+                   "an ordinary agent meeting 403 access_denied on the "
+                   "admin endpoints (see ROLES)")
     g.add_argument("--no-feature", action="append", default=[],
                    metavar="LIST", help="comma list of endpoint names "
                    "answering 403 require_feature (repeatable)")
@@ -2655,6 +2843,8 @@ def parse_args(argv):
               "rate_total", "tickets_list_limit", "contacts_list_limit"):
         if getattr(a, k) < 0:
             ap.error("--%s must be >= 0" % k.replace("_", "-"))
+    if a.window is None:
+        a.window = 3600.0 if a.throttler == "hourly" else 60.0
     if a.page_cap < 1 or a.window <= 0:
         ap.error("--page-cap and --window must be > 0")
     dflt = int(round(a.tickets * 0.02)) if a.tickets >= 10 else 0

@@ -109,9 +109,111 @@ t_rate_retry_after(void)
 	T_INT(fd_rate_delay(r, FD_RATE_ACCOUNT, 1, 1000), 6000);
 	T_INT(fd_rate_delay(r, FD_RATE_CONTACTS_LIST, 1, 6999), 1);
 	T_INT(fd_rate_delay(r, FD_RATE_ACCOUNT, 1, 7000), 0);
-	/* a 429 without Retry-After waits a minute */
+	/* a 429 without Retry-After: not a guessed minute but a backoff,
+	 * 2 s for the second 429 in a row */
 	fd_rate_observe(r, FD_RATE_ACCOUNT, 429, -1, -1, -1, -1, 10000);
-	T_INT(fd_rate_blocked_until(r), 70000);
+	T_INT(fd_rate_blocked_until(r), 12000);
+	T_INT(fd_rate_strikes(r), 2);
+	fd_rate_free(r);
+}
+
+void
+t_rate_retry_after_zero(void)
+{
+	struct fd_rate *r = fd_rate_new(0, 10);
+	int64_t now = 0, want = 1000;
+	int i;
+
+	/* Retry-After 0 (the older throttler's last half second) and no
+	 * rate headers: never at once; 1, 2, 4 ... s, capped at 60 */
+	for (i = 1; i <= 9; i++) {
+		fd_rate_observe(r, FD_RATE_ACCOUNT, 429, -1, -1, -1, 0, now);
+		T_INT(fd_rate_strikes(r), i);
+		T_INT(fd_rate_blocked_until(r) - now, want);
+		T(fd_rate_delay(r, FD_RATE_ACCOUNT, 1, now) > 0);
+		/* a 429 of a request sent before the stop: no escalation */
+		fd_rate_observe(r, FD_RATE_ACCOUNT, 429, -1, -1, -1, 0,
+		    now + 10);
+		T_INT(fd_rate_strikes(r), i);
+		now = fd_rate_blocked_until(r);
+		want = want * 2 > 60000 ? 60000 : want * 2;
+	}
+	/* any other answer ends the run of 429s */
+	fd_rate_observe(r, FD_RATE_ACCOUNT, 200, 100, 99, 1, -1, now);
+	T_INT(fd_rate_strikes(r), 0);
+	/* Retry-After larger than the backoff wins */
+	fd_rate_observe(r, FD_RATE_ACCOUNT, 429, 100, 0, -1, 5, now);
+	T_INT(fd_rate_blocked_until(r) - now, 5000);
+	fd_rate_free(r);
+}
+
+void
+t_rate_learns_the_window(void)
+{
+	struct fd_rate *r;
+	int64_t now = 0;
+	int n;
+
+	/* per minute: Total 200 is Growth, tickets list 20 a minute */
+	r = fd_rate_new(0, 10);
+	fd_rate_observe(r, FD_RATE_ACCOUNT, 200, 200, 199, 1, -1, now);
+	T_INT(fd_rate_window(r), 60000);
+	n = a_minute(r, FD_RATE_TICKETS_LIST, &now);
+	T(n <= 20);
+	fd_rate_free(r);
+
+	/* the older throttler: a 429 without rate headers whose
+	 * Retry-After is beyond a minute: the window is the hour, and
+	 * its Total of 200 is no plan (no tickets-list sub-limit) */
+	r = fd_rate_new(0, 10);
+	now = 0;
+	fd_rate_observe(r, FD_RATE_ACCOUNT, 200, 200, 150, 1, -1, now);
+	fd_rate_observe(r, FD_RATE_TICKETS_LIST, 429, -1, -1, -1, 1800,
+	    now);
+	T_INT(fd_rate_window(r), 3600000);
+	T_INT(fd_rate_blocked_until(r), 1800000);
+	/* the window ends with the wait: a fresh budget then */
+	now = 1800000;
+	T_INT(fd_rate_delay(r, FD_RATE_TICKETS_LIST, 1, now), 0);
+	fd_rate_take(r, FD_RATE_TICKETS_LIST, 1, now);
+	fd_rate_observe(r, FD_RATE_TICKETS_LIST, 200, 200, 199, 1, -1, now);
+	/* paced over the hour: 179 an hour, 2 or 3 a minute; no list
+	 * sub-limit beyond that */
+	n = a_minute(r, FD_RATE_TICKETS_LIST, &now);
+	T(n >= 2 && n <= 4);
+	fd_rate_free(r);
+
+	/* a 429 without rate headers and a short Retry-After: the older
+	 * throttler, so no plan guess, but no proof of a long window */
+	r = fd_rate_new(0, 10);
+	now = 0;
+	fd_rate_observe(r, FD_RATE_ACCOUNT, 200, 400, 399, 1, -1, now);
+	fd_rate_observe(r, FD_RATE_ACCOUNT, 429, -1, -1, -1, 3, 1000);
+	T_INT(fd_rate_window(r), 60000);
+	now = 4000;
+	n = a_minute(r, FD_RATE_TICKETS_LIST, &now);
+	T(n > 150);		/* not Pro's 100 a minute */
+	fd_rate_free(r);
+
+	/* a 429 with headers and Retry-After beyond a minute: longer */
+	r = fd_rate_new(0, 10);
+	fd_rate_observe(r, FD_RATE_ACCOUNT, 429, 500, 0, 0, 1521, 0);
+	T_INT(fd_rate_window(r), 3600000);
+	fd_rate_free(r);
+
+	/* a per-minute account whose Remaining resets every minute, with
+	 * 429s of a sub-limit: stays a minute */
+	r = fd_rate_new(0, 0);
+	now = 0;
+	for (n = 0; n < 600; n++) {
+		fd_rate_observe(r, FD_RATE_ACCOUNT, 200, 400,
+		    400 - 1 - (n % 200), 1, -1, now);
+		if (n % 50 == 0)
+			fd_rate_observe(r, FD_RATE_TICKETS_LIST, 429, 400,
+			    300, 0, 20, now);
+		now += 300;
+	}
+	T_INT(fd_rate_window(r), 60000);
 	fd_rate_free(r);
 }
 
