@@ -2047,6 +2047,11 @@ class Sim:
                 t.requester_id, {}).get("unique_external_id") == ue)
         if conds:
             items = [t for t in items if all(c(t) for c in conds)]
+        # ORDER BY <order_by> <order_type>, no tie-break (Part 3.2)
+        items = self.shuffle_ties(items, params, {
+            "created_at": lambda t: t.created,
+            "updated_at": lambda t: t.updated,
+            "due_by": lambda t: t.due, "status": lambda t: t.status}[ob])
         return self.paged(items, params, pairs, host, path,
                           encode=lambda t: W.ticket_json(t, incl))
 
