@@ -1763,14 +1763,16 @@ class Sim:
                 route.kind not in ("single", "child", "single_child"):
             self.lists_ok += 1
             k = self.cfg.churn_every
-            if k and self.lists_ok % k == 0:
+            if k and self.lists_ok % k == 0 and (
+                    not self.cfg.churn_max or
+                    self.st["churns"] < self.cfg.churn_max):
                 kinds = self.cfg.churn
-                c = self.world.churn(route.name,
-                                     kinds[self.st["churns"] % len(kinds)],
-                                     self.now())
-                if c is not None:
-                    self.st["churns"] += 1
-                    self.st["churned"].append(c)
+                kind = kinds[self.st["churns"] % len(kinds)]
+                for _ in range(self.cfg.churn_count):
+                    c = self.world.churn(route.name, kind, self.now())
+                    if c is not None:
+                        self.st["churned"].append(c)
+                self.st["churns"] += 1
         if status == 200 and route is not None and route.kind == "tickets" \
                 and method == "GET":
             self.tickets_list_ok += 1
@@ -2512,7 +2514,7 @@ class Config:
     RUNTIME = {"rate_total": int, "window": float, "tickets_list_limit": int,
                "contacts_list_limit": int, "page_cap": int,
                "latency_ms": float, "mutate_every": int, "mutate_count": int,
-               "churn_every": int}
+               "churn_every": int, "churn_max": int, "churn_count": int}
 
     def __init__(self, a):
         self.host = a.host
@@ -2535,6 +2537,8 @@ class Config:
         self.mutate_every = a.mutate_every
         self.mutate_count = a.mutate_count
         self.churn_every = a.churn_every
+        self.churn_max = a.churn_max
+        self.churn_count = a.churn_count
         self.churn = a.churn
         self.stable_ties = a.stable_ties
         self.no_feature = set(a.no_feature)
@@ -2661,6 +2665,10 @@ def parse_args(argv):
                    "are deleted), delete (the first live record in name "
                    "order), rename (the last one, to sort first), create "
                    "(a record that sorts first)")
+    g.add_argument("--churn-count", type=int, default=1, metavar="M",
+                   help="records changed at once by each churn (default 1)")
+    g.add_argument("--churn-max", type=int, default=0, metavar="N",
+                   help="stop churning after N changes (default 0 = never)")
     g.add_argument("--stable-ties", action="store_true",
                    help="records that tie on the list order keep an id "
                    "order (the real API promises none: by default each "
