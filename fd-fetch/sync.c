@@ -70,6 +70,7 @@ struct group {
 	 * than that count is evidence too.  0: not known.
 	 */
 	long		count;
+	struct ids	left;	/* of ids: seen since with a later time */
 };
 
 struct groups {
@@ -710,11 +711,13 @@ verify_second(struct run *run, const struct consumers *c,
 	struct fd_buf url = FD_BUF_INIT;
 	const struct endpoint *lep = listed(c->v[0]);
 	struct page pg;
-	int p, found, round, more;
-	size_t i, nnew;
+	int p, found, round, more, fell;
+	size_t i, j, nnew;
+	long known, was;
 
 	for (round = 0; round < VERIFY_ROUNDS; round++) {
 		found = 0;
+		was = g->count;
 		for (p = 1, more = 1; more; p++) {
 			url_of(run, lep, ps, g->T, 1, p, &url, c->v[0]);
 			if (page_get(run, lep, url.data, &pg) != PAGE_OK)
@@ -737,12 +740,24 @@ verify_second(struct run *run, const struct consumers *c,
 				g->count = (long)(p - 1) * run->per_page +
 				    (long)i;
 				more = 0;
+				for (j = i; j < pr.n; j++)
+					if (ids_has(&g->ids, pr.v[j].id))
+						ids_add(&g->left, pr.v[j].id);
 			}
 			deliver(run, c, pr.v, nnew);
 			page_free(&pg);
 			checkpoint(run);
 		}
-		if (g->count > 0 ? (long)g->ids.n >= g->count : found == 0)
+		/*
+		 * Done when the ids read, less those seen to leave the
+		 * second, reach its count; a count that fell this round
+		 * means records left unseen (their ids still counted),
+		 * so a round must then also find nothing new.
+		 */
+		known = (long)g->ids.n - (long)g->left.n;
+		fell = was > 0 && g->count < was;
+		if (g->count > 0 ? known >= g->count && (!fell || found == 0) :
+		    found == 0)
 			break;
 	}
 	if (round == VERIFY_ROUNDS)
@@ -836,8 +851,10 @@ pass_ordered(struct run *run, const struct consumers *c,
 				continue;	/* written by an earlier window */
 			for (g = 0; g < gs.n; g++)
 				if (strcmp(r->ts, gs.v[g].T) > 0 &&
-				    ids_has(&gs.v[g].ids, r->id))
+				    ids_has(&gs.v[g].ids, r->id)) {
 					gs.v[g].evidence = 1;
+					ids_add(&gs.v[g].left, r->id);
+				}
 			recs_push(&fresh, r);
 		}
 		deliver(run, c, fresh.v, fresh.n);
@@ -860,8 +877,11 @@ pass_ordered(struct run *run, const struct consumers *c,
 				/* the evidence may be on this very page */
 				for (i = 0; i < pr.n; i++)
 					if (strcmp(pr.v[i].ts, T) > 0 &&
-					    ids_has(&ids, pr.v[i].id))
+					    ids_has(&ids, pr.v[i].id)) {
 						gs.v[gs.n - 1].evidence = 1;
+						ids_add(&gs.v[gs.n - 1].left,
+						    pr.v[i].id);
+					}
 			}
 			ids.n = 0;
 			strcpy(T, newT);
@@ -871,11 +891,27 @@ pass_ordered(struct run *run, const struct consumers *c,
 				ids_add(&ids, pr.v[i].id);
 		if (pg.resp->next == NULL || stop) {
 			page_free(&pg);
+			/*
+			 * The list ended in the cursor's second, read by
+			 * turning pages: it is a second to verify too, its
+			 * count where the list ends (unknown after --until).
+			 */
+			if (p > 1 && strcmp(T, oldT) == 0) {
+				group_keep(&gs, T, &ids);
+				gs.v[gs.n - 1].evidence = 1;
+				gs.v[gs.n - 1].count = stop ? 0 :
+				    (long)(p - 1) * run->per_page + (long)pr.n;
+			}
 			/* the pass is over: re-read the seconds that need it */
 			bookmarks_set(run, c, ps, T, &ids, &gs);
 			for (g = 0; g < gs.n; g++)
 				if (gs.v[g].evidence || run->until != NULL)
 					verify_second(run, c, ps, &gs.v[g]);
+			/* what the cursor's second holds now */
+			for (g = 0; g < gs.n; g++)
+				if (strcmp(gs.v[g].T, T) == 0)
+					for (i = 0; i < gs.v[g].ids.n; i++)
+						ids_add(&ids, gs.v[g].ids.v[i]);
 			bookmarks_set(run, c, ps, T, &ids, NULL);
 			checkpoint(run);
 			break;
@@ -895,8 +931,10 @@ pass_ordered(struct run *run, const struct consumers *c,
 		if (all_refused(run, c))
 			break;	/* the plan lacks every consumer */
 	}
-	for (g = 0; g < gs.n; g++)
+	for (g = 0; g < gs.n; g++) {
 		free(gs.v[g].ids.v);
+		free(gs.v[g].left.v);
+	}
 	free(gs.v);
 	free(pr.v);
 	free(fresh.v);
