@@ -8,20 +8,25 @@
 #include "extern.h"
 
 static const struct endpoint endpoints[] = {
+	/* agents, companies, contacts, groups: ordered by name (Part 3.2) */
 	{ .name = "agents", .path = "/agents", .kind = SYNC_FULL,
+	    .order = "contact.name",
 	    .pool = FD_RATE_ACCOUNT, .is_default = 1,
 	    .passes = { { "agents", NULL } } },
 	{ .name = "companies", .path = "/companies", .kind = SYNC_FULL,
-	    .pool = FD_RATE_ACCOUNT, .is_default = 1,
+	    .order = "name", .pool = FD_RATE_ACCOUNT, .is_default = 1,
 	    .passes = { { "companies", NULL } } },
 	{ .name = "contacts", .path = "/contacts", .kind = SYNC_FILTERED,
 	    .filter = "_updated_since", .cursor = "updated_at",
+	    .order = "name",
 	    .pool = FD_RATE_CONTACTS_LIST, .is_default = 1,
-	    .passes = { { "contacts", NULL },
-	    { "contacts:deleted", "state=deleted" },
-	    { "contacts:blocked", "state=blocked" } } },
+	    /* the default list is neither deleted nor blocked; state=blocked
+	     * is blocked or deleted (Part 3.4) */
+	    .passes = { { "contacts", NULL, "active" },
+	    { "contacts:deleted", "state=deleted", "deleted" },
+	    { "contacts:blocked", "state=blocked", "blocked" } } },
 	{ .name = "groups", .path = "/groups", .kind = SYNC_FULL,
-	    .pool = FD_RATE_ACCOUNT, .is_default = 1,
+	    .order = "name", .pool = FD_RATE_ACCOUNT, .is_default = 1,
 	    .passes = { { "groups", NULL } } },
 	{ .name = "roles", .path = "/roles", .kind = SYNC_FULL,
 	    .pool = FD_RATE_ACCOUNT, .is_default = 1,
@@ -45,6 +50,7 @@ static const struct endpoint endpoints[] = {
 	{ .name = "satisfaction_ratings",
 	    .path = "/surveys/satisfaction_ratings", .kind = SYNC_FILTERED,
 	    .filter = "created_since", .cursor = "created_at",
+	    .order = "created_at",	/* newest first (Part 3.2) */
 	    .pool = FD_RATE_ACCOUNT,
 	    .passes = { { "satisfaction_ratings", NULL } } },
 	/*

@@ -34,6 +34,9 @@ enum sync_kind {
 struct pass {
 	const char	*bookmark;	/* key in state.bookmarks */
 	const char	*extra;		/* extra query, or NULL */
+	/* contacts: the fd_state its records get ("blocked": "deleted"
+	 * for those with "deleted":true, FRESHDESK.md Part 3.4), or NULL */
+	const char	*state;
 };
 
 struct endpoint {
@@ -42,6 +45,9 @@ struct endpoint {
 	enum sync_kind		 kind;
 	const char		*filter;	/* incremental parameter */
 	const char		*cursor;	/* record field of the cursor */
+	/* the member the list is ordered by ("name", "contact.name"), NULL
+	 * for id: what overlapping windows compare (sync.c walk) */
+	const char		*order;
 	enum fd_rate_pool	 pool;
 	int			 object;	/* answers one object */
 	int			 is_default;	/* one of dlt's six */

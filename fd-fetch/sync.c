@@ -31,6 +31,7 @@
 #include <err.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,15 @@ struct group {
 	char		T[32];
 	struct ids	ids;
 	int		evidence;
+	/*
+	 * Its records, counted where the second ends: the rows of a
+	 * window are in a fixed order by second, even when the server
+	 * orders the rows of one second anew on each request (an ORDER
+	 * BY without a tie-break, FRESHDESK.md Part 3.2), so fewer ids
+	 * than that count is evidence too.  0: not known.
+	 */
+	long		count;
+	struct ids	left;	/* of ids: seen since with a later time */
 };
 
 struct groups {
@@ -74,13 +84,17 @@ struct rec {
 	size_t		 len;
 	int64_t		 id;
 	int		 has_id;
+	int		 deleted;	/* "deleted":true */
 	char		 ts[32];	/* cursor field in UTC ...Z, or "" */
+	const char	*key;		/* its order value as written, or NULL */
+	size_t		 keylen;
 };
 
 struct pagerecs {
 	struct rec	*v;
 	size_t		 n, cap;
 	const char	*cursor;	/* field name, or NULL */
+	const char	*order;		/* struct endpoint's, or NULL */
 	const char	*stream;
 	char		 err[FD_ERRSZ];
 };
@@ -186,6 +200,28 @@ key_is(const struct fd_jtok *k, const char *name, struct fd_buf *tmp)
 }
 
 /*
+ * The value of member path order ("name", or "contact.name": one level
+ * down) of record r as written, in r->key; none leaves it NULL.
+ */
+static void
+order_key(const char *order, struct rec *r)
+{
+	char why[FD_ERRSZ], name[64];
+	const char *dot = strchr(order, '.'), *v;
+	size_t vl;
+
+	snprintf(name, sizeof(name), "%.*s", dot != NULL ?
+	    (int)(dot - order) : (int)strlen(order), order);
+	if (fd_jscan_field(r->text, r->len, name, &v, &vl, why) != 0)
+		return;
+	if (dot != NULL && (fd_jscan_kind(v, vl) != FD_JTOK_OBJECT ||
+	    fd_jscan_field(v, vl, dot + 1, &v, &vl, why) != 0))
+		return;
+	r->key = v;
+	r->keylen = vl;
+}
+
+/*
  * Collects one element of a page (called by fd_jscan_elements, the page
  * already validated): its text, and in one walk of its top-level
  * members its integer id and its cursor time (the last one of a name
@@ -216,6 +252,8 @@ collect(void *arg, const char *text, size_t len)
 			r.has_id = v.kind == FD_JTOK_NUMBER &&
 			    fd_jscan_int64(vp, vl, &id) == 0;
 			r.id = r.has_id ? id : 0;
+		} else if (key_is(&k, "deleted", &s)) {
+			r.deleted = v.kind == FD_JTOK_TRUE;
 		} else if (pr->cursor != NULL &&
 		    key_is(&k, pr->cursor, &s)) {
 			cur = v.kind == FD_JTOK_STRING ? vp : NULL;
@@ -239,6 +277,8 @@ collect(void *arg, const char *text, size_t len)
 		}
 	}
 	fd_buf_free(&s);
+	if (pr->order != NULL)
+		order_key(pr->order, &r);
 	recs_push(pr, &r);
 	return 0;
 }
@@ -251,6 +291,7 @@ split(const struct endpoint *ep, struct fd_http_resp *r,
 {
 	pr->n = 0;
 	pr->cursor = cursor;
+	pr->order = ep->order;
 	pr->err[0] = '\0';
 	if (ep->object) {
 		if (fd_jscan_kind(r->body.data, r->body.len) != FD_JTOK_OBJECT)
@@ -327,8 +368,13 @@ activate(struct run *run, const struct endpoint *ep)
 	line_out(run, 0);
 }
 
+/*
+ * Writes record r of ep; with state (contacts), the record gets the
+ * member "fd_state": state, "deleted" when it says "deleted":true.
+ */
 static void
-emit(struct run *run, const struct endpoint *ep, const struct rec *r)
+emit(struct run *run, const struct endpoint *ep, const struct rec *r,
+    const char *state)
 {
 	char why[FD_ERRSZ], v[24];
 	int n = 0;
@@ -340,6 +386,15 @@ emit(struct run *run, const struct endpoint *ep, const struct rec *r)
 		err(FD_EXIT_FAIL, "%s: RECORD", ep->name);
 	if (fd_jscan_compact(r->text, r->len, &run->line, why) == -1)
 		errx(FD_EXIT_FAIL, "%s: %s", ep->name, why);
+	if (state != NULL) {
+		/* the record is an object (collect): "...}" */
+		run->line.len--;
+		if ((run->line.data[run->line.len - 1] != '{' &&
+		    fd_buf_putc(&run->line, ',') == -1) ||
+		    fd_buf_printf(&run->line, "\"fd_state\":\"%s\"}",
+		    r->deleted ? "deleted" : state) == -1)
+			err(FD_EXIT_FAIL, NULL);
+	}
 	if (!run->raw && is_full(ep))
 		n = snprintf(v, sizeof(v), "%" PRId64, run->version);
 	if (!run->raw && fd_singer_put_record_end(&run->line,
@@ -586,7 +641,7 @@ fan_out(struct run *run, const struct endpoint *const *eps, size_t neps,
 			split(ep, pg->resp, &pr, NULL);
 			for (k = 0; k < pr.n; k++) {
 				if (keep == NULL)
-					emit(run, ep, &pr.v[k]);
+					emit(run, ep, &pr.v[k], NULL);
 				else if (pr.v[k].has_id)
 					ids_add(keep, pr.v[k].id);
 			}
@@ -623,7 +678,7 @@ deliver(struct run *run, const struct consumers *c, const struct rec *v,
 			continue;
 		if (c->v[k]->kind != SYNC_CHILD) {
 			for (i = 0; i < n; i++)
-				emit(run, c->v[k], &v[i]);
+				emit(run, c->v[k], &v[i], NULL);
 		} else if (nk < sizeof(kids) / sizeof(kids[0]))
 			kids[nk++] = c->v[k];
 	}
@@ -637,27 +692,34 @@ deliver(struct run *run, const struct consumers *c, const struct rec *v,
 	free(id);
 }
 
+/* Rounds of verify_second at most: each reads the second's pages
+ * once; a shuffled second of 350 takes about 7. */
+#define VERIFY_ROUNDS	30
+
 /*
- * Reads second T again (see struct group), writing what was missed,
- * until a reading finds nothing new.  The bookmark is not touched: the
- * records written are older than its cursor, and its "seconds" still
- * name T until the caller drops it.
+ * Reads second g->T again (see struct group), writing what was missed,
+ * until the ids read reach its count (or, the count unknown, a reading
+ * finds nothing new).  The bookmark is not touched: the records written
+ * are older than its cursor, and its "seconds" still name T until the
+ * caller drops it.
  */
 static void
 verify_second(struct run *run, const struct consumers *c,
-    const struct pass *ps, const char *T, struct ids *ids)
+    const struct pass *ps, struct group *g)
 {
 	struct pagerecs pr = { 0 };
 	struct fd_buf url = FD_BUF_INIT;
 	const struct endpoint *lep = listed(c->v[0]);
 	struct page pg;
-	int p, found, round, more;
-	size_t i, nnew;
+	int p, found, round, more, fell;
+	size_t i, j, nnew;
+	long known, was;
 
-	for (round = 0; round < 5; round++) {
+	for (round = 0; round < VERIFY_ROUNDS; round++) {
 		found = 0;
+		was = g->count;
 		for (p = 1, more = 1; more; p++) {
-			url_of(run, lep, ps, T, 1, p, &url, c->v[0]);
+			url_of(run, lep, ps, g->T, 1, p, &url, c->v[0]);
 			if (page_get(run, lep, url.data, &pg) != PAGE_OK)
 				break;
 			split(lep, pg.resp, &pr, lep->cursor);
@@ -665,23 +727,43 @@ verify_second(struct run *run, const struct consumers *c,
 			nnew = 0;
 			for (i = 0; i < pr.n; i++) {
 				struct rec *r = &pr.v[i];
-				if (strcmp(r->ts, T) != 0) {
-					more = 0;
+				if (strcmp(r->ts, g->T) != 0)
 					break;
-				}
-				if (ids_has(ids, r->id))
+				if (ids_has(&g->ids, r->id))
 					continue;
 				pr.v[nnew++] = *r;
-				ids_add(ids, r->id);
+				ids_add(&g->ids, r->id);
 				found++;
+			}
+			if (i < pr.n || !more) {
+				/* where the second ends: its count now */
+				g->count = (long)(p - 1) * run->per_page +
+				    (long)i;
+				more = 0;
+				for (j = i; j < pr.n; j++)
+					if (ids_has(&g->ids, pr.v[j].id))
+						ids_add(&g->left, pr.v[j].id);
 			}
 			deliver(run, c, pr.v, nnew);
 			page_free(&pg);
 			checkpoint(run);
 		}
-		if (found == 0)
+		/*
+		 * Done when the ids read, less those seen to leave the
+		 * second, reach its count; a count that fell this round
+		 * means records left unseen (their ids still counted),
+		 * so a round must then also find nothing new.
+		 */
+		known = (long)g->ids.n - (long)g->left.n;
+		fell = was > 0 && g->count < was;
+		if (g->count > 0 ? known >= g->count && (!fell || found == 0) :
+		    found == 0)
 			break;
 	}
+	if (round == VERIFY_ROUNDS)
+		warnx("%s: %zu of the %ld records updated at %s read after "
+		    "%d readings of that second", c->v[0]->name, g->ids.n,
+		    g->count, g->T, VERIFY_ROUNDS);
 	free(pr.v);
 	fd_buf_free(&url);
 }
@@ -769,8 +851,10 @@ pass_ordered(struct run *run, const struct consumers *c,
 				continue;	/* written by an earlier window */
 			for (g = 0; g < gs.n; g++)
 				if (strcmp(r->ts, gs.v[g].T) > 0 &&
-				    ids_has(&gs.v[g].ids, r->id))
+				    ids_has(&gs.v[g].ids, r->id)) {
 					gs.v[g].evidence = 1;
+					ids_add(&gs.v[g].left, r->id);
+				}
 			recs_push(&fresh, r);
 		}
 		deliver(run, c, fresh.v, fresh.n);
@@ -778,15 +862,26 @@ pass_ordered(struct run *run, const struct consumers *c,
 		 * which starts at that second, skips them */
 		if (strcmp(newT, T) != 0) {
 			if (p > 1) {
+				size_t nT = 0;
 				for (i = 0; i < pr.n; i++)
-					if (strcmp(pr.v[i].ts, T) == 0)
+					if (strcmp(pr.v[i].ts, T) == 0) {
 						ids_add(&ids, pr.v[i].id);
+						nT++;
+					}
 				group_keep(&gs, T, &ids);
+				/* page p of the window at T: the second ends here */
+				gs.v[gs.n - 1].count = (long)(p - 1) *
+				    run->per_page + (long)nT;
+				if ((long)ids.n < gs.v[gs.n - 1].count)
+					gs.v[gs.n - 1].evidence = 1;
 				/* the evidence may be on this very page */
 				for (i = 0; i < pr.n; i++)
 					if (strcmp(pr.v[i].ts, T) > 0 &&
-					    ids_has(&ids, pr.v[i].id))
+					    ids_has(&ids, pr.v[i].id)) {
 						gs.v[gs.n - 1].evidence = 1;
+						ids_add(&gs.v[gs.n - 1].left,
+						    pr.v[i].id);
+					}
 			}
 			ids.n = 0;
 			strcpy(T, newT);
@@ -796,12 +891,27 @@ pass_ordered(struct run *run, const struct consumers *c,
 				ids_add(&ids, pr.v[i].id);
 		if (pg.resp->next == NULL || stop) {
 			page_free(&pg);
+			/*
+			 * The list ended in the cursor's second, read by
+			 * turning pages: it is a second to verify too, its
+			 * count where the list ends (unknown after --until).
+			 */
+			if (p > 1 && strcmp(T, oldT) == 0) {
+				group_keep(&gs, T, &ids);
+				gs.v[gs.n - 1].evidence = 1;
+				gs.v[gs.n - 1].count = stop ? 0 :
+				    (long)(p - 1) * run->per_page + (long)pr.n;
+			}
 			/* the pass is over: re-read the seconds that need it */
 			bookmarks_set(run, c, ps, T, &ids, &gs);
 			for (g = 0; g < gs.n; g++)
 				if (gs.v[g].evidence || run->until != NULL)
-					verify_second(run, c, ps, gs.v[g].T,
-					    &gs.v[g].ids);
+					verify_second(run, c, ps, &gs.v[g]);
+			/* what the cursor's second holds now */
+			for (g = 0; g < gs.n; g++)
+				if (strcmp(gs.v[g].T, T) == 0)
+					for (i = 0; i < gs.v[g].ids.n; i++)
+						ids_add(&ids, gs.v[g].ids.v[i]);
 			bookmarks_set(run, c, ps, T, &ids, NULL);
 			checkpoint(run);
 			break;
@@ -821,8 +931,10 @@ pass_ordered(struct run *run, const struct consumers *c,
 		if (all_refused(run, c))
 			break;	/* the plan lacks every consumer */
 	}
-	for (g = 0; g < gs.n; g++)
+	for (g = 0; g < gs.n; g++) {
 		free(gs.v[g].ids.v);
+		free(gs.v[g].left.v);
+	}
 	free(gs.v);
 	free(pr.v);
 	free(fresh.v);
@@ -830,95 +942,348 @@ pass_ordered(struct run *run, const struct consumers *c,
 	fd_buf_free(&url);
 }
 
+/*
+ * Lists not ordered by updated_at (contacts, companies, agents and
+ * groups by name, ratings newest first: FRESHDESK.md Part 3.2-3) are
+ * read by offset, and a record leaving the list in front of the reader
+ * shifts the rest back: one live record would never be served.  walk()
+ * reads such a list in windows that overlap.  Page q of per_page k is
+ * offsets (q-1)k .. qk-1; each next window starts before the group of
+ * records that tie on the order key at the end of the window before
+ * (so that a group the server shuffles is read whole by one response),
+ * as far on as some k <= per_page allows: about 1.05 requests per page
+ * of records.  The order keys of the overlap are compared: the same
+ * (nothing moved in front of us), shifted on by d (d records left: the
+ * overlap absorbs it), shifted back (records arrived in front of us),
+ * or neither.  The last two make the read "moved": a record may have
+ * moved from ahead of us to behind.  A list with a change filter
+ * (contacts, ratings) does not mind an arrival, whose updated_at is
+ * after the pass began (the next run reads it), only a shift it
+ * cannot explain.  A moved list is read again, WALK_READS reads in
+ * all, each record passed on once; a read that is not moved is
+ * consistent.
+ */
+#define WALK_READS	4
+
+/* Seconds taken off the server's Date for a cursor bound: the Date is
+ * the web server's clock, not the clock of updated_at (Part 3.13). */
+#define CLOCK_MARGIN	120
+
+struct walk {
+	struct run		*run;
+	const struct endpoint	*ep;
+	const struct pass	*ps;
+	const char		*T;	/* the filter's value, or NULL */
+	void			(*take)(struct walk *, const struct rec *);
+	struct ids		 seen;	/* ids passed to take */
+	int			 moved;	/* this read */
+	int			 ties;	/* a tie group over a whole window */
+	/* pass_filtered's */
+	struct ids		 ids, newids;
+	char			 Tc[32], newT[32], D[32];
+};
+
+static int
+same_key(const struct walk *w, const struct rec *a, const struct rec *b)
+{
+	if (w->ep->order == NULL)
+		return a->has_id == b->has_id && a->id == b->id;
+	if (a->key == NULL || b->key == NULL)
+		return a->key == b->key;	/* both without: a tie */
+	return a->keylen == b->keylen && memcmp(a->key, b->key,
+	    a->keylen) == 0;
+}
+
+/* Whether o[0..len) and n[0..len) have the same keys in turn. */
+static int
+fits(const struct walk *w, const struct rec *o, const struct rec *n,
+    size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!same_key(w, &o[i], &n[i]))
+			return 0;
+	return 1;
+}
+
+/* Whether o[0..len) holds two keys: a shift of it shows. */
+static int
+varied(const struct walk *w, const struct rec *o, size_t len)
+{
+	size_t i;
+
+	for (i = 1; i < len; i++)
+		if (!same_key(w, &o[0], &o[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * How the new window nw (n records) starts against the m records o of
+ * the window before at the same offsets: 0 the same, d > 0 shifted on
+ * by d (d records left in front), -d shifted back (d arrived), or
+ * INT_MIN: neither.
+ */
+static int
+overlap(const struct walk *w, const struct rec *o, size_t m,
+    const struct rec *nw, size_t n)
+{
+	size_t d, len;
+
+	if (fits(w, o, nw, m < n ? m : n))
+		return 0;
+	for (d = 1; d < m; d++) {
+		len = m - d < n ? m - d : n;
+		if (varied(w, o + d, len) && fits(w, o + d, nw, len))
+			return (int)d;
+		if (d < n) {
+			len = m - d < n - d ? m - d : n - d;
+			if (varied(w, o, len) && fits(w, o, nw + d, len))
+				return -(int)d;
+		}
+	}
+	return INT_MIN;
+}
+
+/*
+ * The window after one at offset s whose trailing tie group starts at
+ * offset b (> s) and which ends at e: the largest end reachable by a
+ * page of per_page k <= kmax that starts after s and at or before b-1.
+ * 0, or -1 when none gets past e.
+ */
+static int
+next_window(long s, long b, long e, int kmax, long *ns, int *nk)
+{
+	long start, best = e;
+	int k;
+
+	for (k = kmax; k >= 2; k--) {
+		start = (b - 1) / k * k;
+		if (start > s && start + k - 1 > best) {
+			best = start + k - 1;
+			*ns = start;
+			*nk = k;
+		}
+	}
+	return best > e ? 0 : -1;
+}
+
+/* One read of the list (see above); read 0 passes on records without
+ * an id too.  0, or -1 when the plan refuses the endpoint. */
+static int
+walk_once(struct walk *w, int read)
+{
+	struct run *run = w->run;
+	const struct endpoint *ep = w->ep;
+	struct pagerecs pr[2] = { { 0 }, { 0 } };
+	struct page pg[2];
+	struct fd_buf url = FD_BUF_INIT;
+	long s = 0, ps = 0, ns = 0, e, b;
+	int k = run->per_page, nk = 0, cur = 0, prev = 0, d, rc = 0;
+	size_t i, n;
+	struct tm tm;
+	time_t t;
+
+	for (;;) {
+		fd_buf_reset(&url);
+		fd_buf_printf(&url, "%s%s?per_page=%d&page=%ld", run->base,
+		    ep->path, k, s / k + 1);
+		if (ep->filter != NULL && w->T != NULL)
+			fd_buf_printf(&url, "&%s=%s", ep->filter, w->T);
+		if (w->ps->extra != NULL)
+			fd_buf_printf(&url, "&%s", w->ps->extra);
+		if (page_get(run, ep, url.data, &pg[cur]) == PAGE_NO_FEATURE) {
+			rc = -1;
+			if (prev)
+				page_free(&pg[1 - cur]);
+			break;
+		}
+		if (w->D[0] == '\0') {
+			/* the cursor's bound: the Date of the first answer */
+			t = pg[cur].resp->date ? pg[cur].resp->date :
+			    time(NULL);
+			t -= CLOCK_MARGIN;
+			gmtime_r(&t, &tm);
+			strftime(w->D, sizeof(w->D), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		}
+		split(ep, pg[cur].resp, &pr[cur], ep->cursor);
+		schema(run, ep);
+		n = pr[cur].n;
+		if (prev) {
+			e = ps + (long)pr[1 - cur].n - 1;
+			d = overlap(w, pr[1 - cur].v + (s - ps), (size_t)(e -
+			    s + 1), pr[cur].v, n);
+			if (d == INT_MIN || (d < 0 && ep->filter == NULL))
+				w->moved = 1;
+			page_free(&pg[1 - cur]);
+		}
+		for (i = 0; i < n; i++) {
+			struct rec *r = &pr[cur].v[i];
+			if (r->has_id ? ids_has(&w->seen, r->id) : read > 0)
+				continue;
+			if (r->has_id)
+				ids_add(&w->seen, r->id);
+			w->take(w, r);
+		}
+		if (pg[cur].resp->next == NULL) {
+			page_free(&pg[cur]);
+			break;
+		}
+		checkpoint(run);
+		/* the trailing tie group starts at b */
+		e = s + (long)n - 1;
+		for (b = e; b > s && n > 0 &&
+		    same_key(w, &pr[cur].v[b - s - 1], &pr[cur].v[n - 1]); b--)
+			;
+		if (n > 0 && next_window(s, b, e, run->per_page, &ns, &nk) ==
+		    0) {
+			prev = 1;
+		} else {
+			/*
+			 * No overlap to show a shift: a tie group over the
+			 * whole window (whose order is the server's), or
+			 * pages too small for any window to start before
+			 * the group and still end past this one.
+			 */
+			if (b == s)
+				w->ties = 1;
+			ns = s + k;
+			nk = k;
+			prev = 0;
+			page_free(&pg[cur]);
+		}
+		ps = s;
+		s = ns;
+		k = nk;
+		cur = 1 - cur;
+	}
+	free(pr[0].v);
+	free(pr[1].v);
+	fd_buf_free(&url);
+	return rc;
+}
+
+/* Reads the list until a read is consistent, WALK_READS at most.  0, 1
+ * when none was, -1 when the plan refuses the endpoint. */
+static int
+walk(struct walk *w)
+{
+	int i;
+
+	for (i = 0; i < WALK_READS; i++) {
+		w->moved = 0;
+		if (walk_once(w, i) == -1)
+			return -1;
+		if (!w->moved)
+			break;
+		if (w->run->verbose)
+			warnx("%s: the list changed while it was read: "
+			    "reading it again", w->ep->name);
+	}
+	if (w->ties)
+		warnx("%s: more records than a page tie in the list's "
+		    "order, which the server does not keep: some may be "
+		    "missed until a later run", w->ep->name);
+	if (i < WALK_READS)
+		return 0;
+	warnx("%s: the list kept changing while it was read (%d reads): "
+	    "%s", w->ep->name, WALK_READS, w->ep->filter != NULL ?
+	    "its cursor stays where it was" :
+	    "records gone from Freshdesk stay until a later run");
+	return 1;
+}
+
+static void
+take_filtered(struct walk *w, const struct rec *r)
+{
+	if (after_until(w->run, r))
+		return;
+	if (strcmp(r->ts, w->Tc) == 0 && ids_has(&w->ids, r->id))
+		return;
+	/* state=blocked also lists the deleted: the deleted pass has them */
+	if (!(r->deleted && w->ps->state != NULL &&
+	    strcmp(w->ps->state, "blocked") == 0))
+		emit(w->run, w->ep, r, w->ps->state);
+	if (strcmp(r->ts, w->D) > 0)
+		return;
+	if (strcmp(r->ts, w->newT) > 0) {
+		strcpy(w->newT, r->ts);
+		w->newids.n = 0;
+	}
+	if (strcmp(r->ts, w->newT) == 0)
+		ids_add(&w->newids, r->id);
+}
+
+/*
+ * A change filter, no order to rely on: the whole list since the
+ * cursor, by walk(); then the cursor moves to the newest record not
+ * later than the server's Date at the start of the pass less
+ * CLOCK_MARGIN (a record updated during the pass, behind our position,
+ * is read again next run rather than lost).
+ */
 static void
 pass_filtered(struct run *run, const struct endpoint *ep,
     const struct pass *ps)
 {
-	struct pagerecs pr = { 0 };
-	struct fd_buf url = FD_BUF_INIT;
-	struct ids ids = { 0 }, newids = { 0 };
-	struct page pg;
-	char T[32], newT[32], D[32] = "";
+	struct walk w;
 	size_t i;
-	struct tm tm;
 
-	bookmark_get(run, ps->bookmark, T, &ids, NULL);
-	strcpy(newT, T);
-	for (i = 0; i < ids.n; i++)
-		ids_add(&newids, ids.v[i]);
-	url_of(run, ep, ps, T, 0, 1, &url, ep);
-	for (;;) {
-		if (page_get(run, ep, url.data, &pg) == PAGE_NO_FEATURE)
-			break;
-		if (D[0] == '\0') {
-			time_t t = pg.resp->date ? pg.resp->date : time(NULL);
-			gmtime_r(&t, &tm);
-			strftime(D, sizeof(D), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		}
-		split(ep, pg.resp, &pr, ep->cursor);
-		schema(run, ep);
-		for (i = 0; i < pr.n; i++) {
-			struct rec *r = &pr.v[i];
-			if (after_until(run, r))
-				continue;
-			if (strcmp(r->ts, T) == 0 && ids_has(&ids, r->id))
-				continue;
-			emit(run, ep, r);
-			if (strcmp(r->ts, D) > 0)
-				continue;
-			if (strcmp(r->ts, newT) > 0) {
-				strcpy(newT, r->ts);
-				newids.n = 0;
-			}
-			if (strcmp(r->ts, newT) == 0)
-				ids_add(&newids, r->id);
-		}
-		if (pg.resp->next == NULL) {
-			page_free(&pg);
-			bookmark_set(run, ps->bookmark, newT, &newids, NULL);
-			checkpoint(run);
-			break;
-		}
-		fd_buf_reset(&url);
-		fd_buf_puts(&url, pg.resp->next);
-		page_free(&pg);
+	memset(&w, 0, sizeof(w));
+	w.run = run;
+	w.ep = ep;
+	w.ps = ps;
+	w.take = take_filtered;
+	bookmark_get(run, ps->bookmark, w.Tc, &w.ids, NULL);
+	strcpy(w.newT, w.Tc);
+	for (i = 0; i < w.ids.n; i++)
+		ids_add(&w.newids, w.ids.v[i]);
+	w.T = w.Tc;
+	if (walk(&w) == 0) {
+		bookmark_set(run, ps->bookmark, w.newT, &w.newids, NULL);
 		checkpoint(run);
 	}
-	free(pr.v);
-	free(ids.v);
-	free(newids.v);
-	fd_buf_free(&url);
+	free(w.seen.v);
+	free(w.ids.v);
+	free(w.newids.v);
 }
 
+static void
+take_full(struct walk *w, const struct rec *r)
+{
+	emit(w->run, w->ep, r, NULL);
+}
+
+/* No filter: the whole list by walk(), its records versioned, and
+ * ACTIVATE_VERSION once a read was consistent. */
 static void
 pass_full(struct run *run, const struct endpoint *ep, const struct pass *ps)
 {
 	struct pagerecs pr = { 0 };
 	struct fd_buf url = FD_BUF_INIT;
 	struct page pg;
-	size_t i;
-	int done = 0;
+	struct walk w;
 
-	url_of(run, ep, ps, NULL, 0, 1, &url, ep);
-	for (;;) {
-		if (page_get(run, ep, url.data, &pg) == PAGE_NO_FEATURE)
-			break;
-		split(ep, pg.resp, &pr, NULL);
-		schema(run, ep);
-		for (i = 0; i < pr.n; i++)
-			emit(run, ep, &pr.v[i]);
-		if (pg.resp->next == NULL || ep->object)
-			done = 1;
-		else {
-			fd_buf_reset(&url);
-			fd_buf_puts(&url, pg.resp->next);
-		}
-		page_free(&pg);
-		if (done) {
+	if (!ep->object) {
+		memset(&w, 0, sizeof(w));
+		w.run = run;
+		w.ep = ep;
+		w.ps = ps;
+		w.take = take_full;
+		if (walk(&w) == 0) {
 			activate(run, ep);
 			checkpoint(run);
-			break;
 		}
+		free(w.seen.v);
+		return;
+	}
+	fd_buf_printf(&url, "%s%s", run->base, ep->path);
+	if (page_get(run, ep, url.data, &pg) != PAGE_NO_FEATURE) {
+		split(ep, pg.resp, &pr, NULL);
+		schema(run, ep);
+		emit(run, ep, &pr.v[0], NULL);
+		page_free(&pg);
+		activate(run, ep);
 		checkpoint(run);
 	}
 	free(pr.v);

@@ -111,9 +111,14 @@ for n, l in enumerate(open(sys.argv[1], encoding="utf-8"), 1):
 	n=$(records "$D/all.out" contacts | jq -s '[.[] | select(.deleted == true)] | length')
 	[ "$n" -gt 0 ]
 	[ "$n" = "$(truth_since contacts | jq -s '[.[] | select(.deleted == true)] | length')" ]
-	n=$(records "$D/all.out" contacts | jq -s '[.[] | select(.blocked == true)] | length')
+	# the records do not say "blocked" (FRESHDESK.md Part 3.4): fd_state
+	n=$(records "$D/all.out" contacts | jq -s '[.[] | select(has("blocked"))] | length')
+	[ "$n" = 0 ]
+	n=$(records "$D/all.out" contacts | jq -s '[.[] | select(.fd_state == "blocked")] | length')
 	[ "$n" -gt 0 ]
-	[ "$n" = "$(truth_since contacts | jq -s '[.[] | select(.blocked == true)] | length')" ]
+	[ "$n" = "$(truth_since contacts | jq -s '[.[] | select(.fd_state == "blocked")] | length')" ]
+	n=$(records "$D/all.out" contacts | jq -s '[.[] | select(.fd_state == "deleted")] | length')
+	[ "$n" = "$(truth_since contacts | jq -s '[.[] | select(.deleted == true)] | length')" ]
 	diff <(records "$D/all.out" contacts | jq -S -c . | sort) \
 	    <(truth_since contacts | jq -S -c . | sort)
 }
@@ -184,9 +189,10 @@ for n, l in enumerate(open(sys.argv[1], encoding="utf-8"), 1):
 		tickets) sel='(.spam | not) and (.deleted | not)' ;;
 		tickets:spam) sel='.spam == true' ;;
 		tickets:deleted) sel='.deleted == true' ;;
-		contacts) sel='(.deleted | not) and (.blocked | not)' ;;
+		contacts) sel='.fd_state == "active"' ;;
 		contacts:deleted) sel='.deleted == true' ;;
-		contacts:blocked) sel='.blocked == true' ;;
+		# state=blocked lists the deleted too (FRESHDESK.md Part 3.4)
+		contacts:blocked) sel='.fd_state != "active"' ;;
 		esac
 		want=$(jq -c "[.[] | select($sel)] | (map(.updated_at) | max) as \$m
 		    | {updated_at: \$m, ids_at_cursor: (map(select(.updated_at == \$m) | .id) | sort)}" \
@@ -293,11 +299,14 @@ for r in json.load(open(sys.argv[1])):
 	    sort >"$BATS_TEST_TMPDIR/want"
 	run diff "$BATS_TEST_TMPDIR/got" "$BATS_TEST_TMPDIR/want"
 	assert_success
-	# requests: the windows over ~900 tickets (10), the second's 4
-	# pages read twice at most (8), spam and deleted (2); no loop
+	# requests: the windows over ~900 tickets (10), spam and deleted
+	# (2), the second's 4 pages read until every one of its 350 is
+	# (the simulator orders them anew on each request: each reading
+	# leaves about 30% of those missing unread, so some 7 readings);
+	# no loop
 	local req
 	req=$(jq '.by_path["/api/v2/tickets"]["200"]' "$D/all.stats")
-	[ "$req" -le 22 ]
+	[ "$req" -le $((10 + 2 + 4 * 10)) ]
 	[ "$(jq '.requests_total' "$D/all.stats")" -eq "$(jq '.by_status["200"]' "$D/all.stats")" ]
 }
 
@@ -326,26 +335,13 @@ for r in json.load(open(sys.argv[1])):
 	grep -q 'state=blocked' "$BATS_TEST_TMPDIR/log"
 }
 
-@test "extract: trap 12: no request after the last page of a pass" {
-	# full refresh endpoints with a page size that divides the count:
-	# a client stopping on an empty or short page makes one more request
-	sim_ctl POST reset-stats >/dev/null
-	run -0 fd-fetch -q --per-page 4 groups
-	run -0 fd-fetch -q --per-page 5 agents
-	run -0 fd-fetch -q companies
-	run -0 fd-fetch -q --per-page 3 roles
-	run sim_stats
-	[ "$(jq -c '.by_path' <<<"$output")" = \
-	    '{"/api/v2/groups":{"200":2},"/api/v2/agents":{"200":5},"/api/v2/companies":{"200":2},"/api/v2/roles":{"200":2}}' ]
-	# incremental passes: replay each request; only the last of a pass
-	# may lack Link rel="next", and it must lack it
-	local n pq key prev="" prevlink="" link
-	n=$(wc -l <"$SIM_RUNDIR/stderr")
-	run --separate-stderr fd-fetch --since 2025-09-28T00:00:00Z --per-page 50 tickets contacts
-	assert_success
-	# the requests as the simulator saw them, in order
-	new_log_lines "$n" | sed -n 's/^.*"GET \([^ ]*\) HTTP\/1\.1" 200 .*/\1/p' >"$BATS_TEST_TMPDIR/reqs"
-	[ "$(wc -l <"$BATS_TEST_TMPDIR/reqs")" -ge 12 ]
+# link_ends N: replays the API requests of the access log after line N,
+# in order: only the last request of a pass may lack Link rel="next",
+# and it must lack it
+link_ends() {
+	local pq key prev="" prevlink="" link
+	new_log_lines "$1" | sed -n 's/^.*"GET \([^ ]*\) HTTP\/1\.1" 200 .*/\1/p' >"$BATS_TEST_TMPDIR/reqs"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/reqs")" -ge "$2" ]
 	while read -r pq; do
 		key="${pq%%\?*} $(grep -o -e 'filter=[a-z]*' -e 'state=[a-z]*' <<<"$pq" || true)"
 		link=$(curl -s -K "$SIM_CURLRC" -D - -o /dev/null "$SIM_URL$pq" |
@@ -361,6 +357,23 @@ for r in json.load(open(sys.argv[1])):
 		prevlink=$link
 	done <"$BATS_TEST_TMPDIR/reqs"
 	[ "$prevlink" = 0 ]
+}
+
+@test "extract: trap 12: no request after the last page of a pass" {
+	# full refresh endpoints with a page size that divides the count:
+	# a client stopping on an empty or short page makes one more request
+	local n
+	n=$(wc -l <"$SIM_RUNDIR/stderr")
+	run -0 fd-fetch -q --per-page 4 groups
+	run -0 fd-fetch -q --per-page 5 agents
+	run -0 fd-fetch -q companies
+	run -0 fd-fetch -q --per-page 3 roles
+	link_ends "$n" 8
+	# incremental passes
+	n=$(wc -l <"$SIM_RUNDIR/stderr")
+	run --separate-stderr fd-fetch --since 2025-09-28T00:00:00Z --per-page 50 tickets contacts
+	assert_success
+	link_ends "$n" 12
 }
 
 @test "extract: trap 13: --since with an offset is sent as ...Z and means the same instant" {

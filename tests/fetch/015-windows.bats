@@ -55,10 +55,14 @@ want_pairs() {
 	assert_success
 	diff <(got_pairs) <(want_pairs)
 	[ -z "$(got_pairs | cut -d' ' -f1 | uniq -d)" ]
-	# ~30 windows before and after the second, its 12 pages read at
-	# most twice, spam and deleted: a loop would blow this
+	# ~30 windows before and after the second, spam and deleted, and
+	# the second's 12 pages read until all its 350 are: the simulator
+	# orders them anew on each request, so each reading leaves about a
+	# third of those missing unread (some 8 readings); a loop would
+	# blow this
 	run sim_stats
-	[ "$(jq '.by_path["/api/v2/tickets"]["200"]' <<<"$output")" -le 70 ]
+	echo "tickets requests: $(jq '.by_path["/api/v2/tickets"]["200"]' <<<"$output")" >&3
+	[ "$(jq '.by_path["/api/v2/tickets"]["200"]' <<<"$output")" -le $((30 + 2 + 12 * 12)) ]
 }
 
 @test "windows: a bookmark at the bulk-updated second: the ids at the cursor are skipped, the rest written" {
@@ -84,7 +88,8 @@ want_pairs() {
 }
 
 @test "windows: a bulk-updated second is read once when nothing in it changes" {
-	sim_start --tickets 700 --burst 350 --window 2 --rate-total 1000000
+	# a server that keeps the order of the second's tickets
+	sim_start --tickets 700 --burst 350 --window 2 --rate-total 1000000 --stable-ties
 	run --separate-stderr fd-fetch -v tickets
 	assert_success
 	# 350 tickets at 100 a page: pages 1 to 4 of the second, each once
@@ -96,7 +101,7 @@ want_pairs() {
 }
 
 @test "windows: a run stopped after a bulk-updated second re-reads it next time" {
-	sim_start --tickets 700 --burst 350 --window 2 --rate-total 1000000
+	sim_start --tickets 700 --burst 350 --window 2 --rate-total 1000000 --stable-ties
 	# the state of a run that ended after the second's pages, before
 	# the end of its pass: the second is still listed
 	fd-fetch -v tickets >"$BATS_TEST_TMPDIR/one.out" 2>/dev/null

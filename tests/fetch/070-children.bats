@@ -11,8 +11,10 @@ setup_file() {
 	load ../common
 	load ../sim/sim
 	export FD_FETCH_RETRY_MS=20
+	# --stable-ties: a test compares the order of two runs' records,
+	# which follows the server's order of tickets that tie
 	sim_start --tickets 300 --burst 0 --window 2 --rate-total 1000000 \
-	    --tickets-list-limit 100000
+	    --tickets-list-limit 100000 --stable-ties
 }
 
 teardown_file() {

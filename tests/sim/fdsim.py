@@ -426,6 +426,8 @@ class World:
         self.mut_seq = 0
         self.sort_cache = {}
         self.lazy = {}
+        self.blocked = set()    # contact ids: blocked, not in the record
+        self.churn_seq = 0
         rng = random.Random("fdsim:%d" % cfg.seed)
         self._gen_small(rng)
         self._gen_agents(rng)
@@ -877,8 +879,8 @@ class World:
             if i % 37 == 5:
                 d["deleted"] = True
             elif i % 41 == 7:
-                d["blocked"] = True
-                d["blocked_at"] = fmt_z(u)
+                # no "blocked" key: the list view has none (Part 3.4)
+                self.blocked.add(pid)
             self.contacts.append(d)
         self.contact_by_id = {c["id"]: c for c in self.contacts}
         self.contact_by_email = {c["email"].lower(): c for c in self.contacts}
@@ -1279,7 +1281,81 @@ class World:
         lst = self.collection(name)
         if lst is None:
             return None
+        if name == "contacts":
+            lst = [dict(c, fd_state=self.contact_state(c)) for c in lst]
         return sorted(lst, key=lambda x: x["id"])
+
+    def contact_state(self, c):
+        if c.get("deleted"):
+            return "deleted"
+        return "blocked" if c["id"] in self.blocked else "active"
+
+    # -- name order (FRESHDESK.md Part 3.2: contacts .order('users.name'),
+    # companies .order(:name), agents and groups by name)
+    NAME_ORDERED = ("contacts", "companies", "agents", "groups")
+
+    @staticmethod
+    def name_key(x):
+        n = x["contact"]["name"] if "contact" in x else x.get("name")
+        # a case- and accent-insensitive collation, as MySQL's
+        return "".join(ch for ch in unicodedata.normalize("NFKD", n or "")
+                       if not unicodedata.combining(ch)).lower().rstrip()
+
+    def by_name(self, name):
+        """The collection in name order (ties by id, shuffled per request
+        by the caller), cached until the next mutation."""
+        key = ("name", name)
+        hit = self.sort_cache.get(key)
+        if hit is None or hit[0] != self.version:
+            lst = sorted(self.collection(name), key=lambda x: x["id"])
+            lst.sort(key=self.name_key)
+            hit = (self.version, lst)
+            self.sort_cache[key] = hit
+        return hit[1]
+
+    # -- churn: contacts and companies changing while a list is read
+    def churn(self, name, kind, now):
+        """One change to collection name ("contacts" or "companies") that
+        moves the list order in front of any reader past its first page:
+        block / delete the first live record in name order, rename the
+        last one so that it sorts first, or create one that sorts first.
+        -> a description, for /_sim/stats."""
+        stamp = fmt_z(int(now))
+        self.churn_seq += 1
+        live = [x for x in self.by_name(name) if not x.get("deleted") and
+                x["id"] not in self.blocked]
+        if not live and kind != "create":
+            return None
+        if kind == "block" and name == "companies":
+            kind = "delete"
+        if kind in ("block", "delete"):
+            x = live[0]
+            if name == "companies":     # a company is deleted for good
+                self.companies.remove(x)
+                del self.company_by_id[x["id"]]
+            elif kind == "block":
+                self.blocked.add(x["id"])
+            else:
+                x["deleted"] = True
+        elif kind == "rename":
+            x = live[-1]
+            x["name"] = "Aaa churn %d %s" % (self.churn_seq, x["name"])
+        else:
+            coll = self.collection(name)
+            x = dict(max(coll, key=lambda y: y["id"]))
+            x["id"] += 1000 + self.churn_seq
+            x["name"] = "Aaa new %d" % self.churn_seq
+            if "email" in x:
+                x["email"] = "new%d@example.com" % self.churn_seq
+                self.contact_by_email[x["email"]] = x
+            x.pop("deleted", None)
+            x["created_at"] = stamp
+            coll.append(x)
+            (self.contact_by_id if name == "contacts" else
+             self.company_by_id)[x["id"]] = x
+        x["updated_at"] = stamp
+        self.version += 1
+        return {"kind": kind, "id": x["id"]}
 
     def collection(self, name):
         if name == "contacts":
@@ -1734,6 +1810,8 @@ class Sim:
         self.clock_offset = 0.0
         self.reqid = 0
         self.tickets_list_ok = 0
+        self.lists_ok = 0
+        self.tie_rng = random.Random("ties:%d" % cfg.seed)
         self.inflight = 0
         # hold faults: requests waiting for POST /_sim/release; a release
         # bumps the generation, which every waiter compares with its own
@@ -1751,6 +1829,7 @@ class Sim:
                    "requests_total": 0, "rate_limited_429": 0,
                    "spurious_429": 0, "faults_fired": 0, "mutations": 0,
                    "mutated_tickets": 0, "control_requests": 0,
+                   "churns": 0, "churned": [],
                    "connections": 0, "max_inflight": 0,
                    "bytes_sent": 0, "gzip_responses": 0,
                    "proxy_connects": []}
@@ -1907,6 +1986,21 @@ class Sim:
             body = obj
         else:
             body = dumps(obj).encode()
+        if status == 200 and route is not None and method == "GET" and \
+                route.name in ("contacts", "companies") and \
+                route.kind not in ("single", "child", "single_child"):
+            self.lists_ok += 1
+            k = self.cfg.churn_every
+            if k and self.lists_ok % k == 0 and (
+                    not self.cfg.churn_max or
+                    self.st["churns"] < self.cfg.churn_max):
+                kinds = self.cfg.churn
+                kind = kinds[self.st["churns"] % len(kinds)]
+                for _ in range(self.cfg.churn_count):
+                    c = self.world.churn(route.name, kind, self.now())
+                    if c is not None:
+                        self.st["churned"].append(c)
+                self.st["churns"] += 1
         if status == 200 and route is not None and route.kind == "tickets" \
                 and method == "GET":
             self.tickets_list_ok += 1
@@ -2002,7 +2096,10 @@ class Sim:
             return self.paged(W.child[route.name].get(ident, []), params,
                               pairs, host, path)
         # plain lists
-        items = W.collection(route.name)
+        if route.name in W.NAME_ORDERED:
+            items = W.by_name(route.name)
+        else:
+            items = W.collection(route.name)
         flt = getattr(self, "filter_" + route.name, None)
         if flt is not None:
             items = flt(items, params)
@@ -2013,7 +2110,38 @@ class Sim:
             if errs:
                 raise validation(errs)
             return items, []
+        if route.name in W.NAME_ORDERED:
+            items = self.shuffle_ties(items, params, W.name_key)
         return self.paged(items, params, pairs, host, path)
+
+    def shuffle_ties(self, items, params, key):
+        """items with the records that tie with the requested page's
+        on the sort key in a new order: an ORDER BY without a tie-break
+        (FRESHDESK.md Part 3.2).  --stable-ties keeps them by id."""
+        if self.cfg.stable_ties:
+            return items
+        page, per, errs = self.page_params(params)
+        lo = (page - 1) * per
+        hi = min(len(items), lo + per)
+        if errs or lo >= hi:
+            return items
+        a, ka = lo, key(items[lo])
+        while a > 0 and key(items[a - 1]) == ka:
+            a -= 1
+        b, kb = hi, key(items[hi - 1])
+        while b < len(items) and key(items[b]) == kb:
+            b += 1
+        seg, i = list(items[a:b]), 0
+        while i < len(seg):
+            j, k = i + 1, key(seg[i])
+            while j < len(seg) and key(seg[j]) == k:
+                j += 1
+            if j - i > 1:
+                sub = seg[i:j]
+                self.tie_rng.shuffle(sub)
+                seg[i:j] = sub
+            i = j
+        return items[:a] + seg + items[b:]
 
     def authorized(self, h):
         if not h or not h.startswith("Basic "):
@@ -2181,6 +2309,11 @@ class Sim:
                 t.requester_id, {}).get("unique_external_id") == ue)
         if conds:
             items = [t for t in items if all(c(t) for c in conds)]
+        # ORDER BY <order_by> <order_type>, no tie-break (Part 3.2)
+        items = self.shuffle_ties(items, params, {
+            "created_at": lambda t: t.created,
+            "updated_at": lambda t: t.updated,
+            "due_by": lambda t: t.due, "status": lambda t: t.status}[ob])
         return self.paged(items, params, pairs, host, path,
                           encode=lambda t: W.ticket_json(t, incl))
 
@@ -2219,13 +2352,16 @@ class Sim:
         if errs:
             raise validation(errs + self.page_params(p)[2])
 
+        blocked = self.world.blocked
+
         def ok(c):
-            dl, bl = c.get("deleted", False), c.get("blocked", False)
+            dl, bl = c.get("deleted", False), c["id"] in blocked
             if state == "deleted":
                 if not dl:
                     return False
             elif state == "blocked":
-                if not bl:
+                # blocked OR deleted (app/models/user.rb contact_filter)
+                if not (bl or dl):
                     return False
             else:
                 if dl or bl:
@@ -2667,7 +2803,8 @@ class Server(ThreadingHTTPServer):
 class Config:
     RUNTIME = {"rate_total": int, "window": float, "tickets_list_limit": int,
                "contacts_list_limit": int, "page_cap": int,
-               "latency_ms": float, "mutate_every": int, "mutate_count": int}
+               "latency_ms": float, "mutate_every": int, "mutate_count": int,
+               "churn_every": int, "churn_max": int, "churn_count": int}
 
     def __init__(self, a):
         self.host = a.host
@@ -2689,6 +2826,11 @@ class Config:
         self.latency_ms = a.latency
         self.mutate_every = a.mutate_every
         self.mutate_count = a.mutate_count
+        self.churn_every = a.churn_every
+        self.churn_max = a.churn_max
+        self.churn_count = a.churn_count
+        self.churn = a.churn
+        self.stable_ties = a.stable_ties
         self.no_feature = set(a.no_feature)
         self.throttler = a.throttler
         self.role = a.role
@@ -2834,12 +2976,32 @@ def parse_args(argv):
                    "update --mutate-count tickets (default 0 = never)")
     g.add_argument("--mutate-count", type=int, default=5, metavar="M",
                    help="tickets per automatic mutation (default 5)")
+    g.add_argument("--churn-every", type=int, default=0, metavar="K",
+                   help="after every K answered (200) contacts or companies "
+                   "list requests change that collection once (default 0 = "
+                   "never), the kinds of --churn in turn")
+    g.add_argument("--churn", metavar="KINDS", default="block,delete,rename,"
+                   "create", help="comma list of block (contacts; companies "
+                   "are deleted), delete (the first live record in name "
+                   "order), rename (the last one, to sort first), create "
+                   "(a record that sorts first)")
+    g.add_argument("--churn-count", type=int, default=1, metavar="M",
+                   help="records changed at once by each churn (default 1)")
+    g.add_argument("--churn-max", type=int, default=0, metavar="N",
+                   help="stop churning after N changes (default 0 = never)")
+    g.add_argument("--stable-ties", action="store_true",
+                   help="records that tie on the list order keep an id "
+                   "order (the real API promises none: by default each "
+                   "request shuffles them)")
     a = ap.parse_args(argv)
     a.now_epoch = parse_ts(a.now)
+    a.churn = [x for x in a.churn.split(",") if x]
+    if not a.churn or set(a.churn) - {"block", "delete", "rename", "create"}:
+        ap.error("--churn: a comma list of block, delete, rename, create")
     if a.now_epoch is None:
         ap.error("--now: not an ISO 8601 timestamp: %r" % a.now)
     for k in ("tickets", "contacts", "companies", "agents", "groups",
-              "burst", "latency", "mutate_every", "mutate_count",
+              "burst", "latency", "mutate_every", "mutate_count", "churn_every",
               "rate_total", "tickets_list_limit", "contacts_list_limit"):
         if getattr(a, k) < 0:
             ap.error("--%s must be >= 0" % k.replace("_", "-"))
