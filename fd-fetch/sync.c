@@ -810,6 +810,24 @@ all_refused(const struct run *run, const struct consumers *c)
 	return 1;
 }
 
+/* The second after T (a utc() time), in out. */
+static void
+second_after(const char *T, char out[32])
+{
+	struct tm tm;
+	time_t t;
+
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(T, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon,
+	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+		errx(FD_EXIT_FAIL, "%s: not a cursor time", T);
+	tm.tm_year -= 1900;
+	tm.tm_mon--;
+	t = timegm(&tm) + 1;
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 /*
  * The ordered pass ps of c->v[0] (see the top of this file); the
  * consumers share its bookmark, so its fresh records are fresh for all.
@@ -825,7 +843,7 @@ pass_ordered(struct run *run, const struct consumers *c,
 	struct groups gs = { 0 };
 	struct page pg;
 	char T[32], newT[32], oldT[32];
-	int p = 1, stop = 0;
+	int p = 1, stop = 0, ends;
 	size_t i, g;
 
 	bookmark_get(run, ps->bookmark, T, &ids, &gs);
@@ -839,11 +857,22 @@ pass_ordered(struct run *run, const struct consumers *c,
 		strcpy(newT, T);
 		strcpy(oldT, T);
 		fresh.n = 0;
+		ends = 0;
 		for (i = 0; i < pr.n; i++) {
 			struct rec *r = &pr.v[i];
 			if (after_until(run, r)) {
 				stop = 1;
 				break;
+			}
+			/*
+			 * Page p > 1 of a crowded second, where it ends: a
+			 * record that left the second since page 1 shifted
+			 * the later ones back, onto pages not read.  Those
+			 * after T wait for a window of their own.
+			 */
+			if (p > 1 && strcmp(r->ts, T) > 0) {
+				ends = 1;
+				continue;
 			}
 			if (strcmp(r->ts, newT) > 0)
 				strcpy(newT, r->ts);
@@ -858,6 +887,8 @@ pass_ordered(struct run *run, const struct consumers *c,
 			recs_push(&fresh, r);
 		}
 		deliver(run, c, fresh.v, fresh.n);
+		if (ends)
+			second_after(T, newT);
 		/* the ids at the new cursor second, so the next window,
 		 * which starts at that second, skips them */
 		if (strcmp(newT, T) != 0) {
@@ -886,10 +917,11 @@ pass_ordered(struct run *run, const struct consumers *c,
 			ids.n = 0;
 			strcpy(T, newT);
 		}
-		for (i = 0; i < pr.n; i++)
+		/* (after a crowded second's end, none at T was written) */
+		for (i = 0; i < pr.n && !ends; i++)
 			if (strcmp(pr.v[i].ts, T) == 0)
 				ids_add(&ids, pr.v[i].id);
-		if (pg.resp->next == NULL || stop) {
+		if ((pg.resp->next == NULL && !ends) || stop) {
 			page_free(&pg);
 			/*
 			 * The list ended in the cursor's second, read by

@@ -67,3 +67,7 @@ q() {
 @test "e2e pg: a full refresh staged by a load that stopped before ACTIVATE_VERSION is not activated with the next" {
 	t_restage
 }
+
+@test "e2e pg: name-ordered lists changing mid-pass, a non-admin key and the per-hour throttler: nothing lost, the next run equals the truth" {
+	t_real
+}

@@ -270,6 +270,34 @@ t_faults() {
 	[ "$(jq -c . "$ST")" = "$(db_state | jq -c .)" ]
 }
 
+# t_real: the real API's ways at once (FRESHDESK.md Part 3): lists by
+# name with ties in a new order on each request (the simulator's
+# default), contacts and companies blocked, deleted, renamed and created
+# in front of the reader during the run, an ordinary agent's API key
+# and the older per-hour throttler (a 2 s window here)
+t_real() {
+	e2e_sim --tickets 300 --contacts 600 --companies 400 --role agent \
+	    --throttler hourly --window 2 --rate-total 1000 \
+	    --churn-every 3 --churn-max 8 --churn block,delete,rename,create
+	new_dest
+	run -0 --separate-stderr sync
+	[ "$(sim_stats | jq .churns)" -eq 8 ]
+	# the admin endpoints are refused, the run goes on (-q: no warning)
+	[ "$(sim_stats | jq '.by_status["403"]')" -eq 3 ]
+	[ -z "$(fetched_ids agents)$(fetched_ids groups)$(fetched_ids roles)" ]
+	# no cursor passed a record the destination lacks: the contacts
+	# the churn shifted were not skipped
+	covered "$ST"
+	# every company live now is in the table the run made current
+	run comm -13 <(q 'select id from companies order by id' | sort) \
+	    <(sim_truth companies | jq -r '.[].id' | sort)
+	[ -z "$output" ]
+	# the churn over, the next run brings the destination to the truth
+	run_sync
+	truth tickets contacts companies
+	[ "$(jq -c . "$ST")" = "$(db_state | jq -c .)" ]
+}
+
 # pg_quiesce: waits (up to 60 s) until no session holds an advisory lock
 # on the server.  A session's lock outlives its fd-load by the moment
 # its backend takes to see the connection closed, and fd-load takes the

@@ -295,9 +295,9 @@ PASSES = {
     "tickets": ("tickets", lambda r: not r.get("spam") and not r.get("deleted")),
     "tickets:spam": ("tickets", lambda r: bool(r.get("spam")) and not r.get("deleted")),
     "tickets:deleted": ("tickets", lambda r: bool(r.get("deleted"))),
-    "contacts": ("contacts", lambda r: not r.get("deleted") and not r.get("blocked")),
+    "contacts": ("contacts", lambda r: r.get("fd_state") == "active"),
     "contacts:deleted": ("contacts", lambda r: bool(r.get("deleted"))),
-    "contacts:blocked": ("contacts", lambda r: bool(r.get("blocked")) and not r.get("deleted")),
+    "contacts:blocked": ("contacts", lambda r: r.get("fd_state") == "blocked"),
 }
 
 

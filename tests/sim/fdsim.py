@@ -2728,10 +2728,12 @@ class Handler(BaseHTTPRequestHandler):
                 status, body, ct, hdrs, route = S.api(
                     method, path, query, self.headers, host, fault)
                 S.record(path, route, status)
-            self.respond(status, body, ct, hdrs, method, fault)
         finally:
+            # no longer in flight before the client can have the
+            # answer: else its next request could count as one more
             with S.lock:
                 S.inflight -= 1
+        self.respond(status, body, ct, hdrs, method, fault)
 
     def respond(self, status, body, ct, hdrs, method, fault=None):
         kind = fault.kind if fault is not None else None
