@@ -17,6 +17,10 @@
 #   3  a second run of 1 from its last STATE after 50 tickets changed
 #   4a fd-fetch --raw tickets, 3000 tickets, latency 0, no rate limit
 #   4b the same with 20000 tickets (peak RSS should not grow)
+#   5a contacts companies, 5000 + 2000, ordered by name (the real API's
+#      order): the overlapping windows against plain pages, nothing moves
+#   5b the same while every 5th list request blocks, deletes, renames or
+#      creates a record in front of the reader (fdsim --churn-every 5)
 #
 # Minimum requests, from the simulator's truth (/_sim/truth/NAME), with
 # per_page 100: every pass costs max(1, ceil(records it must read / 100)):
@@ -25,7 +29,8 @@
 #   tickets:deleted    deleted,               updated_at >= its cursor
 #   contacts           not deleted, not blocked, updated_at >= its cursor
 #   contacts:deleted   deleted,               updated_at >= its cursor
-#   contacts:blocked   blocked,               updated_at >= its cursor
+#   contacts:blocked   blocked or deleted,    updated_at >= its cursor
+#                      (the API's state=blocked holds both)
 #   agents companies groups roles (full refresh): every record
 # where a pass's cursor is its bookmark in the state given to the run, else
 # --since (2022-01-01T00:00:00Z).  conversations: the three ticket passes
@@ -153,9 +158,9 @@ def tickets_list:
 	+ pass("tickets:spam"; .spam == true; $t[0])
 	+ pass("tickets:deleted"; .deleted == true; $t[0]);
 def contacts_list:
-	pass("contacts"; (.deleted != true) and (.blocked != true); $c[0])
+	pass("contacts"; .fd_state == "active"; $c[0])
 	+ pass("contacts:deleted"; .deleted == true; $c[0])
-	+ pass("contacts:blocked"; .blocked == true; $c[0]);
+	+ pass("contacts:blocked"; .fd_state != "active"; $c[0]);
 '
 
 # min_default BOOKMARKS: "tickets-list contacts-list all" for the six
@@ -297,6 +302,34 @@ truth tickets
 tl4b=$(min_tickets)
 run_fetch raw20k --raw tickets
 row "4b fd-fetch --raw tickets, 20000 tickets" raw20k "$tl4b" -
+
+# ---- 5: name-ordered lists, still and changing (issue 14)
+# lists_min: the minimum requests of contacts and companies (plain pages)
+lists_min() {
+	local n
+	n=$(jq length "$WORK/truth.companies") || die "bad truth for companies"
+	jq -n -r --argjson per "$PER" --arg since "$SINCE" --argjson bm '{}' \
+		--argjson co "$(( n > 0 ? (n + PER - 1) / PER : 1 ))" \
+		--slurpfile c "$WORK/truth.contacts" \
+		"$MIN_JQ"'contacts_list + $co' || die "cannot compute the minimum requests"
+}
+for v in 5a 5b; do
+	if [[ $v == 5a ]]; then
+		say "scenario 5a: contacts companies by name, nothing moves"
+		sim "${GENEROUS[@]}" --tickets 100 --contacts 5000 --companies 2000
+	else
+		say "scenario 5b: the same, a record moves every 5th list request"
+		sim "${GENEROUS[@]}" --tickets 100 --contacts 5000 --companies 2000 \
+			--churn-every 5
+	fi
+	truth contacts
+	truth companies
+	m=$(lists_min)
+	run_fetch "lists$v" contacts companies
+	row "$v fd-fetch contacts companies$([[ $v == 5b ]] && echo ', churn')" \
+		"lists$v" "$m" -
+	NOTES+=("$v: $(jq .churns "$WORK/lists$v.stats") changes during the run; $(grep -c 'reading it again' "$WORK/lists$v.err") lists read again; the minimum counts plain pages of the truth at the start.")
+done
 sim_stop
 
 # ---- the table

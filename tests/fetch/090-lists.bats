@@ -152,3 +152,27 @@ versioned() {
 	run jq -c 'select(.type == "RECORD") | .record | select(has("blocked"))' "$T/one.out"
 	assert_output ""
 }
+
+@test "lists: a contact changed behind the reader, the server's Date 100 s ahead of its records: the next run reads it" {
+	# request 2 renames the last contact to sort first (behind the
+	# reader: not read by this pass), request 4 touches the then last
+	# one (ahead of it: read by this pass, with a newer updated_at).
+	# The cursor must not pass the first: the Date that bounds it is
+	# 100 s ahead of the records' clock, within fd-fetch's margin.
+	sim_start --contacts 1000 --date-skew 100 --churn-every 2 --churn-max 2 --churn rename,touch
+	fetch one --since "$SINCE" contacts
+	sim_stats >"$T/stats"
+	local renamed touched
+	renamed=$(jq '.churned[0].id' "$T/stats")
+	touched=$(jq '.churned[1].id' "$T/stats")
+	[ "$(jq -c '[.churned[].kind]' "$T/stats")" = '["rename","touch"]' ]
+	# the touched one is read with its new time by run 1
+	want=$(sim_truth contacts | jq -r --argjson i "$touched" '.[] | select(.id == $i) | .updated_at')
+	jq -r --argjson i "$touched" 'select(.type == "RECORD") | .record | select(.id == $i) | .updated_at' "$T/one.out" | grep -qx "$want"
+	# run 2 reads the renamed one at its new version
+	fetch two --since "$SINCE" -s "$T/one.state" contacts
+	want=$(sim_truth contacts | jq -r --argjson i "$renamed" '.[] | select(.id == $i) | "\(.name) \(.updated_at)"')
+	cat "$T/one.out" "$T/two.out" |
+	    jq -r --argjson i "$renamed" 'select(.type == "RECORD") | .record | select(.id == $i) | "\(.name) \(.updated_at)"' |
+	    grep -qxF "$want"
+}

@@ -1318,7 +1318,8 @@ class World:
         """One change to collection name ("contacts" or "companies") that
         moves the list order in front of any reader past its first page:
         block / delete the first live record in name order, rename the
-        last one so that it sorts first, or create one that sorts first.
+        last one so that it sorts first, touch the last one (a new
+        updated_at, same place), or create one that sorts first.
         -> a description, for /_sim/stats."""
         stamp = fmt_z(int(now))
         self.churn_seq += 1
@@ -1340,6 +1341,8 @@ class World:
         elif kind == "rename":
             x = live[-1]
             x["name"] = "Aaa churn %d %s" % (self.churn_seq, x["name"])
+        elif kind == "touch":   # changed in place: ahead of the reader
+            x = live[-1]
         else:
             coll = self.collection(name)
             x = dict(max(coll, key=lambda y: y["id"]))
@@ -2001,6 +2004,8 @@ class Sim:
                     if c is not None:
                         self.st["churned"].append(c)
                 self.st["churns"] += 1
+                # each change in a second of its own
+                self.clock_offset += 1
         if status == 200 and route is not None and route.kind == "tickets" \
                 and method == "GET":
             self.tickets_list_ok += 1
@@ -2985,8 +2990,9 @@ def parse_args(argv):
     g.add_argument("--churn", metavar="KINDS", default="block,delete,rename,"
                    "create", help="comma list of block (contacts; companies "
                    "are deleted), delete (the first live record in name "
-                   "order), rename (the last one, to sort first), create "
-                   "(a record that sorts first)")
+                   "order), rename (the last one, to sort first), touch "
+                   "(the last one: a new updated_at), create (a record "
+                   "that sorts first); each change moves the clock 1 s on")
     g.add_argument("--churn-count", type=int, default=1, metavar="M",
                    help="records changed at once by each churn (default 1)")
     g.add_argument("--churn-max", type=int, default=0, metavar="N",
@@ -2998,8 +3004,10 @@ def parse_args(argv):
     a = ap.parse_args(argv)
     a.now_epoch = parse_ts(a.now)
     a.churn = [x for x in a.churn.split(",") if x]
-    if not a.churn or set(a.churn) - {"block", "delete", "rename", "create"}:
-        ap.error("--churn: a comma list of block, delete, rename, create")
+    if not a.churn or set(a.churn) - {"block", "delete", "rename", "touch",
+                                      "create"}:
+        ap.error("--churn: a comma list of block, delete, rename, touch, "
+                 "create")
     if a.now_epoch is None:
         ap.error("--now: not an ISO 8601 timestamp: %r" % a.now)
     for k in ("tickets", "contacts", "companies", "agents", "groups",
