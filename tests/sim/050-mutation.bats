@@ -122,7 +122,7 @@ normal_ids_by_updated() {
 	sim_start --tickets 500 --contacts 400 --spam 7 --deleted 9
 	run jq -c '[length, ([.[] | select(.spam)] | length), ([.[] | select(.deleted)] | length), ([.[].id] == ([.[].id] | sort))]' <<<"$(sim_truth tickets)"
 	assert_output '[500,7,9,true]'
-	run jq -e 'length == 400 and any(.[]; .deleted) and any(.[]; .blocked)' <<<"$(sim_truth contacts)"
+	run jq -e 'length == 400 and any(.[]; .deleted) and any(.[]; .fd_state == "blocked")' <<<"$(sim_truth contacts)"
 	assert_success
 	run jq -r 'type' <<<"$(sim_truth settings)"
 	assert_output object

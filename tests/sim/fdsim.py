@@ -2126,9 +2126,11 @@ class Sim:
         if self.cfg.stable_ties:
             return items
         page, per, errs = self.page_params(params)
+        if errs:
+            return items        # paged() answers them
         lo = (page - 1) * per
         hi = min(len(items), lo + per)
-        if errs or lo >= hi:
+        if lo >= hi:
             return items
         a, ka = lo, key(items[lo])
         while a > 0 and key(items[a - 1]) == ka:
