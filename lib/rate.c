@@ -170,14 +170,21 @@ tokens_at(const struct bucket *b, int cost, int64_t now)
 static int64_t
 bucket_delay(const struct bucket *b, int cost, int64_t now)
 {
-	double t;
+	double t, d;
 
 	if (b->per_min <= 0)
 		return 0;
 	t = tokens_at(b, cost, now);
 	if (t >= cost)
 		return 0;
-	return (int64_t)((cost - t) * MINUTE / b->per_min) + 1;
+	/*
+	 * Under a millisecond is no wait: the request goes, its tokens
+	 * go below zero, and the debt delays the next one.  (A 1 ms
+	 * sleep for each of the back-to-back requests of an account
+	 * with a limit in the millions was a wait of the clock's grain.)
+	 */
+	d = (cost - t) * MINUTE / b->per_min;
+	return d < 1 ? 0 : (int64_t)d + 1;
 }
 
 int64_t
