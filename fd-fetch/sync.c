@@ -698,72 +698,78 @@ deliver(struct run *run, const struct consumers *c, const struct rec *v,
 
 /*
  * Reads second g->T again (see struct group), writing what was missed,
- * until the ids read reach its count (or, the count unknown, a reading
- * finds nothing new).  The bookmark is not touched: the records written
- * are older than its cursor, and its "seconds" still name T until the
- * caller drops it.
+ * until the ids read that are still in the second reach its count, at
+ * most VERIFY_ROUNDS readings of its pages.  A record leaves a past
+ * second only by an update, which puts it at the end of the list, at or
+ * after the pass's cursor `end`: each reading also reads that tail, so
+ * that every record gone from the second is known (g->left) and none
+ * read earlier is taken for one still in it.  The count unknown (a
+ * second a stopped run listed), a reading that finds nothing new ends
+ * it.  The bookmark is not touched: the records written are older than
+ * its cursor, and its "seconds" still name T until the caller drops it.
  */
 static void
 verify_second(struct run *run, const struct consumers *c,
-    const struct pass *ps, struct group *g)
+    const struct pass *ps, struct group *g, const char *end)
 {
 	struct pagerecs pr = { 0 };
 	struct fd_buf url = FD_BUF_INIT;
 	const struct endpoint *lep = listed(c->v[0]);
 	struct page pg;
-	int p, found, round, more, fell;
-	size_t i, j, nnew;
-	long known, was;
+	int p, found, round, more, refused = 0, tail;
+	size_t i, nnew;
 
-	for (round = 0; round < VERIFY_ROUNDS; round++) {
+	for (round = 0; round < VERIFY_ROUNDS && !refused; round++) {
 		found = 0;
-		was = g->count;
+		for (tail = 0; tail < 2 && !refused; tail++)
 		for (p = 1, more = 1; more; p++) {
-			url_of(run, lep, ps, g->T, 1, p, &url, c->v[0]);
-			if (page_get(run, lep, url.data, &pg) != PAGE_OK)
+			url_of(run, lep, ps, tail ? end : g->T, 1, p, &url,
+			    c->v[0]);
+			if (page_get(run, lep, url.data, &pg) != PAGE_OK) {
+				refused = 1;
 				break;
+			}
 			split(lep, pg.resp, &pr, lep->cursor);
 			more = pg.resp->next != NULL;
 			nnew = 0;
 			for (i = 0; i < pr.n; i++) {
 				struct rec *r = &pr.v[i];
-				if (strcmp(r->ts, g->T) != 0)
-					break;
-				if (ids_has(&g->ids, r->id))
+				if (strcmp(r->ts, g->T) != 0) {
+					/* gone from the second */
+					if (ids_has(&g->ids, r->id))
+						ids_add(&g->left, r->id);
+					continue;
+				}
+				if (tail || ids_has(&g->ids, r->id))
 					continue;
 				pr.v[nnew++] = *r;
 				ids_add(&g->ids, r->id);
 				found++;
 			}
-			if (i < pr.n || !more) {
+			if (!tail && (!more || (pr.n > 0 &&
+			    strcmp(pr.v[pr.n - 1].ts, g->T) != 0))) {
 				/* where the second ends: its count now */
+				for (i = 0; i < pr.n &&
+				    strcmp(pr.v[i].ts, g->T) == 0; i++)
+					;
 				g->count = (long)(p - 1) * run->per_page +
 				    (long)i;
 				more = 0;
-				for (j = i; j < pr.n; j++)
-					if (ids_has(&g->ids, pr.v[j].id))
-						ids_add(&g->left, pr.v[j].id);
 			}
 			deliver(run, c, pr.v, nnew);
 			page_free(&pg);
 			checkpoint(run);
 		}
-		/*
-		 * Done when the ids read, less those seen to leave the
-		 * second, reach its count; a count that fell this round
-		 * means records left unseen (their ids still counted),
-		 * so a round must then also find nothing new.
-		 */
-		known = (long)g->ids.n - (long)g->left.n;
-		fell = was > 0 && g->count < was;
-		if (g->count > 0 ? known >= g->count && (!fell || found == 0) :
-		    found == 0)
+		if (refused)
+			break;
+		if (g->count <= 0 ? found == 0 :
+		    (long)(g->ids.n - g->left.n) >= g->count)
 			break;
 	}
 	if (round == VERIFY_ROUNDS)
-		warnx("%s: %zu of the %ld records updated at %s read after "
-		    "%d readings of that second", c->v[0]->name, g->ids.n,
-		    g->count, g->T, VERIFY_ROUNDS);
+		warnx("%s: records updated at %s may be missing after %d "
+		    "readings of that second (%ld in it)", c->v[0]->name,
+		    g->T, VERIFY_ROUNDS, g->count);
 	free(pr.v);
 	fd_buf_free(&url);
 }
@@ -878,12 +884,17 @@ pass_ordered(struct run *run, const struct consumers *c,
 				strcpy(newT, r->ts);
 			if (strcmp(r->ts, T) == 0 && ids_has(&ids, r->id))
 				continue;	/* written by an earlier window */
-			for (g = 0; g < gs.n; g++)
+			for (g = 0; g < gs.n; g++) {
 				if (strcmp(r->ts, gs.v[g].T) > 0 &&
 				    ids_has(&gs.v[g].ids, r->id)) {
 					gs.v[g].evidence = 1;
 					ids_add(&gs.v[g].left, r->id);
 				}
+				/* a second listed by a stopped run: what
+				 * this pass writes of it is not re-written */
+				if (strcmp(r->ts, gs.v[g].T) == 0)
+					ids_add(&gs.v[g].ids, r->id);
+			}
 			recs_push(&fresh, r);
 		}
 		deliver(run, c, fresh.v, fresh.n);
@@ -938,7 +949,7 @@ pass_ordered(struct run *run, const struct consumers *c,
 			bookmarks_set(run, c, ps, T, &ids, &gs);
 			for (g = 0; g < gs.n; g++)
 				if (gs.v[g].evidence || run->until != NULL)
-					verify_second(run, c, ps, &gs.v[g]);
+					verify_second(run, c, ps, &gs.v[g], T);
 			/* what the cursor's second holds now */
 			for (g = 0; g < gs.n; g++)
 				if (strcmp(gs.v[g].T, T) == 0)
@@ -954,7 +965,7 @@ pass_ordered(struct run *run, const struct consumers *c,
 		 * starts with it again, so turn the page in that second
 		 * (page 2 of a new window, the next page of the same).
 		 */
-		if (pr.n > 0 && strcmp(pr.v[0].ts, T) == 0)
+		if (!ends && pr.n > 0 && strcmp(pr.v[0].ts, T) == 0)
 			p = strcmp(T, oldT) == 0 ? p + 1 : 2;
 		else
 			p = 1;
@@ -1010,6 +1021,7 @@ struct walk {
 	struct ids		 seen;	/* ids passed to take */
 	int			 moved;	/* this read */
 	int			 ties;	/* a tie group over a whole window */
+	int			 unchecked;	/* a step without overlap */
 	/* pass_filtered's */
 	struct ids		 ids, newids;
 	char			 Tc[32], newT[32], D[32];
@@ -1180,6 +1192,7 @@ walk_once(struct walk *w, int read)
 			 */
 			if (b == s)
 				w->ties = 1;
+			w->unchecked = 1;
 			ns = s + k;
 			nk = k;
 			prev = 0;
@@ -1213,12 +1226,19 @@ walk(struct walk *w)
 			warnx("%s: the list changed while it was read: "
 			    "reading it again", w->ep->name);
 	}
-	if (w->ties)
-		warnx("%s: more records than a page tie in the list's "
-		    "order, which the server does not keep: some may be "
-		    "missed until a later run", w->ep->name);
-	if (i < WALK_READS)
+	if (i < WALK_READS && !w->unchecked)
 		return 0;
+	if (w->unchecked) {
+		/* reading again would meet the same steps */
+		warnx("%s: %s: the read cannot be checked for records "
+		    "moving in front of it; %s", w->ep->name, w->ties ?
+		    "more records than a page tie in the list's order" :
+		    "records that tie in the list's order, or pages too "
+		    "small, left steps without overlap",
+		    w->ep->filter != NULL ? "its cursor stays where it was" :
+		    "records gone from Freshdesk stay until a later run");
+		return 1;
+	}
 	warnx("%s: the list kept changing while it was read (%d reads): "
 	    "%s", w->ep->name, WALK_READS, w->ep->filter != NULL ?
 	    "its cursor stays where it was" :
