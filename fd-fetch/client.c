@@ -199,16 +199,11 @@ settle(struct run *run, const struct endpoint *ep, struct page *q,
 		    strncmp(errbuf, "access_denied", 13) == 0)) {
 			/* once: the other requests of ep are not made */
 			if (!run->quiet && !(run->no_feature &
-			    endpoint_bit(ep))) {
-				if (errbuf[0] == 'a')
-					warnx("%s: skipped: HTTP 403: "
-					    "access_denied: the API key's "
-					    "agent lacks the admin rights to "
-					    "read it", ep->name);
-				else
-					warnx("%s: skipped: HTTP 403: %s",
-					    ep->name, errbuf);
-			}
+			    endpoint_bit(ep)))
+				warnx("%s: skipped: HTTP 403: %s", ep->name,
+				    errbuf[0] == 'a' ? "access_denied: the "
+				    "API key's agent lacks the admin rights "
+				    "to read it" : errbuf);
 			run->no_feature |= endpoint_bit(ep);
 			fd_http_resp_free(r);
 			q->status = PAGE_NO_FEATURE;

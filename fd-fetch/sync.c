@@ -94,7 +94,10 @@ struct pagerecs {
 	struct rec	*v;
 	size_t		 n, cap;
 	const char	*cursor;	/* field name, or NULL */
-	const char	*order;		/* struct endpoint's, or NULL */
+	/* struct endpoint's order: its top-level member ("" for none)
+	 * and the member within that, or NULL */
+	char		 order[32];
+	const char	*order_sub;
 	const char	*stream;
 	char		 err[FD_ERRSZ];
 };
@@ -200,28 +203,6 @@ key_is(const struct fd_jtok *k, const char *name, struct fd_buf *tmp)
 }
 
 /*
- * The value of member path order ("name", or "contact.name": one level
- * down) of record r as written, in r->key; none leaves it NULL.
- */
-static void
-order_key(const char *order, struct rec *r)
-{
-	char why[FD_ERRSZ], name[64];
-	const char *dot = strchr(order, '.'), *v;
-	size_t vl;
-
-	snprintf(name, sizeof(name), "%.*s", dot != NULL ?
-	    (int)(dot - order) : (int)strlen(order), order);
-	if (fd_jscan_field(r->text, r->len, name, &v, &vl, why) != 0)
-		return;
-	if (dot != NULL && (fd_jscan_kind(v, vl) != FD_JTOK_OBJECT ||
-	    fd_jscan_field(v, vl, dot + 1, &v, &vl, why) != 0))
-		return;
-	r->key = v;
-	r->keylen = vl;
-}
-
-/*
  * Collects one element of a page (called by fd_jscan_elements, the page
  * already validated): its text, and in one walk of its top-level
  * members its integer id and its cursor time (the last one of a name
@@ -234,8 +215,8 @@ collect(void *arg, const char *text, size_t len)
 	struct fd_buf s = FD_BUF_INIT;
 	struct fd_jscan js;
 	struct fd_jtok k, v;
-	const char *vp, *cur = NULL;
-	size_t vl, curlen = 0;
+	const char *vp, *cur = NULL, *okey = NULL;
+	size_t vl, curlen = 0, okeylen = 0;
 	struct rec r;
 	long long id;
 
@@ -259,6 +240,10 @@ collect(void *arg, const char *text, size_t len)
 			cur = v.kind == FD_JTOK_STRING ? vp : NULL;
 			curlen = vl;
 		}
+		if (pr->order[0] != '\0' && key_is(&k, pr->order, &s)) {
+			okey = vp;
+			okeylen = vl;
+		}
 	}
 	if (pr->cursor != NULL) {
 		fd_buf_reset(&s);
@@ -277,8 +262,16 @@ collect(void *arg, const char *text, size_t len)
 		}
 	}
 	fd_buf_free(&s);
-	if (pr->order != NULL)
-		order_key(pr->order, &r);
+	/* its order value as written ("contact.name": one level down) */
+	if (okey != NULL && pr->order_sub != NULL) {
+		char why[FD_ERRSZ];
+		if (fd_jscan_kind(okey, okeylen) != FD_JTOK_OBJECT ||
+		    fd_jscan_field(okey, okeylen, pr->order_sub, &okey,
+		    &okeylen, why) != 0)
+			okey = NULL;
+	}
+	r.key = okey;
+	r.keylen = okey != NULL ? okeylen : 0;
 	recs_push(pr, &r);
 	return 0;
 }
@@ -291,7 +284,15 @@ split(const struct endpoint *ep, struct fd_http_resp *r,
 {
 	pr->n = 0;
 	pr->cursor = cursor;
-	pr->order = ep->order;
+	pr->order[0] = '\0';
+	pr->order_sub = NULL;
+	if (ep->order != NULL) {
+		const char *dot = strchr(ep->order, '.');
+		snprintf(pr->order, sizeof(pr->order), "%.*s", dot != NULL ?
+		    (int)(dot - ep->order) : (int)strlen(ep->order),
+		    ep->order);
+		pr->order_sub = dot != NULL ? dot + 1 : NULL;
+	}
 	pr->err[0] = '\0';
 	if (ep->object) {
 		if (fd_jscan_kind(r->body.data, r->body.len) != FD_JTOK_OBJECT)
@@ -535,21 +536,23 @@ bookmark_set(struct run *run, const char *name, const char *T,
 	pthread_mutex_unlock(run->lock);
 }
 
-/* The URL of page p of a pass over ep's list for endpoint own (ep, or
- * a child of it: --include is for tickets only).  The result is in buf. */
+/* The URL of page p (of per_page k) of a pass over ep's list for
+ * endpoint own (ep, or a child of it: --include is for tickets only),
+ * oldest first when ep is read in windows of updated_at.  The result is
+ * in buf. */
 static void
 url_of(struct run *run, const struct endpoint *ep, const struct pass *ps,
-    const char *T, int ordered, int p, struct fd_buf *buf,
+    const char *T, int k, long p, struct fd_buf *buf,
     const struct endpoint *own)
 {
 	fd_buf_reset(buf);
 	fd_buf_printf(buf, "%s%s", run->base, ep->path);
 	if (ep->object)
 		return;
-	fd_buf_printf(buf, "?per_page=%d&page=%d", run->per_page, p);
+	fd_buf_printf(buf, "?per_page=%d&page=%ld", k, p);
 	if (ep->filter != NULL && T != NULL)
 		fd_buf_printf(buf, "&%s=%s", ep->filter, T);
-	if (ordered)
+	if (ep->kind == SYNC_ORDERED)
 		fd_buf_puts(buf, "&order_by=updated_at&order_type=asc");
 	if (ps->extra != NULL)
 		fd_buf_printf(buf, "&%s", ps->extra);
@@ -723,8 +726,8 @@ verify_second(struct run *run, const struct consumers *c,
 		found = 0;
 		for (tail = 0; tail < 2 && !refused; tail++)
 		for (p = 1, more = 1; more; p++) {
-			url_of(run, lep, ps, tail ? end : g->T, 1, p, &url,
-			    c->v[0]);
+			url_of(run, lep, ps, tail ? end : g->T, run->per_page,
+			    p, &url, c->v[0]);
 			if (page_get(run, lep, url.data, &pg) != PAGE_OK) {
 				refused = 1;
 				break;
@@ -816,12 +819,21 @@ all_refused(const struct run *run, const struct consumers *c)
 	return 1;
 }
 
+/* Instant t as a cursor time (as utc() writes them), in out. */
+static void
+utc_at(time_t t, char out[32])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 /* The second after T (a utc() time), in out. */
 static void
 second_after(const char *T, char out[32])
 {
 	struct tm tm;
-	time_t t;
 
 	memset(&tm, 0, sizeof(tm));
 	if (sscanf(T, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon,
@@ -829,9 +841,7 @@ second_after(const char *T, char out[32])
 		errx(FD_EXIT_FAIL, "%s: not a cursor time", T);
 	tm.tm_year -= 1900;
 	tm.tm_mon--;
-	t = timegm(&tm) + 1;
-	gmtime_r(&t, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	utc_at(timegm(&tm) + 1, out);
 }
 
 /*
@@ -854,7 +864,7 @@ pass_ordered(struct run *run, const struct consumers *c,
 
 	bookmark_get(run, ps->bookmark, T, &ids, &gs);
 	for (;;) {
-		url_of(run, lep, ps, T, 1, p, &url, c->v[0]);
+		url_of(run, lep, ps, T, run->per_page, p, &url, c->v[0]);
 		if (page_get(run, lep, url.data, &pg) == PAGE_NO_FEATURE)
 			break;
 		split(lep, pg.resp, &pr, lep->cursor);
@@ -1126,17 +1136,9 @@ walk_once(struct walk *w, int read)
 	long s = 0, ps = 0, ns = 0, e, b;
 	int k = run->per_page, nk = 0, cur = 0, prev = 0, d, rc = 0;
 	size_t i, n;
-	struct tm tm;
-	time_t t;
 
 	for (;;) {
-		fd_buf_reset(&url);
-		fd_buf_printf(&url, "%s%s?per_page=%d&page=%ld", run->base,
-		    ep->path, k, s / k + 1);
-		if (ep->filter != NULL && w->T != NULL)
-			fd_buf_printf(&url, "&%s=%s", ep->filter, w->T);
-		if (w->ps->extra != NULL)
-			fd_buf_printf(&url, "&%s", w->ps->extra);
+		url_of(run, ep, w->ps, w->T, k, s / k + 1, &url, ep);
 		if (page_get(run, ep, url.data, &pg[cur]) == PAGE_NO_FEATURE) {
 			rc = -1;
 			if (prev)
@@ -1145,11 +1147,8 @@ walk_once(struct walk *w, int read)
 		}
 		if (w->D[0] == '\0') {
 			/* the cursor's bound: the Date of the first answer */
-			t = pg[cur].resp->date ? pg[cur].resp->date :
-			    time(NULL);
-			t -= CLOCK_MARGIN;
-			gmtime_r(&t, &tm);
-			strftime(w->D, sizeof(w->D), "%Y-%m-%dT%H:%M:%SZ", &tm);
+			utc_at((pg[cur].resp->date ? pg[cur].resp->date :
+			    time(NULL)) - CLOCK_MARGIN, w->D);
 		}
 		split(ep, pg[cur].resp, &pr[cur], ep->cursor);
 		schema(run, ep);
@@ -1214,6 +1213,7 @@ walk_once(struct walk *w, int read)
 static int
 walk(struct walk *w)
 {
+	const char *fate;
 	int i;
 
 	for (i = 0; i < WALK_READS; i++) {
@@ -1228,21 +1228,17 @@ walk(struct walk *w)
 	}
 	if (i < WALK_READS && !w->unchecked)
 		return 0;
-	if (w->unchecked) {
-		/* reading again would meet the same steps */
+	fate = w->ep->filter != NULL ? "its cursor stays where it was" :
+	    "records gone from Freshdesk stay until a later run";
+	if (w->unchecked)	/* reading again would meet the same steps */
 		warnx("%s: %s: the read cannot be checked for records "
 		    "moving in front of it; %s", w->ep->name, w->ties ?
 		    "more records than a page tie in the list's order" :
 		    "records that tie in the list's order, or pages too "
-		    "small, left steps without overlap",
-		    w->ep->filter != NULL ? "its cursor stays where it was" :
-		    "records gone from Freshdesk stay until a later run");
-		return 1;
-	}
-	warnx("%s: the list kept changing while it was read (%d reads): "
-	    "%s", w->ep->name, WALK_READS, w->ep->filter != NULL ?
-	    "its cursor stays where it was" :
-	    "records gone from Freshdesk stay until a later run");
+		    "small, left steps without overlap", fate);
+	else
+		warnx("%s: the list kept changing while it was read (%d "
+		    "reads): %s", w->ep->name, WALK_READS, fate);
 	return 1;
 }
 
