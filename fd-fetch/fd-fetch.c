@@ -22,6 +22,7 @@
 #include "buf.h"
 #include "diag.h"
 #include "state.h"
+#include "tool.h"
 #include "extern.h"
 
 static int		 qflag, vflag, rawflag;
@@ -54,16 +55,6 @@ static const struct option longopts[] = {
 	{ NULL,		0,			NULL,	0 }
 };
 
-static long long
-number(const char *opt, const char *arg, long long min, long long max)
-{
-	char why[FD_ERRSZ];
-	long long v;
-
-	if (fd_diag_strtonum(arg, min, max, &v, why) == -1)
-		errx(FD_EXIT_USAGE, "%s %s: %s", opt, arg, why);
-	return v;
-}
 
 /* Whether host[:port] (n bytes) names this machine: 127.0.0.0/8,
  * localhost or [::1]. */

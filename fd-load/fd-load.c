@@ -27,6 +27,7 @@
 #include "map.h"
 #include "singer.h"
 #include "state.h"
+#include "tool.h"
 #include "extern.h"
 
 static int		 qflag, vflag, emitflag;
@@ -48,16 +49,6 @@ static const struct option longopts[] = {
 	{ NULL,		0,			NULL,	0 }
 };
 
-static long long
-number(const char *opt, const char *arg, long long min, long long max)
-{
-	char why[FD_ERRSZ];
-	long long v;
-
-	if (fd_diag_strtonum(arg, min, max, &v, why) == -1)
-		errx(FD_EXIT_USAGE, "%s %s: %s", opt, arg, why);
-	return v;
-}
 
 static const struct dest_ops *ops;
 static struct dest	*dst;
@@ -92,15 +83,6 @@ remark(const char *fmt, ...)
 	va_end(ap);
 }
 
-static void *
-xcalloc(size_t n, size_t size)
-{
-	void *p;
-
-	if ((p = calloc(n, size)) == NULL)
-		err(1, NULL);
-	return p;
-}
 
 /*
  * A name of the stream (a table, column, key or root: the JSON string

@@ -22,6 +22,7 @@
 #include "lines.h"
 #include "map.h"
 #include "singer.h"
+#include "tool.h"
 #include "extern.h"
 
 static int		 dltflag;
@@ -46,16 +47,6 @@ static const struct option longopts[] = {
 	{ NULL,		 0,			NULL,	0 }
 };
 
-static long long
-number(const char *opt, const char *arg, long long min, long long max)
-{
-	char why[FD_ERRSZ];
-	long long v;
-
-	if (fd_diag_strtonum(arg, min, max, &v, why) == -1)
-		errx(FD_EXIT_USAGE, "%s %s: %s", opt, arg, why);
-	return v;
-}
 
 static struct fd_buf	 out = FD_BUF_INIT;
 static jq_state		*jq;

@@ -33,6 +33,7 @@
 #include "map.h"
 #include "naming.h"
 #include "singer.h"
+#include "tool.h"
 #include "extern.h"
 
 /* Column types; the order of names[] and vsuffix[] below. */
@@ -151,25 +152,7 @@ static char *m_id, *m_parent, *m_idx, *m_root;
 
 static char	*member(const char *);
 
-static void *
-xcalloc(size_t n, size_t size)
-{
-	void *p;
 
-	if ((p = calloc(n, size)) == NULL)
-		err(1, NULL);
-	return p;
-}
-
-static char *
-xstrdup(const char *s)
-{
-	char *p;
-
-	if ((p = strdup(s)) == NULL)
-		err(1, NULL);
-	return p;
-}
 
 static void
 xgrow(void *pp, size_t *cap, size_t n, size_t size)

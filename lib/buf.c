@@ -15,8 +15,12 @@ fd_buf_reserve(struct fd_buf *b, size_t n)
 	size_t want, cap;
 	char *p;
 
+	if (b->err != 0) {
+		errno = b->err;
+		return -1;
+	}
 	if (n > SIZE_MAX - b->len - 1) {
-		errno = ENOMEM;
+		errno = b->err = ENOMEM;
 		return -1;
 	}
 	want = b->len + n + 1;
@@ -25,8 +29,10 @@ fd_buf_reserve(struct fd_buf *b, size_t n)
 	cap = b->cap ? b->cap : 64;
 	while (cap < want)
 		cap = cap > SIZE_MAX / 2 ? want : cap * 2;
-	if ((p = realloc(b->data, cap)) == NULL)
+	if ((p = realloc(b->data, cap)) == NULL) {
+		errno = b->err = ENOMEM;
 		return -1;
+	}
 	b->data = p;
 	b->cap = cap;
 	return 0;
@@ -69,8 +75,10 @@ fd_buf_vprintf(struct fd_buf *b, const char *fmt, va_list ap)
 	va_copy(ap2, ap);
 	n = vsnprintf(NULL, 0, fmt, ap2);
 	va_end(ap2);
-	if (n < 0)
+	if (n < 0) {
+		b->err = errno != 0 ? errno : EINVAL;
 		return -1;
+	}
 	if (fd_buf_reserve(b, (size_t)n) == -1)
 		return -1;
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
@@ -115,6 +123,11 @@ fd_buf_take(struct fd_buf *b)
 {
 	char *p;
 
+	if (b->err != 0) {
+		errno = b->err;
+		fd_buf_free(b);
+		return NULL;
+	}
 	if (b->data == NULL)
 		return strdup("");
 	p = b->data;
@@ -131,4 +144,5 @@ fd_buf_free(struct fd_buf *b)
 	free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
+	b->err = 0;
 }

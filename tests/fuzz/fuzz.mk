@@ -23,7 +23,7 @@ FZ_LIBS	= -ljq $(shell pkg-config --libs libcurl libcrypto 2>/dev/null || \
 	echo -lcurl -lcrypto) -lpthread
 
 FZ_LIBSRC = buf diag digest http isotime jscan json lines map naming \
-	rate singer state utf8
+	rate singer state utf8 coltype tool
 FZ_LIBOBJ = $(FZ_LIBSRC:%=$(FZB)/lib/%.o)
 FZ_BIN	= $(FUZZ_ALL:%=$(FZB)/fuzz_%)
 

@@ -1,4 +1,5 @@
 /* Unit tests of lib/buf.c. */
+#include <errno.h>
 #include <stdlib.h>
 
 #include "buf.h"
@@ -53,4 +54,32 @@ t_buf_printf_consume_take(void)
 	p = fd_buf_take(&b);
 	T_STR(p, "");
 	free(p);
+}
+
+/* A failed append is sticky: the contents stay, every later append
+ * fails without a change, take gives NULL, free clears it. */
+void
+t_buf_sticky_error(void)
+{
+	struct fd_buf b = FD_BUF_INIT;
+
+	T(fd_buf_puts(&b, "DELETE FROM t") == 0);
+	T_INT(fd_buf_error(&b), 0);
+	T(fd_buf_reserve(&b, (size_t)-1) == -1);
+	T_INT(fd_buf_error(&b), ENOMEM);
+	T_STR(b.data, "DELETE FROM t");
+	T(fd_buf_puts(&b, " WHERE") == -1);
+	T(fd_buf_putc(&b, ' ') == -1);
+	T(fd_buf_printf(&b, "%d", 1) == -1);
+	T(fd_buf_append(&b, "x", 1) == -1);
+	T_STR(b.data, "DELETE FROM t");
+	fd_buf_reset(&b);
+	T_INT(fd_buf_error(&b), ENOMEM);
+	T(fd_buf_take(&b) == NULL);
+	T(b.data == NULL);
+	T_INT(fd_buf_error(&b), 0);
+	T(fd_buf_puts(&b, "ok") == 0);
+	T_STR(b.data, "ok");
+	fd_buf_free(&b);
+	T_INT(fd_buf_error(&b), 0);
 }

@@ -1,0 +1,40 @@
+/*
+ * tool.h: what the programs' own code shares: allocation that cannot
+ * fail, checked buffers, option numbers.
+ *
+ * The one module of lib/ that prints and exits: each function dies
+ * (err(3), "prog: message") with FD_EXIT_FAIL, or FD_EXIT_USAGE for a
+ * bad option.  Only the programs call it; lib's other modules return
+ * errors (diag.h) and never call it.
+ */
+#ifndef FD_TOOL_H
+#define FD_TOOL_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+void	*xmalloc(size_t);
+void	*xcalloc(size_t n, size_t size);
+void	*xreallocarray(void *, size_t n, size_t size);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+
+/*
+ * The buffer's text, checked where it is used: dies when an append to
+ * it failed (buf.h: errors are sticky), so that no statement, line or
+ * URL that lost a part goes out.  Never NULL: "" for a buffer that
+ * never held anything.
+ */
+const char	*xbuf(const struct fd_buf *);
+/* Dies when an append to the buffer failed. */
+void		 xbuf_check(const struct fd_buf *);
+
+/*
+ * The value arg of option opt as a base-10 integer in [min, max], or
+ * dies with FD_EXIT_USAGE: "prog: --rate 0: too small".
+ */
+long long	 number(const char *opt, const char *arg, long long min,
+		    long long max);
+
+#endif /* FD_TOOL_H */
