@@ -18,29 +18,29 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "coltype.h"
 #include "map.h"
-
-/* Column types: fd-normalize's x-fd-type names. */
-enum ctype { CT_BIGINT, CT_DOUBLE, CT_BOOL, CT_TEXT, CT_TIMESTAMP, CT_JSON,
-	CT_DECIMAL };
 
 /* A column: its name in the destination, the type of the values the
  * stream sends it, and (from the destination's table()) the types of
  * values the destination's own column of that name takes. */
 struct column {
 	char		*name;
-	enum ctype	 type;
-	unsigned	 accepts;	/* CT_BIT()s; 0: any (a new column) */
+	enum fd_coltype	 type;
+	unsigned	 accepts;	/* FD_COL_BIT()s; 0: any (a new column) */
 };
-
-#define CT_BIT(t)	(1u << (t))
-#define CT_ANY		0x7fu
 
 /* A database destination holds back a STATE that comes sooner than
  * this after its last commit (seconds): see dest_ops.commit. */
 #define COMMIT_GAP	0.5
 
 enum disposition { DISP_APPEND, DISP_MERGE, DISP_REPLACE };
+
+/* The disposition's name, as SCHEMA messages, --mode and _fd_tables
+ * spell it ("append", "merge", "replace"). */
+const char	*disp_name(enum disposition);
+/* The disposition called name (len bytes), or -1. */
+int		 disp_parse(const char *name, size_t len);
 
 /*
  * One column's value in a row: the JSON token of the record (kind
@@ -155,10 +155,6 @@ int	value_text(const struct value *, struct fd_buf *out, char *errbuf);
 int	value_json(const struct value *, struct fd_buf *out, char *errbuf);
 /* Whether the values of every key column are there. */
 int	row_has_keys(const struct table *t);
-/* A name for a column type in messages ("bigint", ...). */
-const char *ctype_name(enum ctype);
-/* dlt's name of a type, as in variant columns ("bool", ...). */
-const char *ctype_dlt(enum ctype);
 /* Seconds on the monotonic clock. */
 double	now(void);
 /* A name as messages show it (fd_diag_name): valid until the fourth

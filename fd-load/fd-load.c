@@ -110,48 +110,6 @@ decode(const char *p, size_t len, char *errbuf)
 	return fd_buf_take(&b);
 }
 
-/* Whether the n bytes at p contain s. */
-static int
-contains(const char *p, size_t n, const char *s)
-{
-	size_t k = strlen(s), i;
-
-	for (i = 0; i + k <= n; i++)
-		if (memcmp(p + i, s, k) == 0)
-			return 1;
-	return 0;
-}
-
-/* The type of a SCHEMA property: its x-fd-type, else from JSON Schema. */
-static enum ctype
-prop_type(const char *p, size_t len)
-{
-	static const char *names[] = { "bigint", "double", "bool", "text",
-	    "timestamp", "json", "decimal" };
-	const char *v;
-	size_t vl, i;
-
-	if (fd_jscan_field(p, len, "x-fd-type", &v, &vl, NULL) == 0)
-		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-			if (vl == strlen(names[i]) + 2 &&
-			    memcmp(v + 1, names[i], vl - 2) == 0)
-				return (enum ctype)i;
-	if (fd_jscan_field(p, len, "format", &v, &vl, NULL) == 0 &&
-	    vl == 11 && memcmp(v, "\"date-time\"", 11) == 0)
-		return CT_TIMESTAMP;
-	if (fd_jscan_field(p, len, "type", &v, &vl, NULL) == 0) {
-		if (contains(v, vl, "\"integer\""))
-			return CT_BIGINT;
-		if (contains(v, vl, "\"number\""))
-			return CT_DOUBLE;
-		if (contains(v, vl, "\"boolean\""))
-			return CT_BOOL;
-		if (contains(v, vl, "\"string\""))
-			return CT_TEXT;
-	}
-	return CT_JSON;
-}
-
 /*
  * A column whose values the destination's column of that name does not
  * take (an earlier run made it bigint, this one's first value was a
@@ -167,10 +125,10 @@ variants(struct table *t, char *errbuf)
 
 	for (i = 0; i < t->ncols; i++) {
 		struct column *c = &t->cols[i];
-		if (c->accepts == 0 || (c->accepts & CT_BIT(c->type)))
+		if (c->accepts == 0 || (c->accepts & FD_COL_BIT(c->type)))
 			continue;
 		fd_buf_reset(&b);
-		fd_buf_printf(&b, "%s__v_%s", c->name, ctype_dlt(c->type));
+		fd_buf_printf(&b, "%s__v_%s", c->name, fd_coltype_name(c->type));
 		for (k = 0; k < t->ncols; k++)
 			if (strcmp(t->cols[k].name, b.data) == 0) {
 				fd_buf_free(&b);
@@ -181,7 +139,7 @@ variants(struct table *t, char *errbuf)
 			}
 		remark("table %s: column %s: the destination's column "
 		    "takes no %s: into %s", showname(t->name),
-		    showname(c->name), ctype_name(c->type),
+		    showname(c->name), fd_coltype_noun(c->type),
 		    showname(b.data));
 		free(c->name);
 		c->name = fd_buf_take(&b);
@@ -236,6 +194,26 @@ same_table(const struct table *t, enum disposition disp, int child,
 	return 1;
 }
 
+const char *
+disp_name(enum disposition disp)
+{
+	static const char *const names[] = { "append", "merge", "replace" };
+
+	return names[disp];
+}
+
+int
+disp_parse(const char *name, size_t len)
+{
+	int d;
+
+	for (d = DISP_APPEND; d <= DISP_REPLACE; d++)
+		if (strlen(disp_name(d)) == len &&
+		    memcmp(disp_name(d), name, len) == 0)
+			return d;
+	return -1;
+}
+
 /* A SCHEMA: the table made or widened (columns never narrowed). */
 static int
 schema(const struct fd_singer_msg *m, const char *name, char *errbuf)
@@ -247,7 +225,7 @@ schema(const struct fd_singer_msg *m, const char *name, char *errbuf)
 	size_t plen, vl, xl, i, nkeys = 0;
 	char *col, *root = NULL, **keys = NULL;
 	enum disposition disp;
-	int child = 0;
+	int child = 0, dp;
 
 	/* x-fd: disposition, root, kind */
 	disp = DISP_APPEND;
@@ -260,18 +238,15 @@ schema(const struct fd_singer_msg *m, const char *name, char *errbuf)
 			child = 1;
 		if (fd_jscan_field(m->xfd.p, m->xfd.len, "disposition", &x,
 		    &xl, errbuf) == 0) {
-			if (xl == 7 && memcmp(x, "\"merge\"", 7) == 0)
-				disp = DISP_MERGE;
-			else if (xl == 9 && memcmp(x, "\"replace\"", 9) == 0)
-				disp = DISP_REPLACE;
+			if (*x == '"' && (dp = disp_parse(x + 1, xl - 2)) != -1)
+				disp = dp;
 		}
 	} else if (m->keys.len > 2)
 		disp = DISP_MERGE;
 	if (root == NULL && (root = strdup(name)) == NULL)
 		err(1, NULL);
 	if (mode != NULL)
-		disp = strcmp(mode, "merge") == 0 ? DISP_MERGE :
-		    strcmp(mode, "replace") == 0 ? DISP_REPLACE : DISP_APPEND;
+		disp = disp_parse(mode, strlen(mode));
 	/* key_properties */
 	fd_jscan_init(&js, m->keys.p, m->keys.len);
 	fd_jscan_next(&js, &k);
@@ -337,7 +312,7 @@ schema(const struct fd_singer_msg *m, const char *name, char *errbuf)
 			err(1, NULL);
 		t->cols[t->ncols].name = col;
 		t->cols[t->ncols].type = v.kind == FD_JTOK_OBJECT ?
-		    prop_type(vp, vl) : CT_JSON;
+		    fd_coltype_of_schema(vp, vl) : FD_COL_JSON;
 		t->cols[t->ncols].accepts = 0;
 		t->ncols++;
 		if (fd_map_put(t->colidx, col, strlen(col),
@@ -711,9 +686,7 @@ main(int argc, char *argv[])
 			printf("fd-load %s\n", FD_VERSION);
 			return FD_EXIT_OK;
 		case OPT_MODE:
-			if (strcmp(optarg, "append") != 0 &&
-			    strcmp(optarg, "replace") != 0 &&
-			    strcmp(optarg, "merge") != 0)
+			if (disp_parse(optarg, strlen(optarg)) == -1)
 				errx(FD_EXIT_USAGE, "--mode %s: expected "
 				    "append, replace or merge", optarg);
 			mode = optarg;

@@ -316,7 +316,7 @@ jsonl_open(const char *dir, const char *load_id)
 }
 
 static const char *
-bqtype(enum ctype t)
+bqtype(enum fd_coltype t)
 {
 	static const char *const names[] = { "INTEGER", "FLOAT", "BOOLEAN",
 	    "STRING", "TIMESTAMP", "JSON", "NUMERIC" };
@@ -407,8 +407,7 @@ files_table(struct dest *d, struct table *t)
 	e = jv_object_set(e, jv_string("kind"), jv_string(t->child ?
 	    "child" : "root"));
 	e = jv_object_set(e, jv_string("disposition"), jv_string(
-	    t->disp == DISP_MERGE ? "merge" : t->disp == DISP_REPLACE ?
-	    "replace" : "append"));
+	    disp_name(t->disp)));
 	e = jv_object_set(e, jv_string("key"), keys);
 	e = jv_object_set(e, jv_string("files"), live_files(d->manifest,
 	    t->name));
@@ -504,7 +503,7 @@ files_row(struct dest *d, struct table *t, char *errbuf)
 		if (v->kind == FD_JTOK_TRUE || v->kind == FD_JTOK_FALSE)
 			fd_buf_puts(&d->val, v->kind == FD_JTOK_TRUE ? "true" :
 			    "false");
-		else if ((t->cols[i].type == CT_JSON ? value_json(v, &d->val,
+		else if ((t->cols[i].type == FD_COL_JSON ? value_json(v, &d->val,
 		    errbuf) : value_text(v, &d->val, errbuf)) == -1)
 			return -1;
 		if (d->val.len == 0)

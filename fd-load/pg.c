@@ -168,7 +168,7 @@ exec(struct dest *d, const char *what, const char *sql)
 }
 
 static const char *
-pgtype(enum ctype t)
+pgtype(enum fd_coltype t)
 {
 	static const char *const names[] = { "bigint", "double precision",
 	    "boolean", "text", "timestamptz", "jsonb", "numeric" };
@@ -726,20 +726,20 @@ accepts(const char *ty)
 		const char	*type;
 		unsigned	 takes;
 	} map[] = {
-		{ "bigint", CT_BIT(CT_BIGINT) },
-		{ "double precision", CT_BIT(CT_DOUBLE) | CT_BIT(CT_BIGINT) },
-		{ "boolean", CT_BIT(CT_BOOL) },
-		{ "text", CT_ANY & ~CT_BIT(CT_BOOL) },
-		{ "timestamp with time zone", CT_BIT(CT_TIMESTAMP) },
-		{ "numeric", CT_BIT(CT_DECIMAL) | CT_BIT(CT_BIGINT) |
-		    CT_BIT(CT_DOUBLE) },
+		{ "bigint", FD_COL_BIT(FD_COL_BIGINT) },
+		{ "double precision", FD_COL_BIT(FD_COL_DOUBLE) | FD_COL_BIT(FD_COL_BIGINT) },
+		{ "boolean", FD_COL_BIT(FD_COL_BOOL) },
+		{ "text", FD_COL_ANY & ~FD_COL_BIT(FD_COL_BOOL) },
+		{ "timestamp with time zone", FD_COL_BIT(FD_COL_TIMESTAMP) },
+		{ "numeric", FD_COL_BIT(FD_COL_DECIMAL) | FD_COL_BIT(FD_COL_BIGINT) |
+		    FD_COL_BIT(FD_COL_DOUBLE) },
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (strcmp(ty, map[i].type) == 0)
 			return map[i].takes;
-	return CT_ANY;		/* jsonb, or a type of the user's */
+	return FD_COL_ANY;		/* jsonb, or a type of the user's */
 }
 
 static void
@@ -821,8 +821,7 @@ pg_table(struct dest *d, struct table *t)
 	p[0] = t->name;
 	p[1] = t->root;
 	p[2] = t->child ? "child" : "root";
-	p[3] = t->disp == DISP_MERGE ? "merge" : t->disp == DISP_REPLACE ?
-	    "replace" : "append";
+	p[3] = disp_name(t->disp);
 	PQclear(query(d, "_fd_tables", "INSERT INTO _fd_tables VALUES ($1, "
 	    "$2, $3, $4) ON CONFLICT (name) DO UPDATE SET root = "
 	    "EXCLUDED.root, kind = EXCLUDED.kind, disposition = "
@@ -939,10 +938,10 @@ pg_row(struct dest *d, struct table *t, char *errbuf)
 			continue;
 		}
 		fd_buf_reset(&d->val);
-		if ((t->cols[i].type == CT_JSON ? value_json(v, &d->val,
+		if ((t->cols[i].type == FD_COL_JSON ? value_json(v, &d->val,
 		    errbuf) : value_text(v, &d->val, errbuf)) == -1)
 			goto bad;
-		if (t->cols[i].type == CT_JSON &&
+		if (t->cols[i].type == FD_COL_JSON &&
 		    nul_escape(d->val.data, d->val.len)) {
 			fd_diag_set(errbuf, "a NUL character (\\u0000), which "
 			    "PostgreSQL jsonb cannot hold");

@@ -14,9 +14,6 @@
 #include "jscan.h"
 #include "extern.h"
 
-static const char *const ctype_names[] = { "bigint", "double", "boolean",
-    "text", "timestamp", "json", "decimal" };
-
 double
 now(void)
 {
@@ -26,56 +23,41 @@ now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-const char *
-ctype_name(enum ctype t)
-{
-	return ctype_names[t];
-}
-
-const char *
-ctype_dlt(enum ctype t)
-{
-	static const char *const dlt[] = { "bigint", "double", "bool",
-	    "text", "timestamp", "json", "decimal" };
-
-	return dlt[t];
-}
-
 /* Whether value v may go into a column of type ty; why in errbuf. */
 static int
-check(const struct value *v, enum ctype ty, struct fd_buf *scratch,
+check(const struct value *v, enum fd_coltype ty, struct fd_buf *scratch,
     char *errbuf)
 {
 	char out[FD_ISOTIME_MAX];
 	long long n;
 
-	if (v->kind == FD_JTOK_NULL || ty == CT_JSON)
+	if (v->kind == FD_JTOK_NULL || ty == FD_COL_JSON)
 		return 0;	/* any JSON value is json */
 	switch (v->kind) {
 	case FD_JTOK_TRUE:
 	case FD_JTOK_FALSE:
-		if (ty == CT_BOOL)
+		if (ty == FD_COL_BOOL)
 			return 0;
 		return fd_diag_set(errbuf, "a boolean in a %s column",
-		    ctype_name(ty));
+		    fd_coltype_noun(ty));
 	case FD_JTOK_NUMBER:
-		if (ty == CT_BIGINT) {
+		if (ty == FD_COL_BIGINT) {
 			if (fd_jscan_int64(v->p, v->len, &n) == -1)
 				return fd_diag_set(errbuf, "%.*s is not a "
 				    "64-bit integer", (int)(v->len > 40 ? 40 :
 				    v->len), v->p);
 			return 0;
 		}
-		if (ty == CT_DOUBLE || ty == CT_DECIMAL || ty == CT_TEXT)
+		if (ty == FD_COL_DOUBLE || ty == FD_COL_DECIMAL || ty == FD_COL_TEXT)
 			return 0;
 		return fd_diag_set(errbuf, "a number in a %s column",
-		    ctype_name(ty));
+		    fd_coltype_noun(ty));
 	case FD_JTOK_STRING:
-		if (ty == CT_TEXT)
+		if (ty == FD_COL_TEXT)
 			return 0;
-		if (ty != CT_TIMESTAMP)
+		if (ty != FD_COL_TIMESTAMP)
 			return fd_diag_set(errbuf, "a string in a %s column",
-			    ctype_name(ty));
+			    fd_coltype_noun(ty));
 		fd_buf_reset(scratch);
 		if (value_text(v, scratch, errbuf) == -1)
 			return -1;
@@ -85,10 +67,10 @@ check(const struct value *v, enum ctype ty, struct fd_buf *scratch,
 			    scratch->len), scratch->data);
 		return 0;
 	default:	/* object, array */
-		if (ty == CT_JSON || ty == CT_TEXT)
+		if (ty == FD_COL_JSON || ty == FD_COL_TEXT)
 			return 0;
 		return fd_diag_set(errbuf, "an object or array in a %s "
-		    "column", ctype_name(ty));
+		    "column", fd_coltype_noun(ty));
 	}
 }
 

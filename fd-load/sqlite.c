@@ -87,15 +87,15 @@ exec(struct dest *d, const char *sql)
 }
 
 static const char *
-affinity(enum ctype t)
+affinity(enum fd_coltype t)
 {
 	switch (t) {
-	case CT_BIGINT:
-	case CT_BOOL:
+	case FD_COL_BIGINT:
+	case FD_COL_BOOL:
 		return "INTEGER";
-	case CT_DOUBLE:
+	case FD_COL_DOUBLE:
 		return "REAL";
-	case CT_DECIMAL:	/* NUMERIC would round it through a double */
+	case FD_COL_DECIMAL:	/* NUMERIC would round it through a double */
 	default:
 		return "TEXT";
 	}
@@ -208,12 +208,12 @@ static unsigned
 accepts(const char *ty)
 {
 	if (strcmp(ty, "INTEGER") == 0)
-		return CT_BIT(CT_BIGINT) | CT_BIT(CT_BOOL);
+		return FD_COL_BIT(FD_COL_BIGINT) | FD_COL_BIT(FD_COL_BOOL);
 	if (strcmp(ty, "REAL") == 0)
-		return CT_BIT(CT_DOUBLE) | CT_BIT(CT_BIGINT);
+		return FD_COL_BIT(FD_COL_DOUBLE) | FD_COL_BIT(FD_COL_BIGINT);
 	if (strcmp(ty, "TEXT") == 0)
-		return CT_ANY & ~CT_BIT(CT_BOOL);
-	return CT_ANY;
+		return FD_COL_ANY & ~FD_COL_BIT(FD_COL_BOOL);
+	return FD_COL_ANY;
 }
 
 /* The columns the table has in the database, into have (name -> what
@@ -335,8 +335,7 @@ sqlite_table(struct dest *d, struct table *t)
 		err(1, NULL);
 	sql = sqlite3_mprintf("INSERT OR REPLACE INTO _fd_tables VALUES "
 	    "(%Q, %Q, %Q, %Q)", t->name, t->root, t->child ? "child" : "root",
-	    t->disp == DISP_MERGE ? "merge" : t->disp == DISP_REPLACE ?
-	    "replace" : "append");
+	    disp_name(t->disp));
 	exec(d, sql);
 	sqlite3_free(sql);
 	if (t->child) {
@@ -376,7 +375,7 @@ sqlite_table(struct dest *d, struct table *t)
  * statement's step, and every parameter is bound again for each row.
  */
 static int
-bind(struct dest *d, sqlite3_stmt *st, int i, enum ctype ty,
+bind(struct dest *d, sqlite3_stmt *st, int i, enum fd_coltype ty,
     const struct value *v, char *errbuf)
 {
 	long long n;
@@ -388,9 +387,9 @@ bind(struct dest *d, sqlite3_stmt *st, int i, enum ctype ty,
 	case FD_JTOK_FALSE:
 		return sqlite3_bind_int(st, i, v->kind == FD_JTOK_TRUE);
 	case FD_JTOK_NUMBER:
-		if (ty == CT_BIGINT && fd_jscan_int64(v->p, v->len, &n) == 0)
+		if (ty == FD_COL_BIGINT && fd_jscan_int64(v->p, v->len, &n) == 0)
 			return sqlite3_bind_int64(st, i, n);
-		if (ty == CT_DOUBLE) {
+		if (ty == FD_COL_DOUBLE) {
 			fd_buf_reset(&d->val);
 			fd_buf_append(&d->val, v->p, v->len);
 			return sqlite3_bind_double(st, i,
