@@ -20,6 +20,7 @@
 #include "buf.h"
 #include "coltype.h"
 #include "map.h"
+#include "tool.h"
 
 /* A column: its name in the destination, the type of the values the
  * stream sends it, and (from the destination's table()) the types of
@@ -155,11 +156,6 @@ int	value_text(const struct value *, struct fd_buf *out, char *errbuf);
 int	value_json(const struct value *, struct fd_buf *out, char *errbuf);
 /* Whether the values of every key column are there. */
 int	row_has_keys(const struct table *t);
-/* Seconds on the monotonic clock. */
-double	now(void);
-/* A name as messages show it (fd_diag_name): valid until the fourth
- * call after, in the same thread. */
-const char *showname(const char *name);
 /* Appends prefix and name as one quoted SQL identifier ("a""b"). */
 void	sql_ident(struct fd_buf *, const char *prefix, const char *name);
 

@@ -1,8 +1,7 @@
 /*
  * row.c: a RECORD's object split into its table's columns, each value
  * checked against its column's type, so that every destination takes
- * and refuses the same rows; the SQL text both databases share; the
- * clock.
+ * and refuses the same rows; the SQL text both databases share.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,15 +12,6 @@
 #include "isotime.h"
 #include "jscan.h"
 #include "extern.h"
-
-double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* Whether value v may go into a column of type ty; why in errbuf. */
 static int
@@ -162,16 +152,6 @@ value_json(const struct value *v, struct fd_buf *out, char *errbuf)
 	if (fd_buf_append(out, v->p, v->len) == -1)
 		return fd_diag_errno(errbuf, ENOMEM, "value");
 	return 0;
-}
-
-const char *
-showname(const char *name)
-{
-	static _Thread_local char b[4][FD_DIAG_NAMESZ];
-	static _Thread_local int i;
-
-	i = (i + 1) % 4;
-	return fd_diag_name(b[i], sizeof(b[i]), name, strlen(name));
 }
 
 void

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "diag.h"
 #include "tool.h"
@@ -84,4 +85,23 @@ number(const char *opt, const char *arg, long long min, long long max)
 	if (fd_diag_strtonum(arg, min, max, &v, why) == -1)
 		errx(FD_EXIT_USAGE, "%s %s: %s", opt, arg, why);
 	return v;
+}
+
+double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+const char *
+showname(const char *name)
+{
+	static _Thread_local char b[4][FD_DIAG_NAMESZ];
+	static _Thread_local int i;
+
+	i = (i + 1) % 4;
+	return fd_diag_name(b[i], sizeof(b[i]), name, strlen(name));
 }

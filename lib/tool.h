@@ -37,4 +37,11 @@ void		 xbuf_check(const struct fd_buf *);
 long long	 number(const char *opt, const char *arg, long long min,
 		    long long max);
 
+/* Seconds on the monotonic clock. */
+double		 now(void);
+
+/* A name as messages show it (fd_diag_name of the C string): valid
+ * until the fourth call after, in the same thread. */
+const char	*showname(const char *name);
+
 #endif /* FD_TOOL_H */

@@ -141,7 +141,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				if (cursor != NULL)
 					assert(pr.v[i].has_id &&
 					    pr.v[i].ts[0] != '\0');
-				emit(&run, ep, &pr.v[i]);
+				emit(&run, ep, &pr.v[i], NULL);
 				check_line(ep);
 			}
 			checkpoint(&run);

@@ -59,7 +59,7 @@ s_row(struct dest *d, struct table *t, char *errbuf)
 		v = &t->vals[i];
 		fd_buf_reset(&b);
 		sql_ident(&b, "_s_", t->cols[i].name);
-		(void)ctype_name(t->cols[i].type);
+		(void)fd_coltype_noun(t->cols[i].type);
 		if (v->kind == FD_JTOK_NULL && v->p == NULL)
 			continue;
 		assert(v->p >= line_p && v->p + v->len <= line_p + line_len);
