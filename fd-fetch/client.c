@@ -127,6 +127,60 @@ backoff(const struct run *run, int attempt)
 	return d / 2 + (d > 1 ? random() % (d / 2 + 1) : 0);
 }
 
+/* A 429: the budget now waits Retry-After, or a backoff when it says
+ * 0 or nothing (FRESHDESK.md trap 27): bounded.  Dies (75) after
+ * FD_RATE_MAX_STRIKES of them in a row. */
+static void
+throttled(struct run *run, const struct endpoint *ep)
+{
+	int n;
+
+	pthread_mutex_lock(run->lock);
+	n = fd_rate_strikes(run->rate);
+	pthread_mutex_unlock(run->lock);
+	if (n >= FD_RATE_MAX_STRIKES) {
+		out_flush();
+		errx(FD_EXIT_TEMPFAIL, "%s: rate limited: %d answers HTTP 429 "
+		    "in a row, each waited out; giving up", ep->name, n);
+	}
+}
+
+/*
+ * An answer r of 4xx (not 429, not a 404 that q expects): dies, unless
+ * it is 403 require_feature, the plan lacks the endpoint, or 403
+ * access_denied, the API key belongs to an agent whose role lacks the
+ * privilege (FRESHDESK.md Part 3 point 5, trap 25: config/privileges.rb
+ * puts /agents, /roles, /groups and other settings lists under admin
+ * privileges; an ordinary agent reads tickets, contacts and companies).
+ * Either way the endpoint is skipped, never the run: nothing more of it
+ * is asked for nor written (no ACTIVATE_VERSION, its bookmark
+ * unchanged), and one warning says why.  Frees r.
+ */
+static void
+refused(struct run *run, const struct endpoint *ep, struct page *q,
+    struct fd_http_resp *r)
+{
+	char errbuf[FD_ERRSZ];
+
+	api_message(r, errbuf, sizeof(errbuf));
+	if (r->status == 403 &&
+	    (strncmp(errbuf, "require_feature", 15) == 0 ||
+	    strncmp(errbuf, "access_denied", 13) == 0)) {
+		/* once: the other requests of ep are not made */
+		if (!run->quiet && !(run->no_feature & endpoint_bit(ep)))
+			warnx("%s: skipped: HTTP 403: %s", ep->name,
+			    errbuf[0] == 'a' ? "access_denied: the API key's "
+			    "agent lacks the admin rights to read it" : errbuf);
+		run->no_feature |= endpoint_bit(ep);
+		fd_http_resp_free(r);
+		q->status = PAGE_NO_FEATURE;
+		return;
+	}
+	out_flush();
+	errx(FD_EXIT_FAIL, "%s: HTTP %ld%s%s", ep->name, r->status,
+	    errbuf[0] ? ": " : "", errbuf);
+}
+
 /*
  * Looks at a finished transfer of q: stores the page, or schedules the
  * request again (429, transient failure), or dies on a fatal error.
@@ -148,20 +202,8 @@ settle(struct run *run, const struct endpoint *ep, struct page *q,
 		    path_of(q->url), r->transport ? "failed: " : "",
 		    r->status, r->body.len, r->seconds, r->rl_remaining);
 	if (r->status == 429) {
-		int n;
-
 		fd_http_resp_free(r);
-		/* the budget now waits Retry-After, or a backoff when it
-		 * says 0 or nothing (FRESHDESK.md trap 27): bounded */
-		pthread_mutex_lock(run->lock);
-		n = fd_rate_strikes(run->rate);
-		pthread_mutex_unlock(run->lock);
-		if (n >= FD_RATE_MAX_STRIKES) {
-			out_flush();
-			errx(FD_EXIT_TEMPFAIL, "%s: rate limited: %d answers "
-			    "HTTP 429 in a row, each waited out; giving up",
-			    ep->name, n);
-		}
+		throttled(run, ep);
 		return 0;
 	}
 	if (r->transport) {
@@ -182,36 +224,8 @@ settle(struct run *run, const struct endpoint *ep, struct page *q,
 		q->status = PAGE_MISSING;
 		return 1;
 	} else {
-		api_message(r, errbuf, sizeof(errbuf));
-		/*
-		 * 403 require_feature: the plan lacks the endpoint.  403
-		 * access_denied: the API key belongs to an agent whose role
-		 * lacks the privilege (FRESHDESK.md Part 3 point 5, trap 25:
-		 * config/privileges.rb puts /agents, /roles, /groups and other
-		 * settings lists under admin privileges; an ordinary agent
-		 * reads tickets, contacts and companies).  Either way the
-		 * endpoint is skipped, never the run: nothing more of it is
-		 * asked for nor written (no ACTIVATE_VERSION, its bookmark
-		 * unchanged), and one warning says why.
-		 */
-		if (r->status == 403 &&
-		    (strncmp(errbuf, "require_feature", 15) == 0 ||
-		    strncmp(errbuf, "access_denied", 13) == 0)) {
-			/* once: the other requests of ep are not made */
-			if (!run->quiet && !(run->no_feature &
-			    endpoint_bit(ep)))
-				warnx("%s: skipped: HTTP 403: %s", ep->name,
-				    errbuf[0] == 'a' ? "access_denied: the "
-				    "API key's agent lacks the admin rights "
-				    "to read it" : errbuf);
-			run->no_feature |= endpoint_bit(ep);
-			fd_http_resp_free(r);
-			q->status = PAGE_NO_FEATURE;
-			return 1;
-		}
-		out_flush();
-		errx(FD_EXIT_FAIL, "%s: HTTP %ld%s%s", ep->name, r->status,
-		    errbuf[0] ? ": " : "", errbuf);
+		refused(run, ep, q, r);
+		return 1;
 	}
 	fd_http_resp_free(r);
 	if (q->attempt >= run->max_retries) {
@@ -230,6 +244,104 @@ settle(struct run *run, const struct endpoint *ep, struct page *q,
 		warnx("%s: %s; retrying in %.1fs", ep->name, msg, d / 1000.0);
 	q->not_before = now_ms() + d;
 	return 0;
+}
+
+/* The longest page_fetch waits before it looks at its requests again. */
+#define WAIT_STEP_MS	1000
+
+/* The queued requests of an endpoint the plan lacks are done, as
+ * PAGE_NO_FEATURE; returns how many. */
+static size_t
+skip_refused(const struct run *run, const struct endpoint *ep,
+    struct page *v, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (v[i].state == 0 && (run->no_feature &
+		    endpoint_bit(v[i].ep ? v[i].ep : ep))) {
+			v[i].state = 2;
+			v[i].status = PAGE_NO_FEATURE;
+			k++;
+		}
+	return k;
+}
+
+/* Dies (75): the budget's wait of d ms for ep, from t, is beyond
+ * --max-wait; a 429's wait (Retry-After, backoff) is told as one. */
+static void __attribute__((noreturn))
+wait_too_long(struct run *run, const struct endpoint *ep, int64_t d,
+    int64_t t, int64_t blocked)
+{
+	out_flush();
+	if (blocked - t >= d)
+		errx(FD_EXIT_TEMPFAIL, "%s: rate limited: HTTP 429: a wait of "
+		    "%llds (Retry-After or backoff) is beyond --max-wait %lds",
+		    ep->name, (long long)(d + 999) / 1000, run->max_wait);
+	errx(FD_EXIT_TEMPFAIL, "%s: rate limited: a wait of %.1fs for the "
+	    "rate budget is beyond --max-wait %lds", ep->name, d / 1000.0,
+	    run->max_wait);
+}
+
+/*
+ * Starts the queued requests of v that the budget and -j allow, in
+ * order, with inflight in flight already; returns how many are in
+ * flight then.  *wait becomes the time (ms, at most 1000) until the
+ * next could start, *no_slot 1 when the -j slots of all workers are
+ * taken.
+ */
+static int
+start_requests(struct run *run, const struct endpoint *ep, struct page *v,
+    size_t n, int inflight, int64_t *wait, int *no_slot)
+{
+	const struct endpoint *qep;
+	char errbuf[FD_ERRSZ];
+	int64_t t, d;
+	size_t i;
+
+	*wait = WAIT_STEP_MS;
+	t = now_ms();
+	*no_slot = 0;
+	while (inflight < run->jobs) {
+		for (i = 0; i < n && (v[i].state != 0 ||
+		    v[i].not_before > t); i++)
+			;
+		if (i == n) {
+			for (i = 0; i < n; i++)
+				if (v[i].state == 0 &&
+				    v[i].not_before - t < *wait)
+					*wait = v[i].not_before - t;
+			break;
+		}
+		qep = v[i].ep ? v[i].ep : ep;
+		pthread_mutex_lock(run->lock);
+		if (run->slots != NULL && *run->slots >= run->slots_max) {
+			pthread_mutex_unlock(run->lock);
+			*no_slot = 1;	/* -j requests of all workers */
+			break;
+		}
+		if ((d = fd_rate_delay(run->rate, qep->pool, 1, t)) > 0) {
+			int64_t blocked = fd_rate_blocked_until(run->rate);
+			pthread_mutex_unlock(run->lock);
+			/* every wait is bounded: a 429's, and the pacing
+			 * under the budget and sub-limits */
+			if (d > run->max_wait * 1000)
+				wait_too_long(run, qep, d, t, blocked);
+			if (d < *wait)
+				*wait = d;
+			break;
+		}
+		fd_rate_take(run->rate, qep->pool, 1, t);
+		if (run->slots != NULL)
+			(*run->slots)++;
+		pthread_mutex_unlock(run->lock);
+		if (fd_http_get(run->http, v[i].url, &v[i], errbuf) == -1)
+			errx(FD_EXIT_FAIL, "%s: %s", qep->name, errbuf);
+		v[i].state = 1;
+		inflight++;
+		__atomic_add_fetch(&run->tally->requests, 1, __ATOMIC_RELAXED);
+	}
+	return inflight;
 }
 
 /* Waits at most ms for another worker to free a request slot. */
@@ -255,12 +367,11 @@ void
 page_fetch(struct run *run, const struct endpoint *ep, struct page *v,
     size_t n)
 {
-	const struct endpoint *qep;
 	struct fd_http_resp *r;
 	char errbuf[FD_ERRSZ];
 	size_t i, done = 0;
 	int inflight = 0, rc, no_slot;
-	int64_t t, d, wait, blocked;
+	int64_t wait;
 
 	for (i = 0; i < n; i++) {
 		v[i].resp = NULL;
@@ -271,73 +382,12 @@ page_fetch(struct run *run, const struct endpoint *ep, struct page *v,
 	}
 	while (done < n) {
 		/* an endpoint the plan lacks: its other requests are done */
-		for (i = 0; i < n; i++)
-			if (v[i].state == 0 && (run->no_feature &
-			    endpoint_bit(v[i].ep ? v[i].ep : ep))) {
-				v[i].state = 2;
-				v[i].status = PAGE_NO_FEATURE;
-				done++;
-			}
+		done += skip_refused(run, ep, v, n);
 		if (done == n)
 			break;
 		/* start what the budget and -j allow, in order */
-		wait = 1000;
-		t = now_ms();
-		no_slot = 0;
-		while (inflight < run->jobs) {
-			for (i = 0; i < n && (v[i].state != 0 ||
-			    v[i].not_before > t); i++)
-				;
-			if (i == n) {
-				for (i = 0; i < n; i++)
-					if (v[i].state == 0 &&
-					    v[i].not_before - t < wait)
-						wait = v[i].not_before - t;
-				break;
-			}
-			qep = v[i].ep ? v[i].ep : ep;
-			pthread_mutex_lock(run->lock);
-			if (run->slots != NULL &&
-			    *run->slots >= run->slots_max) {
-				pthread_mutex_unlock(run->lock);
-				no_slot = 1;	/* -j requests of all workers */
-				break;
-			}
-			if ((d = fd_rate_delay(run->rate, qep->pool, 1, t)) > 0) {
-				blocked = fd_rate_blocked_until(run->rate);
-				pthread_mutex_unlock(run->lock);
-				/* every wait is bounded: a 429's, and the
-				 * pacing under the budget and sub-limits */
-				if (d > run->max_wait * 1000) {
-					out_flush();
-					if (blocked - t >= d)
-						errx(FD_EXIT_TEMPFAIL, "%s: rate "
-						    "limited: HTTP 429: a wait of "
-						    "%llds (Retry-After or backoff) "
-						    "is beyond --max-wait %lds",
-						    qep->name, (long long)(d +
-						    999) / 1000, run->max_wait);
-					errx(FD_EXIT_TEMPFAIL, "%s: rate limited: "
-					    "a wait of %.1fs for the rate budget "
-					    "is beyond --max-wait %lds",
-					    qep->name, d / 1000.0,
-					    run->max_wait);
-				}
-				if (d < wait)
-					wait = d;
-				break;
-			}
-			fd_rate_take(run->rate, qep->pool, 1, t);
-			if (run->slots != NULL)
-				(*run->slots)++;
-			pthread_mutex_unlock(run->lock);
-			if (fd_http_get(run->http, v[i].url, &v[i], errbuf) == -1)
-				errx(FD_EXIT_FAIL, "%s: %s", qep->name, errbuf);
-			v[i].state = 1;
-			inflight++;
-			__atomic_add_fetch(&run->tally->requests, 1,
-			    __ATOMIC_RELAXED);
-		}
+		inflight = start_requests(run, ep, v, n, inflight, &wait,
+		    &no_slot);
 		if (inflight == 0 && no_slot) {
 			slot_wait(run, wait < 1 ? 1 : wait);
 			continue;

@@ -20,6 +20,7 @@
 #include "buf.h"
 #include "http.h"
 #include "rate.h"
+#include "tool.h"
 
 /* How an endpoint is synced. */
 enum sync_kind {
@@ -29,6 +30,18 @@ enum sync_kind {
 	SYNC_CHILD,	/* per record of a parent's ordered pass */
 	SYNC_FULL_CHILD	/* per record of a full parent: whole, replace */
 };
+#define SYNC_NKINDS	5
+
+/* A cursor time as utc() writes it ("2024-01-02T03:04:05Z"), with room. */
+#define CURSOR_TIMESZ	32
+/* The passes of one endpoint at most (tickets: all, spam, deleted). */
+#define PASSES_MAX	3
+/* The endpoints of one job at most: one and those riding on its pass
+ * (tickets, conversations, time entries); so also the consumers of a
+ * page. */
+#define JOB_EPS_MAX	4
+/* The longest order member of an endpoint ("name"), with its NUL. */
+#define ORDER_MEMBERSZ	32
 
 /* One pass over an endpoint (tickets has three: all, spam, deleted). */
 struct pass {
@@ -51,7 +64,7 @@ struct endpoint {
 	enum fd_rate_pool	 pool;
 	int			 object;	/* answers one object */
 	int			 is_default;	/* one of dlt's six */
-	struct pass		 passes[3];
+	struct pass		 passes[PASSES_MAX];
 	const char		*parent;	/* *_CHILD: the parent endpoint */
 	const char		*child;		/* *_CHILD: path, %lld = its id */
 };
@@ -161,7 +174,7 @@ int	job_fits(struct run *, const struct endpoint *lead,
  * in UTC, the fraction dropped: compares as text in time order.  0, or
  * -1 if s is not one.
  */
-int	utc(const char *s, char out[32]);
+int	utc(const char *s, char out[CURSOR_TIMESZ]);
 void	out_flush(void);
 /* Dies of a failed write on stdout: exit 1, quietly if the reader has
  * closed the pipe (EPIPE; by default SIGPIPE ends the program first),

@@ -25,10 +25,20 @@
 #include "tool.h"
 #include "extern.h"
 
-static int		 qflag, vflag, rawflag;
-static long long	 jobs = 1, per_page = 100, rate, reserve = 10;
-static long long	 max_wait = 3600;
-static const char	*statefile, *domain, *since, *until, *plan, *include;
+/* The command line's settings (main fills it, run_all reads it). */
+struct opts {
+	int		 quiet, verbose, raw;
+	long long	 jobs, per_page, rate, reserve, max_wait;
+	const char	*statefile, *domain, *since, *until, *plan, *include;
+};
+
+/* An HTTP request's time limit (seconds), retries of a failed request,
+ * the first retry's delay (ms; FD_FETCH_RETRY_MS for tests). */
+#define HTTP_TIMEOUT_S	300
+#define MAX_RETRIES	6
+#define RETRY_BASE_MS	1000
+/* Endpoints named at most (all of them, and names repeated). */
+#define ENDPOINTS_MAX	64
 
 enum {
 	OPT_DOMAIN = CHAR_MAX + 1, OPT_SINCE, OPT_UNTIL, OPT_PER_PAGE,
@@ -155,10 +165,10 @@ api_key(void)
 
 /* The endpoints named by the operands, checked before any request. */
 static const struct endpoint **
-select_endpoints(int argc, char *argv[], int *n)
+select_endpoints(int argc, char *argv[], int raw, int *n)
 {
 	const struct endpoint **v, *ep;
-	int i, k = 0, cap = 64;
+	int i, k = 0, cap = ENDPOINTS_MAX;
 
 	if ((v = calloc(cap, sizeof(*v))) == NULL)
 		err(FD_EXIT_FAIL, NULL);
@@ -179,7 +189,7 @@ select_endpoints(int argc, char *argv[], int *n)
 		if (k < cap)
 			v[k++] = ep;
 	}
-	if (rawflag && k != 1)
+	if (raw && k != 1)
 		errx(FD_EXIT_USAGE, "--raw takes exactly one endpoint");
 	*n = k;
 	return v;
@@ -187,7 +197,7 @@ select_endpoints(int argc, char *argv[], int *n)
 
 /* A job: an endpoint and the per-ticket endpoints riding on its pass. */
 struct job {
-	const struct endpoint	*eps[4];
+	const struct endpoint	*eps[JOB_EPS_MAX];
 	size_t			 n;
 };
 
@@ -313,7 +323,7 @@ run_endpoints(struct run *run, const struct endpoint **eps, int n,
 	wk = calloc((size_t)w, sizeof(*wk));
 	if (q.jobs == NULL || runs == NULL || th == NULL || wk == NULL)
 		err(FD_EXIT_FAIL, NULL);
-	for (kind = 0; kind < 5; kind++)
+	for (kind = 0; kind < SYNC_NKINDS; kind++)
 		for (i = 0; i < nj; i++)
 			if ((int)jl[i].eps[0]->kind == order[kind])
 				q.jobs[k++] = jl[i];
@@ -327,7 +337,7 @@ run_endpoints(struct run *run, const struct endpoint **eps, int n,
 		runs[i].line = (struct fd_buf)FD_BUF_INIT;
 		runs[i].schema_sent = 0;
 		if (i > 0 && (runs[i].http = fd_http_new(key,
-		    "fd-fetch/" FD_VERSION, 300, errbuf)) == NULL)
+		    "fd-fetch/" FD_VERSION, HTTP_TIMEOUT_S, errbuf)) == NULL)
 			errx(FD_EXIT_FAIL, "%s", errbuf);
 	}
 	for (i = 0; i < w; i++) {
@@ -349,8 +359,57 @@ run_endpoints(struct run *run, const struct endpoint **eps, int n,
 	free(wk);
 }
 
+/* The state of file path (jv_object() for none): dies when it cannot
+ * be read or is not an object. */
+static jv
+state_load(const char *path)
+{
+	char errbuf[FD_ERRSZ];
+	jv state;
+
+	if (path == NULL)
+		return jv_object();
+	if (fd_state_read(path, &state, errbuf) == -1)
+		errx(FD_EXIT_FAIL, "%s", errbuf);
+	if (jv_get_kind(state) != JV_KIND_OBJECT)
+		errx(FD_EXIT_FAIL, "%s: the state is not an object", path);
+	return state;
+}
+
+/* The run's settings from the options; --until's time goes to tuntil,
+ * which outlives the run. */
 static void
-run_all(int argc, char *argv[])
+run_settings(struct run *run, const struct opts *o,
+    char tuntil[CURSOR_TIMESZ])
+{
+	char tsince[CURSOR_TIMESZ];
+	const char *e;
+
+	run->since = o->since != NULL ? o->since : "2022-01-01T00:00:00Z";
+	if (utc(run->since, tsince) == -1)
+		errx(FD_EXIT_USAGE, "--since %s: not an ISO 8601 time",
+		    run->since);
+	if (o->until != NULL) {
+		if (utc(o->until, tuntil) == -1)
+			errx(FD_EXIT_USAGE, "--until %s: not an ISO 8601 time",
+			    o->until);
+		run->until = tuntil;
+	}
+	run->include = o->include;
+	run->per_page = (int)o->per_page;
+	run->raw = o->raw;
+	run->verbose = o->verbose;
+	run->quiet = o->quiet;
+	run->max_wait = (long)o->max_wait;
+	run->retry_base_ms = RETRY_BASE_MS;
+	if ((e = getenv("FD_FETCH_RETRY_MS")) != NULL)
+		run->retry_base_ms = atol(e) > 0 ? atol(e) : 1;
+	run->max_retries = MAX_RETRIES;
+	run->jobs = (int)o->jobs;
+}
+
+static void
+run_all(const struct opts *o, int argc, char *argv[])
 {
 	const struct endpoint **eps;
 	struct run run;
@@ -358,66 +417,38 @@ run_all(int argc, char *argv[])
 	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	jv state;
 	struct timeval tv;
-	char errbuf[FD_ERRSZ], *key, *base, tuntil[32], tsince[32];
-	const char *d, *e;
+	char errbuf[FD_ERRSZ], *key, *base, tuntil[CURSOR_TIMESZ];
+	const char *d;
 	int n;
 
 	memset(&run, 0, sizeof(run));
 	run.lock = &lock;
 	run.tally = &tally;
 	run.state = &state;
-	eps = select_endpoints(argc, argv, &n);
-	if ((d = domain) == NULL && (d = getenv("FRESHDESK_DOMAIN")) == NULL)
+	eps = select_endpoints(argc, argv, o->raw, &n);
+	if ((d = o->domain) == NULL && (d = getenv("FRESHDESK_DOMAIN")) == NULL)
 		errx(FD_EXIT_USAGE, "no domain: use --domain or set "
 		    "FRESHDESK_DOMAIN");
 	base = base_url(d);
 	key = api_key();
 	run.base = base;
-	if ((run.http = fd_http_new(key, "fd-fetch/" FD_VERSION, 300,
+	if ((run.http = fd_http_new(key, "fd-fetch/" FD_VERSION, HTTP_TIMEOUT_S,
 	    errbuf)) == NULL)
 		errx(FD_EXIT_FAIL, "%s", errbuf);
 	/* kept for the workers' connections until they start */
-	if ((run.rate = fd_rate_new(rate, (int)reserve)) == NULL)
+	if ((run.rate = fd_rate_new(o->rate, (int)o->reserve)) == NULL)
 		err(FD_EXIT_FAIL, NULL);
-	if (plan != NULL && fd_rate_set_plan(run.rate, plan) == -1)
+	if (o->plan != NULL && fd_rate_set_plan(run.rate, o->plan) == -1)
 		errx(FD_EXIT_USAGE, "--plan %s: expected growth, pro, "
-		    "enterprise, trial or free", plan);
-	state = jv_object();
-	if (statefile != NULL) {
-		jv_free(state);
-		if (fd_state_read(statefile, &state, errbuf) == -1)
-			errx(FD_EXIT_FAIL, "%s", errbuf);
-		if (jv_get_kind(state) != JV_KIND_OBJECT)
-			errx(FD_EXIT_FAIL, "%s: the state is not an object",
-			    statefile);
-	}
-	run.since = since != NULL ? since : "2022-01-01T00:00:00Z";
-	if (utc(run.since, tsince) == -1)
-		errx(FD_EXIT_USAGE, "--since %s: not an ISO 8601 time",
-		    run.since);
-	if (until != NULL) {
-		if (utc(until, tuntil) == -1)
-			errx(FD_EXIT_USAGE, "--until %s: not an ISO 8601 time",
-			    until);
-		run.until = tuntil;
-	}
-	run.include = include;
-	run.per_page = (int)per_page;
-	run.raw = rawflag;
-	run.verbose = vflag;
-	run.quiet = qflag;
-	run.max_wait = (long)max_wait;
-	run.retry_base_ms = 1000;
-	if ((e = getenv("FD_FETCH_RETRY_MS")) != NULL)
-		run.retry_base_ms = atol(e) > 0 ? atol(e) : 1;
-	run.max_retries = 6;
-	run.jobs = (int)jobs;
+		    "enterprise, trial or free", o->plan);
+	state = state_load(o->statefile);
+	run_settings(&run, o, tuntil);
 	gettimeofday(&tv, NULL);
 	run.version = (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 	srandom((unsigned)(tv.tv_usec ^ getpid()));
 
 	run.started = now_ms();
-	run.progress = !qflag && !vflag && isatty(STDERR_FILENO);
+	run.progress = !o->quiet && !o->verbose && isatty(STDERR_FILENO);
 	run_endpoints(&run, eps, n, key);
 	explicit_bzero(key, strlen(key));
 	free(key);
@@ -426,7 +457,7 @@ run_all(int argc, char *argv[])
 		progress(&run, 0, 1);
 		fputc('\n', stderr);
 	}
-	if (vflag)
+	if (o->verbose)
 		warnx("%ld requests, %ld records, %ld waits", tally.requests,
 		    tally.records, tally.waits);
 	fd_http_free(run.http);
@@ -452,6 +483,8 @@ usage(FILE *fp)
 int
 main(int argc, char *argv[])
 {
+	struct opts o = { .jobs = 1, .per_page = 100, .reserve = 10,
+	    .max_wait = 3600 };
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "hj:qs:vV", longopts,
@@ -461,45 +494,45 @@ main(int argc, char *argv[])
 			usage(stdout);
 			break;
 		case 'j':
-			jobs = number("-j", optarg, 1, 16);
+			o.jobs = number("-j", optarg, 1, 16);
 			break;
 		case 'q':
-			qflag = 1;
-			vflag = 0;
+			o.quiet = 1;
+			o.verbose = 0;
 			break;
 		case 's':
-			statefile = optarg;
+			o.statefile = optarg;
 			break;
 		case 'v':
-			vflag = 1;
-			qflag = 0;
+			o.verbose = 1;
+			o.quiet = 0;
 			break;
 		case 'V':
 			printf("fd-fetch %s\n", FD_VERSION);
 			return FD_EXIT_OK;
 		case OPT_DOMAIN:
-			domain = optarg;
+			o.domain = optarg;
 			break;
 		case OPT_SINCE:
-			since = optarg;
+			o.since = optarg;
 			break;
 		case OPT_UNTIL:
-			until = optarg;
+			o.until = optarg;
 			break;
 		case OPT_PER_PAGE:
-			per_page = number("--per-page", optarg, 1, 100);
+			o.per_page = number("--per-page", optarg, 1, 100);
 			break;
 		case OPT_RATE:
-			rate = number("--rate", optarg, 1, 100000);
+			o.rate = number("--rate", optarg, 1, 100000);
 			break;
 		case OPT_PLAN:
-			plan = optarg;
+			o.plan = optarg;
 			break;
 		case OPT_RESERVE:
-			reserve = number("--reserve", optarg, 0, 90);
+			o.reserve = number("--reserve", optarg, 0, 90);
 			break;
 		case OPT_MAX_WAIT:
-			max_wait = number("--max-wait", optarg, 0, 86400);
+			o.max_wait = number("--max-wait", optarg, 0, 86400);
 			break;
 		case OPT_INCLUDE:
 			if (strspn(optarg, "abcdefghijklmnopqrstuvwxyz_,") !=
@@ -509,10 +542,10 @@ main(int argc, char *argv[])
 				errx(FD_EXIT_USAGE, "--include %s: expected "
 				    "names separated by commas, such as "
 				    "description,stats", optarg);
-			include = optarg;
+			o.include = optarg;
 			break;
 		case OPT_RAW:
-			rawflag = 1;
+			o.raw = 1;
 			break;
 		default:
 			usage(stderr);
@@ -521,6 +554,6 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
-	run_all(argc, argv);
+	run_all(&o, argc, argv);
 	return FD_EXIT_OK;
 }

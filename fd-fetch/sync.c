@@ -59,7 +59,7 @@ struct ids {
  * a run that stops before the end re-reads it next time.
  */
 struct group {
-	char		T[32];
+	char		T[CURSOR_TIMESZ];
 	struct ids	ids;
 	int		evidence;
 	/*
@@ -85,7 +85,7 @@ struct rec {
 	int64_t		 id;
 	int		 has_id;
 	int		 deleted;	/* "deleted":true */
-	char		 ts[32];	/* cursor field in UTC ...Z, or "" */
+	char		 ts[CURSOR_TIMESZ];	/* cursor field in UTC ...Z, or "" */
 	const char	*key;		/* its order value as written, or NULL */
 	size_t		 keylen;
 };
@@ -96,7 +96,7 @@ struct pagerecs {
 	const char	*cursor;	/* field name, or NULL */
 	/* struct endpoint's order: its top-level member ("" for none)
 	 * and the member within that, or NULL */
-	char		 order[32];
+	char		 order[ORDER_MEMBERSZ];
 	const char	*order_sub;
 	const char	*stream;
 	char		 err[FD_ERRSZ];
@@ -165,7 +165,7 @@ ids_has(const struct ids *s, int64_t id)
 }
 
 int
-utc(const char *s, char out[32])
+utc(const char *s, char out[CURSOR_TIMESZ])
 {
 	char t[FD_ISOTIME_MAX];
 
@@ -319,6 +319,7 @@ is_full(const struct endpoint *ep)
 static void
 line_out(struct run *run, int flush)
 {
+	xbuf_check(&run->line);
 	if (fwrite(run->line.data, 1, run->line.len, stdout) !=
 	    run->line.len || (flush && fflush(stdout) == EOF))
 		out_fail();
@@ -459,7 +460,7 @@ ids_to(const struct ids *s)
 /* The bookmark's cursor and ids, or the run's start; with gs, the
  * seconds a stopped run left to re-read (they count as evidence). */
 static void
-bookmark_get(struct run *run, const char *name, char T[32], struct ids *ids,
+bookmark_get(struct run *run, const char *name, char T[CURSOR_TIMESZ], struct ids *ids,
     struct groups *gs)
 {
 	jv b, c, sec;
@@ -672,7 +673,7 @@ static void
 deliver(struct run *run, const struct consumers *c, const struct rec *v,
     size_t n)
 {
-	const struct endpoint *kids[8];
+	const struct endpoint *kids[JOB_EPS_MAX];
 	int64_t *id;
 	size_t i, k, nk = 0;
 
@@ -728,7 +729,7 @@ verify_second(struct run *run, const struct consumers *c,
 		for (p = 1, more = 1; more; p++) {
 			url_of(run, lep, ps, tail ? end : g->T, run->per_page,
 			    p, &url, c->v[0]);
-			if (page_get(run, lep, url.data, &pg) != PAGE_OK) {
+			if (page_get(run, lep, xbuf(&url), &pg) != PAGE_OK) {
 				refused = 1;
 				break;
 			}
@@ -821,17 +822,17 @@ all_refused(const struct run *run, const struct consumers *c)
 
 /* Instant t as a cursor time (as utc() writes them), in out. */
 static void
-utc_at(time_t t, char out[32])
+utc_at(time_t t, char out[CURSOR_TIMESZ])
 {
 	struct tm tm;
 
 	gmtime_r(&t, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	strftime(out, CURSOR_TIMESZ, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 /* The second after T (a utc() time), in out. */
 static void
-second_after(const char *T, char out[32])
+second_after(const char *T, char out[CURSOR_TIMESZ])
 {
 	struct tm tm;
 
@@ -842,6 +843,114 @@ second_after(const char *T, char out[32])
 	tm.tm_year -= 1900;
 	tm.tm_mon--;
 	utc_at(timegm(&tm) + 1, out);
+}
+
+/*
+ * Keeps in fresh the records of page p (pr) of the window at T that it
+ * writes: none after --until (then *stop), none of an earlier window
+ * (ids at T), and on page p > 1 none after T; newT becomes the latest
+ * cursor time kept.  A record of a kept group's ids seen at a later
+ * second is evidence that the group's second lost it.  Returns 1 when
+ * page p > 1 shows where a crowded second T ends.
+ */
+static int
+page_keep(const struct run *run, const struct pagerecs *pr, int p,
+    const char *T, const struct ids *ids, struct groups *gs,
+    struct pagerecs *fresh, char newT[CURSOR_TIMESZ], int *stop)
+{
+	size_t i, g;
+	int ends = 0;
+
+	fresh->n = 0;
+	for (i = 0; i < pr->n; i++) {
+		struct rec *r = &pr->v[i];
+		if (after_until(run, r)) {
+			*stop = 1;
+			break;
+		}
+		/*
+		 * Page p > 1 of a crowded second, where it ends: a record
+		 * that left the second since page 1 shifted the later ones
+		 * back, onto pages not read.  Those after T wait for a
+		 * window of their own.
+		 */
+		if (p > 1 && strcmp(r->ts, T) > 0) {
+			ends = 1;
+			continue;
+		}
+		if (strcmp(r->ts, newT) > 0)
+			strcpy(newT, r->ts);
+		if (strcmp(r->ts, T) == 0 && ids_has(ids, r->id))
+			continue;	/* written by an earlier window */
+		for (g = 0; g < gs->n; g++) {
+			if (strcmp(r->ts, gs->v[g].T) > 0 &&
+			    ids_has(&gs->v[g].ids, r->id)) {
+				gs->v[g].evidence = 1;
+				ids_add(&gs->v[g].left, r->id);
+			}
+			/* a second listed by a stopped run: what this pass
+			 * writes of it is not re-written */
+			if (strcmp(r->ts, gs->v[g].T) == 0)
+				ids_add(&gs->v[g].ids, r->id);
+		}
+		recs_push(fresh, r);
+	}
+	return ends;
+}
+
+/*
+ * Page p > 1 of the window at T moved the cursor past T: the crowded
+ * second T ends on this page.  It is kept in gs, with its ids and its
+ * count, to verify at the end of the pass.
+ */
+static void
+second_ends(const struct run *run, const struct pagerecs *pr, int p,
+    const char *T, struct ids *ids, struct groups *gs)
+{
+	struct group *gr;
+	size_t i, nT = 0;
+
+	for (i = 0; i < pr->n; i++)
+		if (strcmp(pr->v[i].ts, T) == 0) {
+			ids_add(ids, pr->v[i].id);
+			nT++;
+		}
+	group_keep(gs, T, ids);
+	gr = &gs->v[gs->n - 1];
+	/* page p of the window at T: the second ends here */
+	gr->count = (long)(p - 1) * run->per_page + (long)nT;
+	if ((long)ids->n < gr->count)
+		gr->evidence = 1;
+	/* the evidence may be on this very page */
+	for (i = 0; i < pr->n; i++)
+		if (strcmp(pr->v[i].ts, T) > 0 && ids_has(ids, pr->v[i].id)) {
+			gr->evidence = 1;
+			ids_add(&gr->left, pr->v[i].id);
+		}
+}
+
+/*
+ * The pass is over at cursor T: the seconds that need it are re-read
+ * (verify_second), and the bookmark keeps what the cursor's second
+ * holds now.
+ */
+static void
+pass_verify(struct run *run, const struct consumers *c,
+    const struct pass *ps, const char *T, struct ids *ids,
+    struct groups *gs)
+{
+	size_t g, i;
+
+	bookmarks_set(run, c, ps, T, ids, gs);
+	for (g = 0; g < gs->n; g++)
+		if (gs->v[g].evidence || run->until != NULL)
+			verify_second(run, c, ps, &gs->v[g], T);
+	for (g = 0; g < gs->n; g++)
+		if (strcmp(gs->v[g].T, T) == 0)
+			for (i = 0; i < gs->v[g].ids.n; i++)
+				ids_add(ids, gs->v[g].ids.v[i]);
+	bookmarks_set(run, c, ps, T, ids, NULL);
+	checkpoint(run);
 }
 
 /*
@@ -858,83 +967,30 @@ pass_ordered(struct run *run, const struct consumers *c,
 	struct ids ids = { 0 };
 	struct groups gs = { 0 };
 	struct page pg;
-	char T[32], newT[32], oldT[32];
+	char T[CURSOR_TIMESZ], newT[CURSOR_TIMESZ], oldT[CURSOR_TIMESZ];
 	int p = 1, stop = 0, ends;
 	size_t i, g;
 
 	bookmark_get(run, ps->bookmark, T, &ids, &gs);
 	for (;;) {
 		url_of(run, lep, ps, T, run->per_page, p, &url, c->v[0]);
-		if (page_get(run, lep, url.data, &pg) == PAGE_NO_FEATURE)
+		if (page_get(run, lep, xbuf(&url), &pg) == PAGE_NO_FEATURE)
 			break;
 		split(lep, pg.resp, &pr, lep->cursor);
 		if (ep->kind != SYNC_CHILD)
 			schema(run, ep);	/* children: at their first RECORD */
 		strcpy(newT, T);
 		strcpy(oldT, T);
-		fresh.n = 0;
-		ends = 0;
-		for (i = 0; i < pr.n; i++) {
-			struct rec *r = &pr.v[i];
-			if (after_until(run, r)) {
-				stop = 1;
-				break;
-			}
-			/*
-			 * Page p > 1 of a crowded second, where it ends: a
-			 * record that left the second since page 1 shifted
-			 * the later ones back, onto pages not read.  Those
-			 * after T wait for a window of their own.
-			 */
-			if (p > 1 && strcmp(r->ts, T) > 0) {
-				ends = 1;
-				continue;
-			}
-			if (strcmp(r->ts, newT) > 0)
-				strcpy(newT, r->ts);
-			if (strcmp(r->ts, T) == 0 && ids_has(&ids, r->id))
-				continue;	/* written by an earlier window */
-			for (g = 0; g < gs.n; g++) {
-				if (strcmp(r->ts, gs.v[g].T) > 0 &&
-				    ids_has(&gs.v[g].ids, r->id)) {
-					gs.v[g].evidence = 1;
-					ids_add(&gs.v[g].left, r->id);
-				}
-				/* a second listed by a stopped run: what
-				 * this pass writes of it is not re-written */
-				if (strcmp(r->ts, gs.v[g].T) == 0)
-					ids_add(&gs.v[g].ids, r->id);
-			}
-			recs_push(&fresh, r);
-		}
+		ends = page_keep(run, &pr, p, T, &ids, &gs, &fresh, newT,
+		    &stop);
 		deliver(run, c, fresh.v, fresh.n);
 		if (ends)
 			second_after(T, newT);
 		/* the ids at the new cursor second, so the next window,
 		 * which starts at that second, skips them */
 		if (strcmp(newT, T) != 0) {
-			if (p > 1) {
-				size_t nT = 0;
-				for (i = 0; i < pr.n; i++)
-					if (strcmp(pr.v[i].ts, T) == 0) {
-						ids_add(&ids, pr.v[i].id);
-						nT++;
-					}
-				group_keep(&gs, T, &ids);
-				/* page p of the window at T: the second ends here */
-				gs.v[gs.n - 1].count = (long)(p - 1) *
-				    run->per_page + (long)nT;
-				if ((long)ids.n < gs.v[gs.n - 1].count)
-					gs.v[gs.n - 1].evidence = 1;
-				/* the evidence may be on this very page */
-				for (i = 0; i < pr.n; i++)
-					if (strcmp(pr.v[i].ts, T) > 0 &&
-					    ids_has(&ids, pr.v[i].id)) {
-						gs.v[gs.n - 1].evidence = 1;
-						ids_add(&gs.v[gs.n - 1].left,
-						    pr.v[i].id);
-					}
-			}
+			if (p > 1)
+				second_ends(run, &pr, p, T, &ids, &gs);
 			ids.n = 0;
 			strcpy(T, newT);
 		}
@@ -955,18 +1011,7 @@ pass_ordered(struct run *run, const struct consumers *c,
 				gs.v[gs.n - 1].count = stop ? 0 :
 				    (long)(p - 1) * run->per_page + (long)pr.n;
 			}
-			/* the pass is over: re-read the seconds that need it */
-			bookmarks_set(run, c, ps, T, &ids, &gs);
-			for (g = 0; g < gs.n; g++)
-				if (gs.v[g].evidence || run->until != NULL)
-					verify_second(run, c, ps, &gs.v[g], T);
-			/* what the cursor's second holds now */
-			for (g = 0; g < gs.n; g++)
-				if (strcmp(gs.v[g].T, T) == 0)
-					for (i = 0; i < gs.v[g].ids.n; i++)
-						ids_add(&ids, gs.v[g].ids.v[i]);
-			bookmarks_set(run, c, ps, T, &ids, NULL);
-			checkpoint(run);
+			pass_verify(run, c, ps, T, &ids, &gs);
 			break;
 		}
 		bookmarks_set(run, c, ps, T, &ids, &gs);
@@ -1034,7 +1079,8 @@ struct walk {
 	int			 unchecked;	/* a step without overlap */
 	/* pass_filtered's */
 	struct ids		 ids, newids;
-	char			 Tc[32], newT[32], D[32];
+	char			 Tc[CURSOR_TIMESZ], newT[CURSOR_TIMESZ],
+				 D[CURSOR_TIMESZ];
 };
 
 static int
@@ -1139,7 +1185,7 @@ walk_once(struct walk *w, int read)
 
 	for (;;) {
 		url_of(run, ep, w->ps, w->T, k, s / k + 1, &url, ep);
-		if (page_get(run, ep, url.data, &pg[cur]) == PAGE_NO_FEATURE) {
+		if (page_get(run, ep, xbuf(&url), &pg[cur]) == PAGE_NO_FEATURE) {
 			rc = -1;
 			if (prev)
 				page_free(&pg[1 - cur]);
@@ -1326,7 +1372,7 @@ pass_full(struct run *run, const struct endpoint *ep, const struct pass *ps)
 		return;
 	}
 	fd_buf_printf(&url, "%s%s", run->base, ep->path);
-	if (page_get(run, ep, url.data, &pg) != PAGE_NO_FEATURE) {
+	if (page_get(run, ep, xbuf(&url), &pg) != PAGE_NO_FEATURE) {
 		split(ep, pg.resp, &pr, NULL);
 		schema(run, ep);
 		emit(run, ep, &pr.v[0], NULL);
@@ -1364,7 +1410,7 @@ collect_ids(struct run *run, const struct endpoint *ep, struct ids *out)
 	fd_buf_printf(&url, "%s%s?per_page=%d", run->base, ep->path,
 	    run->per_page);
 	for (;;) {
-		if (page_get(run, ep, url.data, &pg) != PAGE_OK) {
+		if (page_get(run, ep, xbuf(&url), &pg) != PAGE_OK) {
 			rc = -1;
 			break;
 		}
@@ -1422,7 +1468,7 @@ job_fits(struct run *run, const struct endpoint *lead,
 		return 0;
 	/* each pass of the kid rides on the lead's pass of its filter */
 	pthread_mutex_lock(run->lock);
-	for (i = 0, same = 1; same && i < 3 && kid->passes[i].bookmark != NULL;
+	for (i = 0, same = 1; same && i < PASSES_MAX && kid->passes[i].bookmark != NULL;
 	    i++) {
 		if (lead->passes[i].bookmark == NULL) {
 			same = 0;
@@ -1441,13 +1487,13 @@ job_fits(struct run *run, const struct endpoint *lead,
 void
 sync_job(struct run *run, const struct endpoint *const *eps, size_t n)
 {
-	const struct endpoint *ep = eps[0], *on[64];
+	const struct endpoint *ep = eps[0], *on[JOB_EPS_MAX];
 	struct consumers c;
 	size_t k;
 	int i;
 
 	run->current = ep->name;
-	for (i = 0; i < 3 && ep->passes[i].bookmark != NULL; i++) {
+	for (i = 0; i < PASSES_MAX && ep->passes[i].bookmark != NULL; i++) {
 		/* the children with a pass of this filter ride on it
 		 * (conversations do on spam and deleted tickets, time
 		 * entries do not: the API has none for them) */
