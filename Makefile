@@ -199,7 +199,8 @@ fd-load/fd-sync: fd-load/fd-sync.sh FORCE
 	    { $(call SYNC_BUILD,$(SYNC_PATH)) > $@ && chmod 0755 $@; }
 
 # SYNC_SH: fd-sync with the SYNC_* settings as options.  It checks the
-# two settings that have no default itself, to name the variables.
+# two settings without a default itself, so that its message names the
+# variable.
 define SYNC_SH
 #!/bin/sh
 # fd-sync with the settings of "make sync" (written by "make

@@ -58,6 +58,15 @@ q() {
 	sqlite3 "$T/fd.db" "$1"
 }
 
+# simulated [fdsim options]: the simulator started, and in A the
+# options of a run against it into TO, an SQLite database
+simulated() {
+	e2e_sim "$@"
+	TO="sqlite:$T/fd.db"
+	A=(--domain "$SIM_URL" --key-file "$SIM_RUNDIR/api_key" -s "$ST"
+	    -t "$TO" --fetch-flags "-q --since $SINCE --max-wait 2")
+}
+
 # args NAME: the arguments the fake NAME was given, on one line
 args() {
 	paste -sd' ' "$T/$1.args"
@@ -194,45 +203,41 @@ args() {
 @test "fd-sync: the programs' statuses: 75 try later, 1 failed, fd-load's messages passed on" {
 	installed
 	cd "$T"
-	local a=(--domain acme --key-file "$KEY")
+	local A=(--domain acme --key-file "$KEY")
 	FAKE_fetch=75 FAKE_fetch_ERR="fd-fetch: gave up" \
-	    run -75 --separate-stderr "$BIN/fd-sync" "${a[@]}"
+	    run -75 --separate-stderr "$BIN/fd-sync" "${A[@]}"
 	[ -z "$output" ]
 	[ "$stderr" = "fd-fetch: gave up
 fd-sync: the API is not answering (rate limit, network): try later" ]
-	FAKE_fetch=1 run -1 --separate-stderr "$BIN/fd-sync" "${a[@]}"
+	FAKE_fetch=1 run -1 --separate-stderr "$BIN/fd-sync" "${A[@]}"
 	[ "$stderr" = "fd-sync: failed: fd-fetch exited 1" ]
-	FAKE_fetch=2 run -1 --separate-stderr "$BIN/fd-sync" "${a[@]}"
+	FAKE_fetch=2 run -1 --separate-stderr "$BIN/fd-sync" "${A[@]}"
 	[ "$stderr" = "fd-sync: failed: fd-fetch exited 2" ]
 	# fd-normalize's failure counts before fd-fetch's
-	FAKE_fetch=75 FAKE_normalize=1 run -1 --separate-stderr "$BIN/fd-sync" "${a[@]}"
+	FAKE_fetch=75 FAKE_normalize=1 run -1 --separate-stderr "$BIN/fd-sync" "${A[@]}"
 	[ "$stderr" = "fd-sync: failed: fd-normalize exited 1" ]
 	# fd-load's before both; its lock held: try later
 	FAKE_fetch=1 FAKE_load=1 FAKE_load_ERR="fd-load: x.db: locked by another process (pid 9)" \
-	    run -75 --separate-stderr "$BIN/fd-sync" "${a[@]}" -t sqlite:x.db
+	    run -75 --separate-stderr "$BIN/fd-sync" "${A[@]}" -t sqlite:x.db
 	[ "$stderr" = "fd-load: x.db: locked by another process (pid 9)
 fd-sync: sqlite:x.db: another load is running: try later" ]
 	FAKE_load=1 FAKE_load_ERR="fd-load: x.db: disk full" \
-	    run -1 --separate-stderr "$BIN/fd-sync" "${a[@]}"
+	    run -1 --separate-stderr "$BIN/fd-sync" "${A[@]}"
 	[ "$stderr" = "fd-load: x.db: disk full
 fd-sync: failed: fd-load exited 1" ]
 	# fd-load's messages of a run that works are passed on (-v)
-	FAKE_load_ERR="fd-load: committed" run -0 --separate-stderr "$BIN/fd-sync" "${a[@]}"
+	FAKE_load_ERR="fd-load: committed" run -0 --separate-stderr "$BIN/fd-sync" "${A[@]}"
 	[ "$stderr" = "fd-load: committed" ]
 	# nothing left behind in TMPDIR
 	mkdir "$T/tmp"
-	TMPDIR=$T/tmp FAKE_fetch=1 run -1 "$BIN/fd-sync" "${a[@]}"
-	TMPDIR=$T/tmp run -0 "$BIN/fd-sync" "${a[@]}"
+	TMPDIR=$T/tmp FAKE_fetch=1 run -1 "$BIN/fd-sync" "${A[@]}"
+	TMPDIR=$T/tmp run -0 "$BIN/fd-sync" "${A[@]}"
 	[ -z "$(ls -A "$T/tmp")" ]
 }
 
 @test "fd-sync: loads the truth against the simulator, silently; then only what changed" {
-	e2e_sim --tickets 300 --contacts 100
-	TO="sqlite:$T/fd.db"
-	local a=(--domain "$SIM_URL" --key-file "$SIM_RUNDIR/api_key" -s "$ST"
-	    -t "$TO" --fetch-flags "-q --since $SINCE --max-wait 2")
-	unset FRESHDESK_API_KEY FRESHDESK_DOMAIN
-	run -0 --separate-stderr fd-sync "${a[@]}"
+	simulated --tickets 300 --contacts 100
+	run -0 --separate-stderr fd-sync "${A[@]}"
 	[ -z "$output$stderr" ]
 	truth
 	[ "$(jq -c . "$ST")" = "$(db_state | jq -c .)" ]
@@ -240,7 +245,7 @@ fd-sync: failed: fd-load exited 1" ]
 	advance 10
 	mutate "{\"ids\":$(sim_truth tickets | jq -c 'map(select((.deleted | not) and (.spam | not)))[:2] | map(.id)')}" >/dev/null
 	sim_ctl POST reset-stats >/dev/null
-	run -0 --separate-stderr fd-sync "${a[@]}" tickets
+	run -0 --separate-stderr fd-sync "${A[@]}" tickets
 	[ -z "$output$stderr" ]
 	truth
 	[ "$(requests /api/v2/tickets)" -eq 3 ]
@@ -248,40 +253,34 @@ fd-sync: failed: fd-load exited 1" ]
 }
 
 @test "fd-sync: its lock held (flock(1)): try later (75), nothing loaded; another --lock is another sync" {
-	e2e_sim --tickets 100 --contacts 50
-	TO="sqlite:$T/fd.db"
-	local a=(--domain "$SIM_URL" --key-file "$SIM_RUNDIR/api_key" -s "$ST"
-	    -t "$TO" --fetch-flags "-q --since $SINCE --max-wait 2")
+	simulated --tickets 100 --contacts 50
 	exec 8>>"$T/held.lock"
 	flock 8
-	run -75 --separate-stderr fd-sync "${a[@]}" --lock "$T/held.lock"
+	run -75 --separate-stderr fd-sync "${A[@]}" --lock "$T/held.lock"
 	[ -z "$output" ]
 	[ "$stderr" = "fd-sync: $T/held.lock: another sync is running: try later" ]
 	[ ! -e "$T/fd.db" ] && [ ! -e "$ST" ]
 	[ "$(sim_stats | jq .requests_total)" -eq 0 ]
 	# the default lock is not that one
-	run -0 fd-sync "${a[@]}"
+	run -0 fd-sync "${A[@]}"
 	truth
 	exec 8>&-
-	run -0 fd-sync "${a[@]}" --lock "$T/held.lock"
+	run -0 fd-sync "${A[@]}" --lock "$T/held.lock"
 }
 
 @test "fd-sync: the destination held by another fd-load: try later (75), then the next run loads it" {
-	e2e_sim --tickets 100 --contacts 50
-	TO="sqlite:$T/fd.db"
-	local a=(--domain "$SIM_URL" --key-file "$SIM_RUNDIR/api_key" -s "$ST"
-	    -t "$TO" --fetch-flags "-q --since $SINCE --max-wait 2")
+	simulated --tickets 100 --contacts 50
 	# fd-load's lock of an SQLite database, held as fd-load holds it
 	exec 8>>"$T/fd.db.lock"
 	flock 8
-	run -75 --separate-stderr fd-sync "${a[@]}"
+	run -75 --separate-stderr fd-sync "${A[@]}"
 	[ -z "$output" ]
 	[[ "$stderr" == *"fd-load: $T/fd.db: locked by another process"* ]]
 	[[ "$stderr" == *"
 fd-sync: sqlite:$T/fd.db: another load is running: try later" ]]
 	[ ! -e "$ST" ]
 	exec 8>&-
-	run -0 --separate-stderr fd-sync "${a[@]}"
+	run -0 --separate-stderr fd-sync "${A[@]}"
 	[ -z "$stderr" ]
 	truth
 }
@@ -293,9 +292,9 @@ fd-sync: sqlite:$T/fd.db: another load is running: try later" ]]
 	for d in file env; do
 		mkdir "$T/$d"
 		TO="sqlite:$T/$d/fd.db"
-		local a=(-v --domain "$SIM_URL" -s "$T/$d/state" -t "$TO"
+		local A=(-v --domain "$SIM_URL" -s "$T/$d/state" -t "$TO"
 		    --fetch-flags "-v --since $SINCE --max-wait 2" groups tickets)
-		[ "$d" = env ] || a+=(--key-file "$SIM_RUNDIR/api_key")
+		[ "$d" = env ] || A+=(--key-file "$SIM_RUNDIR/api_key")
 		# the first request held until the sampler has seen fd-fetch
 		sim_ctl POST faults '[{"kind":"hold","nth":1}]' >/dev/null
 		ps_watch "$T/$d/ps" &
@@ -310,9 +309,9 @@ fd-sync: sqlite:$T/fd.db: another load is running: try later" ]]
 		) &
 		local releaser=$!
 		if [ "$d" = env ]; then
-			FRESHDESK_API_KEY=$key run -0 --separate-stderr fd-sync "${a[@]}"
+			FRESHDESK_API_KEY=$key run -0 --separate-stderr fd-sync "${A[@]}"
 		else
-			run -0 --separate-stderr fd-sync "${a[@]}"
+			run -0 --separate-stderr fd-sync "${A[@]}"
 		fi
 		wait "$releaser"
 		touch "$T/$d/ps.stop"
