@@ -62,8 +62,9 @@ UNITOBJ	= tests/unit/unit.o tests/unit/t_buf.o tests/unit/t_diag.o \
 	tests/unit/t_coltype.o
 OBJ	= $(LIBOBJ) $(FETCHOBJ) $(NORMOBJ) $(LOADOBJ) $(UNITOBJ)
 
-BIN	= fd-fetch/fd-fetch fd-normalize/fd-normalize fd-load/fd-load
-MAN1	= man/fd-fetch.1 man/fd-normalize.1 man/fd-load.1
+BIN	= fd-fetch/fd-fetch fd-normalize/fd-normalize fd-load/fd-load \
+	fd-load/fd-sync
+MAN1	= man/fd-fetch.1 man/fd-normalize.1 man/fd-load.1 man/fd-sync.1
 MAN7	= man/fd.7
 
 all: $(BIN)
@@ -159,20 +160,22 @@ demo:
 	@$(MAKE) --no-print-directory all
 	@sh tests/demo.sh
 
-# sync: fd-fetch | fd-normalize | fd-load once, for cron:
+# sync: fd-sync (fd-load/fd-sync.sh, fd-sync(1)) once, for cron:
 #
 #   make -s sync SYNC_DOMAIN=acme SYNC_KEY_FILE=/etc/fd/key \
 #       SYNC_STATE=/var/lib/fd/state.json SYNC_TO=sqlite:/var/lib/fd/fd.db
 #
 # SYNC_ENDPOINTS names the endpoints (default: fd-fetch's six; "all"),
-# SYNC_FETCH_FLAGS and SYNC_LOAD_FLAGS add options.  A lock (flock(1)
-# on SYNC_LOCK) keeps a second sync of the same state out.  Silent on
-# success; on failure one line on stderr, after the programs' own:
-# "try later" (the API's rate limit or the network, the lock held:
-# status 75) or "failed" (status 1: fix something first).  make exits 2
-# for either; "make -s sync-script > fd-sync" writes the same program as
-# a script whose exit status is 0, 75 or 1 (2: a usage error).  The
-# programs built here come first on PATH, then installed ones.
+# SYNC_FETCH_FLAGS and SYNC_LOAD_FLAGS the programs' options, SYNC_LOCK
+# the flock(1) lock that keeps a second sync of the same state out:
+# each variable becomes an option of fd-sync.  Silent on success; on
+# failure one line on stderr, after the programs' own: "try later" (the
+# API's rate limit or the network, the lock held: status 75) or
+# "failed" (status 1: fix something first).  make exits 2 for either;
+# "make -s sync-script > fd-sync-acme" writes a script that runs
+# fd-sync with these settings, whose exit status is fd-sync's: 0, 75
+# or 1 (2: a usage error).  The programs built here come first on PATH,
+# then installed ones.
 SYNC_DOMAIN	?= $(FRESHDESK_DOMAIN)
 SYNC_KEY_FILE	?= $(FRESHDESK_API_KEY_FILE)
 SYNC_STATE	?= state.json
@@ -182,10 +185,27 @@ SYNC_ENDPOINTS	?=
 SYNC_FETCH_FLAGS ?= -q --max-wait 900
 SYNC_LOAD_FLAGS	?= -q
 
+# fd-sync is a script.  The build writes the version into it and, into
+# the checkout's copy (fd-load/fd-sync), the directories of the
+# checkout's programs, which that copy runs first; "make install" writes
+# none, and the installed copy runs the programs beside it.  The copy
+# is rewritten only when its text changes: a moved checkout gets its
+# new directories, an unchanged one is not written to.
+SYNC_PATH = $(CURDIR)/fd-fetch:$(CURDIR)/fd-normalize:$(CURDIR)/fd-load
+SYNC_BUILD = sed -e 's|@VERSION@|$(VERSION)|' -e 's|@BUILD_PATH@|$(1)|' \
+	fd-load/fd-sync.sh
+fd-load/fd-sync: fd-load/fd-sync.sh FORCE
+	@$(call SYNC_BUILD,$(SYNC_PATH)) | cmp -s - $@ || \
+	    { $(call SYNC_BUILD,$(SYNC_PATH)) > $@ && chmod 0755 $@; }
+
+# SYNC_SH: fd-sync with the SYNC_* settings as options.  It checks the
+# two settings without a default itself, so that its message names the
+# variable.
 define SYNC_SH
 #!/bin/sh
-# fd-sync: fd-fetch | fd-normalize | fd-load once; exit 0, 75 (try
-# later), 1 (failed) or 2 (usage).  Written by "make sync-script".
+# fd-sync with the settings of "make sync" (written by "make
+# sync-script"): exit 0, 75 (try later), 1 (failed) or 2 (usage), as
+# fd-sync(1) says.  The programs built in the checkout come first.
 PATH='$(TESTPATH)'
 domain='$(SYNC_DOMAIN)' key='$(SYNC_KEY_FILE)' state='$(SYNC_STATE)'
 to='$(SYNC_TO)' lock='$(SYNC_LOCK)' endpoints='$(SYNC_ENDPOINTS)'
@@ -194,31 +214,12 @@ say() { echo "fd-sync: $$*" >&2; }
 [ -n "$$domain" ] || { say "no domain: set SYNC_DOMAIN"; exit 2; }
 [ -n "$$key" ] || [ -n "$${FRESHDESK_API_KEY:-}" ] ||
     { say "no key: set SYNC_KEY_FILE"; exit 2; }
-[ -z "$$key" ] || [ -r "$$key" ] ||
-    { say "$$key: cannot read the key file"; exit 1; }
-[ -z "$$key" ] || export FRESHDESK_API_KEY_FILE="$$key"
-exec 9>>"$$lock" || { say "$$lock: cannot open the lock"; exit 1; }
-flock -n 9 || { say "$$lock: another sync is running: try later"; exit 75; }
-t=$$(mktemp -d "$${TMPDIR:-/tmp}/fd-sync.XXXXXX") || exit 1
-trap 'rm -rf "$$t"' EXIT
-trap 'exit 1' HUP INT TERM
-{ fd-fetch $$fetchflags --domain "$$domain" -s "$$state" $$endpoints 9>&-
-  echo $$? >"$$t/fetch"; } |
-{ fd-normalize 9>&-; echo $$? >"$$t/norm"; } |
-{ fd-load $$loadflags -s "$$state" -t "$$to" 9>&- 2>"$$t/err"
-  echo $$? >"$$t/load"; }
-cat "$$t/err" >&2
-f=$$(cat "$$t/fetch") n=$$(cat "$$t/norm") l=$$(cat "$$t/load")
-[ "$$f$$n$$l" = 000 ] && exit 0
-if [ "$$l" -ne 0 ]; then
-	if grep -q "locked by another" "$$t/err"; then
-		say "$$to: another load is running: try later"; exit 75
-	fi
-	say "failed: fd-load exited $$l"; exit 1
-fi
-[ "$$n" -eq 0 ] || { say "failed: fd-normalize exited $$n"; exit 1; }
-[ "$$f" -ne 75 ] || { say "the API is not answering (rate limit, network): try later"; exit 75; }
-say "failed: fd-fetch exited $$f"; exit 1
+command -v fd-sync >/dev/null ||
+    { say "not in $(CURDIR)/fd-load nor on PATH: run make"; exit 1; }
+set -f
+set -- --domain "$$domain" --key-file "$$key" -s "$$state" -t "$$to"
+set -- "$$@" --lock "$$lock" --fetch-flags "$$fetchflags"
+exec fd-sync "$$@" --load-flags "$$loadflags" -- $$endpoints
 endef
 export SYNC_SH
 
@@ -228,19 +229,23 @@ sync:
 sync-script:
 	@printf '%s\n' "$$SYNC_SH"
 
+# install: the programs, and fd-sync without the checkout's directories
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man7
-	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)
+	install -m 0755 $(filter-out fd-load/fd-sync,$(BIN)) $(DESTDIR)$(BINDIR)
+	$(call SYNC_BUILD,) > $(DESTDIR)$(BINDIR)/fd-sync
+	chmod 0755 $(DESTDIR)$(BINDIR)/fd-sync
 	install -m 0644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
 	install -m 0644 $(MAN7) $(DESTDIR)$(MANDIR)/man7
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/fd-fetch $(DESTDIR)$(BINDIR)/fd-normalize \
-	    $(DESTDIR)$(BINDIR)/fd-load
+	    $(DESTDIR)$(BINDIR)/fd-load $(DESTDIR)$(BINDIR)/fd-sync
 	rm -f $(DESTDIR)$(MANDIR)/man1/fd-fetch.1 \
 	    $(DESTDIR)$(MANDIR)/man1/fd-normalize.1 \
-	    $(DESTDIR)$(MANDIR)/man1/fd-load.1 $(DESTDIR)$(MANDIR)/man7/fd.7
+	    $(DESTDIR)$(MANDIR)/man1/fd-load.1 \
+	    $(DESTDIR)$(MANDIR)/man1/fd-sync.1 $(DESTDIR)$(MANDIR)/man7/fd.7
 
 clean:
 	rm -f $(BIN) $(OBJ) $(OBJ:.o=.d) lib/libfd.a tests/unit/unit .flags

@@ -11,18 +11,22 @@ fdmake() {
 	make -s -C "$FD_TOP" SAN="${SAN:-}" "$@"
 }
 
-@test "make install puts three programs and four man pages under PREFIX" {
+@test "make install puts four programs and five man pages under PREFIX" {
 	dest=$BATS_TEST_TMPDIR/root
 	run fdmake install DESTDIR="$dest" PREFIX=/opt/fd
 	assert_success
-	for p in fd-fetch fd-normalize fd-load; do
+	for p in fd-fetch fd-normalize fd-load fd-sync; do
 		[ -x "$dest/opt/fd/bin/$p" ]
 		[ -f "$dest/opt/fd/share/man/man1/$p.1" ]
 	done
 	[ -f "$dest/opt/fd/share/man/man7/fd.7" ]
-	[ "$(find "$dest" -type f | wc -l)" -eq 7 ]
+	[ "$(find "$dest" -type f | wc -l)" -eq 9 ]
 	run "$dest/opt/fd/bin/fd-load" --version
 	assert_success
+	# fd-sync: the version, and none of the checkout's directories
+	run -0 "$dest/opt/fd/bin/fd-sync" --version
+	assert_output "fd-sync $(fd-load --version | cut -d' ' -f2)"
+	run -1 grep -F "$FD_TOP" "$dest/opt/fd/bin/fd-sync"
 	run fdmake uninstall DESTDIR="$dest" PREFIX=/opt/fd
 	assert_success
 	[ "$(find "$dest" -type f | wc -l)" -eq 0 ]

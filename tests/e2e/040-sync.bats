@@ -105,3 +105,32 @@ script() {
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == *"fd-sync: failed: fd-load exited 1" ]]
 }
+
+@test "e2e sync: no key: usage (2); the key from the environment; SYNC_LOCK and the flags reach fd-sync" {
+	script SYNC_KEY_FILE=
+	run --separate-stderr "$T/fd-sync"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "fd-sync: no key: set SYNC_KEY_FILE" ]
+	[ ! -e "$ST.sync.lock" ]
+	# FRESHDESK_API_KEY when the script runs will do
+	FRESHDESK_API_KEY=$(cat "$SIM_RUNDIR/api_key") run -0 --separate-stderr "$T/fd-sync"
+	[ -z "$output$stderr" ]
+	truth
+	# the lock SYNC_LOCK names
+	script SYNC_LOCK="$T/other.lock"
+	exec 8>>"$T/other.lock"
+	flock 8
+	run --separate-stderr "$T/fd-sync"
+	[ "$status" -eq 75 ]
+	[ "$stderr" = "fd-sync: $T/other.lock: another sync is running: try later" ]
+	exec 8>&-
+	# the flags as given: a bad one fails fd-fetch, and make says so
+	run --separate-stderr make "${SYNC[@]}" SYNC_FETCH_FLAGS="-q --bad" sync
+	[ "$status" -eq 2 ]
+	[[ "${stderr_lines[0]}" == "fd-fetch: unrecognized option '--bad'" ]]
+	[[ "$stderr" == *"fd-sync: failed: fd-fetch exited 2"* ]]
+	run --separate-stderr make "${SYNC[@]}" SYNC_LOAD_FLAGS="-q --mode upsert" sync
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"fd-load: --mode upsert: expected append, replace or merge"* ]]
+	[[ "$stderr" == *"fd-sync: failed: fd-load exited 2"* ]]
+}

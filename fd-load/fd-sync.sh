@@ -1,0 +1,161 @@
+#!/bin/sh
+# fd-sync: fd-fetch | fd-normalize | fd-load once, for cron (fd-sync(1)).
+# Silent on success; exit 0, 75 (try later), 1 (failed) or 2 (usage),
+# with one line "fd-sync: ..." on stderr after the programs' own.
+#
+# The build ("make") writes the version and, for the checkout's copy
+# (fd-load/fd-sync), the checkout's three program directories into the
+# two lines below; "make install" writes an empty build_path.  The
+# programs are looked for in build_path, then in the directory of this
+# script (an installed fd-sync runs the fd-fetch installed beside it),
+# then on PATH.  The API key never passes through argv: fd-fetch reads
+# FRESHDESK_API_KEY or the file named by FRESHDESK_API_KEY_FILE.
+
+version='@VERSION@'
+build_path='@BUILD_PATH@'
+
+say() {
+	echo "fd-sync: $*" >&2
+}
+
+# usage_error MESSAGE: the one-line message of a bad command line
+usage_error() {
+	say "$*"
+	exit 2
+}
+
+usage() {
+	cat <<EOF
+usage: fd-sync [-hqvV] [-s state] [-t dest] [--domain domain]
+               [--key-file file] [--lock file] [--fetch-flags flags]
+               [--load-flags flags] [endpoint ...]
+EOF
+}
+
+domain=${FRESHDESK_DOMAIN:-}
+key=${FRESHDESK_API_KEY_FILE:-}
+state=state.json
+to=sqlite:freshdesk.db
+lock=
+fetchflags='-q --max-wait 900'
+loadflags=-q
+verbosity=
+
+# The options, anywhere on the line as getopt_long(3) takes them
+# ("--opt value", "--opt=value", "-s value", "-svalue", "-qv"); the
+# operands (the endpoints) are rotated to the end of "$@", and left counts
+# the arguments not yet looked at.
+left=$#
+while [ "$left" -gt 0 ]; do
+	a=$1
+	shift
+	left=$((left - 1))
+	val='' has_val=''
+	case $a in
+	--?*=*)
+		val=${a#*=} has_val=1 a=${a%%=*} ;;
+	-[st]?*)
+		val=${a#-?} has_val=1 a=${a%"$val"} ;;
+	-[hqvV][!-]*)
+		# a bundle of flags: the rest goes back in front
+		set -- "-${a#-?}" "$@"
+		left=$((left + 1))
+		a=${a%"${a#-?}"} ;;
+	esac
+	case $a in
+	-h|--help|-q|--quiet|-v|--verbose|-V|--version)
+		[ -z "$has_val" ] || usage_error "$a: takes no value" ;;
+	-s|--state|-t|--to|--domain|--key-file|--lock|--fetch-flags|--load-flags)
+		if [ -z "$has_val" ]; then
+			[ "$left" -gt 0 ] || usage_error "$a: needs a value"
+			val=$1
+			shift
+			left=$((left - 1))
+		fi ;;
+	esac
+	case $a in
+	-h|--help)
+		usage
+		exit 0 ;;
+	-V|--version)
+		echo "fd-sync $version"
+		exit 0 ;;
+	-q|--quiet)
+		verbosity=-q ;;
+	-v|--verbose)
+		verbosity=-v ;;
+	-s|--state)
+		state=$val ;;
+	-t|--to)
+		to=$val ;;
+	--domain)
+		domain=$val ;;
+	--key-file)
+		key=$val ;;
+	--lock)
+		lock=$val ;;
+	--fetch-flags)
+		fetchflags=$val ;;
+	--load-flags)
+		loadflags=$val ;;
+	--)
+		while [ "$left" -gt 0 ]; do
+			set -- "$@" "$1"
+			shift
+			left=$((left - 1))
+		done ;;
+	-?*)
+		usage_error "$a: unknown option" ;;
+	*)
+		set -- "$@" "$a" ;;
+	esac
+done
+[ -n "$lock" ] || lock=$state.sync.lock
+
+here=
+case $0 in
+*/*)	here=$(CDPATH='' cd -P -- "${0%/*}/" && pwd) || exit 1 ;;
+esac
+PATH=$build_path${build_path:+:}$here${here:+:}$PATH
+export PATH
+
+[ -n "$domain" ] ||
+    usage_error "no domain: give --domain or set FRESHDESK_DOMAIN"
+[ -n "$key" ] || [ -n "${FRESHDESK_API_KEY:-}" ] ||
+    usage_error "no key: give --key-file, or set FRESHDESK_API_KEY_FILE or FRESHDESK_API_KEY"
+[ -z "$key" ] || [ -r "$key" ] ||
+    { say "$key: cannot read the key file"; exit 1; }
+[ -z "$key" ] || export FRESHDESK_API_KEY_FILE="$key"
+
+exec 9>>"$lock" || { say "$lock: cannot open the lock"; exit 1; }
+flock -n 9 || { say "$lock: another sync is running: try later"; exit 75; }
+t=$(mktemp -d "${TMPDIR:-/tmp}/fd-sync.XXXXXX") || exit 1
+trap 'rm -rf "$t"' EXIT
+trap 'exit 1' HUP INT TERM
+
+# Each program's status in a file of $t, fd-load's messages too (read
+# for "locked by another", then passed on); the flags are split on
+# blanks, never expanded as file names.
+set -f
+# shellcheck disable=SC2086
+{ fd-fetch $fetchflags $verbosity --domain "$domain" -s "$state" "$@" 9>&-
+  echo $? >"$t/fetch"; } |
+{ fd-normalize 9>&-; echo $? >"$t/norm"; } |
+{ fd-load $loadflags $verbosity -s "$state" -t "$to" 9>&- 2>"$t/err"
+  echo $? >"$t/load"; }
+cat "$t/err" >&2
+f=$(cat "$t/fetch") n=$(cat "$t/norm") l=$(cat "$t/load")
+[ "$f$n$l" = 000 ] && exit 0
+if [ "$l" -ne 0 ]; then
+	if grep -q "locked by another" "$t/err"; then
+		say "$to: another load is running: try later"
+		exit 75
+	fi
+	say "failed: fd-load exited $l"
+	exit 1
+fi
+[ "$n" -eq 0 ] || { say "failed: fd-normalize exited $n"; exit 1; }
+[ "$f" -ne 75 ] ||
+    { say "the API is not answering (rate limit, network): try later"; exit 75; }
+say "failed: fd-fetch exited $f"
+exit 1
