@@ -52,7 +52,8 @@ LIBSRC	= lib/buf.c lib/diag.c lib/digest.c lib/http.c lib/isotime.c \
 LIBOBJ	= $(LIBSRC:.c=.o)
 FETCHOBJ = fd-fetch/fd-fetch.o fd-fetch/client.o fd-fetch/endpoints.o \
 	fd-fetch/sync.o
-NORMOBJ	= fd-normalize/fd-normalize.o fd-normalize/flatten.o
+NORMOBJ	= fd-normalize/fd-normalize.o fd-normalize/flatten.o \
+	fd-normalize/jq.o
 LOADOBJ	= fd-load/fd-load.o fd-load/row.o fd-load/sqlite.o fd-load/pg.o \
 	fd-load/files.o
 UNITOBJ	= tests/unit/unit.o tests/unit/t_buf.o tests/unit/t_diag.o \
