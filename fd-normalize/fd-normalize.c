@@ -24,7 +24,7 @@
 /* The options' limits and defaults (fd-normalize.1). */
 #define MAX_NESTING_DEFAULT	1000
 #define MAX_NESTING_MAX		1000
-#define MAX_LENGTH_MIN		8	/* room for naming's 6-character tag */
+#define MAX_LENGTH_MIN		8	/* naming's tag fits */
 #define MAX_LENGTH_MAX		4096
 #define NAMING_DEFAULT		"snake_case"
 /* The output is written when this much is buffered, at a line's end. */
@@ -60,16 +60,17 @@ struct args {
 
 /* A run of fd-normalize. */
 struct run {
-	struct fd_buf		 out;		/* the lines being written */
+	struct fd_buf		 out;	/* the lines being written */
 	/* the length of out that is whole lines, checked (xbuf_check):
 	 * the lines before the one being normalized */
 	size_t			 line_mark;
 	struct flattener	*fl;
-	struct jqfilter		*jq;		/* --jq, or NULL */
-	struct stream		*plain;		/* --stream, or NULL */
-	struct fd_buf		 name;		/* stream_of's */
-	struct fd_buf		 keytext;	/* schema_keys': the keys */
-	char			**keys;		/* (into keytext) */
+	struct jqfilter		*jq;	/* --jq, or NULL */
+	struct stream		*plain;	/* --stream, or NULL */
+	struct fd_buf		 name;	/* stream_of's */
+	/* schema_keys': the keys' text, pointers into it, lengths */
+	struct fd_buf		 keytext;
+	char			**keys;
 	size_t			*lens, capkeys;
 };
 
@@ -268,7 +269,7 @@ line(struct run *r, const char *p, size_t len, char *errbuf)
 			return -1;
 		if (fd_singer_put_activate_version(&r->out, stream_table(st),
 		    m.version.p, m.version.len) == -1)
-			err(FD_EXIT_FAIL, NULL); /* (the table's name is UTF-8) */
+			err(FD_EXIT_FAIL, NULL); /* (names are UTF-8) */
 		return 0;
 	default:
 		return other_line(r, &m, p, len, errbuf);
@@ -412,7 +413,7 @@ main(int argc, char *argv[])
 			continue;
 		}
 		if ((fp = fopen(argv[i], "r")) == NULL) {
-			out_write(&r, 1);	/* the rows of the files before */
+			out_write(&r, 1);	/* the files before */
 			err(FD_EXIT_FAIL, "%s", argv[i]);
 		}
 		input(&r, fp, argv[i]);

@@ -45,7 +45,8 @@
  * digest.h), HASHID_LEN characters. */
 #define HASHID_LEN	14
 #define RANDOM_ID_BYTES	10
-#define B64_SZ(n)	(((n) + 2) / 3 * 4 + 1)	/* fd_digest_b64's out */
+/* The room fd_digest_b64 needs for n bytes. */
+#define B64_SZ(n)	(((n) + 2) / 3 * 4 + 1)
 /* Room for a row's id: a row's own (a string it brings in the id
  * column, dlt's rule) is kept when it is shorter than this. */
 #define ROWID_SZ	64
@@ -113,7 +114,7 @@ struct stream {
 	char		**keys;		/* raw primary key fields */
 	size_t		*keylens;	/* (they may hold NUL bytes) */
 	size_t		 nkeys;
-	char		 disposition[DISPOSITION_SZ];	/* "": none yet */
+	char		 disposition[DISPOSITION_SZ]; /* "": none yet */
 };
 
 /*
@@ -126,8 +127,8 @@ struct cell {
 	int		 flags;
 	const char	*p;
 	size_t		 len;
-	enum fd_coltype	 type;		/* of the value (row_columns) */
-	struct column	*col;		/* where it goes, or NULL: nowhere */
+	enum fd_coltype	 type;		/* its type (row_columns) */
+	struct column	*col;		/* where it goes; NULL: nowhere */
 };
 
 /* A row being built: its cells and its lists (nodes and spans). */
@@ -155,11 +156,12 @@ struct flattener {
 	struct fd_map		*tables;
 	struct fd_digest	*hasher;
 	const struct links	*c;		/* the link columns' names */
-	char			*m_id, *m_parent, *m_idx, *m_root; /* "name": */
+	/* their members, "name": */
+	char			*m_id, *m_parent, *m_idx, *m_root;
 	unsigned long		 serial;	/* of the row being written */
 
 	/* scratch, reused from row to row */
-	struct row		*rows;		/* one per depth of child rows */
+	struct row		*rows;		/* one per depth of rows */
 	size_t			 nrows;
 	struct pending		*stack;
 	size_t			 nstack, capstack;
@@ -168,7 +170,9 @@ struct flattener {
 	size_t			 capfrags;
 	struct fd_singer_prop	*props;		/* schema_out's */
 	size_t			 capprops;
-	struct fd_buf		 keynames;	/* schema_out's, NUL after each */
+	/* schema_out's key columns: their names, each ending in a NUL,
+	 * and pointers to them */
+	struct fd_buf		 keynames;
 	char			**keyptrs;
 	size_t			 capkeyptrs;
 	char			 why[FD_ERRSZ];
@@ -318,7 +322,8 @@ table_new(struct flattener *f, char *const *frags, size_t nfrags,
 	char *name;
 	size_t i;
 
-	name = path_name(f, frags, nfrags);	/* (dies before allocating) */
+	/* (it dies of a name before anything is allocated) */
+	name = path_name(f, frags, nfrags);
 	t = xcalloc(1, sizeof(*t));
 	t->name = name;
 	t->frags = xcalloc(nfrags, sizeof(*t->frags));

@@ -52,9 +52,10 @@ struct numpos {
 struct jqfilter {
 	jq_state	*jq;
 	char		 msg[FD_ERRSZ];	/* libjq's first message, or "" */
-	struct fd_map	*nums[NUM_NMAPS]; /* key -> text, or &num_ambig */
+	/* the numbers noted: key -> text, or &num_ambig */
+	struct fd_map	*nums[NUM_NMAPS];
 	struct fd_buf	 key;		/* a key of nums */
-	struct fd_buf	 kname;		/* num_scan's member name, decoded */
+	struct fd_buf	 kname;		/* num_scan's member name */
 	struct numpos	 pos;		/* num_scan's and jv_out's */
 	struct fd_buf	 text;		/* an object the filter gave */
 };
