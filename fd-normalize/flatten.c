@@ -476,8 +476,10 @@ value_type(struct flattener *f, const struct cell *v)
 			return fd_isotime_utc(v->p + 1, v->len - 2, t) == -1 ?
 			    FD_COL_TEXT : FD_COL_TIMESTAMP;
 		fd_buf_reset(&f->tmp);
-		if (fd_jscan_string(v->p, v->len, &f->tmp, f->why) == -1)
+		if (fd_jscan_string(v->p, v->len, &f->tmp, f->why) == -1) {
+			xbuf_check(&f->tmp);	/* (ENOMEM: no verdict) */
 			return FD_COL_TEXT;
+		}
 		return fd_isotime_utc(f->tmp.data, f->tmp.len, t) == -1 ?
 		    FD_COL_TEXT : FD_COL_TIMESTAMP;
 	default:	/* FD_JTOK_OBJECT, FD_JTOK_ARRAY */
@@ -590,6 +592,7 @@ value_out(struct flattener *f, const struct cell *v, enum fd_coltype vt)
 		if (v->flags & FD_JTOK_ESCAPED) {
 			fd_buf_reset(&f->tmp);
 			fd_jscan_string(v->p, v->len, &f->tmp, f->why);
+			xbuf_check(&f->tmp);
 			n = fd_isotime_utc(f->tmp.data, f->tmp.len, t);
 		} else
 			n = fd_isotime_utc(v->p + 1, v->len - 2, t);
@@ -745,6 +748,7 @@ key_text(struct flattener *f, struct fd_buf *b, const struct cell *v)
 			jstr(b, f->keytmp.data, f->keytmp.len);
 			return;
 		}
+		xbuf_check(&f->keytmp);	/* (ENOMEM: no fallback) */
 	}
 	fd_buf_append(b, v->p, v->len);
 }
