@@ -15,6 +15,10 @@
  * type is the type of its first non-null value; a later value of
  * another type goes to the variant column "<col>__v_<type>", whose
  * type is that value's: nothing is dropped, nothing fails.
+ *
+ * Everything of a run is in its struct flattener: its tables, their
+ * columns, and the scratch space of the row being written, reused from
+ * row to row (a row allocates nothing once its columns exist).
  */
 #include <sys/random.h>
 
@@ -25,6 +29,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "coltype.h"
 #include "diag.h"
 #include "digest.h"
 #include "isotime.h"
@@ -36,24 +41,34 @@
 #include "tool.h"
 #include "extern.h"
 
-/* Column types; the order of names[] and vsuffix[] below. */
-enum ctype { CT_NONE, CT_INT, CT_NUM, CT_BOOL, CT_STR, CT_TIME, CT_JSON,
-	CT_DEC, CT_COUNT };
+/* A hashed or random row id: the base64 of 10 bytes (fd_digest_id's,
+ * digest.h), HASHID_LEN characters. */
+#define HASHID_LEN	14
+#define RANDOM_ID_BYTES	10
+/* The room fd_digest_b64 needs for n bytes. */
+#define B64_SZ(n)	(((n) + 2) / 3 * 4 + 1)
+/* Room for a row's id: a row's own (a string it brings in the id
+ * column, dlt's rule) is kept when it is shorter than this. */
+#define ROWID_SZ	64
+/* A list index in decimal: the digits of any long long. */
+#define IDX_SZ		24
+/* A disposition, "replace" the longest, and its NUL. */
+#define DISPOSITION_SZ	16
+/* A variant column's last fragment: "v_" and a type's name. */
+#define VSUFFIX_SZ	32
+/* The lengths, quotes included, of a string that may be a date-time:
+ * "YYYY-MM-DDTHH:MM" up to seconds, 9 digits of fraction and a zone. */
+#define TIME_QLEN_MIN	18
+#define TIME_QLEN_MAX	40
+/* The first size of a growing array. */
+#define GROW_MIN	16
 
-/* dlt's data type names, used for variant columns and x-fd-type */
-static const char *dlt_type[CT_COUNT] = { "", "bigint", "double", "bool",
-	"text", "timestamp", "json", "decimal" };
-
-static const char *json_schema[CT_COUNT] = {
-	"",
-	"{\"type\":[\"integer\",\"null\"],\"x-fd-type\":\"bigint\"}",
-	"{\"type\":[\"number\",\"null\"],\"x-fd-type\":\"double\"}",
-	"{\"type\":[\"boolean\",\"null\"],\"x-fd-type\":\"bool\"}",
-	"{\"type\":[\"string\",\"null\"],\"x-fd-type\":\"text\"}",
-	"{\"type\":[\"string\",\"null\"],\"format\":\"date-time\","
-	    "\"x-fd-type\":\"timestamp\"}",
-	"{\"type\":[\"object\",\"array\",\"null\"],\"x-fd-type\":\"json\"}",
-	"{\"type\":[\"number\",\"null\"],\"x-fd-type\":\"decimal\"}",
+/* The link columns, fd's or dlt's (--dlt). */
+static const struct links {
+	const char	*id, *parent, *idx, *root;
+} link_names[2] = {
+	{ "_fd_id", "_fd_parent_id", "_fd_list_idx", "_fd_root_id" },
+	{ "_dlt_id", "_dlt_parent_id", "_dlt_list_idx", "_dlt_root_id" },
 };
 
 struct column {
@@ -61,8 +76,8 @@ struct column {
 	unsigned long	 row;		/* the last row that wrote it */
 	char		*member;	/* "name": as JSON, for records */
 	size_t		 lmember;
-	enum ctype	 type;
-	struct column	*variant[CT_COUNT];	/* by value type */
+	enum fd_coltype	 type;
+	struct column	*variant[FD_COL_NTYPES];	/* by value type */
 };
 
 struct table;
@@ -99,18 +114,21 @@ struct stream {
 	char		**keys;		/* raw primary key fields */
 	size_t		*keylens;	/* (they may hold NUL bytes) */
 	size_t		 nkeys;
-	char		 disposition[16];
+	char		 disposition[DISPOSITION_SZ]; /* "": none yet */
 };
 
-/* One value of a row being built. */
+/*
+ * One value of a row being built: a scalar or a json value (never a
+ * null: nulls are no cells), or a list.
+ */
 struct cell {
 	struct node	*node;
 	int		 kind;		/* FD_JTOK_* of the value */
 	int		 flags;
 	const char	*p;
 	size_t		 len;
-	enum ctype	 type;		/* of the value, once known */
-	struct column	*col;		/* where it goes, once known */
+	enum fd_coltype	 type;		/* its type (row_columns) */
+	struct column	*col;		/* where it goes; NULL: nowhere */
 };
 
 /* A row being built: its cells and its lists (nodes and spans). */
@@ -129,31 +147,46 @@ struct pending {
 	int		 lvl;
 };
 
-static const struct norm_opts *opts;
-static struct fd_buf	*out;
-static struct fd_map	*streams;	/* name -> struct stream */
-/* name -> struct table; a second path that gives a name that is taken
- * is kept under "name\001n", n its number */
-static struct fd_map	*tables;
-static struct row	*rows;		/* one per depth of child rows */
-static size_t		 nrows;
-static struct pending	*stack;
-static size_t		 nstack, capstack;
-static struct fd_buf	 tmp = FD_BUF_INIT, keytmp = FD_BUF_INIT;
-static struct fd_singer_prop *props;	/* schema_out's */
-static size_t		 capprops;
-static char		 why[FD_ERRSZ];
-static unsigned long	 serial;	/* of the row being written */
-static struct fd_digest	*hasher;
+struct flattener {
+	struct norm_opts	 opts;
+	struct fd_buf		*out;		/* the caller's */
+	struct fd_map		*streams;	/* name -> struct stream */
+	/* name -> struct table; a second path that gives a name that is
+	 * taken is kept under "name\001n", n its number */
+	struct fd_map		*tables;
+	struct fd_digest	*hasher;
+	const struct links	*c;		/* the link columns' names */
+	/* their members, "name": */
+	char			*m_id, *m_parent, *m_idx, *m_root;
+	unsigned long		 serial;	/* of the row being written */
 
-/* The link column names, fd's or dlt's, and their members ("name":). */
-static const char *c_id, *c_parent, *c_idx, *c_root;
-static char *m_id, *m_parent, *m_idx, *m_root;
+	/* scratch, reused from row to row */
+	struct row		*rows;		/* one per depth of rows */
+	size_t			 nrows;
+	struct pending		*stack;
+	size_t			 nstack, capstack;
+	struct fd_buf		 tmp, keytmp;
+	char			**frags;	/* list_write's */
+	size_t			 capfrags;
+	struct fd_singer_prop	*props;		/* schema_out's */
+	size_t			 capprops;
+	/* schema_out's key columns: their names, each ending in a NUL,
+	 * and pointers to them */
+	struct fd_buf		 keynames;
+	char			**keyptrs;
+	size_t			 capkeyptrs;
+	char			 why[FD_ERRSZ];
+};
 
-static char	*member(const char *);
+/* The record being written: what its rows share. */
+struct ctx {
+	const char	*version;
+	size_t		 vlen;
+	char		 root[ROWID_SZ];	/* the root row's id */
+};
 
-
-
+/* Grows the array *pp (of *cap elements of size bytes) to hold more
+ * than n. */
 static void
 xgrow(void *pp, size_t *cap, size_t n, size_t size)
 {
@@ -162,30 +195,10 @@ xgrow(void *pp, size_t *cap, size_t n, size_t size)
 
 	if (n < *cap)
 		return;
-	c = *cap ? *cap * 2 : 16;
-	if ((*p = reallocarray(*p, c, size)) == NULL)
-		err(1, NULL);
+	for (c = *cap ? *cap * 2 : GROW_MIN; c <= n; c *= 2)
+		;
+	*p = xreallocarray(*p, c, size);
 	*cap = c;
-}
-
-void
-flatten_init(const struct norm_opts *o, struct fd_buf *b)
-{
-	opts = o;
-	out = b;
-	if ((streams = fd_map_new()) == NULL ||
-	    (tables = fd_map_new()) == NULL)
-		err(1, NULL);
-	if ((hasher = fd_digest_new()) == NULL)
-		err(1, NULL);
-	c_id = o->dlt ? "_dlt_id" : "_fd_id";
-	c_parent = o->dlt ? "_dlt_parent_id" : "_fd_parent_id";
-	c_idx = o->dlt ? "_dlt_list_idx" : "_fd_list_idx";
-	c_root = o->dlt ? "_dlt_root_id" : "_fd_root_id";
-	m_id = member(c_id);
-	m_parent = member(c_parent);
-	m_idx = member(c_idx);
-	m_root = member(c_root);
 }
 
 /* Appends len bytes of s as a JSON string; dies of a name that is not
@@ -196,17 +209,37 @@ jstr(struct fd_buf *b, const char *s, size_t len)
 	char n[FD_DIAG_NAMESZ];
 
 	if (fd_json_put_string(b, s, len) == -1)
-		err(1, "name %s", fd_diag_name(n, sizeof(n), s, len));
+		err(FD_EXIT_FAIL, "name %s", fd_diag_name(n, sizeof(n), s,
+		    len));
 }
 
 /* A name's member text, "name": (a new string). */
 static char *
-member(const char *name)
+member(struct flattener *f, const char *name)
 {
-	fd_buf_reset(&keytmp);
-	jstr(&keytmp, name, strlen(name));
-	fd_buf_putc(&keytmp, ':');
-	return xstrdup(keytmp.data);
+	fd_buf_reset(&f->keytmp);
+	jstr(&f->keytmp, name, strlen(name));
+	fd_buf_putc(&f->keytmp, ':');
+	return xstrdup(xbuf(&f->keytmp));
+}
+
+struct flattener *
+flatten_init(const struct norm_opts *o, struct fd_buf *out)
+{
+	struct flattener *f = xcalloc(1, sizeof(*f));
+
+	f->opts = *o;
+	f->out = out;
+	if ((f->streams = fd_map_new()) == NULL ||
+	    (f->tables = fd_map_new()) == NULL ||
+	    (f->hasher = fd_digest_new()) == NULL)
+		err(FD_EXIT_FAIL, NULL);
+	f->c = &link_names[o->dlt ? 1 : 0];
+	f->m_id = member(f, f->c->id);
+	f->m_parent = member(f, f->c->parent);
+	f->m_idx = member(f, f->c->idx);
+	f->m_root = member(f, f->c->root);
+	return f;
 }
 
 /* Dies of a name that holds a NUL byte (the direct convention keeps
@@ -218,12 +251,14 @@ no_nul(const char *what, const char *raw, size_t rawlen,
 	char n[FD_DIAG_NAMESZ];
 
 	if (memchr(name->data, '\0', name->len) != NULL)
-		errx(1, "%s %s: a NUL byte cannot be in a table or column "
-		    "name", what, fd_diag_name(n, sizeof(n), raw, rawlen));
+		errx(FD_EXIT_FAIL, "%s %s: a NUL byte cannot be in a table or "
+		    "column name", what, fd_diag_name(n, sizeof(n), raw,
+		    rawlen));
 }
 
 static struct column *
-column_new(struct table *t, const char *name, enum ctype type)
+column_new(struct flattener *f, struct table *t, const char *name,
+    enum fd_coltype type)
 {
 	struct column *c;
 
@@ -232,10 +267,10 @@ column_new(struct table *t, const char *name, enum ctype type)
 	c = xcalloc(1, sizeof(*c));
 	c->name = xstrdup(name);
 	c->type = type;
-	c->member = member(name);
+	c->member = member(f, name);
 	c->lmember = strlen(c->member);
 	if (fd_map_put(t->cols, name, strlen(name), c) == -1)
-		err(1, NULL);
+		err(FD_EXIT_FAIL, NULL);
 	xgrow(&t->order, &t->capcols, t->ncols, sizeof(*t->order));
 	t->order[t->ncols++] = c;
 	return c;
@@ -243,78 +278,94 @@ column_new(struct table *t, const char *name, enum ctype type)
 
 /* Joins frags into a name with naming's shortening; dies on failure. */
 static char *
-path_name(char *const *frags, size_t n)
+path_name(struct flattener *f, char *const *frags, size_t n)
 {
 	char b[FD_DIAG_NAMESZ];
 
-	fd_buf_reset(&tmp);
-	if (fd_naming_path(opts->conv, (const char *const *)frags, n,
-	    opts->max_length, &tmp, why) == -1)
-		errx(1, "name %s: %s", fd_diag_name(b, sizeof(b), frags[n - 1],
-		    strlen(frags[n - 1])), why);
-	return xstrdup(tmp.data);
+	fd_buf_reset(&f->tmp);
+	if (fd_naming_path(f->opts.conv, (const char *const *)frags, n,
+	    f->opts.max_length, &f->tmp, f->why) == -1)
+		errx(FD_EXIT_FAIL, "name %s: %s", fd_diag_name(b, sizeof(b),
+		    frags[n - 1], strlen(frags[n - 1])), f->why);
+	return xstrdup(xbuf(&f->tmp));
 }
 
-static struct table *
-table_new(char **frags, size_t nfrags, struct table *parent)
+/* Files table t under its name in f's tables: a second table of a name
+ * is warned of once and gets its number (t->dup). */
+static void
+table_file(struct flattener *f, struct table *t)
 {
-	struct table *t = xcalloc(1, sizeof(*t)), *first;
-	char b[FD_DIAG_NAMESZ];
+	struct table *first;
+
+	fd_buf_reset(&f->keytmp);
+	fd_buf_puts(&f->keytmp, t->name);
+	if ((first = fd_map_get(f->tables, t->name, strlen(t->name))) !=
+	    NULL) {
+		if (first->ndups++ == 0)
+			warnx("table %s: two paths give this name; their rows "
+			    "share it", showname(t->name));
+		t->dup = first->ndups;
+		fd_buf_printf(&f->keytmp, "\001%d", t->dup);
+	}
+	xbuf_check(&f->keytmp);
+	if (fd_map_put(f->tables, f->keytmp.data, f->keytmp.len, t) == -1)
+		err(FD_EXIT_FAIL, NULL);
+}
+
+/* The table of the name frags (nfrags of them, copied) under parent
+ * (NULL for a root). */
+static struct table *
+table_new(struct flattener *f, char *const *frags, size_t nfrags,
+    struct table *parent)
+{
+	struct table *t;
+	char *name;
 	size_t i;
 
+	/* (it dies of a name before anything is allocated) */
+	name = path_name(f, frags, nfrags);
+	t = xcalloc(1, sizeof(*t));
+	t->name = name;
 	t->frags = xcalloc(nfrags, sizeof(*t->frags));
 	for (i = 0; i < nfrags; i++)
 		t->frags[i] = xstrdup(frags[i]);
 	t->nfrags = nfrags;
-	t->name = path_name(t->frags, nfrags);
-	fd_buf_reset(&keytmp);
-	if (fd_singer_put_record_head(&keytmp, t->name) == -1 ||
-	    fd_buf_putc(&keytmp, '{') == -1)
-		err(1, "table %s", fd_diag_name(b, sizeof(b), t->name,
-		    strlen(t->name)));
-	t->head = xstrdup(keytmp.data);
-	t->lhead = keytmp.len;
+	fd_buf_reset(&f->keytmp);
+	if (fd_singer_put_record_head(&f->keytmp, t->name) == -1 ||
+	    fd_buf_putc(&f->keytmp, '{') == -1)
+		err(FD_EXIT_FAIL, "table %s", showname(t->name));
+	t->head = xstrdup(f->keytmp.data);
+	t->lhead = f->keytmp.len;
 	t->parent = parent;
 	t->root = parent != NULL ? parent->root : t;
 	if ((t->cols = fd_map_new()) == NULL ||
 	    (t->top.kids = fd_map_new()) == NULL)
-		err(1, NULL);
-	fd_buf_reset(&keytmp);
-	fd_buf_puts(&keytmp, t->name);
-	if ((first = fd_map_get(tables, t->name, strlen(t->name))) != NULL) {
-		if (first->ndups++ == 0)
-			warnx("table %s: two paths give this name; their rows "
-			    "share it", fd_diag_name(b, sizeof(b), t->name,
-			    strlen(t->name)));
-		t->dup = first->ndups;
-		fd_buf_printf(&keytmp, "\001%d", t->dup);
-	}
-	if (fd_map_put(tables, keytmp.data, keytmp.len, t) == -1)
-		err(1, NULL);
+		err(FD_EXIT_FAIL, NULL);
+	table_file(f, t);
 	return t;
 }
 
 struct stream *
-stream_get(const char *name, size_t len)
+stream_get(struct flattener *f, const char *name, size_t len)
 {
 	struct stream *s;
 	char *frag, b[FD_DIAG_NAMESZ];
 
-	if ((s = fd_map_get(streams, name, len)) != NULL)
+	if ((s = fd_map_get(f->streams, name, len)) != NULL)
 		return s;
-	fd_buf_reset(&tmp);
-	if (fd_naming_table(opts->conv, name, len, opts->max_length, &tmp,
-	    why) == -1)
-		errx(1, "stream %s: %s", fd_diag_name(b, sizeof(b), name, len),
-		    why);
-	no_nul("stream", name, len, &tmp);
-	frag = xstrdup(tmp.data);
+	fd_buf_reset(&f->tmp);
+	if (fd_naming_table(f->opts.conv, name, len, f->opts.max_length,
+	    &f->tmp, f->why) == -1)
+		errx(FD_EXIT_FAIL, "stream %s: %s", fd_diag_name(b, sizeof(b),
+		    name, len), f->why);
+	no_nul("stream", name, len, &f->tmp);
+	frag = xstrdup(xbuf(&f->tmp));
 	s = xcalloc(1, sizeof(*s));
-	s->root = table_new(&frag, 1, NULL);
+	s->root = table_new(f, &frag, 1, NULL);
 	s->root->stream = s;
 	free(frag);
-	if (fd_map_put(streams, name, len, s) == -1)
-		err(1, NULL);
+	if (fd_map_put(f->streams, name, len, s) == -1)
+		err(FD_EXIT_FAIL, NULL);
 	return s;
 }
 
@@ -324,11 +375,9 @@ stream_table(const struct stream *s)
 	return s->root->name;
 }
 
-void
-stream_schema(struct stream *s, char *const *keys, const size_t *lens,
-    size_t nkeys, const char *disposition)
+static void
+stream_keys_free(struct stream *s)
 {
-	struct table *t;
 	size_t i;
 
 	for (i = 0; i < s->nkeys; i++)
@@ -338,12 +387,21 @@ stream_schema(struct stream *s, char *const *keys, const size_t *lens,
 	s->keys = NULL;
 	s->keylens = NULL;
 	s->nkeys = 0;
+}
+
+void
+stream_schema(struct flattener *f, struct stream *s, char *const *keys,
+    const size_t *lens, size_t nkeys, const char *disposition)
+{
+	struct table *t;
+	size_t i;
+
+	stream_keys_free(s);
 	if (nkeys > 0) {
 		s->keys = xcalloc(nkeys, sizeof(*s->keys));
 		s->keylens = xcalloc(nkeys, sizeof(*s->keylens));
 		for (i = 0; i < nkeys; i++) {
-			if ((s->keys[i] = malloc(lens[i] + 1)) == NULL)
-				err(1, NULL);
+			s->keys[i] = xmalloc(lens[i] + 1);
 			memcpy(s->keys[i], keys[i], lens[i]);
 			s->keys[i][lens[i]] = '\0';
 			s->keylens[i] = lens[i];
@@ -357,7 +415,7 @@ stream_schema(struct stream *s, char *const *keys, const size_t *lens,
 	 * (before its next row) */
 	if (s->disposition[0] != '\0' &&
 	    strcmp(s->disposition, disposition) != 0)
-		for (i = 0; fd_map_at(tables, i, (void **)&t) != NULL; i++)
+		for (i = 0; fd_map_at(f->tables, i, (void **)&t) != NULL; i++)
 			if (t->root == s->root)
 				t->sent = (size_t)-1;
 	snprintf(s->disposition, sizeof(s->disposition), "%s", disposition);
@@ -367,7 +425,7 @@ stream_schema(struct stream *s, char *const *keys, const size_t *lens,
 /* The child node of n for the raw key k (klen bytes), made on first
  * sight: the key is named once here. */
 static struct node *
-node_kid(struct node *n, const char *k, size_t klen)
+node_kid(struct flattener *f, struct node *n, const char *k, size_t klen)
 {
 	struct node *c;
 	char b[FD_DIAG_NAMESZ];
@@ -375,28 +433,29 @@ node_kid(struct node *n, const char *k, size_t klen)
 
 	if ((c = fd_map_get(n->kids, k, klen)) != NULL)
 		return c;
+	fd_buf_reset(&f->tmp);
+	if (fd_naming_key(f->opts.conv, k, klen, f->opts.max_length, &f->tmp,
+	    f->why) == -1)
+		errx(FD_EXIT_FAIL, "key %s: %s", fd_diag_name(b, sizeof(b), k,
+		    klen), f->why);
+	no_nul("key", k, klen, &f->tmp);
 	c = xcalloc(1, sizeof(*c));
 	if ((c->kids = fd_map_new()) == NULL)
-		err(1, NULL);
-	fd_buf_reset(&tmp);
-	if (fd_naming_key(opts->conv, k, klen, opts->max_length, &tmp,
-	    why) == -1)
-		errx(1, "key %s: %s", fd_diag_name(b, sizeof(b), k, klen), why);
-	no_nul("key", k, klen, &tmp);
+		err(FD_EXIT_FAIL, NULL);
 	c->frags = xcalloc(n->nfrags + 1, sizeof(*c->frags));
 	for (i = 0; i < n->nfrags; i++)
 		c->frags[i] = n->frags[i];	/* shared with the parent */
-	c->frags[n->nfrags] = xstrdup(tmp.data);
+	c->frags[n->nfrags] = xstrdup(xbuf(&f->tmp));
 	c->nfrags = n->nfrags + 1;
-	c->colname = path_name(c->frags, c->nfrags);
 	if (fd_map_put(n->kids, k, klen, c) == -1)
-		err(1, NULL);
+		err(FD_EXIT_FAIL, NULL);
+	c->colname = path_name(f, c->frags, c->nfrags);
 	return c;
 }
 
-/* The type of a scalar value, or CT_NONE for null. */
-static enum ctype
-value_type(const struct cell *v)
+/* The type of a cell's value (a scalar, or json: never a null). */
+static enum fd_coltype
+value_type(struct flattener *f, const struct cell *v)
 {
 	char t[FD_ISOTIME_MAX];
 	long long n;
@@ -404,154 +463,174 @@ value_type(const struct cell *v)
 	switch (v->kind) {
 	case FD_JTOK_NUMBER:
 		if (!(v->flags & FD_JTOK_INTEGER))
-			return CT_NUM;
-		return fd_jscan_int64(v->p, v->len, &n) == 0 ? CT_INT : CT_DEC;
+			return FD_COL_DOUBLE;
+		return fd_jscan_int64(v->p, v->len, &n) == 0 ?
+		    FD_COL_BIGINT : FD_COL_DECIMAL;
 	case FD_JTOK_TRUE:
 	case FD_JTOK_FALSE:
-		return CT_BOOL;
+		return FD_COL_BOOL;
 	case FD_JTOK_STRING:
-		if (v->len < 18 || v->len > 40)
-			return CT_STR;
+		if (v->len < TIME_QLEN_MIN || v->len > TIME_QLEN_MAX)
+			return FD_COL_TEXT;
 		if (!(v->flags & FD_JTOK_ESCAPED))
 			return fd_isotime_utc(v->p + 1, v->len - 2, t) == -1 ?
-			    CT_STR : CT_TIME;
-		fd_buf_reset(&tmp);
-		if (fd_jscan_string(v->p, v->len, &tmp, why) == -1)
-			return CT_STR;
-		return fd_isotime_utc(tmp.data, tmp.len, t) == -1 ?
-		    CT_STR : CT_TIME;
-	case FD_JTOK_OBJECT:
-	case FD_JTOK_ARRAY:
-		return CT_JSON;
-	default:
-		return CT_NONE;
+			    FD_COL_TEXT : FD_COL_TIMESTAMP;
+		fd_buf_reset(&f->tmp);
+		if (fd_jscan_string(v->p, v->len, &f->tmp, f->why) == -1) {
+			xbuf_check(&f->tmp);	/* (ENOMEM: no verdict) */
+			return FD_COL_TEXT;
+		}
+		return fd_isotime_utc(f->tmp.data, f->tmp.len, t) == -1 ?
+		    FD_COL_TEXT : FD_COL_TIMESTAMP;
+	default:	/* FD_JTOK_OBJECT, FD_JTOK_ARRAY */
+		return FD_COL_JSON;
 	}
 }
 
 /* Whether a value of type v goes into a column of type c. */
 static int
-fits(enum ctype c, enum ctype v)
+fits(enum fd_coltype c, enum fd_coltype v)
 {
-	return c == v || (c == CT_NUM && v == CT_INT) ||
-	    (c == CT_DEC && v == CT_INT) || (c == CT_STR && v == CT_TIME);
+	return c == v || (c == FD_COL_DOUBLE && v == FD_COL_BIGINT) ||
+	    (c == FD_COL_DECIMAL && v == FD_COL_BIGINT) ||
+	    (c == FD_COL_TEXT && v == FD_COL_TIMESTAMP);
 }
 
 /* The column a value of type vt at node n goes to in table t. */
 static struct column *
-column_for(struct table *t, struct node *n, enum ctype vt)
+column_for(struct flattener *f, struct table *t, struct node *n,
+    enum fd_coltype vt)
 {
 	struct column *c = n->col;
-	enum ctype base;
-	char *frags[2], suffix[32];
+	enum fd_coltype base;
+	char *frags[2], suffix[VSUFFIX_SZ], *name;
 
 	/* (two paths may give one name: the column may exist already) */
 	if (c == NULL)
-		c = n->col = column_new(t, n->colname, vt);
+		c = n->col = column_new(f, t, n->colname, vt);
 	if (fits(c->type, vt))
 		return c;
 	/* a time in a non-text column is a text variant, typed text */
-	base = vt == CT_TIME ? CT_STR : vt;
+	base = vt == FD_COL_TIMESTAMP ? FD_COL_TEXT : vt;
 	if (c->variant[base] == NULL) {
-		snprintf(suffix, sizeof(suffix), "v_%s", dlt_type[base]);
+		snprintf(suffix, sizeof(suffix), "v_%s",
+		    fd_coltype_name(base));
 		frags[0] = c->name;
 		frags[1] = suffix;
-		char *name = path_name(frags, 2);
-		c->variant[base] = column_new(t, name, base);
+		name = path_name(f, frags, 2);
+		c->variant[base] = column_new(f, t, name, base);
 		free(name);
 	}
 	return c->variant[base];
 }
 
+/* The names of stream s's key fields as columns, into f's keyptrs;
+ * dies of one that gives no column name. */
+static char **
+key_columns(struct flattener *f, const struct stream *s)
+{
+	char b[FD_DIAG_NAMESZ];
+	size_t i, at;
+
+	fd_buf_reset(&f->keynames);
+	for (i = 0; i < s->nkeys; i++) {
+		fd_buf_reset(&f->keytmp);
+		if (fd_naming_key(f->opts.conv, s->keys[i], s->keylens[i],
+		    f->opts.max_length, &f->keytmp, f->why) == -1)
+			errx(FD_EXIT_FAIL, "key %s: %s", fd_diag_name(b,
+			    sizeof(b), s->keys[i], s->keylens[i]), f->why);
+		no_nul("key", s->keys[i], s->keylens[i], &f->keytmp);
+		fd_buf_puts(&f->keynames, xbuf(&f->keytmp));
+		fd_buf_putc(&f->keynames, '\0');
+	}
+	xbuf_check(&f->keynames);
+	xgrow(&f->keyptrs, &f->capkeyptrs, s->nkeys, sizeof(*f->keyptrs));
+	for (i = 0, at = 0; i < s->nkeys; i++) {
+		f->keyptrs[i] = f->keynames.data + at;
+		at += strlen(f->keyptrs[i]) + 1;
+	}
+	return f->keyptrs;
+}
+
+/* Writes table t's SCHEMA when it has columns its last one lacked, or
+ * its stream's key or disposition changed. */
 static void
-schema_out(struct table *t)
+schema_out(struct flattener *f, struct table *t)
 {
 	struct fd_singer_xfd x;
 	struct stream *s = t->root->stream;
-	char **names = NULL, b[FD_DIAG_NAMESZ];
+	char **names = NULL;
 	size_t i, nkeys = t == t->root ? s->nkeys : 0;
 
 	if (t->sent == t->ncols)
 		return;
-	while (capprops <= t->ncols)
-		xgrow(&props, &capprops, t->ncols, sizeof(*props));
+	xgrow(&f->props, &f->capprops, t->ncols, sizeof(*f->props));
 	for (i = 0; i < t->ncols; i++) {
-		props[i].name = t->order[i]->name;
-		props[i].schema = json_schema[t->order[i]->type];
+		f->props[i].name = t->order[i]->name;
+		f->props[i].schema = fd_coltype_schema(t->order[i]->type);
 	}
 	if (nkeys > 0)
-		names = xcalloc(nkeys, sizeof(*names));
-	for (i = 0; i < nkeys; i++) {
-		fd_buf_reset(&keytmp);
-		if (fd_naming_key(opts->conv, s->keys[i], s->keylens[i],
-		    opts->max_length, &keytmp, why) == -1)
-			errx(1, "key %s: %s", fd_diag_name(b, sizeof(b),
-			    s->keys[i], s->keylens[i]), why);
-		no_nul("key", s->keys[i], s->keylens[i], &keytmp);
-		names[i] = xstrdup(keytmp.data);
-	}
+		names = key_columns(f, s);
 	x.disposition = s->disposition[0] ? s->disposition : "append";
 	x.root = t->root->name;
 	x.parent = t->parent != NULL ? t->parent->name : NULL;
-	if (fd_singer_put_schema(out, t->name, props, t->ncols,
+	if (fd_singer_put_schema(f->out, t->name, f->props, t->ncols,
 	    (const char *const *)names, nkeys, &x) == -1)
-		err(1, "table %s", fd_diag_name(b, sizeof(b), t->name,
-		    strlen(t->name)));
-	for (i = 0; i < nkeys; i++)
-		free(names[i]);
-	free(names);
+		err(FD_EXIT_FAIL, "table %s", showname(t->name));
 	t->sent = t->ncols;
 }
 
 /* Writes a value into the record, as a column of type vt holds it:
  * times in UTC, json compact, the rest as the input wrote it. */
 static void
-value_out(const struct cell *v, enum ctype vt)
+value_out(struct flattener *f, const struct cell *v, enum fd_coltype vt)
 {
 	char t[FD_ISOTIME_MAX];
 	int n;
 
-	if (vt == CT_TIME) {
+	if (vt == FD_COL_TIMESTAMP) {
 		if (v->flags & FD_JTOK_ESCAPED) {
-			fd_buf_reset(&tmp);
-			fd_jscan_string(v->p, v->len, &tmp, why);
-			n = fd_isotime_utc(tmp.data, tmp.len, t);
+			fd_buf_reset(&f->tmp);
+			fd_jscan_string(v->p, v->len, &f->tmp, f->why);
+			xbuf_check(&f->tmp);
+			n = fd_isotime_utc(f->tmp.data, f->tmp.len, t);
 		} else
 			n = fd_isotime_utc(v->p + 1, v->len - 2, t);
-		jstr(out, t, (size_t)n);
-	} else if (vt == CT_JSON) {
-		if (fd_jscan_compact(v->p, v->len, out, why) == -1)
-			errx(1, "json value: %s", why);
+		jstr(f->out, t, (size_t)n);
+	} else if (vt == FD_COL_JSON) {
+		if (fd_jscan_compact(v->p, v->len, f->out, f->why) == -1)
+			errx(FD_EXIT_FAIL, "json value: %s", f->why);
 	} else
-		fd_buf_append(out, v->p, v->len);
+		fd_buf_append(f->out, v->p, v->len);
 }
 
 /* Writes a link column: its member (m_*) and its value, a string
  * (quoted) or a number. */
 static void
-link_out(int first, const char *member, const char *v, size_t n,
-    int quote)
+link_out(struct flattener *f, int first, const char *member, const char *v,
+    size_t n, int quote)
 {
 	if (!first)
-		fd_buf_putc(out, ',');
-	fd_buf_puts(out, member);
+		fd_buf_putc(f->out, ',');
+	fd_buf_puts(f->out, member);
 	if (quote)
-		jstr(out, v, n);
+		jstr(f->out, v, n);
 	else
-		fd_buf_append(out, v, n);
+		fd_buf_append(f->out, v, n);
 }
 
+/* The row of a depth, emptied. */
 static struct row *
-row_at(size_t depth)
+row_at(struct flattener *f, size_t depth)
 {
-	if (depth >= nrows) {
-		rows = reallocarray(rows, depth + 1, sizeof(*rows));
-		if (rows == NULL)
-			err(1, NULL);
-		memset(rows + nrows, 0, (depth + 1 - nrows) * sizeof(*rows));
-		nrows = depth + 1;
+	if (depth >= f->nrows) {
+		f->rows = xreallocarray(f->rows, depth + 1, sizeof(*f->rows));
+		memset(f->rows + f->nrows, 0,
+		    (depth + 1 - f->nrows) * sizeof(*f->rows));
+		f->nrows = depth + 1;
 	}
-	rows[depth].n = rows[depth].nlists = 0;
-	return &rows[depth];
+	f->rows[depth].n = f->rows[depth].nlists = 0;
+	return &f->rows[depth];
 }
 
 static void
@@ -567,60 +646,73 @@ cell_push(struct cell **v, size_t *n, size_t *cap, struct node *node,
 	(*n)++;
 }
 
+/* Pushes the nested object (p, len) at node n, level lvl, onto f's
+ * stack. */
+static void
+stack_push(struct flattener *f, const char *p, size_t len, struct node *n,
+    int lvl)
+{
+	xgrow(&f->stack, &f->capstack, f->nstack, sizeof(*f->stack));
+	f->stack[f->nstack].p = p;
+	f->stack[f->nstack].len = len;
+	f->stack[f->nstack].node = n;
+	f->stack[f->nstack].lvl = lvl;
+	f->nstack++;
+}
+
+/* Whether a value at node n, at level lvl, stays whole as a json value
+ * (dlt's is_nested_type): at level 0 or below, or where the column is
+ * json already. */
+static int
+stays_json(const struct node *n, int lvl)
+{
+	return lvl <= 0 || (n->col != NULL && n->col->type == FD_COL_JSON);
+}
+
 /*
  * Collects the members of the object at (p, len), at level lvl, under
  * path node n, into row r: scalars as cells, nested objects onto the
- * stack, lists into r's lists.  dlt's is_nested_type: at level 0 or
- * below, or where the column is json already, objects and lists stay
- * whole as json values.
+ * stack, lists into r's lists; objects and lists that stay json
+ * (stays_json) as cells.
  */
 static int
-collect(struct row *r, const char *p, size_t len, struct node *n, int lvl,
-    char *errbuf)
+collect(struct flattener *f, struct row *r, const char *p, size_t len,
+    struct node *n, int lvl, char *errbuf)
 {
 	struct fd_jscan js;
 	struct fd_jtok key, val;
 	struct node *kid;
 	const char *k, *vp;
 	size_t klen, vlen;
-	int json, rc;
+	int rc;
 
 	fd_jscan_init(&js, p, len);
 	if (fd_jscan_next(&js, &key) != FD_JTOK_OBJECT)
 		return fd_diag_set(errbuf, "not an object");
 	while ((rc = fd_jscan_member(&js, &key, &val, &vp, &vlen)) == 1) {
 		if (key.flags & FD_JTOK_ESCAPED) {
-			fd_buf_reset(&keytmp);
-			if (fd_jscan_string(key.p, key.len, &keytmp,
+			fd_buf_reset(&f->keytmp);
+			if (fd_jscan_string(key.p, key.len, &f->keytmp,
 			    errbuf) == -1)
 				return -1;
-			k = keytmp.data;
-			klen = keytmp.len;
+			k = f->keytmp.data;
+			klen = f->keytmp.len;
 		} else {
 			k = key.p + 1;
 			klen = key.len - 2;
 		}
-		kid = node_kid(n, k, klen);
+		kid = node_kid(f, n, k, klen);
 		if (val.kind == FD_JTOK_NULL)
 			continue;
-		if (val.kind != FD_JTOK_OBJECT && val.kind != FD_JTOK_ARRAY) {
+		if (val.kind != FD_JTOK_OBJECT && val.kind != FD_JTOK_ARRAY)
 			cell_push(&r->cells, &r->n, &r->cap, kid, &val, val.p,
 			    val.len);
-			continue;
-		}
-		json = lvl <= 0 || (kid->col != NULL &&
-		    kid->col->type == CT_JSON);
-		if (json)
+		else if (stays_json(kid, lvl))
 			cell_push(&r->cells, &r->n, &r->cap, kid, &val, vp,
 			    vlen);
-		else if (val.kind == FD_JTOK_OBJECT) {
-			xgrow(&stack, &capstack, nstack, sizeof(*stack));
-			stack[nstack].p = vp;
-			stack[nstack].len = vlen;
-			stack[nstack].node = kid;
-			stack[nstack].lvl = lvl - 1;
-			nstack++;
-		} else
+		else if (val.kind == FD_JTOK_OBJECT)
+			stack_push(f, vp, vlen, kid, lvl - 1);
+		else
 			cell_push(&r->lists, &r->nlists, &r->caplists, kid,
 			    &val, vp, vlen);
 	}
@@ -647,17 +739,28 @@ top_value(struct table *t, const struct row *r, const char *key,
  * canonically, so that "\u00e9" and "é" give one id; other values as
  * written. */
 static void
-key_text(struct fd_buf *b, const struct cell *v)
+key_text(struct flattener *f, struct fd_buf *b, const struct cell *v)
 {
 	if (v->kind == FD_JTOK_STRING && (v->flags & FD_JTOK_ESCAPED)) {
-		fd_buf_reset(&keytmp);
-		if (fd_jscan_string(v->p, v->len, &keytmp, why) == 0 &&
-		    memchr(keytmp.data, '\0', keytmp.len) == NULL) {
-			jstr(b, keytmp.data, keytmp.len);
+		fd_buf_reset(&f->keytmp);
+		if (fd_jscan_string(v->p, v->len, &f->keytmp, f->why) == 0 &&
+		    memchr(f->keytmp.data, '\0', f->keytmp.len) == NULL) {
+			jstr(b, f->keytmp.data, f->keytmp.len);
 			return;
 		}
+		xbuf_check(&f->keytmp);	/* (ENOMEM: no fallback) */
 	}
 	fd_buf_append(b, v->p, v->len);
+}
+
+/* The id of the text in f's tmp (hashed: dlt's row id) into id. */
+static void
+hash_id(struct flattener *f, char id[ROWID_SZ])
+{
+	xbuf_check(&f->tmp);
+	if (fd_digest_id(f->hasher, f->tmp.data, f->tmp.len, id) == -1)
+		errx(FD_EXIT_FAIL, "libcrypto: SHAKE-128 failed");
+	id[HASHID_LEN] = '\0';
 }
 
 /*
@@ -667,61 +770,113 @@ key_text(struct fd_buf *b, const struct cell *v)
  * {"<pk>":value} (one key), else random as dlt's default.
  */
 static void
-root_id(struct stream *s, const struct row *r, const char *rec, size_t len,
-    char id[15])
+root_id(struct flattener *f, struct stream *s, const struct row *r,
+    const char *rec, size_t len, char id[ROWID_SZ])
 {
 	const struct cell *v;
-	unsigned char rnd[10];
-	char b[20];
+	unsigned char rnd[RANDOM_ID_BYTES];
+	char b[B64_SZ(RANDOM_ID_BYTES)];
 	size_t i;
 
-	fd_buf_reset(&tmp);
-	if (opts->dlt) {
+	fd_buf_reset(&f->tmp);
+	if (f->opts.dlt) {
 		if (s->nkeys == 1 &&
 		    (v = top_value(s->root, r, s->keys[0], s->keylens[0])) !=
 		    NULL) {
-			fd_buf_puts(&tmp, "{");
-			jstr(&tmp, v->node->frags[0],
+			fd_buf_puts(&f->tmp, "{");
+			jstr(&f->tmp, v->node->frags[0],
 			    strlen(v->node->frags[0]));
-			fd_buf_putc(&tmp, ':');
-			key_text(&tmp, v);
-			fd_buf_puts(&tmp, "}");
-			fd_digest_id(hasher, tmp.data, tmp.len, id);
+			fd_buf_putc(&f->tmp, ':');
+			key_text(f, &f->tmp, v);
+			fd_buf_puts(&f->tmp, "}");
+			hash_id(f, id);
 			return;
 		}
 		if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
-			err(1, "getrandom");
+			err(FD_EXIT_FAIL, "getrandom");
 		fd_digest_b64(rnd, sizeof(rnd), b);
-		memcpy(id, b, 15);
+		memcpy(id, b, HASHID_LEN + 1);
 		return;
 	}
-	fd_buf_puts(&tmp, s->root->name);
+	fd_buf_puts(&f->tmp, s->root->name);
 	for (i = 0; i < s->nkeys; i++) {
 		if ((v = top_value(s->root, r, s->keys[i], s->keylens[i])) ==
 		    NULL)
 			break;
-		fd_buf_putc(&tmp, '\n');
-		key_text(&tmp, v);
+		fd_buf_putc(&f->tmp, '\n');
+		key_text(f, &f->tmp, v);
 	}
 	if (s->nkeys == 0 || i < s->nkeys) {
-		fd_buf_reset(&tmp);
-		fd_buf_puts(&tmp, s->root->name);
-		fd_buf_putc(&tmp, '\n');
-		fd_buf_append(&tmp, rec, len);
+		fd_buf_reset(&f->tmp);
+		fd_buf_puts(&f->tmp, s->root->name);
+		fd_buf_putc(&f->tmp, '\n');
+		fd_buf_append(&f->tmp, rec, len);
 	}
-	if (fd_digest_id(hasher, tmp.data, tmp.len, id) == -1)
-		errx(1, "libcrypto: SHAKE-128 failed");
+	hash_id(f, id);
 }
 
-struct ctx {
-	const char	*version;
-	size_t		 vlen;
-	const char	*root;		/* the root row's id */
-};
+/* A child row's id: the hash of its parent's id, its table and its
+ * index (idx, the text of it). */
+static void
+child_id(struct flattener *f, const struct table *t, const char *parent,
+    const char *idx, size_t ilen, char id[ROWID_SZ])
+{
+	fd_buf_reset(&f->tmp);
+	fd_buf_puts(&f->tmp, parent);
+	fd_buf_putc(&f->tmp, '_');
+	fd_buf_puts(&f->tmp, t->name);
+	/* rows of another path with this name: ids of their own */
+	if (t->dup > 0)
+		fd_buf_printf(&f->tmp, "\001%d", t->dup);
+	fd_buf_putc(&f->tmp, '_');
+	fd_buf_append(&f->tmp, idx, ilen);
+	hash_id(f, id);
+}
 
-static int	row_write(struct ctx *, struct table *, size_t depth,
-		    const char *obj, size_t len, const struct fd_jtok *one,
-		    int lvl, const char *parent, long long idx, char *errbuf);
+/* A row's own id (dlt's rule: a row that brings its id keeps it): a
+ * string in the id column, unescaped and short enough, copied into id;
+ * its cell is then written as the link column, not as a value.
+ * Whether there was one. */
+static int
+own_id(struct flattener *f, struct row *r, char id[ROWID_SZ])
+{
+	struct cell *v;
+	size_t i;
+	int own = 0;
+
+	for (i = 0; i < r->n; i++) {
+		v = &r->cells[i];
+		if (v->col != NULL && v->kind == FD_JTOK_STRING &&
+		    !(v->flags & FD_JTOK_ESCAPED) && v->len > 2 &&
+		    v->len - 2 < ROWID_SZ && strcmp(v->col->name, f->c->id) ==
+		    0) {
+			memcpy(id, v->p + 1, v->len - 2);
+			id[v->len - 2] = '\0';
+			own = 1;
+			v->col = NULL;
+		}
+	}
+	return own;
+}
+
+/* The decimal text of a list index (not negative) at the end of buf;
+ * returns where it starts, its length in *len. */
+static const char *
+idx_text(long long idx, char buf[IDX_SZ], size_t *len)
+{
+	int k = IDX_SZ;
+
+	do
+		buf[--k] = (char)('0' + idx % 10);
+	while ((idx /= 10) > 0);
+	*len = (size_t)(IDX_SZ - k);
+	return buf + k;
+}
+
+static int	row_write(struct flattener *, struct ctx *, struct table *,
+		    size_t depth, const char *obj, size_t len,
+		    const struct fd_jtok *one, int lvl, const char *parent,
+		    long long idx, char *errbuf);
 
 /*
  * Writes the child rows of list (p, len) of table t's row id: one per
@@ -729,26 +884,26 @@ static int	row_write(struct ctx *, struct table *, size_t depth,
  * of lists through an intermediate row holding "list".
  */
 static int
-list_write(struct ctx *c, struct table *t, struct node *n, size_t depth,
-    const char *p, size_t len, int lvl, const char *id, char *errbuf)
+list_write(struct flattener *f, struct ctx *c, struct table *t,
+    struct node *n, size_t depth, const char *p, size_t len, int lvl,
+    const char *id, char *errbuf)
 {
 	struct fd_jscan js;
 	struct fd_jtok tok;
 	struct table *child;
 	const char *vp;
-	size_t vlen;
+	size_t vlen, i;
 	long long idx = 0;
-	char **frags;
-	size_t i;
 
 	if ((child = n->child) == NULL) {
-		frags = xcalloc(t->nfrags + n->nfrags, sizeof(*frags));
+		xgrow(&f->frags, &f->capfrags, t->nfrags + n->nfrags,
+		    sizeof(*f->frags));
 		for (i = 0; i < t->nfrags; i++)
-			frags[i] = t->frags[i];
+			f->frags[i] = t->frags[i];
 		for (i = 0; i < n->nfrags; i++)
-			frags[t->nfrags + i] = n->frags[i];
-		child = n->child = table_new(frags, t->nfrags + n->nfrags, t);
-		free(frags);
+			f->frags[t->nfrags + i] = n->frags[i];
+		child = n->child = table_new(f, f->frags, t->nfrags +
+		    n->nfrags, t);
 	}
 	fd_jscan_init(&js, p, len);
 	fd_jscan_next(&js, &tok);	/* '[' */
@@ -760,40 +915,35 @@ list_write(struct ctx *c, struct table *t, struct node *n, size_t depth,
 		if (tok.kind == FD_JTOK_OBJECT || tok.kind == FD_JTOK_ARRAY) {
 			if (fd_jscan_skip(&js, &tok, &vp, &vlen) == -1)
 				return fd_jscan_error(&js, errbuf);
-			if (row_write(c, child, depth, vp, vlen,
+			if (row_write(f, c, child, depth, vp, vlen,
 			    tok.kind == FD_JTOK_ARRAY ? &tok : NULL,
 			    tok.kind == FD_JTOK_ARRAY ? lvl - 1 : lvl, id, idx,
 			    errbuf) == -1)
 				return -1;
-		} else if (row_write(c, child, depth, NULL, 0, &tok, lvl, id,
-		    idx, errbuf) == -1)
+		} else if (row_write(f, c, child, depth, NULL, 0, &tok, lvl,
+		    id, idx, errbuf) == -1)
 			return -1;
 	}
 	return 0;
 }
 
 /*
- * Writes one row of table t and then its children.  The row is the
- * object (obj, len); or, with obj NULL, the scalar *one as "value";
- * or, with *one an array, the intermediate row of a list of lists.
- * parent is NULL for a root row.
+ * Gathers the cells and lists of a row of table t into r (see
+ * row_write for obj, len, one): the members of an object, its nested
+ * objects flattened (f's stack, LIFO).
  */
 static int
-row_write(struct ctx *c, struct table *t, size_t depth, const char *obj,
-    size_t len, const struct fd_jtok *one, int lvl, const char *parent,
-    long long idx, char *errbuf)
+row_cells(struct flattener *f, struct row *r, struct table *t,
+    const char *obj, size_t len, const struct fd_jtok *one, int lvl,
+    char *errbuf)
 {
-	struct row *r = row_at(depth);
-	struct column *col;
+	struct node *ln;
 	struct pending pd;
-	size_t i, base = nstack;
-	char id[64];
-	int first = 1, own = 0;
+	size_t base = f->nstack;
 
-	/* the cells of the row */
 	if (one != NULL && one->kind == FD_JTOK_ARRAY) {
-		struct node *ln = node_kid(&t->top, "list", 4);
-		if (lvl <= 0 || (ln->col != NULL && ln->col->type == CT_JSON))
+		ln = node_kid(f, &t->top, "list", 4);
+		if (stays_json(ln, lvl))
 			cell_push(&r->cells, &r->n, &r->cap, ln, one, obj, len);
 		else
 			cell_push(&r->lists, &r->nlists, &r->caplists, ln, one,
@@ -801,119 +951,129 @@ row_write(struct ctx *c, struct table *t, size_t depth, const char *obj,
 	} else if (obj == NULL) {
 		if (one->kind != FD_JTOK_NULL)
 			cell_push(&r->cells, &r->n, &r->cap,
-			    node_kid(&t->top, "value", 5), one, one->p,
+			    node_kid(f, &t->top, "value", 5), one, one->p,
 			    one->len);
 	} else {
-		pd.p = obj;
-		pd.len = len;
-		pd.node = &t->top;
-		pd.lvl = lvl;
-		xgrow(&stack, &capstack, nstack, sizeof(*stack));
-		stack[nstack++] = pd;
-		while (nstack > base) {
-			pd = stack[--nstack];
-			if (collect(r, pd.p, pd.len, pd.node, pd.lvl,
+		stack_push(f, obj, len, &t->top, lvl);
+		while (f->nstack > base) {
+			pd = f->stack[--f->nstack];
+			if (collect(f, r, pd.p, pd.len, pd.node, pd.lvl,
 			    errbuf) == -1) {
-				nstack = base;
+				f->nstack = base;
 				return -1;
 			}
 		}
 	}
+	return 0;
+}
 
-	/* columns first (a new one means a new SCHEMA), then the record */
+/*
+ * Types the cells of row r and finds their columns in table t (a new
+ * column makes a new SCHEMA).  Two keys of one column ("a__x" and "a":
+ * {"x"}): the last wins, the others go nowhere (col NULL).
+ */
+static void
+row_columns(struct flattener *f, struct table *t, struct row *r)
+{
+	size_t i;
+
 	for (i = 0; i < r->n; i++) {
-		r->cells[i].type = value_type(&r->cells[i]);
-		r->cells[i].col = column_for(t, r->cells[i].node,
+		r->cells[i].type = value_type(f, &r->cells[i]);
+		r->cells[i].col = column_for(f, t, r->cells[i].node,
 		    r->cells[i].type);
 	}
-	/* two keys, one column ("a__x" and "a": {"x"}): the last wins */
-	serial++;
+	f->serial++;
 	for (i = r->n; i-- > 0; ) {
-		if (r->cells[i].col->row == serial)
+		if (r->cells[i].col->row == f->serial)
 			r->cells[i].col = NULL;
 		else
-			r->cells[i].col->row = serial;
+			r->cells[i].col->row = f->serial;
 	}
-	/* a row that brings its own id keeps it (dlt's rule) */
-	for (i = 0; i < r->n; i++) {
-		struct cell *v = &r->cells[i];
-		if (v->col != NULL && v->kind == FD_JTOK_STRING &&
-		    !(v->flags & FD_JTOK_ESCAPED) && v->len > 2 &&
-		    v->len - 2 < sizeof(id) && strcmp(v->col->name, c_id) == 0) {
-			memcpy(id, v->p + 1, v->len - 2);
-			id[v->len - 2] = '\0';
-			own = 1;
-			v->col = NULL;		/* written as the link column */
-		}
-	}
-	/* ids */
-	if (own)
-		;
-	else if (parent == NULL)
-		root_id(t->stream, r, obj, len, id);
-	else {
-		char num[24];
-		int k = (int)sizeof(num);
-		long long v = idx;
-		do
-			num[--k] = (char)('0' + v % 10);
-		while ((v /= 10) > 0);
-		fd_buf_reset(&tmp);
-		fd_buf_puts(&tmp, parent);
-		fd_buf_putc(&tmp, '_');
-		fd_buf_puts(&tmp, t->name);
-		/* rows of another path with this name: ids of their own */
-		if (t->dup > 0)
-			fd_buf_printf(&tmp, "\001%d", t->dup);
-		fd_buf_putc(&tmp, '_');
-		fd_buf_append(&tmp, num + k, sizeof(num) - (size_t)k);
-		if (fd_digest_id(hasher, tmp.data, tmp.len, id) == -1)
-			errx(1, "libcrypto: SHAKE-128 failed");
-		id[14] = '\0';
-	}
+}
+
+/*
+ * Writes the RECORD of row r of table t: its values, then the link
+ * columns (a child row's: the root's id, its parent's, its index idx),
+ * its id last.  The link columns are made on the table's first row,
+ * before its SCHEMA.
+ */
+static void
+record_out(struct flattener *f, const struct ctx *c, struct table *t,
+    const struct row *r, const char *parent, const char *idx, size_t ilen,
+    const char *id)
+{
+	struct column *col;
+	size_t i;
+	int first = 1;
 
 	if (parent != NULL) {
-		column_new(t, c_root, CT_STR);
-		column_new(t, c_parent, CT_STR);
-		column_new(t, c_idx, CT_INT);
+		column_new(f, t, f->c->root, FD_COL_TEXT);
+		column_new(f, t, f->c->parent, FD_COL_TEXT);
+		column_new(f, t, f->c->idx, FD_COL_BIGINT);
 	}
-	column_new(t, c_id, CT_STR);
-	schema_out(t);
+	column_new(f, t, f->c->id, FD_COL_TEXT);
+	schema_out(f, t);
 
-	fd_buf_append(out, t->head, t->lhead);
+	fd_buf_append(f->out, t->head, t->lhead);
 	for (i = 0; i < r->n; i++) {
 		if ((col = r->cells[i].col) == NULL)
 			continue;
 		if (!first)
-			fd_buf_putc(out, ',');
+			fd_buf_putc(f->out, ',');
 		first = 0;
-		fd_buf_append(out, col->member, col->lmember);
-		value_out(&r->cells[i], col->type);
+		fd_buf_append(f->out, col->member, col->lmember);
+		value_out(f, &r->cells[i], col->type);
 	}
 	if (parent != NULL) {
-		char num[24];
-		int k = (int)sizeof(num);
-		long long v = idx;
-		do
-			num[--k] = (char)('0' + v % 10);
-		while ((v /= 10) > 0);
-		link_out(first, m_root, c->root, strlen(c->root), 1);
-		link_out(0, m_parent, parent, strlen(parent), 1);
-		link_out(0, m_idx, num + k, sizeof(num) - (size_t)k, 0);
+		link_out(f, first, f->m_root, c->root, strlen(c->root), 1);
+		link_out(f, 0, f->m_parent, parent, strlen(parent), 1);
+		link_out(f, 0, f->m_idx, idx, ilen, 0);
 		first = 0;
 	}
-	link_out(first, m_id, id, strlen(id), 1);
-	fd_buf_putc(out, '}');
-	if (fd_singer_put_record_end(out, c->version, c->vlen) == -1)
-		err(1, NULL);
+	link_out(f, first, f->m_id, id, strlen(id), 1);
+	fd_buf_putc(f->out, '}');
+	if (fd_singer_put_record_end(f->out, c->version, c->vlen) == -1)
+		err(FD_EXIT_FAIL, NULL);
+}
+
+/*
+ * Writes one row of table t and then its children.  The row is the
+ * object (obj, len); or, with obj NULL, the scalar *one as "value";
+ * or, with *one an array, the intermediate row of a list of lists.
+ * parent is NULL for a root row; a child row is element idx of its
+ * parent's list.
+ */
+static int
+row_write(struct flattener *f, struct ctx *c, struct table *t,
+    size_t depth, const char *obj, size_t len, const struct fd_jtok *one,
+    int lvl, const char *parent, long long idx, char *errbuf)
+{
+	struct row *r = row_at(f, depth);
+	struct cell *l;
+	const char *itext = NULL;
+	char id[ROWID_SZ], ibuf[IDX_SZ];
+	size_t i, ilen = 0;
+
+	if (row_cells(f, r, t, obj, len, one, lvl, errbuf) == -1)
+		return -1;
+	row_columns(f, t, r);
+	if (parent != NULL)
+		itext = idx_text(idx, ibuf, &ilen);
+	if (own_id(f, r, id))
+		;
+	else if (parent == NULL)
+		root_id(f, t->stream, r, obj, len, id);
+	else
+		child_id(f, t, parent, itext, ilen, id);
+	record_out(f, c, t, r, parent, itext, ilen, id);
 
 	/* then the children, list by list */
 	if (parent == NULL)
-		c->root = xstrdup(id);
-	/* rows[] moves as deeper rows are added: no pointer into it */
-	for (i = 0; i < rows[depth].nlists; i++) {
-		struct cell *l = &rows[depth].lists[i];
-		if (list_write(c, t, l->node, depth + 1, l->p, l->len,
+		memcpy(c->root, id, strlen(id) + 1);
+	/* f->rows moves as deeper rows are added: no pointer into it */
+	for (i = 0; i < f->rows[depth].nlists; i++) {
+		l = &f->rows[depth].lists[i];
+		if (list_write(f, c, t, l->node, depth + 1, l->p, l->len,
 		    lvl - 1, id, errbuf) == -1)
 			return -1;
 	}
@@ -921,18 +1081,18 @@ row_write(struct ctx *c, struct table *t, size_t depth, const char *obj,
 }
 
 int
-flatten_record(struct stream *s, const char *rec, size_t len,
-    const char *version, size_t vlen, char *errbuf)
+flatten_record(struct flattener *f, struct stream *s, const char *rec,
+    size_t len, const char *version, size_t vlen, char *errbuf)
 {
-	struct ctx c = { version, vlen, NULL };
-	int rc;
+	struct ctx c;
 
+	c.version = version;
+	c.vlen = vlen;
+	c.root[0] = '\0';
 	if (s->disposition[0] == '\0')
-		stream_schema(s, NULL, NULL, 0, NULL);
-	rc = row_write(&c, s->root, 0, rec, len, NULL, opts->max_nesting,
-	    NULL, 0, errbuf);
-	free((char *)c.root);
-	return rc;
+		stream_schema(f, s, NULL, NULL, 0, NULL);
+	return row_write(f, &c, s->root, 0, rec, len, NULL,
+	    f->opts.max_nesting, NULL, 0, errbuf);
 }
 
 static void
@@ -973,37 +1133,40 @@ node_free(struct node *n, int self)
 }
 
 void
-flatten_end(void)
+flatten_end(struct flattener *f)
 {
 	struct stream *s;
 	struct table *t;
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; fd_map_at(tables, i, (void **)&t) != NULL; i++) {
+	if (f == NULL)
+		return;
+	for (i = 0; fd_map_at(f->tables, i, (void **)&t) != NULL; i++) {
 		node_free(&t->top, 0);
 		table_free(t);
 	}
-	for (i = 0; fd_map_at(streams, i, (void **)&s) != NULL; i++) {
-		for (j = 0; j < s->nkeys; j++)
-			free(s->keys[j]);
-		free(s->keys);
-		free(s->keylens);
+	for (i = 0; fd_map_at(f->streams, i, (void **)&s) != NULL; i++) {
+		stream_keys_free(s);
 		free(s);
 	}
-	fd_map_free(tables);
-	fd_map_free(streams);
-	for (i = 0; i < nrows; i++) {
-		free(rows[i].cells);
-		free(rows[i].lists);
+	fd_map_free(f->tables);
+	fd_map_free(f->streams);
+	for (i = 0; i < f->nrows; i++) {
+		free(f->rows[i].cells);
+		free(f->rows[i].lists);
 	}
-	free(rows);
-	free(stack);
-	fd_digest_free(hasher);
-	fd_buf_free(&tmp);
-	fd_buf_free(&keytmp);
-	free(props);
-	free(m_id);
-	free(m_parent);
-	free(m_idx);
-	free(m_root);
+	free(f->rows);
+	free(f->stack);
+	fd_digest_free(f->hasher);
+	fd_buf_free(&f->tmp);
+	fd_buf_free(&f->keytmp);
+	fd_buf_free(&f->keynames);
+	free(f->keyptrs);
+	free(f->frags);
+	free(f->props);
+	free(f->m_id);
+	free(f->m_parent);
+	free(f->m_idx);
+	free(f->m_root);
+	free(f);
 }

@@ -41,10 +41,15 @@ $(FZB)/%.o: $(FZ)/%.c $(FZ)/die.h $(wildcard lib/*.h)
 $(FZB)/row.o: fd-load/row.c fd-load/extern.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FZ_CFLAGS) $(FZ_CPPFLAGS) -c -o $@ $<
+$(FZB)/flatten.o: fd-normalize/flatten.c fd-normalize/extern.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FZ_CFLAGS) $(FZ_CPPFLAGS) -c -o $@ $<
+$(FZB)/jq.o: fd-normalize/jq.c fd-normalize/extern.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FZ_CFLAGS) $(FZ_CPPFLAGS) -c -o $@ $<
 
 # the program sources are compiled into their harnesses
 $(FZB)/fuzz_normalize.o: fd-normalize/fd-normalize.c fd-normalize/extern.h
-$(FZB)/flatten_reset.o: fd-normalize/flatten.c fd-normalize/extern.h
 $(FZB)/fuzz_load.o: fd-load/fd-load.c fd-load/extern.h
 $(FZB)/fuzz_jq.o: fd-normalize/fd-normalize.c fd-normalize/extern.h
 $(FZB)/fuzz_fetch.o: fd-fetch/client.c fd-fetch/sync.c fd-fetch/extern.h
@@ -52,10 +57,11 @@ $(FZB)/endpoints.o: fd-fetch/endpoints.c fd-fetch/extern.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FZ_CFLAGS) $(FZ_CPPFLAGS) -c -o $@ $<
 
-$(FZB)/fuzz_normalize: $(FZB)/fuzz_normalize.o $(FZB)/flatten_reset.o \
-    $(FZB)/libfd.a
+$(FZB)/fuzz_normalize: $(FZB)/fuzz_normalize.o $(FZB)/flatten.o \
+    $(FZB)/jq.o $(FZB)/libfd.a
 	$(FUZZ_CC) $(FZ_LINK) -o $@ $^ $(FZ_LIBS)
-$(FZB)/fuzz_jq: $(FZB)/fuzz_jq.o $(FZB)/flatten_reset.o $(FZB)/libfd.a
+$(FZB)/fuzz_jq: $(FZB)/fuzz_jq.o $(FZB)/flatten.o $(FZB)/jq.o \
+    $(FZB)/libfd.a
 	$(FUZZ_CC) $(FZ_LINK) -o $@ $^ $(FZ_LIBS)
 $(FZB)/fuzz_fetch: $(FZB)/fuzz_fetch.o $(FZB)/endpoints.o $(FZB)/libfd.a
 	$(FUZZ_CC) $(FZ_LINK) -o $@ $^ $(FZ_LIBS)

@@ -1,8 +1,9 @@
 /*
  * fuzz_jq: fd-normalize --jq, in process: fd-normalize.c is compiled
- * into this harness (its main renamed), its filter compiled by jq_open
- * as the program does and each record run through line(), record_jq
- * (libjq, the numbers kept as written) and the flattener.
+ * into this harness (its main renamed), its filter compiled by
+ * jqfilter_open as the program does and each record run through line(),
+ * jqfilter_record (libjq, the numbers kept as written) and the
+ * flattener.
  *
  * The first byte chooses: below 128, one of the fixed filters below
  * (modulo their number) and the rest is records of stream tickets, one
@@ -24,12 +25,12 @@
 #include <assert.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdint.h>
 
 #define main	fd_normalize_main
 #include "../../fd-normalize/fd-normalize.c"
 #undef main
 
-void	fuzz_flatten_reset(void);
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int	LLVMFuzzerInitialize(int *, char ***);
 
@@ -56,7 +57,11 @@ static const char *fixed[] = {
 	"{id, big: 12345678901234567890, f: 1.0, e: 1E5}",
 };
 #define NFIXED	(sizeof(fixed) / sizeof(fixed[0]))
-static jq_state	*compiled[NFIXED];
+static struct jqfilter	*compiled[NFIXED];
+
+/* The program's run; each input gets a flattener of its own (static:
+ * it is used across the longjmp of a death). */
+static struct run	run = { .out = FD_BUF_INIT };
 
 static const char record_fixed[] = "{\"id\":9007199254740993,"
     "\"subject\":\"S\\u00e9\",\"tags\":[\"a\",\"b\"],\"priority\":1,"
@@ -89,10 +94,10 @@ check_out(void)
 	struct fd_singer_msg m;
 	const char *p, *nl, *end;
 
-	if (out.len == 0)
+	if (run.out.len == 0)
 		return;
-	p = out.data;
-	end = out.data + out.len;
+	p = run.out.data;
+	end = run.out.data + run.out.len;
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		assert(nl != NULL);
@@ -113,11 +118,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	if (freopen("/dev/null", "w", stdout) == NULL)
 		abort();
-	for (i = 0; i < NFIXED; i++) {
-		jq_open(fixed[i]);	/* dies (aborts here) if one fails */
-		compiled[i] = jq;
-	}
-	jq = NULL;
+	for (i = 0; i < NFIXED; i++)	/* dies (aborts here) if one fails */
+		compiled[i] = jqfilter_open(fixed[i]);
 	return 0;
 }
 
@@ -136,10 +138,10 @@ lines(char *s, const char *end)
 		if (nl != NULL)
 			*nl = '\0';
 		if (len > 0 && strspn(s, " \t\r") != len) {
-			if (line(s, len, errbuf) == -1)
+			if (line(&run, s, len, errbuf) == -1)
 				return -1;
 			check_out();
-			fd_buf_reset(&out);
+			fd_buf_reset(&run.out);
 		}
 		if (nl == NULL)
 			return 0;
@@ -154,7 +156,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct norm_opts o;
 	char why[FD_ERRSZ], rec[sizeof(record_fixed)];
 	char *copy, *s, *end, *nl;
-	int own = 0;
+	volatile int own = 0;
 	volatile int stopped = 1;	/* also when it died (longjmp) */
 	volatile size_t fx = 0;
 
@@ -170,20 +172,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	copy[size - 1] = '\0';
 	s = copy;
 	end = copy + size - 1;
-	fd_buf_reset(&out);
-	flatten_init(&o, &out);
+	fd_buf_reset(&run.out);
+	run.fl = flatten_init(&o, &run.out);
+	run.jq = NULL;
 	in_input = 1;
 	if (setjmp(died) == 0) {
-		plain = stream_get("tickets", 7);
-		stream_schema(plain, (char *[]){ "id" },
+		run.plain = stream_get(run.fl, "tickets", 7);
+		stream_schema(run.fl, run.plain, (char *[]){ "id" },
 		    (size_t[]){ 2 }, 1, NULL);
 		if (data[0] < 128)
-			jq = compiled[fx = data[0] % NFIXED];
+			run.jq = compiled[fx = data[0] % NFIXED];
 		else {
 			own = 1;
 			if ((nl = memchr(s, '\n', (size_t)(end - s))) != NULL)
 				*nl = '\0';
-			jq_open(s);
+			run.jq = jqfilter_open(s);
 			if (runnable(s, strlen(s))) {
 				if (nl == NULL || nl + 1 >= end) {
 					memcpy(rec, record_fixed, sizeof(rec));
@@ -200,15 +203,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* a run stopped early (fd-normalize dies then): libjq 1.6 leaks
 	 * the frames of one restarted unfinished, so the state is made anew */
 	if (stopped && !own) {
-		jq_teardown(&compiled[fx]);
-		jq_open(fixed[fx]);
-		compiled[fx] = jq;
+		jqfilter_close(compiled[fx]);
+		compiled[fx] = jqfilter_open(fixed[fx]);
 	}
-	if (own && jq != NULL)
-		jq_teardown(&jq);
-	jq = NULL;
-	flatten_end();
-	fuzz_flatten_reset();
+	if (own)
+		jqfilter_close(run.jq);
+	run.jq = NULL;
+	run.plain = NULL;
+	flatten_end(run.fl);
+	run.fl = NULL;
 	free(copy);
 	return 0;
 }

@@ -22,16 +22,20 @@
 #include <assert.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdint.h>
 
 #define main	fd_normalize_main
 #include "../../fd-normalize/fd-normalize.c"
 #undef main
 
-void	fuzz_flatten_reset(void);
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int	LLVMFuzzerInitialize(int *, char ***);
 
 #include "die.h"
+
+/* The program's run; each input gets a flattener of its own (static:
+ * it is used across the longjmp of a death). */
+static struct run	run = { .out = FD_BUF_INIT };
 
 /* Every line written is a Singer message (or an unknown one passed). */
 static void
@@ -41,10 +45,10 @@ check_out(void)
 	struct fd_singer_msg m;
 	const char *p, *nl, *end;
 
-	if (out.len == 0)
+	if (run.out.len == 0)
 		return;
-	p = out.data;
-	end = out.data + out.len;
+	p = run.out.data;
+	end = run.out.data + run.out.len;
 
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
@@ -94,16 +98,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	memcpy(copy, data + 1, size - 1);
 	copy[size - 1] = '\0';
-	fd_buf_reset(&out);
-	flatten_init(&o, &out);
-	plain = NULL;
+	fd_buf_reset(&run.out);
+	run.fl = flatten_init(&o, &run.out);
+	run.plain = NULL;
 	in_input = 1;
 	if (setjmp(died) == 0) {
 		if (bits & 4) {
-			plain = stream_get("tickets", 7);
+			run.plain = stream_get(run.fl, "tickets", 7);
 			if (bits & 8)
-				stream_schema(plain, (char *[]){ "id" },
-				    (size_t[]){ 2 }, 1, NULL);
+				stream_schema(run.fl, run.plain,
+				    (char *[]){ "id" }, (size_t[]){ 2 }, 1,
+				    NULL);
 		}
 		s = copy;
 		end = copy + size - 1;
@@ -116,13 +121,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (len > 0 && s[len - 1] == '\r')
 				((char *)s)[--len] = '\0';
 			if (len > 0 && strspn(s, " \t\r") != len) {
-				mark = out.len;
-				if (line(s, len, errbuf) == -1) {
-					out.len = mark;
+				mark = run.out.len;
+				if (line(&run, s, len, errbuf) == -1) {
+					run.out.len = mark;
 					break;
 				}
 				check_out();
-				fd_buf_reset(&out);
+				fd_buf_reset(&run.out);
 			}
 			if (nl == NULL)
 				break;
@@ -130,8 +135,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	in_input = 0;
-	flatten_end();
-	fuzz_flatten_reset();
+	flatten_end(run.fl);
+	run.fl = NULL;
 	free(copy);
 	return 0;
 }
