@@ -1,7 +1,7 @@
 /*
  * row.c: a RECORD's object split into its table's columns, each value
  * checked against its column's type, so that every destination takes
- * and refuses the same rows; the SQL text both databases share.
+ * and refuses the same rows.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -152,19 +152,4 @@ value_json(const struct value *v, struct fd_buf *out, char *errbuf)
 	if (fd_buf_append(out, v->p, v->len) == -1)
 		return fd_diag_errno(errbuf, ENOMEM, "value");
 	return 0;
-}
-
-void
-sql_ident(struct fd_buf *b, const char *prefix, const char *name)
-{
-	const char *p;
-
-	fd_buf_putc(b, '"');
-	fd_buf_puts(b, prefix);
-	for (p = name; *p != '\0'; p++) {
-		if (*p == '"')
-			fd_buf_putc(b, '"');
-		fd_buf_putc(b, *p);
-	}
-	fd_buf_putc(b, '"');
 }
