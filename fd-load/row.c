@@ -13,6 +13,9 @@
 #include "jscan.h"
 #include "extern.h"
 
+/* The bytes of a refused value a message shows at most. */
+#define SHOWN	40
+
 /* Whether value v may go into a column of type ty; why in errbuf. */
 static int
 check(const struct value *v, enum fd_coltype ty, struct fd_buf *scratch,
@@ -34,7 +37,7 @@ check(const struct value *v, enum fd_coltype ty, struct fd_buf *scratch,
 		if (ty == FD_COL_BIGINT) {
 			if (fd_jscan_int64(v->p, v->len, &n) == -1)
 				return fd_diag_set(errbuf, "%.*s is not a "
-				    "64-bit integer", (int)(v->len > 40 ? 40 :
+				    "64-bit integer", (int)(v->len > SHOWN ? SHOWN :
 				    v->len), v->p);
 			return 0;
 		}
@@ -53,7 +56,7 @@ check(const struct value *v, enum fd_coltype ty, struct fd_buf *scratch,
 			return -1;
 		if (fd_isotime_utc(scratch->data, scratch->len, out) == -1)
 			return fd_diag_set(errbuf, "\"%.*s\" is not a "
-			    "date-time", (int)(scratch->len > 40 ? 40 :
+			    "date-time", (int)(scratch->len > SHOWN ? SHOWN :
 			    scratch->len), scratch->data);
 		return 0;
 	default:	/* object, array */

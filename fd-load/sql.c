@@ -138,7 +138,7 @@ sql_begin_load(struct sql *s)
 void
 sql_end_load(struct sql *s, long long rows)
 {
-	char n[24];	/* a long long in decimal */
+	char n[sizeof("-9223372036854775808")];	/* a long long */
 	const char *p[2] = { n, s->load_id };
 
 	snprintf(n, sizeof(n), "%lld", rows);
@@ -325,6 +325,16 @@ name_row(void *arg, const char *const *v)
 	fd_buf_putc(b, '\0');
 }
 
+void
+sql_names(struct sql *s, const char *what, const char *sql, int n,
+    const char *const *params, struct fd_buf *into)
+{
+	fd_buf_reset(into);
+	run_rows(s, what, sql, n, params, name_row, into);
+	fd_buf_putc(into, '\0');
+	xbuf_check(into);
+}
+
 /* The name t's indexes are called after, into s->arg. */
 static void
 index_base(struct sql *s, const struct table *t)
@@ -338,8 +348,7 @@ index_base(struct sql *s, const struct table *t)
 	}
 	sql_ident(&s->arg, "", t->name);
 	p[0] = xbuf(&s->arg);
-	fd_buf_reset(&s->names);
-	run_rows(s, t->name, s->dl->relid, 1, p, name_row, &s->names);
+	sql_names(s, t->name, s->dl->relid, 1, p, &s->names);
 	fd_buf_reset(&s->arg);
 	fd_buf_puts(&s->arg, xbuf(&s->names));
 }
@@ -379,10 +388,7 @@ sql_children(struct sql *s, const char *root)
 	fd_buf_puts(&s->stmt, "SELECT name FROM _fd_tables WHERE root = ");
 	sql_param(&s->stmt, s->dl, 1);
 	fd_buf_puts(&s->stmt, " AND kind = 'child' ORDER BY name");
-	fd_buf_reset(&s->names);
-	run_rows(s, "_fd_tables", xbuf(&s->stmt), 1, p, name_row, &s->names);
-	fd_buf_putc(&s->names, '\0');
-	xbuf_check(&s->names);
+	sql_names(s, "_fd_tables", xbuf(&s->stmt), 1, p, &s->names);
 	return s->names.data;
 }
 

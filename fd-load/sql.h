@@ -112,6 +112,11 @@ void	 sql_exec(struct sql *s, const char *what);
 void	 sql_run(struct sql *s, const char *what, const char *sql, int n,
 	    const char *const *params);
 
+/* Runs query sql (n parameters): the first column of its rows, each
+ * NUL-terminated and ended by an empty one, into into (emptied). */
+void	 sql_names(struct sql *s, const char *what, const char *sql, int n,
+	    const char *const *params, struct fd_buf *into);
+
 /* Makes fd's bookkeeping tables exist and records the load (its
  * _fd_loads row, "running"), in the open transaction. */
 void	 sql_begin_load(struct sql *s);
@@ -148,7 +153,7 @@ unsigned sql_takes(const struct sql_dialect *, const char *ty);
  */
 char	*sql_chain(struct sql *s, const char *root);
 /* The child tables alone: a pointer into s->names, valid until the
- * next call. */
+ * next call of sql_children, sql_chain or sql_indexes. */
 const char *sql_children(struct sql *s, const char *root);
 
 /*

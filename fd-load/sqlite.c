@@ -168,14 +168,6 @@ const struct sql_dialect sql_sqlite = {
 	.run = sqlite_run,
 };
 
-/* A row's first column into a list of names (see unstage_all). */
-static void
-stage_row(void *arg, const char *const *v)
-{
-	fd_buf_puts(arg, v[0]);
-	fd_buf_putc(arg, '\0');
-}
-
 /*
  * Empties every staging table: rows staged by a load that ended
  * before its ACTIVATE_VERSION are never to be activated (a new version
@@ -187,12 +179,10 @@ unstage_all(struct dest *d)
 	struct fd_buf names = FD_BUF_INIT;
 	const char *n;
 
-	d->sql.dl->run(d, "staging", "SELECT name FROM sqlite_master WHERE "
-	    "type = 'table' AND substr(name, 1, 10) = '" STAGE "'", 0, NULL,
-	    stage_row, &names);
-	xbuf_check(&names);
-	for (n = names.data; n != NULL && n < names.data + names.len;
-	    n += strlen(n) + 1) {
+	sql_names(&d->sql, "staging", "SELECT name FROM sqlite_master WHERE "
+	    "type = 'table' AND substr(name, 1, length('" STAGE "')) = '"
+	    STAGE "'", 0, NULL, &names);
+	for (n = names.data; *n != '\0'; n += strlen(n) + 1) {
 		fd_buf_reset(&d->sql.stmt);
 		sql_delete_from(&d->sql.stmt, "", n);
 		sql_exec(&d->sql, n);
