@@ -1,5 +1,6 @@
 /*
- * pg.c: the PostgreSQL destination, through libpq.
+ * pg.c: the PostgreSQL destination, through libpq: a dialect of the SQL
+ * core (sql.h), whose rows go as COPY text from a writer thread.
  *
  * One transaction is open from commit to commit.  Rows are not inserted
  * one by one: each table's rows wait as COPY text (FORMAT text) in
@@ -17,12 +18,14 @@
  * (by _fd_root_id), the latest row of a key winning; a replace chain's
  * twins keep their rows until ACTIVATE_VERSION swaps them in.
  *
- * fd's own tables are those of sqlite.c: _fd_loads, _fd_state (written
- * in the transaction of the data it covers) and _fd_tables.  A session
- * advisory lock keeps a second fd-load out of the same database.  A
- * state is told durable (to the state file) only after its COMMIT has
- * returned; that the commit then survives a crash of the server is the
- * server's synchronous_commit, and fd-load warns when it is off.
+ * fd's own tables are the core's: _fd_loads, _fd_state (written in the
+ * transaction of the data it covers) and _fd_tables.  A STATE fd-load.c
+ * holds (pg_hold) waits in memory with a mark of the rows it covers,
+ * and goes with the next batch to commit.  A session advisory lock
+ * keeps a second fd-load out of the same database.  A state is told
+ * durable (to the state file) only after its COMMIT has returned; that
+ * the commit then survives a crash of the server is the server's
+ * synchronous_commit, and fd-load warns when it is off.
  * Messages never show the connection string (it may hold a password).
  */
 #include <err.h>
@@ -445,11 +448,8 @@ merge_insert_root(struct dest *d, struct table *r)
 	struct fd_buf *q = &d->sql.stmt;
 
 	fd_buf_reset(q);
-	fd_buf_puts(q, "INSERT INTO ");
-	sql_ident(q, "", r->name);
-	fd_buf_putc(q, ' ');
-	sql_column_list(q, r, r->ncols, 0);
-	fd_buf_puts(q, " SELECT DISTINCT ON (");
+	sql_insert_into(q, "", r->name, r);
+	fd_buf_puts(q, "SELECT DISTINCT ON (");
 	sql_key_list(q, r);
 	fd_buf_puts(q, ") ");
 	sql_select_list(q, r, "");
@@ -474,11 +474,8 @@ merge_insert_child(struct dest *d, struct table *r, struct table *c, int k)
 	struct fd_buf *q = &d->sql.stmt;
 
 	fd_buf_reset(q);
-	fd_buf_puts(q, "INSERT INTO ");
-	sql_ident(q, "", c->name);
-	fd_buf_putc(q, ' ');
-	sql_column_list(q, c, c->ncols, 0);
-	fd_buf_puts(q, " SELECT ");
+	sql_insert_into(q, "", c->name, c);
+	fd_buf_puts(q, "SELECT ");
 	sql_select_list(q, c, "c.");
 	fd_buf_puts(q, " FROM ");
 	twin_name(q, cs);

@@ -353,30 +353,34 @@ index_base(struct sql *s, const struct table *t)
 	fd_buf_puts(&s->arg, xbuf(&s->names));
 }
 
+/* "CREATE INDEX IF NOT EXISTS <prefix><base> ON t (", the columns to
+ * follow, into s->stmt. */
+static void
+create_index(struct sql *s, const struct table *t, const char *prefix)
+{
+	index_base(s, t);
+	fd_buf_reset(&s->stmt);
+	fd_buf_puts(&s->stmt, "CREATE INDEX IF NOT EXISTS ");
+	sql_ident(&s->stmt, prefix, xbuf(&s->arg));
+	fd_buf_puts(&s->stmt, " ON ");
+	sql_ident(&s->stmt, "", t->name);
+	fd_buf_puts(&s->stmt, " (");
+}
+
 void
 sql_indexes(struct sql *s, const struct table *t)
 {
-	fd_buf_reset(&s->stmt);
 	if (TABLE_MERGES(t)) {
-		index_base(s, t);
-		fd_buf_puts(&s->stmt, "CREATE INDEX IF NOT EXISTS ");
-		sql_ident(&s->stmt, "_fd_key_", xbuf(&s->arg));
-		fd_buf_puts(&s->stmt, " ON ");
-		sql_ident(&s->stmt, "", t->name);
-		fd_buf_puts(&s->stmt, " (");
+		create_index(s, t, "_fd_key_");
 		sql_key_list(&s->stmt, t);
-		fd_buf_putc(&s->stmt, ')');
 	} else if (t->child && fd_map_get(t->colidx, "_fd_root_id",
 	    strlen("_fd_root_id")) != NULL) {
-		index_base(s, t);
-		fd_buf_puts(&s->stmt, "CREATE INDEX IF NOT EXISTS ");
-		sql_ident(&s->stmt, "_fd_root_", xbuf(&s->arg));
-		fd_buf_puts(&s->stmt, " ON ");
-		sql_ident(&s->stmt, "", t->name);
-		fd_buf_puts(&s->stmt, " (\"_fd_root_id\")");
-	}
-	if (s->stmt.len > 0)
-		sql_exec(s, t->name);
+		create_index(s, t, "_fd_root_");
+		fd_buf_puts(&s->stmt, "\"_fd_root_id\"");
+	} else
+		return;
+	fd_buf_putc(&s->stmt, ')');
+	sql_exec(s, t->name);
 }
 
 const char *
@@ -424,11 +428,8 @@ sql_swap_in(struct sql *s, const char *name, const struct table *c,
 	if (c == NULL || c->disp != DISP_REPLACE)
 		return;		/* no rows this version */
 	fd_buf_reset(&s->stmt);
-	fd_buf_puts(&s->stmt, "INSERT INTO ");
-	sql_ident(&s->stmt, "", name);
-	fd_buf_putc(&s->stmt, ' ');
-	sql_column_list(&s->stmt, c, c->ncols, 0);
-	fd_buf_puts(&s->stmt, " SELECT ");
+	sql_insert_into(&s->stmt, "", name, c);
+	fd_buf_puts(&s->stmt, "SELECT ");
 	sql_select_list(&s->stmt, c, "");
 	fd_buf_printf(&s->stmt, " FROM %s", stage);
 	sql_exec(s, name);
@@ -461,6 +462,17 @@ sql_delete_from(struct fd_buf *b, const char *prefix, const char *name)
 {
 	fd_buf_puts(b, "DELETE FROM ");
 	sql_ident(b, prefix, name);
+}
+
+void
+sql_insert_into(struct fd_buf *b, const char *prefix, const char *name,
+    const struct table *t)
+{
+	fd_buf_puts(b, "INSERT INTO ");
+	sql_ident(b, prefix, name);
+	fd_buf_putc(b, ' ');
+	sql_column_list(b, t, t->ncols, 0);
+	fd_buf_putc(b, ' ');
 }
 
 void

@@ -175,6 +175,10 @@ void	 sql_param(struct fd_buf *b, const struct sql_dialect *, size_t i);
 /* "DELETE FROM name" */
 void	 sql_delete_from(struct fd_buf *b, const char *prefix,
 	    const char *name);
+/* "INSERT INTO prefix+name (c1, ..., "_fd_load_id") " of all of t's
+ * columns (name: t's, or of a table like it) */
+void	 sql_insert_into(struct fd_buf *b, const char *prefix,
+	    const char *name, const struct table *t);
 /* "(c1, ..., cn, "_fd_load_id")" of t's first n columns, with
  * "_fd_seq" after when seq */
 void	 sql_column_list(struct fd_buf *b, const struct table *t, size_t n,

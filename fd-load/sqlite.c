@@ -1,26 +1,21 @@
 /*
- * sqlite.c: the SQLite destination.
+ * sqlite.c: the SQLite destination, a dialect of the SQL core (sql.h):
+ * rows bound one by one to prepared statements.
  *
- * One transaction is open from commit to commit.  A STATE that comes
- * less than COMMIT_GAP after the last commit is held: its _fd_state
- * row is written, a savepoint taken, and the next commit (at a later
- * STATE, at --batch-rows, when the input pauses, or at the end) takes
- * it along; bad input rolls back to the savepoint and commits the held
- * STATE with the rows before it (settle), a crash loses it.  So a load
- * from a file commits a few times a second, not at each page's STATE:
- * each commit writes the pages it touched to the WAL again.  The
- * savepoint's journal is kept in memory (temp_store): on disk it
- * costs a write of every page changed after it.  Each commit is synced
- * (synchronous=FULL: one fdatasync of the WAL) before fd-load.c
- * replaces the state file with what it covers.
+ * One transaction is open from commit to commit.  A STATE fd-load.c
+ * holds (sqlite_hold: one less than COMMIT_GAP after the last commit)
+ * has its _fd_state row written and a savepoint taken, and the next
+ * commit (at a later STATE, at --batch-rows, when the input pauses, or
+ * at the end) takes it along; bad input rolls back to the savepoint
+ * and commits the held STATE with the rows before it (settle), a crash
+ * loses it.  So a load from a file commits a few times a second, not
+ * at each page's STATE: each commit writes the pages it touched to the
+ * WAL again.  The savepoint's journal is kept in memory (temp_store):
+ * on disk it costs a write of every page changed after it.  Each
+ * commit is synced (synchronous=FULL: one fdatasync of the WAL) before
+ * fd-load.c replaces the state file with what it covers.
  *
- * Tables are created from the SCHEMA messages (identifiers always
- * quoted) and widened with ALTER TABLE ADD COLUMN; every table gets
- * _fd_load_id.  fd's own tables: _fd_loads (one row per run),
- * _fd_state (the committed state, written in the same transaction as
- * the data it covers) and _fd_tables (each table's root, kind and
- * disposition, so that a merge finds the child tables of earlier runs).
- *
+ * Tables, columns, indexes and fd's own tables are the core's.
  * Merge: a root row first deletes the child rows of the root row with
  * the same key (by _fd_root_id), then that row, then is inserted; its
  * child rows follow as inserts.  Replace: rows go to a staging table
@@ -250,11 +245,8 @@ insert_stmt(struct dest *d, struct table *t, const char *prefix)
 	size_t i;
 
 	fd_buf_reset(b);
-	fd_buf_puts(b, "INSERT INTO ");
-	sql_ident(b, prefix, t->name);
-	fd_buf_putc(b, ' ');
-	sql_column_list(b, t, t->ncols, 0);
-	fd_buf_puts(b, " VALUES (");
+	sql_insert_into(b, prefix, t->name, t);
+	fd_buf_puts(b, "VALUES (");
 	for (i = 0; i <= t->ncols; i++)
 		fd_buf_puts(b, i > 0 ? ", ?" : "?");
 	fd_buf_putc(b, ')');
@@ -312,7 +304,7 @@ bind(struct dest *d, sqlite3_stmt *st, int i, enum fd_coltype ty,
 			fd_buf_reset(&d->val);
 			fd_buf_append(&d->val, v->p, v->len);
 			return sqlite3_bind_double(st, i,
-			    strtod(d->val.data, NULL));
+			    strtod(xbuf(&d->val), NULL));
 		}
 		return sqlite3_bind_text(st, i, v->p, (int)v->len,
 		    SQLITE_STATIC);
