@@ -169,10 +169,6 @@ int	value_json(const struct value *, struct fd_buf *out, char *errbuf);
 /* Whether the values of every key column are there. */
 int	row_has_keys(const struct table *t);
 
-/* sql.c (sql.h has the rest) */
-/* Appends prefix and name as one quoted SQL identifier ("a""b"). */
-void	sql_ident(struct fd_buf *, const char *prefix, const char *name);
-
 /* fd-load.c */
 /* A warning (warnx) that -q silences: for what the user may act on
  * though the load goes on. */

@@ -24,6 +24,7 @@
 
 #define main	fd_load_main
 #include "../../fd-load/fd-load.c"
+#include "../../fd-load/sql.h"
 #undef main
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
