@@ -61,6 +61,7 @@ static int		 progressflag;	/* stderr is a terminal */
 static double		 started, shown;
 static char		*held;		/* coarse: the STATE not committed */
 static int		 holding;	/* the destination holds a STATE */
+static double		 last_commit;	/* when commit() last committed (now()) */
 static int		 settle_due;	/* the last line was a STATE given to it */
 
 /* How long the input may pause after a STATE before what the
@@ -352,19 +353,30 @@ progress(int force)
 
 /*
  * Commits what was written with the state value (JSON text, or NULL
- * for data only); then, for the state the destination says is durable
- * (this one or, when it commits in the background, an earlier one),
- * replaces the state file and prints the state.
+ * for data only, or the STATE held); then, for the state the
+ * destination says is durable (this one or, when it commits in the
+ * background, an earlier one), replaces the state file and prints the
+ * state.  A STATE sooner than COMMIT_GAP after the last commit (a load
+ * from a file, not from the API) is held instead, when the destination
+ * can hold one: each commit costs a sync and the statements and round
+ * trips of its batch, more than a page's rows.
  */
 static void
 commit(const char *value, int final)
 {
 	const char *done;
 
-	/* rows count towards --batch-rows until they are committed */
-	holding = !ops->commit(dst, value, final, &done);
-	if (!holding)
-		pending = 0;
+	if (!final && value != NULL && ops->hold != NULL &&
+	    now() - last_commit < COMMIT_GAP) {
+		/* rows count towards --batch-rows until they are committed */
+		holding = 1;
+		report(ops->hold(dst, value));
+		return;
+	}
+	ops->commit(dst, value, final, &done);
+	last_commit = now();
+	holding = 0;
+	pending = 0;
 	report(done);
 }
 

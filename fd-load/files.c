@@ -635,7 +635,7 @@ files_unstage(struct dest *d, struct table *t)
 	chain(d, t, unstage_one);
 }
 
-static int
+static void
 files_commit(struct dest *d, const char *state, int final,
     const char **done)
 {
@@ -692,7 +692,6 @@ files_commit(struct dest *d, const char *state, int final,
 			err(1, "%s", p);
 	fd_buf_reset(&d->retire);
 	*done = state;
-	return 1;
 }
 
 static void

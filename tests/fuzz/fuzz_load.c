@@ -10,8 +10,10 @@
  *
  * The first byte of the input chooses: bit 0 a coarse destination (as
  * the file ones), bits 1-2 --mode (none, merge, replace, append), bit 3
- * a batch of 2 rows, bit 4 commits in the background (as PostgreSQL).  The rest is the input, one line at a time; a line
- * that fails ends the input, as the program dies on it.
+ * a batch of 2 rows, bit 4 commits in the background (as PostgreSQL),
+ * bit 5 can hold a STATE (as the databases: dest_ops.hold).  The rest
+ * is the input, one line at a time; a line that fails ends the input,
+ * as the program dies on it.
  *
  * Asserted besides the sanitizers: the values of a row lie inside its
  * line, value_json gives valid JSON, a merge row has its keys.
@@ -22,6 +24,7 @@
 
 #define main	fd_load_main
 #include "../../fd-load/fd-load.c"
+#include "../../fd-load/sql.h"
 #undef main
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -85,24 +88,35 @@ s_void(struct dest *d, struct table *t)
  * the state before (durable one batch later) and settle the latest.
  */
 static struct dest_ops stub;
-static char	*last, *prev;
+static char	*last, *prev, *kept;
 
-static int
+/* Holds the state: the next commit of no state commits it. */
+static const char *
+s_hold(struct dest *d, const char *state)
+{
+	char why[FD_ERRSZ];
+
+	assert(fd_jscan_validate(state, strlen(state), why) == 0);
+	free(kept);
+	kept = strdup(state);
+	return NULL;
+}
+
+static void
 s_commit(struct dest *d, const char *state, int final, const char **done)
 {
 	char why[FD_ERRSZ];
 
 	if (state != NULL)
 		assert(fd_jscan_validate(state, strlen(state), why) == 0);
-	if (stub.settle == NULL) {
-		*done = state;
-		return 1;
-	}
+	else
+		state = kept;	/* the held one, or none */
 	free(prev);
 	prev = last;
 	last = state != NULL ? strdup(state) : NULL;
-	*done = final ? last : prev;
-	return 1;
+	free(kept);
+	kept = NULL;
+	*done = stub.settle == NULL || final ? last : prev;
 }
 
 static const char *
@@ -163,6 +177,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bits = data[0];
 	stub.coarse = bits & 1;
 	stub.settle = bits & 16 ? s_settle : NULL;
+	stub.hold = bits & 32 ? s_hold : NULL;
 	mode = modes[(bits >> 1) & 3];
 	batch_rows = bits & 8 ? 2 : 50000;
 	qflag = 1;
