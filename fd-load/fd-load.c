@@ -582,23 +582,35 @@ new_version(struct loader *l, const struct table *t,
 		err(FD_EXIT_FAIL, NULL);
 }
 
+/*
+ * The table of m's stream in *tp: NULL when no SCHEMA described it,
+ * which is an error when a message of type what (not NULL) needs one.
+ * Returns 0, or -1 with errbuf.
+ */
+static int
+stream_table(struct loader *l, const struct fd_singer_msg *m,
+    const char *what, struct table **tp, char *errbuf)
+{
+	char *name;
+
+	if ((name = decode(m->stream.p, m->stream.len, errbuf)) == NULL)
+		return -1;
+	*tp = fd_map_get(l->tables, name, strlen(name));
+	if (*tp == NULL && what != NULL)
+		fd_diag_set(errbuf, "table %s: %s before its SCHEMA",
+		    showname(name), what);
+	free(name);
+	return *tp == NULL && what != NULL ? -1 : 0;
+}
+
 /* A RECORD: one row of its table written.  0, or -1 with errbuf. */
 static int
 record(struct loader *l, const struct fd_singer_msg *m, char *errbuf)
 {
 	struct table *t;
-	char *name;
 
-	if ((name = decode(m->stream.p, m->stream.len, errbuf)) == NULL)
+	if (stream_table(l, m, "RECORD", &t, errbuf) == -1)
 		return -1;
-	t = fd_map_get(l->tables, name, strlen(name));
-	if (t == NULL) {
-		fd_diag_set(errbuf, "table %s: RECORD before its SCHEMA",
-		    showname(name));
-		free(name);
-		return -1;
-	}
-	free(name);
 	if (t->disp == DISP_REPLACE && m->version.p != NULL)
 		new_version(l, t, m);
 	/* --batch-rows: a commit before a root row, never between a
@@ -629,12 +641,9 @@ static int
 activate(struct loader *l, const struct fd_singer_msg *m, char *errbuf)
 {
 	struct table *t;
-	char *name;
 
-	if ((name = decode(m->stream.p, m->stream.len, errbuf)) == NULL)
+	if (stream_table(l, m, NULL, &t, errbuf) == -1)
 		return -1;
-	t = fd_map_get(l->tables, name, strlen(name));
-	free(name);
 	if (t != NULL && t->disp == DISP_REPLACE)
 		l->ops->activate(l->dst, t);
 	return 0;
