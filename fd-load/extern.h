@@ -1,7 +1,7 @@
 /*
  * extern.h: the modules of fd-load.
  *
- *   fd-load.c  options, input, messages, when to commit
+ *   fd-load.c  options, input, messages, when to commit (struct loader)
  *   row.c      a RECORD split into its table's columns, values checked
  *   sql.c      what every SQL destination shares (sql.h: the core and
  *              the dialects)
@@ -33,6 +33,10 @@ struct column {
 	enum fd_coltype	 type;
 	unsigned	 accepts;	/* FD_COL_BIT()s; 0: any (a new column) */
 };
+
+/* The column a destination adds to every table: the load's id.  A
+ * property of that name is not a column of the table (fd-load.c). */
+#define LOAD_ID_COLUMN	"_fd_load_id"
 
 /* fd-load.c holds a STATE that comes sooner than this after the last
  * commit (seconds), when the destination can hold one: dest_ops.hold. */
@@ -170,7 +174,12 @@ int	value_json(const struct value *, struct fd_buf *out, char *errbuf);
 int	row_has_keys(const struct table *t);
 
 /* fd-load.c */
-/* A warning (warnx) that -q silences: for what the user may act on
- * though the load goes on. */
+/*
+ * A warning (warnx) that -q silences: for what the user may act on
+ * though the load goes on.  Callable from any module without a handle:
+ * -q is fd-load's one run-wide setting, set once by main() before the
+ * destination opens and never changed after; the rest of the run is
+ * fd-load.c's struct loader, which no destination sees.
+ */
 void	remark(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));

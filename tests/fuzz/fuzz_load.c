@@ -1,9 +1,10 @@
 /*
  * fuzz_load: fd-load's message handling and row splitting, in process:
  * fd-load.c is compiled into this harness (its main renamed) so that its
- * static line() can be driven: SCHEMA messages build tables (schema()),
- * RECORDs are split into columns and checked by row_split (row.c), STATE
- * commits, ACTIVATE_VERSION activates.  The destination is a stub that
+ * static line() can be driven on a struct loader of the harness's:
+ * SCHEMA messages build tables (schema()), RECORDs are split into
+ * columns and checked by row_split (row.c), STATE commits,
+ * ACTIVATE_VERSION activates.  The destination is a stub that
  * renders every value of every row as the real ones do (value_text,
  * value_json, sql_ident), so that what row_split hands a destination is
  * exercised too.
@@ -142,34 +143,15 @@ static struct dest_ops stub = {
 
 const struct dest_ops sqlite_ops, pg_ops, csv_ops, jsonl_ops;
 
-static void
-table_free(struct table *t)
-{
-	size_t i;
-
-	free(t->name);
-	free(t->root);
-	for (i = 0; i < t->nkeys; i++)
-		free(t->keys[i]);
-	free(t->keys);
-	free(t->keyidx);
-	for (i = 0; i < t->ncols; i++)
-		free(t->cols[i].name);
-	free(t->cols);
-	fd_map_free(t->colidx);
-	free(t->vals);
-	free(t);
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *modes[] = { NULL, "merge", "replace", "append" };
+	static struct loader l;
 	char errbuf[FD_ERRSZ];
 	const char *s, *nl, *end;
-	struct table *t;
-	char *copy, *ver;
-	size_t len, i;
+	char *copy;
+	size_t len;
 	int bits;
 
 	if (size == 0)
@@ -178,14 +160,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	stub.coarse = bits & 1;
 	stub.settle = bits & 16 ? s_settle : NULL;
 	stub.hold = bits & 32 ? s_hold : NULL;
-	mode = modes[(bits >> 1) & 3];
-	batch_rows = bits & 8 ? 2 : 50000;
-	qflag = 1;
-	ops = &stub;
-	dst = NULL;
-	rows = pending = 0;
-	if ((tables = fd_map_new()) == NULL ||
-	    (versions = fd_map_new()) == NULL)
+	memset(&l, 0, sizeof(l));
+	l.mode = modes[(bits >> 1) & 3];
+	l.batch_rows = bits & 8 ? 2 : BATCH_ROWS;
+	l.qflag = quiet = 1;
+	l.ops = &stub;
+	if ((l.tables = fd_map_new()) == NULL ||
+	    (l.versions = fd_map_new()) == NULL)
 		abort();
 	if ((copy = malloc(size)) == NULL)
 		abort();
@@ -205,24 +186,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			line_p = s;
 			line_len = len;
 			if (strspn(s, " \t\r") != len &&
-			    line(s, len, errbuf) == -1)
+			    line(&l, s, len, errbuf) == -1)
 				break;
 			if (nl == NULL)
 				break;
 			s = nl + 1;
 		}
 		/* as run() ends the input */
-		commit(held, 1);
+		commit(&l, l.held, 1);
 	}
 	in_input = 0;
-	for (i = 0; fd_map_at(tables, i, (void **)&t) != NULL; i++)
-		table_free(t);
-	fd_map_free(tables);
-	for (i = 0; fd_map_at(versions, i, (void **)&ver) != NULL; i++)
-		free(ver);
-	fd_map_free(versions);
-	free(held);
-	held = NULL;
+	loader_free(&l);
+	free(l.held);
 	free(last);
 	free(prev);
 	last = prev = NULL;
