@@ -54,13 +54,13 @@ FETCHOBJ = fd-fetch/fd-fetch.o fd-fetch/client.o fd-fetch/endpoints.o \
 	fd-fetch/sync.o
 NORMOBJ	= fd-normalize/fd-normalize.o fd-normalize/flatten.o \
 	fd-normalize/jq.o
-LOADOBJ	= fd-load/fd-load.o fd-load/row.o fd-load/sqlite.o fd-load/pg.o \
-	fd-load/files.o
+LOADOBJ	= fd-load/fd-load.o fd-load/row.o fd-load/sql.o fd-load/sqlite.o \
+	fd-load/pg.o fd-load/files.o
 UNITOBJ	= tests/unit/unit.o tests/unit/t_buf.o tests/unit/t_diag.o \
 	tests/unit/t_jscan.o tests/unit/t_lines.o tests/unit/t_singer.o \
 	tests/unit/t_state.o tests/unit/t_http.o tests/unit/t_rate.o \
 	tests/unit/t_naming.o tests/unit/t_isotime.o tests/unit/t_map.o \
-	tests/unit/t_coltype.o tests/unit/t_flatten.o
+	tests/unit/t_coltype.o tests/unit/t_flatten.o tests/unit/t_sql.o
 OBJ	= $(LIBOBJ) $(FETCHOBJ) $(NORMOBJ) $(LOADOBJ) $(UNITOBJ)
 
 BIN	= fd-fetch/fd-fetch fd-normalize/fd-normalize fd-load/fd-load \
@@ -87,9 +87,9 @@ fd-normalize/fd-normalize: $(NORMOBJ) lib/libfd.a
 	$(LINK) -o $@ $(NORMOBJ) lib/libfd.a $(JQ_LIBS) $(CRYPTO_LIBS)
 fd-load/fd-load: $(LOADOBJ) lib/libfd.a
 	$(LINK) -pthread -o $@ $(LOADOBJ) lib/libfd.a $(SQLITE_LIBS) $(PQ_LIBS) $(JQ_LIBS)
-tests/unit/unit: $(UNITOBJ) fd-normalize/flatten.o lib/libfd.a
-	$(LINK) -o $@ $(UNITOBJ) fd-normalize/flatten.o lib/libfd.a \
-	    $(CURL_LIBS) $(JQ_LIBS) $(CRYPTO_LIBS)
+tests/unit/unit: $(UNITOBJ) fd-normalize/flatten.o fd-load/sql.o lib/libfd.a
+	$(LINK) -o $@ $(UNITOBJ) fd-normalize/flatten.o fd-load/sql.o \
+	    lib/libfd.a $(CURL_LIBS) $(JQ_LIBS) $(CRYPTO_LIBS)
 
 fd-fetch/%.o: fd-fetch/%.c
 	$(COMPILE) $(CURL_CFLAGS) $(JQ_CFLAGS) -c -o $@ $<

@@ -1,16 +1,19 @@
 /*
  * extern.h: the modules of fd-load.
  *
- *   fd-load.c  options, input, messages, when to commit
+ *   fd-load.c  options, input, messages, when to commit (struct loader)
  *   row.c      a RECORD split into its table's columns, values checked
- *   sqlite.c   the SQLite destination
- *   pg.c       the PostgreSQL destination (COPY)
+ *   sql.c      what every SQL destination shares (sql.h: the core and
+ *              the dialects)
+ *   sqlite.c   the SQLite destination (a dialect: rows bound one by one)
+ *   pg.c       the PostgreSQL destination (a dialect: COPY)
  *   files.c    the csv: and jsonl: destinations (a directory per table)
  *
  * fd-load.c keeps the tables the stream's SCHEMA messages describe
  * (struct table) and hands each event to the destination through its
  * struct dest_ops.  A destination writes rows inside one open
- * transaction, which commit() ends together with the state.  Every
+ * transaction, which commit() ends together with the state; fd-load.c
+ * decides when (and whether a STATE is held instead).  Every
  * destination function dies (errx) on a destination error after
  * rolling back, so the destination stays at its last commit; only
  * row() returns errors, which are the input's fault.
@@ -31,8 +34,12 @@ struct column {
 	unsigned	 accepts;	/* FD_COL_BIT()s; 0: any (a new column) */
 };
 
-/* A database destination holds back a STATE that comes sooner than
- * this after its last commit (seconds): see dest_ops.commit. */
+/* The column a destination adds to every table: the load's id.  A
+ * property of that name is not a column of the table (fd-load.c). */
+#define LOAD_ID_COLUMN	"_fd_load_id"
+
+/* fd-load.c holds a STATE that comes sooner than this after the last
+ * commit (seconds), when the destination can hold one: dest_ops.hold. */
 #define COMMIT_GAP	0.5
 
 enum disposition { DISP_APPEND, DISP_MERGE, DISP_REPLACE };
@@ -85,7 +92,7 @@ struct dest_ops {
 	/*
 	 * Commit only at a STATE once enough rows wait (and at the end):
 	 * file destinations, where each commit makes files.  Databases
-	 * are given every STATE (and may hold one back, see commit).
+	 * are given every STATE (and may be told to hold one, see hold).
 	 */
 	int		 coarse;
 	/* Opens (and locks) the destination; dies when it cannot. */
@@ -110,22 +117,31 @@ struct dest_ops {
 	/* A new version of replace root t begins: its staging empties. */
 	void		 (*unstage)(struct dest *, struct table *t);
 	/*
-	 * Commits what was written with the state (NUL-terminated JSON
-	 * text, or NULL to commit data only), then opens the next
-	 * transaction.  May commit in the background, and may hold a STATE
-	 * back to commit it with the next one (returns 0 then, else 1);
-	 * with state NULL (--batch-rows, or the input pauses), a STATE
-	 * held is committed with the data.
-	 * *done is the latest state that is durable now (maybe an earlier
-	 * one; valid until the next call), or NULL if none became durable.
-	 * With final, all is committed before it returns.
+	 * Keeps state (NUL-terminated JSON text) as the restore point of
+	 * the open transaction, instead of committing: it covers every
+	 * row written so far, and is committed with them by the next
+	 * commit (state NULL then), or by settle(failing) when bad input
+	 * follows; a crash loses it.  A later hold replaces it.  Returns
+	 * the latest state now durable (an earlier commit's, in the
+	 * background), or NULL.  NULL for a destination that cannot
+	 * hold (files: they commit coarsely).
 	 */
-	int		 (*commit)(struct dest *, const char *state, int final,
+	const char	*(*hold)(struct dest *, const char *state);
+	/*
+	 * Commits what was written with the state (NUL-terminated JSON
+	 * text), or with the STATE held if state is NULL (--batch-rows, the
+	 * input pauses; data only if none is held), then opens the next
+	 * transaction.  May commit in the background.  *done is the latest
+	 * state that is durable now (maybe an earlier one; valid until the
+	 * next call), or NULL if none became durable.  With final, all is
+	 * committed before it returns.
+	 */
+	void		 (*commit)(struct dest *, const char *state, int final,
 			    const char **done);
 	/*
 	 * Waits until background commits have ended (before fd-load.c
 	 * changes a table, which they read; and, with failing, before it
-	 * dies of bad input: a STATE held back is then committed with the
+	 * dies of bad input: a STATE held is then committed with the
 	 * rows before it, not those after).  Returns what commit would:
 	 * the latest state now durable, or NULL.  NULL for a destination
 	 * that neither commits in the background nor holds a STATE.
@@ -156,11 +172,14 @@ int	value_text(const struct value *, struct fd_buf *out, char *errbuf);
 int	value_json(const struct value *, struct fd_buf *out, char *errbuf);
 /* Whether the values of every key column are there. */
 int	row_has_keys(const struct table *t);
-/* Appends prefix and name as one quoted SQL identifier ("a""b"). */
-void	sql_ident(struct fd_buf *, const char *prefix, const char *name);
 
 /* fd-load.c */
-/* A warning (warnx) that -q silences: for what the user may act on
- * though the load goes on. */
+/*
+ * A warning (warnx) that -q silences: for what the user may act on
+ * though the load goes on.  Callable from any module without a handle:
+ * -q is fd-load's one run-wide setting, set once by main() before the
+ * destination opens and never changed after; the rest of the run is
+ * fd-load.c's struct loader, which no destination sees.
+ */
 void	remark(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));

@@ -5,7 +5,8 @@
  *
  * This file: options, the input, the messages, and when to commit
  * data and state together.  The destinations are behind struct
- * dest_ops (extern.h).
+ * dest_ops (extern.h).  The run is one struct loader, made by main()
+ * and passed down.
  */
 #include <sys/time.h>
 
@@ -30,9 +31,71 @@
 #include "tool.h"
 #include "extern.h"
 
-static int		 qflag, vflag, emitflag;
-static long long	 batch_rows = 50000;
-static const char	*dest = "sqlite:freshdesk.db", *statefile, *mode;
+/* --batch-rows: its default and its largest value. */
+#define BATCH_ROWS	50000
+#define BATCH_ROWS_MAX	100000000
+
+/* How long the input may pause after a STATE before what the
+ * destination holds or commits in the background is reported durable
+ * (milliseconds): the state file does not lag while fd-fetch waits on
+ * the rate limit. */
+#define IDLE_MS		500
+
+/* The progress line: looked at every PROGRESS_ROWS rows, shown at most
+ * once in PROGRESS_GAP seconds; rows/s once the run is older than
+ * PROGRESS_RATE_AFTER seconds. */
+#define PROGRESS_ROWS		1024
+#define PROGRESS_GAP		0.2
+#define PROGRESS_RATE_AFTER	1
+
+/* The bytes of the first line that is not a Singer message that its
+ * warning shows. */
+#define UNKNOWN_SHOWN	40
+
+/* A load id, "seconds.microseconds", with its NUL. */
+#define LOAD_ID_SZ	32
+
+/*
+ * The run: the options, the destination, the tables the stream
+ * described, and what waits for a commit.  main() fills the options;
+ * run() owns the rest, from the destination's open to its close.
+ */
+struct loader {
+	/* the options */
+	int		 qflag;		/* -q (remark reads quiet) */
+	int		 vflag;		/* -v */
+	int		 emitflag;	/* --emit-state */
+	long long	 batch_rows;	/* --batch-rows */
+	const char	*to;		/* -t */
+	const char	*statefile;	/* -s, or NULL */
+	const char	*mode;		/* --mode, or NULL (the SCHEMA's) */
+
+	/* the destination */
+	const struct dest_ops *ops;
+	struct dest	*dst;
+
+	/* the stream */
+	struct fd_map	*tables;	/* stream -> struct table */
+	struct fd_map	*versions;	/* replace root -> its version */
+	struct fd_buf	 scratch;	/* row_split's */
+	int		 warned_unknown;
+
+	/* commits */
+	long long	 rows;		/* rows written */
+	long long	 pending;	/* rows not committed (--batch-rows) */
+	char		*held;		/* coarse: the STATE not committed */
+	int		 holding;	/* the destination holds a STATE */
+	double		 last_commit;	/* when commit() last committed (now()) */
+	int		 settle_due;	/* the last line was a STATE given to it */
+
+	/* the progress line */
+	int		 progressflag;	/* stderr is a terminal */
+	double		 started, shown;
+};
+
+/* -q, for remark(): the one run-wide setting (extern.h), set once by
+ * main() from the loader's qflag before the run. */
+static int	quiet;
 
 enum { OPT_MODE = CHAR_MAX + 1, OPT_BATCH_ROWS, OPT_EMIT_STATE };
 
@@ -49,149 +112,31 @@ static const struct option longopts[] = {
 	{ NULL,		0,			NULL,	0 }
 };
 
+/*
+ * What a SCHEMA says of its table besides the columns: from x-fd and
+ * key_properties, with --mode applied.  The names are the shape's
+ * until a table takes them (shape_free frees what is left).
+ */
+struct shape {
+	char		*root;
+	int		 child;
+	enum disposition disp;
+	char		**keys;
+	size_t		 nkeys;
+};
 
-static const struct dest_ops *ops;
-static struct dest	*dst;
-static struct fd_map	*tables;	/* stream -> struct table */
-static struct fd_map	*versions;	/* replace root -> its version */
-static long long	 rows, pending;
-static int		 warned_unknown;
-static struct fd_buf	 scratch;
-static int		 progressflag;	/* stderr is a terminal */
-static double		 started, shown;
-static char		*held;		/* coarse: the STATE not committed */
-static int		 holding;	/* the destination holds a STATE */
-static int		 settle_due;	/* the last line was a STATE given to it */
-
-/* How long the input may pause after a STATE before what the
- * destination holds or commits in the background is reported durable
- * (milliseconds): the state file does not lag while fd-fetch waits on
- * the rate limit. */
-#define IDLE_MS		500
-
-static void	report(const char *);
+static void	report(struct loader *, const char *);
 
 void
 remark(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (qflag)
+	if (quiet)
 		return;
 	va_start(ap, fmt);
 	vwarnx(fmt, ap);
 	va_end(ap);
-}
-
-
-/*
- * A name of the stream (a table, column, key or root: the JSON string
- * p, len bytes) decoded, or NULL with the reason in errbuf.  A NUL
- * byte is refused: no destination takes one in a name, and cut there
- * the name would be another.
- */
-static char *
-decode(const char *p, size_t len, char *errbuf)
-{
-	struct fd_buf b = FD_BUF_INIT;
-	char n[FD_DIAG_NAMESZ];
-
-	if (fd_jscan_string(p, len, &b, errbuf) == -1) {
-		fd_buf_free(&b);
-		return NULL;
-	}
-	if (b.len > 0 && memchr(b.data, '\0', b.len) != NULL) {
-		fd_diag_set(errbuf, "name %s: a NUL byte cannot be in a table "
-		    "or column name", fd_diag_name(n, sizeof(n), b.data,
-		    b.len));
-		fd_buf_free(&b);
-		return NULL;
-	}
-	return fd_buf_take(&b);
-}
-
-/*
- * A column whose values the destination's column of that name does not
- * take (an earlier run made it bigint, this one's first value was a
- * string) goes to its variant column "<name>__v_<type>", as
- * fd-normalize does within a run; then the table is told again.
- */
-static int
-variants(struct table *t, char *errbuf)
-{
-	struct fd_buf b = FD_BUF_INIT;
-	size_t i, k;
-	int again = 0;
-
-	for (i = 0; i < t->ncols; i++) {
-		struct column *c = &t->cols[i];
-		if (c->accepts == 0 || (c->accepts & FD_COL_BIT(c->type)))
-			continue;
-		fd_buf_reset(&b);
-		fd_buf_printf(&b, "%s__v_%s", c->name, fd_coltype_name(c->type));
-		for (k = 0; k < t->ncols; k++)
-			if (strcmp(t->cols[k].name, b.data) == 0) {
-				fd_buf_free(&b);
-				return fd_diag_set(errbuf, "table %s: column %s: "
-				    "its type is not the destination's, and "
-				    "its variant is taken", showname(t->name),
-				    showname(c->name));
-			}
-		remark("table %s: column %s: the destination's column "
-		    "takes no %s: into %s", showname(t->name),
-		    showname(c->name), fd_coltype_noun(c->type),
-		    showname(b.data));
-		free(c->name);
-		c->name = fd_buf_take(&b);
-		c->accepts = 0;
-		again = 1;
-	}
-	fd_buf_free(&b);
-	if (again)
-		ops->table(dst, t);
-	return 0;
-}
-
-/* Frees a table's root and key names. */
-static void
-free_names(char *root, char **keys, size_t nkeys)
-{
-	size_t i;
-
-	for (i = 0; i < nkeys; i++)
-		free(keys[i]);
-	free(keys);
-	free(root);
-}
-
-/* Whether a SCHEMA of t with these would leave t as it is: no new
- * column among the properties (plen bytes at props), the same keys. */
-static int
-same_table(const struct table *t, enum disposition disp, int child,
-    const char *root, char **keys, size_t nkeys, const char *props,
-    size_t plen)
-{
-	struct fd_jscan js;
-	struct fd_jtok k, v;
-	const char *vp;
-	size_t vl, i;
-
-	if (t->disp != disp || t->child != child || t->nkeys != nkeys ||
-	    strcmp(t->root, root) != 0)
-		return 0;
-	for (i = 0; i < nkeys; i++)
-		if (strcmp(t->keys[i], keys[i]) != 0)
-			return 0;
-	fd_jscan_init(&js, props, plen);
-	fd_jscan_next(&js, &k);
-	while (fd_jscan_member(&js, &k, &v, &vp, &vl) == 1) {
-		/* an escaped name is decoded by the slow path */
-		if ((k.flags & FD_JTOK_ESCAPED) || (k.len - 2 > 0 &&
-		    fd_map_get(t->colidx, k.p + 1, k.len - 2) == NULL &&
-		    !(k.len - 2 == 11 && memcmp(k.p + 1, "_fd_load_id", 11) == 0)))
-			return 0;
-	}
-	return 1;
 }
 
 const char *
@@ -214,54 +159,288 @@ disp_parse(const char *name, size_t len)
 	return -1;
 }
 
-/* A SCHEMA: the table made or widened (columns never narrowed). */
-static int
-schema(const struct fd_singer_msg *m, const char *name, char *errbuf)
+/*
+ * A name of the stream (a table, column, key or root: the JSON string
+ * p, len bytes) decoded, or NULL with the reason in errbuf.  A NUL
+ * byte is refused: no destination takes one in a name, and cut there
+ * the name would be another.
+ */
+static char *
+decode(const char *p, size_t len, char *errbuf)
 {
-	struct table *t;
-	struct fd_jscan js;
-	struct fd_jtok k, v;
-	const char *props, *vp, *x;
-	size_t plen, vl, xl, i, nkeys = 0;
-	char *col, *root = NULL, **keys = NULL;
-	enum disposition disp;
-	int child = 0, dp;
+	struct fd_buf b = FD_BUF_INIT;
+	char n[FD_DIAG_NAMESZ], *s;
 
-	/* x-fd: disposition, root, kind */
-	disp = DISP_APPEND;
+	if (fd_jscan_string(p, len, &b, errbuf) == -1) {
+		fd_buf_free(&b);
+		return NULL;
+	}
+	if (b.len > 0 && memchr(b.data, '\0', b.len) != NULL) {
+		fd_diag_set(errbuf, "name %s: a NUL byte cannot be in a table "
+		    "or column name", fd_diag_name(n, sizeof(n), b.data,
+		    b.len));
+		fd_buf_free(&b);
+		return NULL;
+	}
+	if ((s = fd_buf_take(&b)) == NULL)
+		err(FD_EXIT_FAIL, NULL);
+	return s;
+}
+
+/* Whether the JSON text p (len bytes) is the string s, unescaped. */
+static int
+is_string(const char *p, size_t len, const char *s)
+{
+	size_t n = strlen(s);
+
+	return len == n + 2 && p[0] == '"' && memcmp(p + 1, s, n) == 0 &&
+	    p[n + 1] == '"';
+}
+
+/*
+ * A column whose values the destination's column of that name does not
+ * take (an earlier run made it bigint, this one's first value was a
+ * string) goes to its variant column "<name>__v_<type>", as
+ * fd-normalize does within a run; then the table is told again.
+ */
+static int
+variants(struct loader *l, struct table *t, char *errbuf)
+{
+	struct fd_buf b = FD_BUF_INIT;
+	const char *vname;
+	size_t i, k;
+	int again = 0;
+
+	for (i = 0; i < t->ncols; i++) {
+		struct column *c = &t->cols[i];
+		if (c->accepts == 0 || (c->accepts & FD_COL_BIT(c->type)))
+			continue;
+		fd_buf_reset(&b);
+		fd_buf_printf(&b, "%s__v_%s", c->name, fd_coltype_name(c->type));
+		vname = xbuf(&b);
+		for (k = 0; k < t->ncols; k++)
+			if (strcmp(t->cols[k].name, vname) == 0) {
+				fd_buf_free(&b);
+				return fd_diag_set(errbuf, "table %s: column %s: "
+				    "its type is not the destination's, and "
+				    "its variant is taken", showname(t->name),
+				    showname(c->name));
+			}
+		remark("table %s: column %s: the destination's column "
+		    "takes no %s: into %s", showname(t->name),
+		    showname(c->name), fd_coltype_noun(c->type),
+		    showname(vname));
+		free(c->name);
+		if ((c->name = fd_buf_take(&b)) == NULL)
+			err(FD_EXIT_FAIL, NULL);
+		c->accepts = 0;
+		again = 1;
+	}
+	fd_buf_free(&b);
+	if (again)
+		l->ops->table(l->dst, t);
+	return 0;
+}
+
+/* Frees what a table did not take of the shape. */
+static void
+shape_free(struct shape *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nkeys; i++)
+		free(s->keys[i]);
+	free(s->keys);
+	free(s->root);
+}
+
+/*
+ * The SCHEMA's x-fd (disposition, root, table_kind; a name that does
+ * not decode is no root) into s, then --mode over the disposition.
+ * Without x-fd, a table with key_properties merges.
+ */
+static void
+read_xfd(const struct fd_singer_msg *m, const char *name, const char *mode,
+    struct shape *s, char *errbuf)
+{
+	const char *x;
+	size_t xl;
+	int dp;
+
+	s->disp = DISP_APPEND;
 	if (m->xfd.kind == FD_JTOK_OBJECT) {
 		if (fd_jscan_field(m->xfd.p, m->xfd.len, "root", &x, &xl,
 		    errbuf) == 0 && *x == '"')
-			root = decode(x, xl, errbuf);
+			s->root = decode(x, xl, errbuf);
 		if (fd_jscan_field(m->xfd.p, m->xfd.len, "table_kind", &x, &xl,
-		    errbuf) == 0 && xl == 7 && memcmp(x, "\"child\"", 7) == 0)
-			child = 1;
+		    errbuf) == 0 && is_string(x, xl, "child"))
+			s->child = 1;
 		if (fd_jscan_field(m->xfd.p, m->xfd.len, "disposition", &x,
-		    &xl, errbuf) == 0) {
-			if (*x == '"' && (dp = disp_parse(x + 1, xl - 2)) != -1)
-				disp = dp;
-		}
-	} else if (m->keys.len > 2)
-		disp = DISP_MERGE;
-	if (root == NULL && (root = strdup(name)) == NULL)
-		err(1, NULL);
+		    &xl, errbuf) == 0 && *x == '"' &&
+		    (dp = disp_parse(x + 1, xl - 2)) != -1)
+			s->disp = dp;
+	} else if (m->keys.len > sizeof("[]") - 1)
+		s->disp = DISP_MERGE;
+	if (s->root == NULL)
+		s->root = xstrdup(name);
 	if (mode != NULL)
-		disp = disp_parse(mode, strlen(mode));
-	/* key_properties */
+		s->disp = disp_parse(mode, strlen(mode));
+}
+
+/*
+ * The SCHEMA's key_properties into s.  A merge needs a key: a root
+ * without one appends.
+ */
+static void
+read_keys(const struct fd_singer_msg *m, struct shape *s, char *errbuf)
+{
+	struct fd_jscan js;
+	struct fd_jtok k;
+
 	fd_jscan_init(&js, m->keys.p, m->keys.len);
 	fd_jscan_next(&js, &k);
 	while (fd_jscan_next(&js, &k) == FD_JTOK_STRING) {
-		keys = reallocarray(keys, nkeys + 1, sizeof(*keys));
-		if (keys == NULL ||
-		    (keys[nkeys] = decode(k.p, k.len, errbuf)) == NULL)
-			err(1, NULL);
-		nkeys++;
+		s->keys = xreallocarray(s->keys, s->nkeys + 1,
+		    sizeof(*s->keys));
+		/* XXX a key that does not decode dies with errno's text */
+		if ((s->keys[s->nkeys] = decode(k.p, k.len, errbuf)) == NULL)
+			err(FD_EXIT_FAIL, NULL);
+		s->nkeys++;
 	}
-	if (disp == DISP_MERGE && !child && nkeys == 0)
-		disp = DISP_APPEND;
+	if (s->disp == DISP_MERGE && !s->child && s->nkeys == 0)
+		s->disp = DISP_APPEND;
+}
+
+/* Whether a SCHEMA of t with shape s would leave t as it is: the same
+ * shape, and no new column among the properties (plen bytes at
+ * props). */
+static int
+same_table(const struct table *t, const struct shape *s, const char *props,
+    size_t plen)
+{
+	struct fd_jscan js;
+	struct fd_jtok k, v;
+	const char *vp;
+	size_t vl, i;
+
+	if (t->disp != s->disp || t->child != s->child ||
+	    t->nkeys != s->nkeys || strcmp(t->root, s->root) != 0)
+		return 0;
+	for (i = 0; i < s->nkeys; i++)
+		if (strcmp(t->keys[i], s->keys[i]) != 0)
+			return 0;
+	fd_jscan_init(&js, props, plen);
+	fd_jscan_next(&js, &k);
+	while (fd_jscan_member(&js, &k, &v, &vp, &vl) == 1) {
+		/* an escaped name is decoded by the slow path */
+		if ((k.flags & FD_JTOK_ESCAPED) || (k.len - 2 > 0 &&
+		    fd_map_get(t->colidx, k.p + 1, k.len - 2) == NULL &&
+		    !is_string(k.p, k.len, LOAD_ID_COLUMN)))
+			return 0;
+	}
+	return 1;
+}
+
+/* Table name, new and empty, kept in l->tables. */
+static struct table *
+table_new(struct loader *l, const char *name)
+{
+	struct table *t;
+
+	t = xcalloc(1, sizeof(*t));
+	t->name = xstrdup(name);
+	if ((t->colidx = fd_map_new()) == NULL ||
+	    fd_map_put(l->tables, name, strlen(name), t) == -1)
+		err(FD_EXIT_FAIL, NULL);
+	return t;
+}
+
+/* t takes shape s's root and keys (s is left empty), its earlier ones
+ * freed. */
+static void
+table_reshape(struct table *t, struct shape *s)
+{
+	struct shape old = { t->root, 0, DISP_APPEND, t->keys, t->nkeys };
+
+	shape_free(&old);
+	t->root = s->root;
+	t->child = s->child;
+	t->disp = s->disp;
+	t->keys = s->keys;
+	t->nkeys = s->nkeys;
+	memset(s, 0, sizeof(*s));
+}
+
+/*
+ * The properties (plen bytes at props, a JSON object) that t has no
+ * column of yet become its columns, in their order; then t->vals has
+ * room for a row.  The load id's column is the destination's own.
+ * Returns 0, or -1 with errbuf (a name that does not decode).
+ */
+static int
+add_columns(struct table *t, const char *props, size_t plen, char *errbuf)
+{
+	struct fd_jscan js;
+	struct fd_jtok k, v;
+	struct column *c;
+	const char *vp;
+	size_t vl;
+	char *col;
+
+	fd_jscan_init(&js, props, plen);
+	fd_jscan_next(&js, &k);
+	while (fd_jscan_member(&js, &k, &v, &vp, &vl) == 1) {
+		if ((col = decode(k.p, k.len, errbuf)) == NULL)
+			return -1;
+		if (*col == '\0' || strcmp(col, LOAD_ID_COLUMN) == 0 ||
+		    fd_map_get(t->colidx, col, strlen(col)) != NULL) {
+			free(col);
+			continue;
+		}
+		t->cols = xreallocarray(t->cols, t->ncols + 1,
+		    sizeof(*t->cols));
+		c = &t->cols[t->ncols++];
+		c->name = col;
+		c->type = v.kind == FD_JTOK_OBJECT ?
+		    fd_coltype_of_schema(vp, vl) : FD_COL_JSON;
+		c->accepts = 0;
+		if (fd_map_put(t->colidx, col, strlen(col),
+		    (void *)t->ncols) == -1)
+			err(FD_EXIT_FAIL, NULL);
+	}
+	t->vals = xreallocarray(t->vals, t->ncols + 1, sizeof(*t->vals));
+	return 0;
+}
+
+/* Each key's column index in t->keyidx ((size_t)-1: no such column). */
+static void
+index_keys(struct table *t)
+{
+	size_t i;
+
+	t->keyidx = xreallocarray(t->keyidx, t->nkeys + 1,
+	    sizeof(*t->keyidx));
+	for (i = 0; i < t->nkeys; i++)
+		t->keyidx[i] = (size_t)fd_map_get(t->colidx, t->keys[i],
+		    strlen(t->keys[i])) - 1;
+}
+
+/* A SCHEMA of table name: the table made or widened (columns never
+ * narrowed), and the destination told. */
+static int
+schema(struct loader *l, const struct fd_singer_msg *m, const char *name,
+    char *errbuf)
+{
+	struct shape s = { NULL, 0, DISP_APPEND, NULL, 0 };
+	struct table *t;
+	const char *props;
+	size_t plen;
+
+	read_xfd(m, name, l->mode, &s, errbuf);
+	read_keys(m, &s, errbuf);
 	if (fd_jscan_field(m->schema.p, m->schema.len, "properties", &props,
 	    &plen, errbuf) != 0 || *props != '{') {
-		free_names(root, keys, nkeys);
+		shape_free(&s);
 		return fd_diag_set(errbuf, "SCHEMA without properties");
 	}
 	/*
@@ -269,103 +448,67 @@ schema(const struct fd_singer_msg *m, const char *name, char *errbuf)
 	 * Else the destination must be done with t first (it may be
 	 * sending t's rows in the background).
 	 */
-	if ((t = fd_map_get(tables, name, strlen(name))) != NULL &&
-	    same_table(t, disp, child, root, keys, nkeys, props, plen)) {
-		free_names(root, keys, nkeys);
+	if ((t = fd_map_get(l->tables, name, strlen(name))) != NULL &&
+	    same_table(t, &s, props, plen)) {
+		shape_free(&s);
 		return 0;
 	}
-	if (ops->settle != NULL)
-		report(ops->settle(dst, 0));
-	if (t == NULL) {
-		t = xcalloc(1, sizeof(*t));
-		if ((t->name = strdup(name)) == NULL ||
-		    (t->colidx = fd_map_new()) == NULL ||
-		    fd_map_put(tables, name, strlen(name), t) == -1)
-			err(1, NULL);
-	}
-	free_names(t->root, t->keys, t->nkeys);
-	t->root = root;
-	t->child = child;
-	t->disp = disp;
-	t->keys = keys;
-	t->nkeys = nkeys;
-	/* properties: new columns appended */
-	if (fd_jscan_field(m->schema.p, m->schema.len, "properties", &props,
-	    &plen, errbuf) != 0 || *props != '{')
-		return fd_diag_set(errbuf, "SCHEMA without properties");
-	fd_jscan_init(&js, props, plen);
-	fd_jscan_next(&js, &k);
-	while (fd_jscan_member(&js, &k, &v, &vp, &vl) == 1) {
-		if ((col = decode(k.p, k.len, errbuf)) == NULL)
-			return -1;
-		if (*col == '\0' || strcmp(col, "_fd_load_id") == 0) {
-			free(col);
-			continue;
-		}
-		if (fd_map_get(t->colidx, col, strlen(col)) != NULL) {
-			free(col);
-			continue;
-		}
-		t->cols = reallocarray(t->cols, t->ncols + 1,
-		    sizeof(*t->cols));
-		if (t->cols == NULL)
-			err(1, NULL);
-		t->cols[t->ncols].name = col;
-		t->cols[t->ncols].type = v.kind == FD_JTOK_OBJECT ?
-		    fd_coltype_of_schema(vp, vl) : FD_COL_JSON;
-		t->cols[t->ncols].accepts = 0;
-		t->ncols++;
-		if (fd_map_put(t->colidx, col, strlen(col),
-		    (void *)t->ncols) == -1)
-			err(1, NULL);
-	}
-	if ((t->vals = reallocarray(t->vals, t->ncols + 1,
-	    sizeof(*t->vals))) == NULL ||
-	    (t->keyidx = reallocarray(t->keyidx, t->nkeys + 1,
-	    sizeof(*t->keyidx))) == NULL)
-		err(1, NULL);
-	for (i = 0; i < t->nkeys; i++)
-		t->keyidx[i] = (size_t)fd_map_get(t->colidx, t->keys[i],
-		    strlen(t->keys[i])) - 1;
-	ops->table(dst, t);
-	if (variants(t, errbuf) == -1)
+	if (l->ops->settle != NULL)
+		report(l, l->ops->settle(l->dst, 0));
+	if (t == NULL)
+		t = table_new(l, name);
+	table_reshape(t, &s);
+	if (add_columns(t, props, plen, errbuf) == -1)
 		return -1;
-	return 0;
+	index_keys(t);
+	l->ops->table(l->dst, t);
+	return variants(l, t, errbuf);
 }
 
-/* The progress line on a terminal: tables, rows, rows/s (at most five
- * times a second unless forced). */
+/* The progress line on a terminal: tables, rows, rows/s (at most once
+ * in PROGRESS_GAP seconds unless forced). */
 static void
-progress(int force)
+progress(struct loader *l, int force)
 {
 	double t = now();
 
-	if (!progressflag || (!force && t - shown < 0.2))
+	if (!l->progressflag || (!force && t - l->shown < PROGRESS_GAP))
 		return;
-	shown = t;
+	l->shown = t;
 	fprintf(stderr, "\r\033[Kfd-load: %zu tables, %lld rows",
-	    fd_map_len(tables), rows);
-	if (t - started >= 1)
-		fprintf(stderr, ", %.0f rows/s", rows / (t - started));
+	    fd_map_len(l->tables), l->rows);
+	if (t - l->started >= PROGRESS_RATE_AFTER)
+		fprintf(stderr, ", %.0f rows/s", l->rows / (t - l->started));
 	fputc('\r', stderr);
 }
 
 /*
  * Commits what was written with the state value (JSON text, or NULL
- * for data only); then, for the state the destination says is durable
- * (this one or, when it commits in the background, an earlier one),
- * replaces the state file and prints the state.
+ * for data only, or the STATE held); then, for the state the
+ * destination says is durable (this one or, when it commits in the
+ * background, an earlier one), replaces the state file and prints the
+ * state.  A STATE sooner than COMMIT_GAP after the last commit (a load
+ * from a file, not from the API) is held instead, when the destination
+ * can hold one: each commit costs a sync and the statements and round
+ * trips of its batch, more than a page's rows.
  */
 static void
-commit(const char *value, int final)
+commit(struct loader *l, const char *value, int final)
 {
 	const char *done;
 
-	/* rows count towards --batch-rows until they are committed */
-	holding = !ops->commit(dst, value, final, &done);
-	if (!holding)
-		pending = 0;
-	report(done);
+	if (!final && value != NULL && l->ops->hold != NULL &&
+	    now() - l->last_commit < COMMIT_GAP) {
+		/* rows count towards --batch-rows until they are committed */
+		l->holding = 1;
+		report(l, l->ops->hold(l->dst, value));
+		return;
+	}
+	l->ops->commit(l->dst, value, final, &done);
+	l->last_commit = now();
+	l->holding = 0;
+	l->pending = 0;
+	report(l, done);
 }
 
 /*
@@ -373,18 +516,18 @@ commit(const char *value, int final)
  * commits in the background, is made durable and reported now.
  */
 static void
-idle(void)
+idle(struct loader *l)
 {
-	settle_due = 0;
-	if (holding)
-		commit(NULL, 0);
-	if (ops->settle != NULL)
-		report(ops->settle(dst, 0));
+	l->settle_due = 0;
+	if (l->holding)
+		commit(l, NULL, 0);
+	if (l->ops->settle != NULL)
+		report(l, l->ops->settle(l->dst, 0));
 }
 
 /* The state file replaced by, and --emit-state of, a durable state. */
 static void
-report(const char *done)
+report(struct loader *l, const char *done)
 {
 	char why[FD_ERRSZ];
 	size_t len;
@@ -393,20 +536,20 @@ report(const char *done)
 	if (done == NULL)
 		return;
 	len = strlen(done);
-	if (statefile != NULL) {
+	if (l->statefile != NULL) {
 		if (fd_json_parse(done, len, &v, why) == -1)
-			errx(1, "state: %s", why);
-		if (fd_state_write(statefile, v, why) == -1)
-			errx(1, "%s", why);
+			errx(FD_EXIT_FAIL, "state: %s", why);
+		if (fd_state_write(l->statefile, v, why) == -1)
+			errx(FD_EXIT_FAIL, "%s", why);
 	}
-	if (emitflag) {
+	if (l->emitflag) {
 		fwrite(done, 1, len, stdout);
 		putchar('\n');
-		if (fflush(stdout) == EOF)
-			err(1, "<stdout>");
+		if (fflush(stdout) == EOF || ferror(stdout))
+			err(FD_EXIT_FAIL, "<stdout>");
 	}
-	if (vflag)
-		warnx("committed %lld rows", rows);
+	if (l->vflag)
+		warnx("committed %lld rows", l->rows);
 }
 
 /*
@@ -415,25 +558,116 @@ report(const char *done)
  * files of a useful size.
  */
 static void
-state(const struct fd_singer_msg *m)
+state(struct loader *l, const struct fd_singer_msg *m)
 {
-	free(held);
-	if ((held = strndup(m->value.p, m->value.len)) == NULL)
-		err(1, NULL);
-	if (ops->coarse && pending < batch_rows)
+	free(l->held);
+	l->held = xstrndup(m->value.p, m->value.len);
+	if (l->ops->coarse && l->pending < l->batch_rows)
 		return;
-	commit(held, 0);
-	settle_due = 1;
-	free(held);
-	held = NULL;
+	commit(l, l->held, 0);
+	l->settle_due = 1;
+	free(l->held);
+	l->held = NULL;
 }
 
+/*
+ * A RECORD of replace table t with a version (m's): when the version
+ * is not its chain's last one, a new version begins and the chain's
+ * staging starts over.
+ */
+static void
+new_version(struct loader *l, const struct table *t,
+    const struct fd_singer_msg *m)
+{
+	struct table *r;
+	char *ver;
+
+	ver = fd_map_get(l->versions, t->root, strlen(t->root));
+	if (ver != NULL && strlen(ver) == m->version.len &&
+	    memcmp(ver, m->version.p, m->version.len) == 0)
+		return;
+	if ((r = fd_map_get(l->tables, t->root, strlen(t->root))) != NULL)
+		l->ops->unstage(l->dst, r);
+	free(ver);
+	ver = xstrndup(m->version.p, m->version.len);
+	if (fd_map_put(l->versions, t->root, strlen(t->root), ver) == -1)
+		err(FD_EXIT_FAIL, NULL);
+}
+
+/*
+ * The table of m's stream in *tp: NULL when no SCHEMA described it,
+ * which is an error when a message of type what (not NULL) needs one.
+ * Returns 0, or -1 with errbuf.
+ */
 static int
-line(const char *p, size_t len, char *errbuf)
+stream_table(struct loader *l, const struct fd_singer_msg *m,
+    const char *what, struct table **tp, char *errbuf)
+{
+	char *name;
+
+	if ((name = decode(m->stream.p, m->stream.len, errbuf)) == NULL)
+		return -1;
+	*tp = fd_map_get(l->tables, name, strlen(name));
+	if (*tp == NULL && what != NULL)
+		fd_diag_set(errbuf, "table %s: %s before its SCHEMA",
+		    showname(name), what);
+	free(name);
+	return *tp == NULL && what != NULL ? -1 : 0;
+}
+
+/* A RECORD: one row of its table written.  0, or -1 with errbuf. */
+static int
+record(struct loader *l, const struct fd_singer_msg *m, char *errbuf)
+{
+	struct table *t;
+
+	if (stream_table(l, m, "RECORD", &t, errbuf) == -1)
+		return -1;
+	if (t->disp == DISP_REPLACE && m->version.p != NULL)
+		new_version(l, t, m);
+	/* --batch-rows: a commit before a root row, never between a
+	 * record's rows (a merge replaces a record whole) */
+	if (l->pending >= l->batch_rows && !l->ops->coarse && !t->child)
+		commit(l, NULL, 0);
+	*errbuf = '\0';
+	if (row_split(t, m->record.p, m->record.len, &l->scratch,
+	    errbuf) == -1)
+		return fd_diag_prefix(errbuf, "table %s", showname(t->name));
+	if (TABLE_MERGES(t) && !row_has_keys(t))
+		return fd_diag_set(errbuf, "table %s: a merge row without "
+		    "its key", showname(t->name));
+	if (l->ops->row(l->dst, t, errbuf) == -1)
+		return fd_diag_prefix(errbuf, "table %s", showname(t->name));
+	if (++l->rows % PROGRESS_ROWS == 0)
+		progress(l, 0);
+	/* a coarse destination commits at a STATE only: its files never
+	 * hold rows that the state does not cover */
+	l->pending++;
+	l->settle_due = 0;
+	return 0;
+}
+
+/* An ACTIVATE_VERSION: a replace table's version goes live at the next
+ * commit.  0, or -1 with errbuf. */
+static int
+activate(struct loader *l, const struct fd_singer_msg *m, char *errbuf)
+{
+	struct table *t;
+
+	if (stream_table(l, m, NULL, &t, errbuf) == -1)
+		return -1;
+	if (t != NULL && t->disp == DISP_REPLACE)
+		l->ops->activate(l->dst, t);
+	return 0;
+}
+
+/* One line of input (len bytes at p).  0, or -1 with errbuf: the
+ * input's fault. */
+static int
+line(struct loader *l, const char *p, size_t len, char *errbuf)
 {
 	struct fd_singer_msg m;
-	struct table *t;
-	char *name, *ver;
+	char *name;
 	int rc;
 
 	/* row_split validates the record */
@@ -448,79 +682,29 @@ line(const char *p, size_t len, char *errbuf)
 	case FD_SINGER_SCHEMA:
 		if ((name = decode(m.stream.p, m.stream.len, errbuf)) == NULL)
 			return -1;
-		rc = schema(&m, name, errbuf);
+		rc = schema(l, &m, name, errbuf);
 		free(name);
 		return rc;
 	case FD_SINGER_RECORD:
-		if ((name = decode(m.stream.p, m.stream.len, errbuf)) == NULL)
-			return -1;
-		t = fd_map_get(tables, name, strlen(name));
-		if (t == NULL) {
-			fd_diag_set(errbuf, "table %s: RECORD before its "
-			    "SCHEMA", showname(name));
-			free(name);
-			return -1;
-		}
-		free(name);
-		if (t->disp == DISP_REPLACE && m.version.p != NULL) {
-			/* a new version of the chain: staging starts over */
-			ver = fd_map_get(versions, t->root, strlen(t->root));
-			if (ver == NULL || strlen(ver) != m.version.len ||
-			    memcmp(ver, m.version.p, m.version.len) != 0) {
-				struct table *r = fd_map_get(tables, t->root,
-				    strlen(t->root));
-				if (r != NULL)
-					ops->unstage(dst, r);
-				free(ver);
-				ver = strndup(m.version.p, m.version.len);
-				fd_map_put(versions, t->root, strlen(t->root),
-				    ver);
-			}
-		}
-		/* --batch-rows: a commit before a root row, never between a
-		 * record's rows (a merge replaces a record whole) */
-		if (pending >= batch_rows && !ops->coarse && !t->child)
-			commit(NULL, 0);
-		*errbuf = '\0';
-		if (row_split(t, m.record.p, m.record.len, &scratch,
-		    errbuf) == -1)
-			return fd_diag_prefix(errbuf, "table %s",
-			    showname(t->name));
-		if (TABLE_MERGES(t) && !row_has_keys(t))
-			return fd_diag_set(errbuf, "table %s: a merge row "
-			    "without its key", showname(t->name));
-		if (ops->row(dst, t, errbuf) == -1)
-			return fd_diag_prefix(errbuf, "table %s",
-			    showname(t->name));
-		if ((++rows & 1023) == 0)
-			progress(0);
-		/* a coarse destination commits at a STATE only: its files
-		 * never hold rows that the state does not cover */
-		pending++;
-		settle_due = 0;
-		return 0;
+		return record(l, &m, errbuf);
 	case FD_SINGER_STATE:
-		state(&m);
+		state(l, &m);
 		return 0;
 	case FD_SINGER_ACTIVATE_VERSION:
-		if ((name = decode(m.stream.p, m.stream.len, errbuf)) == NULL)
-			return -1;
-		t = fd_map_get(tables, name, strlen(name));
-		free(name);
-		if (t != NULL && t->disp == DISP_REPLACE)
-			ops->activate(dst, t);
-		return 0;
+		return activate(l, &m, errbuf);
 	default:
-		if (!warned_unknown)
+		if (!l->warned_unknown)
 			remark("ignoring lines that are not Singer messages "
-			    "(the first: line %.*s...)", 40, p);
-		warned_unknown = 1;
+			    "(the first: line %.*s...)", UNKNOWN_SHOWN, p);
+		l->warned_unknown = 1;
 		return 0;
 	}
 }
 
+/* The lines of fp (called fname in messages); dies on the first bad
+ * one, after telling what was committed before it. */
 static void
-input(FILE *fp, const char *fname)
+input(struct loader *l, FILE *fp, const char *fname)
 {
 	char errbuf[FD_ERRSZ];
 	struct fd_lines *r;
@@ -529,25 +713,32 @@ input(FILE *fp, const char *fname)
 	int rc;
 
 	if ((r = fd_lines_open(fp, fname)) == NULL)
-		err(1, NULL);
+		err(FD_EXIT_FAIL, NULL);
 	for (;;) {
-		if (settle_due && !fd_lines_wait(r, IDLE_MS))
-			idle();
+		if (l->settle_due && !fd_lines_wait(r, IDLE_MS))
+			idle(l);
 		if ((rc = fd_lines_next(r, &p, &len)) != 1)
 			break;
 		if (strspn(p, " \t\r") == len)
 			continue;
-		if (line(p, len, errbuf) == -1) {
+		if (line(l, p, len, errbuf) == -1) {
 			/* what was committed before is told, then the error */
-			if (ops->settle != NULL)
-				report(ops->settle(dst, 1));
-			errx(1, "%s:%llu: %s", fname, fd_lines_lineno(r),
-			    errbuf);
+			if (l->ops->settle != NULL)
+				report(l, l->ops->settle(l->dst, 1));
+			errx(FD_EXIT_FAIL, "%s:%llu: %s", fname,
+			    fd_lines_lineno(r), errbuf);
 		}
 	}
 	if (rc == -1)
-		err(1, "%s", fname);
+		err(FD_EXIT_FAIL, "%s", fname);
 	fd_lines_close(r);
+}
+
+/* Whether s begins with prefix. */
+static int
+starts(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
 /* The destination's driver and what follows its scheme. */
@@ -558,8 +749,7 @@ target(const char *to, const struct dest_ops **o)
 	    &pg_ops, &csv_ops, &jsonl_ops };
 	size_t i, n;
 
-	if (strncmp(to, "postgres://", 11) == 0 ||
-	    strncmp(to, "postgresql://", 13) == 0) {
+	if (starts(to, "postgres://") || starts(to, "postgresql://")) {
 		*o = &pg_ops;
 		return to;
 	}
@@ -579,71 +769,90 @@ target(const char *to, const struct dest_ops **o)
 	    (int)strcspn(to, ":"), to);
 }
 
+/* Frees a table the stream described, and what the destination did not
+ * free of it. */
 static void
-run(int argc, char *argv[])
+table_free(struct table *t)
+{
+	size_t k;
+
+	for (k = 0; k < t->ncols; k++)
+		free(t->cols[k].name);
+	for (k = 0; k < t->nkeys; k++)
+		free(t->keys[k]);
+	free(t->cols);
+	free(t->keys);
+	free(t->keyidx);
+	free(t->vals);
+	fd_map_free(t->colidx);
+	free(t->root);
+	free(t->name);
+	free(t);
+}
+
+/* Frees the run's tables and versions (the destination is closed). */
+static void
+loader_free(struct loader *l)
+{
+	struct table *t;
+	size_t i;
+	char *v;
+
+	for (i = 0; fd_map_at(l->tables, i, (void **)&t) != NULL; i++)
+		table_free(t);
+	for (i = 0; fd_map_at(l->versions, i, (void **)&v) != NULL; i++)
+		free(v);
+	fd_map_free(l->tables);
+	fd_map_free(l->versions);
+	fd_buf_free(&l->scratch);
+}
+
+/* The load: the destination opened, the files (or stdin) loaded,
+ * committed and closed. */
+static void
+run(struct loader *l, int argc, char *argv[])
 {
 	struct fd_lock *slock = NULL;
 	struct timeval tv;
-	struct table *t;
-	char why[FD_ERRSZ], load_id[32];
+	char why[FD_ERRSZ], load_id[LOAD_ID_SZ];
 	const char *where;
-	size_t i, k;
-	char *v;
 
-	where = target(dest, &ops);
-	if (statefile != NULL && (slock = fd_state_lock(statefile, why)) ==
-	    NULL)
+	where = target(l->to, &l->ops);
+	if (l->statefile != NULL &&
+	    (slock = fd_state_lock(l->statefile, why)) == NULL)
 		errx(FD_EXIT_FAIL, "%s", why);
 	gettimeofday(&tv, NULL);
 	snprintf(load_id, sizeof(load_id), "%lld.%06ld",
 	    (long long)tv.tv_sec, (long)tv.tv_usec);
-	if ((tables = fd_map_new()) == NULL ||
-	    (versions = fd_map_new()) == NULL)
-		err(1, NULL);
-	dst = ops->open(where, load_id);
-	progressflag = !qflag && !vflag && isatty(STDERR_FILENO);
-	started = now();
+	if ((l->tables = fd_map_new()) == NULL ||
+	    (l->versions = fd_map_new()) == NULL)
+		err(FD_EXIT_FAIL, NULL);
+	l->dst = l->ops->open(where, load_id);
+	l->progressflag = !l->qflag && !l->vflag && isatty(STDERR_FILENO);
+	l->started = now();
 
 	if (argc == 0)
-		input(stdin, "<stdin>");
+		input(l, stdin, "<stdin>");
 	for (; argc > 0; argc--, argv++) {
 		FILE *fp;
 		if ((fp = fopen(*argv, "r")) == NULL)
 			err(FD_EXIT_FAIL, "%s", *argv);
-		input(fp, *argv);
+		input(l, fp, *argv);
 		fclose(fp);
 	}
 	/* what a coarse destination held back, and rows after the last
 	 * STATE (a stream without STATE messages) */
-	commit(held, 1);
-	free(held);
-	ops->close(dst, rows);
-	if (progressflag) {
-		progress(1);
+	commit(l, l->held, 1);
+	free(l->held);
+	l->held = NULL;
+	l->ops->close(l->dst, l->rows);
+	if (l->progressflag) {
+		progress(l, 1);
 		fputc('\n', stderr);
 	}
-	if (vflag)
-		warnx("%lld rows loaded", rows);
-
-	for (i = 0; fd_map_at(tables, i, (void **)&t) != NULL; i++) {
-		for (k = 0; k < t->ncols; k++)
-			free(t->cols[k].name);
-		for (k = 0; k < t->nkeys; k++)
-			free(t->keys[k]);
-		free(t->cols);
-		free(t->keys);
-		free(t->keyidx);
-		free(t->vals);
-		fd_map_free(t->colidx);
-		free(t->root);
-		free(t->name);
-		free(t);
-	}
-	for (i = 0; fd_map_at(versions, i, (void **)&v) != NULL; i++)
-		free(v);
-	fd_map_free(tables);
-	fd_map_free(versions);
-	fd_buf_free(&scratch);
+	if (l->vflag)
+		warnx("%lld rows loaded", l->rows);
+	loader_free(l);
 	fd_state_unlock(slock);
 }
 
@@ -660,6 +869,8 @@ usage(FILE *fp)
 int
 main(int argc, char *argv[])
 {
+	struct loader l = { .batch_rows = BATCH_ROWS,
+	    .to = "sqlite:freshdesk.db" };
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "hqs:t:vV", longopts,
@@ -669,18 +880,18 @@ main(int argc, char *argv[])
 			usage(stdout);
 			break;
 		case 'q':
-			qflag = 1;
-			vflag = 0;
+			l.qflag = 1;
+			l.vflag = 0;
 			break;
 		case 's':
-			statefile = optarg;
+			l.statefile = optarg;
 			break;
 		case 't':
-			dest = optarg;
+			l.to = optarg;
 			break;
 		case 'v':
-			vflag = 1;
-			qflag = 0;
+			l.vflag = 1;
+			l.qflag = 0;
 			break;
 		case 'V':
 			printf("fd-load %s\n", FD_VERSION);
@@ -689,14 +900,14 @@ main(int argc, char *argv[])
 			if (disp_parse(optarg, strlen(optarg)) == -1)
 				errx(FD_EXIT_USAGE, "--mode %s: expected "
 				    "append, replace or merge", optarg);
-			mode = optarg;
+			l.mode = optarg;
 			break;
 		case OPT_BATCH_ROWS:
-			batch_rows = number("--batch-rows", optarg, 1,
-			    100000000);
+			l.batch_rows = number("--batch-rows", optarg, 1,
+			    BATCH_ROWS_MAX);
 			break;
 		case OPT_EMIT_STATE:
-			emitflag = 1;
+			l.emitflag = 1;
 			break;
 		default:
 			usage(stderr);
@@ -705,6 +916,7 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
-	run(argc, argv);
+	quiet = l.qflag;
+	run(&l, argc, argv);
 	return FD_EXIT_OK;
 }

@@ -48,9 +48,21 @@
 #include "json.h"
 #include "map.h"
 #include "state.h"
+#include "tool.h"
 #include "extern.h"
 
 #define NAME_MAX_BYTES	200	/* a table's directory name */
+
+/* The permissions of what a load makes: DIR, its directories, data
+ * files (the state's too: fd_state_write). */
+#define DIR_MODE	0700
+#define FILE_MODE	0600
+
+/* A temporary data file's name: ".NAME.tmp". */
+#define TMP_FMT		".%s.tmp"
+
+/* DIR's commit point. */
+#define MANIFEST	"_fd_manifest.json"
 
 enum fmt { FMT_CSV, FMT_JSONL };
 
@@ -87,7 +99,7 @@ struct dest {
 static void __attribute__((noreturn))
 die(const struct dest *d, const char *what)
 {
-	err(1, "%s: %s", d->path, what);
+	err(FD_EXIT_FAIL, "%s: %s", d->path, what);
 }
 
 /* A table's directory name: bytes outside [A-Za-z0-9_-] as %XX. */
@@ -96,6 +108,7 @@ dir_name(const char *table)
 {
 	struct fd_buf b = FD_BUF_INIT;
 	const unsigned char *p;
+	char *s;
 
 	for (p = (const unsigned char *)table; *p != '\0'; p++)
 		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
@@ -105,14 +118,17 @@ dir_name(const char *table)
 			fd_buf_printf(&b, "%%%02X", *p);
 	if (b.len == 0)
 		fd_buf_puts(&b, "%");
+	xbuf_check(&b);
 	if (b.len > NAME_MAX_BYTES)
-		errx(1, "table %s: the name is too long for a directory "
-		    "(fd-normalize --max-length shortens names)",
+		errx(FD_EXIT_FAIL, "table %s: the name is too long for a "
+		    "directory (fd-normalize --max-length shortens names)",
 		    showname(table));
-	return fd_buf_take(&b);
+	if ((s = fd_buf_take(&b)) == NULL)
+		err(FD_EXIT_FAIL, NULL);
+	return s;
 }
 
-/* DIR/sub/name (name may be NULL), in d->line. */
+/* DIR/sub/name (name may be NULL), in d->line (checked). */
 static const char *
 path_of(struct dest *d, const char *sub, const char *name)
 {
@@ -120,7 +136,18 @@ path_of(struct dest *d, const char *sub, const char *name)
 	fd_buf_printf(&d->line, "%s/%s", d->path, sub);
 	if (name != NULL)
 		fd_buf_printf(&d->line, "/%s", name);
-	return d->line.data;
+	return xbuf(&d->line);
+}
+
+/* DIR/sub/.name.tmp, in d->line (checked): a data file until its
+ * commit.  tmp is the caller's buffer for the name. */
+static const char *
+tmp_path_of(struct dest *d, const char *sub, const char *name,
+    struct fd_buf *tmp)
+{
+	fd_buf_reset(tmp);
+	fd_buf_printf(tmp, TMP_FMT, name);
+	return path_of(d, sub, xbuf(tmp));
 }
 
 /* fsyncs directory dir: the names made or renamed in it stay. */
@@ -131,7 +158,7 @@ fsync_dir(const char *dir)
 
 	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
 	    fsync(fd) == -1)
-		err(1, "%s", dir);
+		err(FD_EXIT_FAIL, "%s", dir);
 	close(fd);
 }
 
@@ -144,13 +171,12 @@ make_dir(const char *path)
 {
 	char *copy;
 
-	if (mkdir(path, 0700) == -1) {
+	if (mkdir(path, DIR_MODE) == -1) {
 		if (errno != EEXIST)
-			err(1, "%s", path);
+			err(FD_EXIT_FAIL, "%s", path);
 		return;
 	}
-	if ((copy = strdup(path)) == NULL)
-		err(1, NULL);
+	copy = xstrdup(path);
 	fsync_dir(dirname(copy));
 	free(copy);
 }
@@ -192,36 +218,42 @@ live_files(jv m, const char *table)
 	return f;
 }
 
+/* Whether name n (len bytes) is something followed by suf. */
+static int
+suffix(const char *n, size_t len, const char *suf)
+{
+	size_t sl = strlen(suf);
+
+	return len > sl && strcmp(n + len - sl, suf) == 0;
+}
+
 /* Whether a file name is one fd-load writes (data or temporary). */
 static int
 ours(const char *n)
 {
 	size_t l = strlen(n);
 
-	if (n[0] == '.' && l > 5 && strcmp(n + l - 4, ".tmp") == 0)
+	if (n[0] == '.' && suffix(n + 1, l - 1, ".tmp"))
 		return 1;
 	return n[0] >= '0' && n[0] <= '9' && strchr(n, '-') != NULL &&
-	    ((l > 4 && strcmp(n + l - 4, ".csv") == 0) ||
-	    (l > 6 && strcmp(n + l - 6, ".jsonl") == 0));
+	    (suffix(n, l, ".csv") || suffix(n, l, ".jsonl"));
 }
 
 /*
- * Removes the data files (and temporary files) that the manifest does
- * not list, in every directory of DIR: what a load left that died
- * before its commit.  Other files are never touched.
+ * The files the manifest lists as live, "dir/name" (the caller frees
+ * the map; its values mean nothing).
  */
-static void
-sweep(struct dest *d)
+static struct fd_map *
+live_set(struct dest *d)
 {
 	struct fd_map *live;
 	struct fd_buf b = FD_BUF_INIT;
+	const char *fn;
 	jv tabs, keys;
-	DIR *top, *dp;
-	struct dirent *e, *f;
 	int i, j, n;
 
 	if ((live = fd_map_new()) == NULL)
-		err(1, NULL);
+		err(FD_EXIT_FAIL, NULL);
 	tabs = oget(jv_copy(d->manifest), jv_string("tables"));
 	keys = jv_get_kind(tabs) == JV_KIND_OBJECT ? jv_keys(jv_copy(tabs)) :
 	    jv_array();
@@ -233,16 +265,16 @@ sweep(struct dest *d)
 		jv files = live_files(d->manifest, jv_string_value(name));
 		for (j = 0; jv_get_kind(dir) == JV_KIND_STRING &&
 		    j < jv_array_length(jv_copy(files)); j++) {
-			jv fn = jv_array_get(jv_copy(files), j);
-			if (jv_get_kind(fn) == JV_KIND_STRING) {
+			jv f = jv_array_get(jv_copy(files), j);
+			if (jv_get_kind(f) == JV_KIND_STRING) {
 				fd_buf_reset(&b);
 				fd_buf_printf(&b, "%s/%s", jv_string_value(dir),
-				    jv_string_value(fn));
-				if (fd_map_put(live, b.data, b.len,
-				    (void *)1) == -1)
-					err(1, NULL);
+				    jv_string_value(f));
+				fn = xbuf(&b);
+				if (fd_map_put(live, fn, b.len, (void *)1) == -1)
+					err(FD_EXIT_FAIL, NULL);
 			}
-			jv_free(fn);
+			jv_free(f);
 		}
 		jv_free(files);
 		jv_free(dir);
@@ -250,8 +282,25 @@ sweep(struct dest *d)
 	}
 	jv_free(keys);
 	jv_free(tabs);
+	fd_buf_free(&b);
+	return live;
+}
+
+/*
+ * Removes the data files (and temporary files) that the manifest does
+ * not list, in every directory of DIR: what a load left that died
+ * before its commit.  Other files are never touched.
+ */
+static void
+sweep(struct dest *d)
+{
+	struct fd_map *live = live_set(d);
+	struct fd_buf b = FD_BUF_INIT;
+	DIR *top, *dp;
+	struct dirent *e, *f;
+
 	if ((top = opendir(d->path)) == NULL)
-		err(1, "%s", d->path);
+		err(FD_EXIT_FAIL, "%s", d->path);
 	while ((e = readdir(top)) != NULL) {
 		if (e->d_name[0] == '.' ||
 		    (dp = opendir(path_of(d, e->d_name, NULL))) == NULL)
@@ -261,11 +310,11 @@ sweep(struct dest *d)
 				continue;
 			fd_buf_reset(&b);
 			fd_buf_printf(&b, "%s/%s", e->d_name, f->d_name);
-			if (fd_map_get(live, b.data, b.len) != NULL)
+			if (fd_map_get(live, xbuf(&b), b.len) != NULL)
 				continue;
 			if (unlink(path_of(d, e->d_name, f->d_name)) == -1 &&
 			    errno != ENOENT)
-				err(1, "%s", d->line.data);
+				err(FD_EXIT_FAIL, "%s", d->line.data);
 		}
 		closedir(dp);
 	}
@@ -281,22 +330,23 @@ files_open(enum fmt fmt, const char *dir, const char *load_id)
 	struct dest *d;
 	struct stat sb;
 
-	if ((d = calloc(1, sizeof(*d))) == NULL ||
-	    (d->path = strdup(dir)) == NULL ||
-	    (d->load_id = strdup(load_id)) == NULL ||
-	    (d->tables = fd_map_new()) == NULL)
-		err(1, NULL);
+	d = xcalloc(1, sizeof(*d));
+	d->path = xstrdup(dir);
+	d->load_id = xstrdup(load_id);
+	if ((d->tables = fd_map_new()) == NULL)
+		err(FD_EXIT_FAIL, NULL);
 	d->fmt = fmt;
 	make_dir(dir);
 	if (stat(dir, &sb) == -1 || !S_ISDIR(sb.st_mode))
-		errx(1, "%s: not a directory", dir);
+		errx(FD_EXIT_FAIL, "%s: not a directory", dir);
 	if ((d->lock = fd_state_lock(path_of(d, "_fd", NULL), why)) == NULL)
-		errx(1, "%s", why);
-	if (access(path_of(d, "_fd_manifest.json", NULL), F_OK) == 0) {
+		errx(FD_EXIT_FAIL, "%s", why);
+	if (access(path_of(d, MANIFEST, NULL), F_OK) == 0) {
 		if (fd_state_read(d->line.data, &d->manifest, why) == -1)
-			errx(1, "%s", why);
+			errx(FD_EXIT_FAIL, "%s", why);
 		if (jv_get_kind(d->manifest) != JV_KIND_OBJECT)
-			errx(1, "%s: not an fd-load manifest", d->line.data);
+			errx(FD_EXIT_FAIL, "%s: not an fd-load manifest",
+			    d->line.data);
 	} else
 		d->manifest = jv_object();
 	sweep(d);
@@ -315,11 +365,19 @@ jsonl_open(const char *dir, const char *load_id)
 	return files_open(FMT_JSONL, dir, load_id);
 }
 
+/* The BigQuery type of a column type. */
 static const char *
 bqtype(enum fd_coltype t)
 {
-	static const char *const names[] = { "INTEGER", "FLOAT", "BOOLEAN",
-	    "STRING", "TIMESTAMP", "JSON", "NUMERIC" };
+	static const char *const names[FD_COL_NTYPES] = {
+		[FD_COL_BIGINT] = "INTEGER",
+		[FD_COL_DOUBLE] = "FLOAT",
+		[FD_COL_BOOL] = "BOOLEAN",
+		[FD_COL_TEXT] = "STRING",
+		[FD_COL_TIMESTAMP] = "TIMESTAMP",
+		[FD_COL_JSON] = "JSON",
+		[FD_COL_DECIMAL] = "NUMERIC"
+	};
 
 	return names[t];
 }
@@ -335,12 +393,12 @@ write_schema(struct dest *d, struct table *t, const char *dir)
 	for (i = 0; i <= t->ncols; i++)
 		a = jv_array_append(a, jv_object_set(jv_object_set(
 		    jv_object_set(jv_object(), jv_string("name"),
-		    jv_string(i < t->ncols ? t->cols[i].name : "_fd_load_id")),
+		    jv_string(i < t->ncols ? t->cols[i].name : LOAD_ID_COLUMN)),
 		    jv_string("type"), jv_string(i < t->ncols ?
 		    bqtype(t->cols[i].type) : "STRING")), jv_string("mode"),
 		    jv_string("NULLABLE")));
 	if (fd_state_write(path_of(d, dir, "schema.json"), a, why) == -1)
-		errx(1, "%s", why);
+		errx(FD_EXIT_FAIL, "%s", why);
 }
 
 /* Closes t's open data file; it waits for the commit. */
@@ -353,52 +411,52 @@ seg_close(struct dest *d, struct table *t)
 		return;
 	if (fflush(s->seg.fp) == EOF || fsync(fileno(s->seg.fp)) == -1 ||
 	    fclose(s->seg.fp) == EOF)
-		err(1, "%s", path_of(d, s->dir, s->seg.name));
+		err(FD_EXIT_FAIL, "%s", path_of(d, s->dir, s->seg.name));
 	s->seg.fp = NULL;
-	if ((s->done = reallocarray(s->done, s->ndone + 1,
-	    sizeof(*s->done))) == NULL)
-		err(1, NULL);
+	s->done = xreallocarray(s->done, s->ndone + 1, sizeof(*s->done));
 	s->done[s->ndone++] = s->seg;
 	memset(&s->seg, 0, sizeof(s->seg));
 }
 
+/* The manifest's entry of table name becomes e (consumed). */
 static void
-files_table(struct dest *d, struct table *t)
+set_entry(struct dest *d, const char *name, jv e)
 {
-	struct ftable *s = t->priv;
-	jv e, keys;
-	size_t i;
-	char *dir;
+	d->manifest = jv_object_set(d->manifest, jv_string("tables"),
+	    oset(oget(jv_copy(d->manifest), jv_string("tables")),
+	    jv_string(name), e));
+}
 
-	if (s == NULL) {
-		if ((s = calloc(1, sizeof(*s))) == NULL)
-			err(1, NULL);
-		t->priv = s;
-		s->dir = dir_name(t->name);
-		if (fd_map_put(d->tables, t->name, strlen(t->name), t) == -1)
-			err(1, NULL);
-	}
-	dir = s->dir;
-	make_dir(path_of(d, dir, NULL));
-	/* a CSV header names the file's columns: new columns, new file */
-	if (d->fmt == FMT_CSV && s->seg.fp != NULL &&
-	    s->seg.ncols != t->ncols)
-		seg_close(d, t);
-	write_schema(d, t, dir);
+/* t's columns and the load id's, JSON-encoded for JSONL lines, in
+ * s->keys (NULL-terminated). */
+static void
+json_names(struct ftable *s, const struct table *t)
+{
+	struct fd_buf b = FD_BUF_INIT;
+	const char *n;
+	size_t i;
+
 	for (i = 0; s->keys != NULL && s->keys[i] != NULL; i++)
 		free(s->keys[i]);
 	free(s->keys);
-	if ((s->keys = calloc(t->ncols + 2, sizeof(*s->keys))) == NULL)
-		err(1, NULL);
+	s->keys = xcalloc(t->ncols + 2, sizeof(*s->keys));
 	for (i = 0; i <= t->ncols; i++) {
-		const char *n = i < t->ncols ? t->cols[i].name : "_fd_load_id";
-		struct fd_buf b = FD_BUF_INIT;
+		n = i < t->ncols ? t->cols[i].name : LOAD_ID_COLUMN;
 		if (fd_json_put_string(&b, n, strlen(n)) == -1)
-			err(1, "table %s: column %s", showname(t->name), showname(n));
+			err(FD_EXIT_FAIL, "table %s: column %s",
+			    showname(t->name), showname(n));
 		if ((s->keys[i] = fd_buf_take(&b)) == NULL)
-			err(1, NULL);
+			err(FD_EXIT_FAIL, NULL);
 	}
-	/* the manifest's entry; its files stay as committed */
+}
+
+/* t's entry in the manifest, its files as committed. */
+static void
+manifest_table(struct dest *d, const struct table *t, const char *dir)
+{
+	jv e, keys;
+	size_t i;
+
 	keys = jv_array();
 	for (i = 0; i < t->nkeys; i++)
 		keys = jv_array_append(keys, jv_string(t->keys[i]));
@@ -411,9 +469,29 @@ files_table(struct dest *d, struct table *t)
 	e = jv_object_set(e, jv_string("key"), keys);
 	e = jv_object_set(e, jv_string("files"), live_files(d->manifest,
 	    t->name));
-	d->manifest = jv_object_set(d->manifest, jv_string("tables"),
-	    oset(oget(jv_copy(d->manifest),
-	    jv_string("tables")), jv_string(t->name), e));
+	set_entry(d, t->name, e);
+}
+
+static void
+files_table(struct dest *d, struct table *t)
+{
+	struct ftable *s = t->priv;
+
+	if (s == NULL) {
+		s = xcalloc(1, sizeof(*s));
+		t->priv = s;
+		s->dir = dir_name(t->name);
+		if (fd_map_put(d->tables, t->name, strlen(t->name), t) == -1)
+			err(FD_EXIT_FAIL, NULL);
+	}
+	make_dir(path_of(d, s->dir, NULL));
+	/* a CSV header names the file's columns: new columns, new file */
+	if (d->fmt == FMT_CSV && s->seg.fp != NULL &&
+	    s->seg.ncols != t->ncols)
+		seg_close(d, t);
+	write_schema(d, t, s->dir);
+	json_names(s, t);
+	manifest_table(d, t, s->dir);
 }
 
 /* Appends s (n bytes) as one RFC 4180 field. */
@@ -436,6 +514,15 @@ csv_field(struct fd_buf *b, const char *s, size_t n)
 	fd_buf_putc(b, '"');
 }
 
+/* Writes d->line, checked, to t's open data file. */
+static void
+seg_write(struct dest *d, struct ftable *s)
+{
+	xbuf_check(&d->line);
+	if (fwrite(d->line.data, 1, d->line.len, s->seg.fp) != d->line.len)
+		die(d, s->seg.name);
+}
+
 /* Opens a new data file for t, with its header (csv). */
 static void
 seg_open(struct dest *d, struct table *t)
@@ -447,13 +534,13 @@ seg_open(struct dest *d, struct table *t)
 
 	fd_buf_printf(&tmp, "%s-%d.%s", d->load_id, ++d->nseg,
 	    d->fmt == FMT_CSV ? "csv" : "jsonl");
-	s->seg.name = fd_buf_take(&tmp);
+	if ((s->seg.name = fd_buf_take(&tmp)) == NULL)
+		err(FD_EXIT_FAIL, NULL);
 	s->seg.ncols = t->ncols;
-	fd_buf_printf(&tmp, ".%s.tmp", s->seg.name);
-	if ((fd = open(path_of(d, s->dir, tmp.data), O_WRONLY | O_CREAT |
-	    O_TRUNC | O_CLOEXEC, 0600)) == -1 ||
+	if ((fd = open(tmp_path_of(d, s->dir, s->seg.name, &tmp), O_WRONLY |
+	    O_CREAT | O_TRUNC | O_CLOEXEC, FILE_MODE)) == -1 ||
 	    (s->seg.fp = fdopen(fd, "w")) == NULL)
-		err(1, "%s", d->line.data);
+		err(FD_EXIT_FAIL, "%s", d->line.data);
 	fd_buf_free(&tmp);
 	if (d->fmt != FMT_CSV)
 		return;
@@ -463,38 +550,48 @@ seg_open(struct dest *d, struct table *t)
 		    strlen(t->cols[i].name));
 		fd_buf_putc(&d->line, ',');
 	}
-	fd_buf_puts(&d->line, "_fd_load_id\r\n");
-	if (fwrite(d->line.data, 1, d->line.len, s->seg.fp) != d->line.len)
-		die(d, s->seg.name);
+	fd_buf_puts(&d->line, LOAD_ID_COLUMN "\r\n");
+	seg_write(d, s);
 }
 
+/* t's row as a JSONL line in d->line.  0, or -1 with errbuf. */
 static int
-files_row(struct dest *d, struct table *t, char *errbuf)
+jsonl_line(struct dest *d, const struct table *t, char *errbuf)
 {
-	struct ftable *s = t->priv;
+	const struct ftable *s = t->priv;
 	const struct value *v;
 	size_t i;
 	int first = 1;
 
-	if (s->seg.fp == NULL)
-		seg_open(d, t);
-	fd_buf_reset(&d->line);
-	if (d->fmt == FMT_JSONL)
-		fd_buf_putc(&d->line, '{');
+	fd_buf_putc(&d->line, '{');
 	for (i = 0; i < t->ncols; i++) {
 		v = &t->vals[i];
-		if (d->fmt == FMT_JSONL) {
-			if (v->kind == FD_JTOK_NULL)
-				continue;
-			if (!first)
-				fd_buf_putc(&d->line, ',');
-			first = 0;
-			fd_buf_puts(&d->line, s->keys[i]);
-			fd_buf_putc(&d->line, ':');
-			if (value_json(v, &d->line, errbuf) == -1)
-				return -1;
+		if (v->kind == FD_JTOK_NULL)
 			continue;
-		}
+		if (!first)
+			fd_buf_putc(&d->line, ',');
+		first = 0;
+		fd_buf_puts(&d->line, s->keys[i]);
+		fd_buf_putc(&d->line, ':');
+		if (value_json(v, &d->line, errbuf) == -1)
+			return -1;
+	}
+	fd_buf_printf(&d->line, "%s%s:", first ? "" : ",", s->keys[t->ncols]);
+	fd_json_put_string(&d->line, d->load_id, strlen(d->load_id));
+	fd_buf_puts(&d->line, "}\n");
+	return 0;
+}
+
+/* t's row as a CSV record in d->line (d->val holds each field's text
+ * on the way).  0, or -1 with errbuf. */
+static int
+csv_line(struct dest *d, const struct table *t, char *errbuf)
+{
+	const struct value *v;
+	size_t i;
+
+	for (i = 0; i < t->ncols; i++) {
+		v = &t->vals[i];
 		if (i > 0)
 			fd_buf_putc(&d->line, ',');
 		if (v->kind == FD_JTOK_NULL)
@@ -511,19 +608,26 @@ files_row(struct dest *d, struct table *t, char *errbuf)
 		else
 			csv_field(&d->line, d->val.data, d->val.len);
 	}
-	if (d->fmt == FMT_JSONL) {
-		fd_buf_printf(&d->line, "%s%s:", first ? "" : ",",
-		    s->keys[t->ncols]);
-		fd_json_put_string(&d->line, d->load_id, strlen(d->load_id));
-		fd_buf_puts(&d->line, "}\n");
-	}
-	else {
-		if (t->ncols > 0)
-			fd_buf_putc(&d->line, ',');
-		fd_buf_printf(&d->line, "%s\r\n", d->load_id);
-	}
-	if (fwrite(d->line.data, 1, d->line.len, s->seg.fp) != d->line.len)
-		die(d, s->seg.name);
+	if (t->ncols > 0)
+		fd_buf_putc(&d->line, ',');
+	fd_buf_printf(&d->line, "%s\r\n", d->load_id);
+	return 0;
+}
+
+static int
+files_row(struct dest *d, struct table *t, char *errbuf)
+{
+	struct ftable *s = t->priv;
+
+	if (s->seg.fp == NULL)
+		seg_open(d, t);
+	fd_buf_reset(&d->line);
+	if ((d->fmt == FMT_JSONL ? jsonl_line(d, t, errbuf) :
+	    csv_line(d, t, errbuf)) == -1)
+		return -1;
+	/* a field's text that lost a part must not pass for the value */
+	xbuf_check(&d->val);
+	seg_write(d, s);
 	return 0;
 }
 
@@ -619,10 +723,8 @@ unstage_one(struct dest *d, struct table *c)
 			s->done[k++] = s->done[i];
 			continue;
 		}
-		fd_buf_reset(&tmp);
-		fd_buf_printf(&tmp, ".%s.tmp", s->done[i].name);
-		if (unlink(path_of(d, s->dir, tmp.data)) == -1)
-			err(1, "%s", d->line.data);
+		if (unlink(tmp_path_of(d, s->dir, s->done[i].name, &tmp)) == -1)
+			err(FD_EXIT_FAIL, "%s", d->line.data);
 		free(s->done[i].name);
 	}
 	s->ndone = k;
@@ -635,101 +737,107 @@ files_unstage(struct dest *d, struct table *t)
 	chain(d, t, unstage_one);
 }
 
-static int
+/*
+ * The data files of t that the commit covers (all closed ones; of a
+ * replace table, those of an activated version) renamed to their names
+ * and made durable, and listed in its manifest entry.  tmp is the
+ * caller's.
+ */
+static void
+commit_table(struct dest *d, struct table *t, struct fd_buf *tmp)
+{
+	struct ftable *s = t->priv;
+	size_t j, k;
+	jv e, files;
+
+	if (t->disp != DISP_REPLACE)
+		seg_close(d, t);
+	files = live_files(d->manifest, t->name);
+	for (j = k = 0; j < s->ndone; j++) {
+		if (t->disp == DISP_REPLACE && !s->done[j].activated) {
+			s->done[k++] = s->done[j];
+			continue;
+		}
+		fd_buf_reset(tmp);
+		fd_buf_puts(tmp, path_of(d, s->dir, NULL));
+		fd_buf_printf(tmp, "/" TMP_FMT, s->done[j].name);
+		if (rename(xbuf(tmp), path_of(d, s->dir,
+		    s->done[j].name)) == -1)
+			err(FD_EXIT_FAIL, "%s", d->line.data);
+		files = jv_array_append(files, jv_string(s->done[j].name));
+		free(s->done[j].name);
+	}
+	if (k != s->ndone)
+		fsync_dir(path_of(d, s->dir, NULL));
+	s->ndone = k;
+	e = oget(oget(jv_copy(d->manifest), jv_string("tables")),
+	    jv_string(t->name));
+	set_entry(d, t->name, oset(e, jv_string("files"), files));
+}
+
+static void
 files_commit(struct dest *d, const char *state, int final,
     const char **done)
 {
 	char why[FD_ERRSZ];
 	struct fd_buf tmp = FD_BUF_INIT;
 	struct table *t;
-	struct ftable *s;
 	const char *p;
-	size_t i, j, k;
-	jv e, files;
+	size_t i;
 
-	for (i = 0; fd_map_at(d->tables, i, (void **)&t) != NULL; i++) {
-		s = t->priv;
-		if (t->disp != DISP_REPLACE)
-			seg_close(d, t);
-		files = live_files(d->manifest, t->name);
-		for (j = k = 0; j < s->ndone; j++) {
-			if (t->disp == DISP_REPLACE && !s->done[j].activated) {
-				s->done[k++] = s->done[j];
-				continue;
-			}
-			fd_buf_reset(&tmp);
-			fd_buf_puts(&tmp, path_of(d, s->dir, NULL));
-			fd_buf_printf(&tmp, "/.%s.tmp", s->done[j].name);
-			if (rename(tmp.data, path_of(d, s->dir,
-			    s->done[j].name)) == -1)
-				err(1, "%s", d->line.data);
-			files = jv_array_append(files,
-			    jv_string(s->done[j].name));
-			free(s->done[j].name);
-		}
-		if (k != s->ndone)
-			fsync_dir(path_of(d, s->dir, NULL));
-		s->ndone = k;
-		e = oget(oget(jv_copy(d->manifest),
-		    jv_string("tables")), jv_string(t->name));
-		e = oset(e, jv_string("files"), files);
-		d->manifest = jv_object_set(d->manifest, jv_string("tables"),
-		    oset(oget(jv_copy(d->manifest),
-		    jv_string("tables")), jv_string(t->name), e));
-	}
+	for (i = 0; fd_map_at(d->tables, i, (void **)&t) != NULL; i++)
+		commit_table(d, t, &tmp);
 	fd_buf_free(&tmp);
 	d->manifest = jv_object_set(d->manifest, jv_string("load_id"),
 	    jv_string(d->load_id));
 	if (state != NULL)
 		d->manifest = jv_object_set(d->manifest, jv_string("state"),
 		    jv_string(state));
-	if (fd_state_write(path_of(d, "_fd_manifest.json", NULL),
-	    jv_copy(d->manifest), why) == -1)
-		errx(1, "%s", why);
+	/* every retired path is whole before the manifest lets them go */
+	xbuf_check(&d->retire);
+	if (fd_state_write(path_of(d, MANIFEST, NULL), jv_copy(d->manifest),
+	    why) == -1)
+		errx(FD_EXIT_FAIL, "%s", why);
 	for (p = d->retire.data; p != NULL && p < d->retire.data +
 	    d->retire.len; p += strlen(p) + 1)
 		if (unlink(p) == -1 && errno != ENOENT)
-			err(1, "%s", p);
+			err(FD_EXIT_FAIL, "%s", p);
 	fd_buf_reset(&d->retire);
 	*done = state;
-	return 1;
 }
 
+/* Frees what the destination keeps of t; the staged files of a version
+ * never activated are removed (not kept).  tmp is the caller's. */
 static void
-files_close(struct dest *d, long long rows)
+table_close(struct dest *d, struct table *t, struct fd_buf *tmp)
 {
-	char why[FD_ERRSZ], ts[32];
-	struct table *t;
-	struct ftable *s;
-	struct fd_buf tmp = FD_BUF_INIT;
-	time_t now = time(NULL);
-	size_t i, k;
+	struct ftable *s = t->priv;
+	size_t k;
+
+	if (s->seg.fp != NULL)
+		seg_close(d, t);
+	for (k = 0; k < s->ndone; k++) {
+		unlink(tmp_path_of(d, s->dir, s->done[k].name, tmp));
+		free(s->done[k].name);
+	}
+	free(s->done);
+	for (k = 0; s->keys != NULL && s->keys[k] != NULL; k++)
+		free(s->keys[k]);
+	free(s->keys);
+	free(s->dir);
+	free(s);
+	t->priv = NULL;
+}
+
+/* The load in the manifest's "loads", as _fd_loads in a database. */
+static void
+manifest_load(struct dest *d, long long rows)
+{
+	char ts[sizeof("1970-01-01T00:00:00Z")];
+	time_t t = time(NULL);
 	jv loads;
 
-	if (d == NULL)
-		return;
-	/* staged rows of a version never activated are not kept */
-	for (i = 0; fd_map_at(d->tables, i, (void **)&t) != NULL; i++) {
-		s = t->priv;
-		if (s->seg.fp != NULL)
-			seg_close(d, t);
-		for (k = 0; k < s->ndone; k++) {
-			fd_buf_reset(&tmp);
-			fd_buf_printf(&tmp, ".%s.tmp", s->done[k].name);
-			unlink(path_of(d, s->dir, tmp.data));
-			free(s->done[k].name);
-		}
-		free(s->done);
-		for (k = 0; s->keys != NULL && s->keys[k] != NULL; k++)
-			free(s->keys[k]);
-		free(s->keys);
-		free(s->dir);
-		free(s);
-		t->priv = NULL;
-	}
-	fd_buf_free(&tmp);
-	/* the loads, as _fd_loads in a database */
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
 	loads = oget(jv_copy(d->manifest), jv_string("loads"));
 	if (jv_get_kind(loads) != JV_KIND_ARRAY) {
 		jv_free(loads);
@@ -741,9 +849,25 @@ files_close(struct dest *d, long long rows)
 	    jv_string("completed")), jv_string("finished_at"), jv_string(ts)),
 	    jv_string("rows"), jv_number((double)rows)));
 	d->manifest = jv_object_set(d->manifest, jv_string("loads"), loads);
-	if (fd_state_write(path_of(d, "_fd_manifest.json", NULL),
-	    d->manifest, why) == -1)
-		errx(1, "%s", why);
+}
+
+static void
+files_close(struct dest *d, long long rows)
+{
+	char why[FD_ERRSZ];
+	struct fd_buf tmp = FD_BUF_INIT;
+	struct table *t;
+	size_t i;
+
+	if (d == NULL)
+		return;
+	for (i = 0; fd_map_at(d->tables, i, (void **)&t) != NULL; i++)
+		table_close(d, t, &tmp);
+	fd_buf_free(&tmp);
+	manifest_load(d, rows);
+	if (fd_state_write(path_of(d, MANIFEST, NULL), d->manifest,
+	    why) == -1)
+		errx(FD_EXIT_FAIL, "%s", why);
 	fd_map_free(d->tables);
 	fd_buf_free(&d->val);
 	fd_buf_free(&d->line);

@@ -1,5 +1,6 @@
 /*
- * pg.c: the PostgreSQL destination, through libpq.
+ * pg.c: the PostgreSQL destination, through libpq: a dialect of the SQL
+ * core (sql.h), whose rows go as COPY text from a writer thread.
  *
  * One transaction is open from commit to commit.  Rows are not inserted
  * one by one: each table's rows wait as COPY text (FORMAT text) in
@@ -17,12 +18,14 @@
  * (by _fd_root_id), the latest row of a key winning; a replace chain's
  * twins keep their rows until ACTIVATE_VERSION swaps them in.
  *
- * fd's own tables are those of sqlite.c: _fd_loads, _fd_state (written
- * in the transaction of the data it covers) and _fd_tables.  A session
- * advisory lock keeps a second fd-load out of the same database.  A
- * state is told durable (to the state file) only after its COMMIT has
- * returned; that the commit then survives a crash of the server is the
- * server's synchronous_commit, and fd-load warns when it is off.
+ * fd's own tables are the core's: _fd_loads, _fd_state (written in the
+ * transaction of the data it covers) and _fd_tables.  A STATE fd-load.c
+ * holds (pg_hold) waits in memory with a mark of the rows it covers,
+ * and goes with the next batch to commit.  A session advisory lock
+ * keeps a second fd-load out of the same database.  A state is told
+ * durable (to the state file) only after its COMMIT has returned; that
+ * the commit then survives a crash of the server is the server's
+ * synchronous_commit, and fd-load warns when it is off.
  * Messages never show the connection string (it may hold a password).
  */
 #include <err.h>
@@ -40,10 +43,15 @@
 #include "jscan.h"
 #include "map.h"
 #include "extern.h"
+#include "sql.h"
 
 #define PG_NAMELEN	63		/* NAMEDATALEN - 1 */
+#define PG_NAMESHOWN	20		/* bytes of a long name a message shows */
 #define PG_FLUSH_BYTES	(4u << 20)	/* COPY text waiting, all tables */
 #define PG_LOCK_KEY	"1717922412"	/* "fd-l": fd-load's advisory lock */
+#define PG_LOCK_TRIES	20		/* waits for another load's lock ... */
+#define PG_LOCK_WAIT_NS	100000000L	/* ... of this long each */
+#define PG_ERRPREFIX	"ERROR:  "	/* libpq's, dropped from messages */
 
 /* A table's rows of one batch: COPY text, of ncopy columns; how much of
  * it the held STATE covers. */
@@ -70,15 +78,16 @@ struct ptable {
  * The connection is used by one thread at a time: the writer thread
  * while a batch is being sent (job), else the main thread, which waits
  * for the writer to be idle (idle()) before any statement of its own.
- * The main thread fills side[fill] of every table meanwhile; d->sql is
- * the writer's during a job, d->val always the main thread's.
+ * The main thread fills side[fill] of every table meanwhile; d->sql
+ * (the core's buffers) is the writer's during a job, d->val always the
+ * main thread's.
  */
 struct dest {
+	struct sql	 sql;		/* the core's handle */
 	PGconn		*c;
 	char		*load_id;
 	struct fd_map	*tables;	/* name -> struct table (all told) */
-	struct fd_buf	 sql, val;
-	struct fd_buf	 kids;		/* children()'s names */
+	struct fd_buf	 val;
 	size_t		 waiting;	/* bytes of COPY text in side[fill] */
 	long long	 seq;		/* merge root rows so far */
 	int		 ntwins;
@@ -92,7 +101,6 @@ struct dest {
 	char		*jobstate;	/* commit the batch with it, or NULL */
 	int		 jobcommit;
 	char		*held;		/* a STATE not committed yet */
-	double		 submitted;	/* when the last batch was committed */
 	char		*durable;	/* the state of the last commit */
 	char		*reported;	/* the last one take_durable gave */
 	int		 failed;
@@ -106,14 +114,14 @@ static const char *
 pgmsg(const char *m)
 {
 	static char line[FD_ERRSZ];
-	size_t n;
+	size_t n, skip = strlen(PG_ERRPREFIX);
 
 	if (m == NULL)
 		m = "";
 	n = strcspn(m, "\n");
 	snprintf(line, sizeof(line), "%.*s", (int)n, m);
-	if (strncmp(line, "ERROR:  ", 8) == 0)
-		memmove(line, line + 8, strlen(line + 8) + 1);
+	if (strncmp(line, PG_ERRPREFIX, skip) == 0)
+		memmove(line, line + skip, strlen(line + skip) + 1);
 	return *line ? line : "unknown error";
 }
 
@@ -142,7 +150,7 @@ fail(struct dest *d, const char *what, PGresult *r)
 		pthread_mutex_unlock(&d->mu);
 		pthread_exit(NULL);
 	}
-	errx(1, "postgresql: %s: %s%s", what, m, ctx);
+	errx(FD_EXIT_FAIL, "postgresql: %s: %s%s", what, m, ctx);
 }
 
 /* Runs sql, which must succeed; returns its result (caller clears). */
@@ -161,20 +169,80 @@ query(struct dest *d, const char *what, const char *sql, int n,
 	return r;
 }
 
+/*
+ * The dialect's run.  No statement runs while a result is held, and
+ * row only copies: a failure in the writer thread ends only the
+ * thread, and a result held on its stack would leak.
+ */
+static void
+pg_run(void *conn, const char *what, const char *sql, int n,
+    const char *const *params, void (*row)(void *, const char *const *),
+    void *arg)
+{
+	const char *v[SQL_ROW_COLS];
+	PGresult *r;
+	int i, k, ncol;
+
+	r = query(conn, what, sql, n, params);
+	ncol = PQnfields(r);
+	if (ncol > SQL_ROW_COLS)
+		ncol = SQL_ROW_COLS;
+	for (i = 0; row != NULL && i < PQntuples(r); i++) {
+		memset(v, 0, sizeof(v));
+		for (k = 0; k < ncol; k++)
+			if (!PQgetisnull(r, i, k))
+				v[k] = PQgetvalue(r, i, k);
+		row(arg, v);
+	}
+	PQclear(r);
+}
+
 static void
 exec(struct dest *d, const char *what, const char *sql)
 {
-	PQclear(query(d, what, sql, 0, NULL));
+	sql_run(&d->sql, what, sql, 0, NULL);
 }
 
-static const char *
-pgtype(enum fd_coltype t)
-{
-	static const char *const names[] = { "bigint", "double precision",
-	    "boolean", "text", "timestamptz", "jsonb", "numeric" };
+/* What a column of PostgreSQL type ty (format_type) takes; others
+ * (jsonb, a type of the user's) take any. */
+static const struct sql_takes pg_takes[] = {
+	{ "bigint", FD_COL_BIT(FD_COL_BIGINT) },
+	{ "double precision", FD_COL_BIT(FD_COL_DOUBLE) |
+	    FD_COL_BIT(FD_COL_BIGINT) },
+	{ "boolean", FD_COL_BIT(FD_COL_BOOL) },
+	{ "text", FD_COL_ANY & ~FD_COL_BIT(FD_COL_BOOL) },
+	{ "timestamp with time zone", FD_COL_BIT(FD_COL_TIMESTAMP) },
+	{ "numeric", FD_COL_BIT(FD_COL_DECIMAL) | FD_COL_BIT(FD_COL_BIGINT) |
+	    FD_COL_BIT(FD_COL_DOUBLE) },
+};
 
-	return names[t];
-}
+const struct sql_dialect sql_pg = {
+	.name = "postgresql",
+	.types = {
+		[FD_COL_BIGINT] = "bigint",
+		[FD_COL_DOUBLE] = "double precision",
+		[FD_COL_BOOL] = "boolean",
+		[FD_COL_TEXT] = "text",
+		[FD_COL_TIMESTAMP] = "timestamptz",
+		[FD_COL_JSON] = "jsonb",
+		[FD_COL_DECIMAL] = "numeric",
+	},
+	.takes = pg_takes,
+	.ntakes = sizeof(pg_takes) / sizeof(pg_takes[0]),
+	.bktypes = { "text", "integer", "bigint", "timestamptz" },
+	.now = "now()",
+	.param = "$%zu",
+	.upsert = " ON CONFLICT (%s) DO UPDATE SET ",
+	.upsert_set = "%1$s = EXCLUDED.%1$s",
+	.empty = "TRUNCATE ",
+	.catalog = "SELECT attname, format_type(atttypid, atttypmod) FROM "
+	    "pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 "
+	    "AND NOT attisdropped ORDER BY attnum",
+	.catalog_quoted = 1,
+	/* index names from the table's oid, which always fit */
+	.relid = "SELECT to_regclass($1)::oid",
+	.run = pg_run,
+};
 
 /* Warnings of the server as fd-load's own lines; notices are dropped. */
 static void
@@ -182,8 +250,32 @@ notice(void *arg, const PGresult *r)
 {
 	const char *sev = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
 
+	(void)arg;
 	if (sev != NULL && strcmp(sev, "WARNING") == 0)
 		warnx("postgresql: %s", pgmsg(PQresultErrorMessage(r)));
+}
+
+/* Takes the advisory lock, or dies.  A load that just ended or died
+ * may hold it a moment longer: its server process exits after the
+ * connection closes. */
+static void
+lock(struct dest *d)
+{
+	PGresult *r;
+	int tries, locked;
+
+	for (tries = 0;; tries++) {
+		r = query(d, "lock", "SELECT pg_try_advisory_lock(" PG_LOCK_KEY
+		    ", hashtext(current_schema()))", 0, NULL);
+		locked = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+		PQclear(r);
+		if (locked)
+			return;
+		if (tries == PG_LOCK_TRIES)
+			errx(FD_EXIT_FAIL, "postgresql: locked by another "
+			    "fd-load (database %s)", PQdb(d->c));
+		nanosleep(&(struct timespec){ 0, PG_LOCK_WAIT_NS }, NULL);
+	}
 }
 
 static struct dest *
@@ -191,18 +283,17 @@ pg_open(const char *uri, const char *load_id)
 {
 	struct dest *d;
 	PGresult *r;
-	const char *p[1];
-	int tries, locked;
 
-	if ((d = calloc(1, sizeof(*d))) == NULL ||
-	    (d->load_id = strdup(load_id)) == NULL ||
-	    (d->tables = fd_map_new()) == NULL)
-		err(1, NULL);
+	d = xcalloc(1, sizeof(*d));
+	d->load_id = xstrdup(load_id);
+	if ((d->tables = fd_map_new()) == NULL)
+		err(FD_EXIT_FAIL, NULL);
+	sql_init(&d->sql, &sql_pg, d, d->load_id);
 	d->c = PQconnectdb(uri);
 	if (d->c == NULL)
-		err(1, "postgresql");
+		err(FD_EXIT_FAIL, "postgresql");
 	if (PQstatus(d->c) != CONNECTION_OK)
-		errx(1, "postgresql: cannot connect: %s",
+		errx(FD_EXIT_FAIL, "postgresql: cannot connect: %s",
 		    pgmsg(PQerrorMessage(d->c)));
 	PQsetNoticeReceiver(d->c, notice, NULL);
 	if (PQsetClientEncoding(d->c, "UTF8") != 0)
@@ -216,38 +307,13 @@ pg_open(const char *uri, const char *load_id)
 		remark("postgresql: synchronous_commit is off: a crash of the "
 		    "server can lose commits that the state file records");
 	PQclear(r);
-	/* a load that just ended or died may hold it a moment longer: its
-	 * server process exits after the connection closes */
-	for (tries = 0;; tries++) {
-		r = query(d, "lock", "SELECT pg_try_advisory_lock(" PG_LOCK_KEY
-		    ", hashtext(current_schema()))", 0, NULL);
-		locked = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
-		PQclear(r);
-		if (locked)
-			break;
-		if (tries == 20)
-			errx(1, "postgresql: locked by another fd-load "
-			    "(database %s)", PQdb(d->c));
-		nanosleep(&(struct timespec){ 0, 100000000 }, NULL);
-	}
+	lock(d);
 	exec(d, "begin", "BEGIN");
-	exec(d, "_fd_loads", "CREATE TABLE IF NOT EXISTS _fd_loads (load_id "
-	    "text PRIMARY KEY, status text NOT NULL, started_at timestamptz "
-	    "NOT NULL, finished_at timestamptz, rows bigint NOT NULL DEFAULT "
-	    "0)");
-	exec(d, "_fd_state", "CREATE TABLE IF NOT EXISTS _fd_state (id "
-	    "integer PRIMARY KEY CHECK (id = 1), state text NOT NULL, "
-	    "load_id text NOT NULL, committed_at timestamptz NOT NULL)");
-	exec(d, "_fd_tables", "CREATE TABLE IF NOT EXISTS _fd_tables (name "
-	    "text PRIMARY KEY, root text NOT NULL, kind text NOT NULL, "
-	    "disposition text NOT NULL)");
-	p[0] = load_id;
-	PQclear(query(d, "_fd_loads", "INSERT INTO _fd_loads (load_id, "
-	    "status, started_at) VALUES ($1, 'running', now())", 1, p));
+	sql_begin_load(&d->sql);
 	if (pthread_mutex_init(&d->mu, NULL) != 0 ||
 	    pthread_cond_init(&d->cv, NULL) != 0 ||
 	    (errno = pthread_create(&d->writer, NULL, writer, d)) != 0)
-		err(1, "postgresql: writer thread");
+		err(FD_EXIT_FAIL, "postgresql: writer thread");
 	return d;
 }
 
@@ -281,83 +347,6 @@ route(struct dest *d, struct table *t)
 	}
 }
 
-/* Reads the table's columns and their types from the catalog. */
-static void
-db_columns(struct dest *d, const char *prefix, const char *name,
-    struct fd_map *into)
-{
-	PGresult *r;
-	const char *p[1];
-	char *ty;
-	int i;
-
-	fd_buf_reset(&d->val);
-	sql_ident(&d->val, prefix, name);
-	p[0] = d->val.data;
-	r = query(d, name, "SELECT attname, format_type(atttypid, atttypmod) "
-	    "FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > "
-	    "0 AND NOT attisdropped ORDER BY attnum", 1, p);
-	for (i = 0; i < PQntuples(r); i++) {
-		const char *c = PQgetvalue(r, i, 0);
-		if (fd_map_get(into, c, strlen(c)) != NULL)
-			continue;
-		if ((ty = strdup(PQgetvalue(r, i, 1))) == NULL ||
-		    fd_map_put(into, c, strlen(c), ty) == -1)
-			err(1, NULL);
-	}
-	PQclear(r);
-}
-
-static void
-free_types(struct fd_map *m)
-{
-	char *v;
-	size_t i;
-
-	if (m == NULL)
-		return;
-	for (i = 0; fd_map_at(m, i, (void **)&v) != NULL; i++)
-		free(v);
-	fd_map_free(m);
-}
-
-/* The column list of t's first n columns, _fd_load_id, maybe _fd_seq. */
-static void
-columns_n(struct fd_buf *b, const struct table *t, size_t n, int seq)
-{
-	size_t i;
-
-	fd_buf_putc(b, '(');
-	for (i = 0; i < n; i++) {
-		sql_ident(b, "", t->cols[i].name);
-		fd_buf_puts(b, ", ");
-	}
-	fd_buf_puts(b, seq ? "\"_fd_load_id\", \"_fd_seq\")" :
-	    "\"_fd_load_id\")");
-}
-
-/* The same for all of t's columns. */
-static void
-column_list(struct fd_buf *b, const struct table *t, int seq)
-{
-	columns_n(b, t, t->ncols, seq);
-}
-
-/* The same columns as a select list, each prefixed with x. */
-static void
-select_list(struct fd_buf *b, const struct table *t, const char *x)
-{
-	size_t i;
-
-	for (i = 0; i < t->ncols; i++) {
-		fd_buf_puts(b, x);
-		sql_ident(b, "", t->cols[i].name);
-		fd_buf_puts(b, ", ");
-	}
-	fd_buf_puts(b, x);
-	fd_buf_puts(b, "\"_fd_load_id\"");
-}
-
 static void
 twin_name(struct fd_buf *b, const struct ptable *s)
 {
@@ -370,20 +359,22 @@ copy_out(struct dest *d, struct table *t, int k)
 {
 	struct ptable *s = t->priv;
 	struct side *b = &s->side[k];
+	struct fd_buf *q = &d->sql.stmt;
 	PGresult *r;
 
 	if (b->copy.len == 0)
 		return;
-	fd_buf_reset(&d->sql);
-	fd_buf_puts(&d->sql, "COPY ");
+	xbuf_check(&b->copy);
+	fd_buf_reset(q);
+	fd_buf_puts(q, "COPY ");
 	if (s->via)
-		twin_name(&d->sql, s);
+		twin_name(q, s);
 	else
-		sql_ident(&d->sql, "", t->name);
-	fd_buf_putc(&d->sql, ' ');
-	columns_n(&d->sql, t, b->ncopy, s->viaseq);
-	fd_buf_puts(&d->sql, " FROM STDIN");
-	r = PQexec(d->c, d->sql.data);
+		sql_ident(q, "", t->name);
+	fd_buf_putc(q, ' ');
+	sql_column_list(q, t, b->ncopy, s->viaseq);
+	fd_buf_puts(q, " FROM STDIN");
+	r = PQexec(d->c, xbuf(q));
 	if (PQresultStatus(r) != PGRES_COPY_IN)
 		fail(d, t->name, r);
 	PQclear(r);
@@ -398,57 +389,13 @@ copy_out(struct dest *d, struct table *t, int k)
 	fd_buf_reset(&b->copy);
 }
 
-/*
- * The child tables of root (of this run and of earlier ones): names one
- * after the other, each NUL-terminated, ended by an empty one, in
- * d->kids (valid until the next call).  No result is held while the
- * caller runs statements: a failure in the writer thread ends only the
- * thread, and a result held on its stack would leak.
- */
-static const char *
-children(struct dest *d, const char *root)
-{
-	const char *p[1] = { root };
-	PGresult *r;
-	int i;
-
-	r = query(d, "_fd_tables", "SELECT name FROM _fd_tables WHERE "
-	    "root = $1 AND kind = 'child' ORDER BY name", 1, p);
-	fd_buf_reset(&d->kids);
-	for (i = 0; i < PQntuples(r); i++) {
-		fd_buf_puts(&d->kids, PQgetvalue(r, i, 0));
-		fd_buf_putc(&d->kids, '\0');
-	}
-	fd_buf_putc(&d->kids, '\0');
-	PQclear(r);
-	return d->kids.data;
-}
-
-/* " AND a.k1 = b.k1 AND ..." over the keys of t. */
+/* Empties the twin of s, of table what (messages). */
 static void
-key_match(struct fd_buf *b, const struct table *t, const char *x,
-    const char *y)
+empty_twin(struct dest *d, const char *what, const struct ptable *s)
 {
-	size_t i;
-
-	for (i = 0; i < t->nkeys; i++) {
-		fd_buf_printf(b, i ? " AND %s." : "%s.", x);
-		sql_ident(b, "", t->keys[i]);
-		fd_buf_printf(b, " = %s.", y);
-		sql_ident(b, "", t->keys[i]);
-	}
-}
-
-static void
-key_list(struct fd_buf *b, const struct table *t)
-{
-	size_t i;
-
-	for (i = 0; i < t->nkeys; i++) {
-		if (i > 0)
-			fd_buf_puts(b, ", ");
-		sql_ident(b, "", t->keys[i]);
-	}
+	fd_buf_reset(&d->sql.arg);
+	twin_name(&d->sql.arg, s);
+	sql_empty(&d->sql, what, xbuf(&d->sql.arg));
 }
 
 /* The winning root rows of twin: (_fd_id, _fd_seq), latest per key. */
@@ -456,12 +403,89 @@ static void
 winners(struct fd_buf *b, const struct table *r)
 {
 	fd_buf_puts(b, "SELECT DISTINCT ON (");
-	key_list(b, r);
+	sql_key_list(b, r);
 	fd_buf_puts(b, ") \"_fd_id\", \"_fd_seq\" FROM ");
 	twin_name(b, r->priv);
 	fd_buf_puts(b, " ORDER BY ");
-	key_list(b, r);
+	sql_key_list(b, r);
 	fd_buf_puts(b, ", \"_fd_seq\" DESC");
+}
+
+/* Deletes the rows of root r (and, with kids, their child rows in
+ * those tables) whose keys are in r's twin. */
+static void
+merge_delete(struct dest *d, struct table *r, const char *kids)
+{
+	struct fd_buf *q = &d->sql.stmt;
+	const char *n;
+
+	for (n = kids; *n != '\0'; n += strlen(n) + 1) {
+		fd_buf_reset(q);
+		sql_delete_from(q, "", n);
+		fd_buf_puts(q, " WHERE \"_fd_root_id\" IN (SELECT "
+		    "r.\"_fd_id\" FROM ");
+		sql_ident(q, "", r->name);
+		fd_buf_puts(q, " r JOIN ");
+		twin_name(q, r->priv);
+		fd_buf_puts(q, " s ON ");
+		sql_key_match(q, r, "r", "s");
+		fd_buf_putc(q, ')');
+		sql_exec(&d->sql, n);
+	}
+	fd_buf_reset(q);
+	sql_delete_from(q, "", r->name);
+	fd_buf_puts(q, " r USING ");
+	twin_name(q, r->priv);
+	fd_buf_puts(q, " s WHERE ");
+	sql_key_match(q, r, "r", "s");
+	sql_exec(&d->sql, r->name);
+}
+
+/* Inserts the latest row of each key in r's twin into r. */
+static void
+merge_insert_root(struct dest *d, struct table *r)
+{
+	struct fd_buf *q = &d->sql.stmt;
+
+	fd_buf_reset(q);
+	sql_insert_into(q, "", r->name, r);
+	fd_buf_puts(q, "SELECT DISTINCT ON (");
+	sql_key_list(q, r);
+	fd_buf_puts(q, ") ");
+	sql_select_list(q, r, "");
+	fd_buf_puts(q, " FROM ");
+	twin_name(q, r->priv);
+	fd_buf_puts(q, " ORDER BY ");
+	sql_key_list(q, r);
+	fd_buf_puts(q, ", \"_fd_seq\" DESC");
+	sql_exec(&d->sql, r->name);
+}
+
+/*
+ * Inserts child table c's twin rows of side k into c: a child row of
+ * a root row of this batch goes in with the latest version; one whose
+ * root row went in an earlier batch (a SCHEMA inside the record
+ * committed it) goes in as it is.  Then the twin empties.
+ */
+static void
+merge_insert_child(struct dest *d, struct table *r, struct table *c, int k)
+{
+	struct ptable *cs = c->priv;
+	struct fd_buf *q = &d->sql.stmt;
+
+	fd_buf_reset(q);
+	sql_insert_into(q, "", c->name, c);
+	fd_buf_puts(q, "SELECT ");
+	sql_select_list(q, c, "c.");
+	fd_buf_puts(q, " FROM ");
+	twin_name(q, cs);
+	fd_buf_puts(q, " c LEFT JOIN (");
+	winners(q, r);
+	fd_buf_puts(q, ") w ON c.\"_fd_root_id\" = w.\"_fd_id\" "
+	    "WHERE w.\"_fd_id\" IS NULL OR c.\"_fd_seq\" = w.\"_fd_seq\"");
+	sql_exec(&d->sql, c->name);
+	empty_twin(d, c->name, cs);
+	cs->side[k].rows = 0;
 }
 
 /*
@@ -475,80 +499,17 @@ merge(struct dest *d, struct table *r, int k)
 	struct table *c;
 	const char *kids, *n;
 
-	kids = children(d, r->name);
-	for (n = kids; *n != '\0'; n += strlen(n) + 1) {
-		fd_buf_reset(&d->sql);
-		fd_buf_puts(&d->sql, "DELETE FROM ");
-		sql_ident(&d->sql, "", n);
-		fd_buf_puts(&d->sql, " WHERE \"_fd_root_id\" IN (SELECT "
-		    "r.\"_fd_id\" FROM ");
-		sql_ident(&d->sql, "", r->name);
-		fd_buf_puts(&d->sql, " r JOIN ");
-		twin_name(&d->sql, s);
-		fd_buf_puts(&d->sql, " s ON ");
-		key_match(&d->sql, r, "r", "s");
-		fd_buf_putc(&d->sql, ')');
-		exec(d, n, d->sql.data);
-	}
-	fd_buf_reset(&d->sql);
-	fd_buf_puts(&d->sql, "DELETE FROM ");
-	sql_ident(&d->sql, "", r->name);
-	fd_buf_puts(&d->sql, " r USING ");
-	twin_name(&d->sql, s);
-	fd_buf_puts(&d->sql, " s WHERE ");
-	key_match(&d->sql, r, "r", "s");
-	exec(d, r->name, d->sql.data);
-
-	fd_buf_reset(&d->sql);
-	fd_buf_puts(&d->sql, "INSERT INTO ");
-	sql_ident(&d->sql, "", r->name);
-	fd_buf_putc(&d->sql, ' ');
-	column_list(&d->sql, r, 0);
-	fd_buf_puts(&d->sql, " SELECT DISTINCT ON (");
-	key_list(&d->sql, r);
-	fd_buf_puts(&d->sql, ") ");
-	select_list(&d->sql, r, "");
-	fd_buf_puts(&d->sql, " FROM ");
-	twin_name(&d->sql, s);
-	fd_buf_puts(&d->sql, " ORDER BY ");
-	key_list(&d->sql, r);
-	fd_buf_puts(&d->sql, ", \"_fd_seq\" DESC");
-	exec(d, r->name, d->sql.data);
-
-	for (n = kids; *n != '\0'; n += strlen(n) + 1) {
-		if ((c = fd_map_get(d->tables, n, strlen(n))) == NULL ||
-		    (cs = c->priv) == NULL || cs->twin == 0 ||
-		    cs->side[k].rows == 0)
-			continue;
-		fd_buf_reset(&d->sql);
-		fd_buf_puts(&d->sql, "INSERT INTO ");
-		sql_ident(&d->sql, "", c->name);
-		fd_buf_putc(&d->sql, ' ');
-		column_list(&d->sql, c, 0);
-		fd_buf_puts(&d->sql, " SELECT ");
-		select_list(&d->sql, c, "c.");
-		fd_buf_puts(&d->sql, " FROM ");
-		twin_name(&d->sql, cs);
-		/* a child row of a root row of this batch goes in with
-		 * the latest version; one whose root row went in an
-		 * earlier batch (a SCHEMA inside the record committed it)
-		 * goes in as it is */
-		fd_buf_puts(&d->sql, " c LEFT JOIN (");
-		winners(&d->sql, r);
-		fd_buf_puts(&d->sql, ") w ON c.\"_fd_root_id\" = w.\"_fd_id\" "
-		    "WHERE w.\"_fd_id\" IS NULL OR c.\"_fd_seq\" = "
-		    "w.\"_fd_seq\"");
-		exec(d, c->name, d->sql.data);
-		fd_buf_reset(&d->sql);
-		fd_buf_puts(&d->sql, "TRUNCATE ");
-		twin_name(&d->sql, cs);
-		exec(d, c->name, d->sql.data);
-		cs->side[k].rows = 0;
-	}
-	fd_buf_reset(&d->sql);
-	fd_buf_puts(&d->sql, "TRUNCATE ");
-	twin_name(&d->sql, s);
-	exec(d, r->name, d->sql.data);
+	/* in the core's buffer, not malloc'd: a failure here ends the
+	 * writer thread, which would leak it */
+	kids = sql_children(&d->sql, r->name);
+	merge_delete(d, r, kids);
+	merge_insert_root(d, r);
+	for (n = kids; *n != '\0'; n += strlen(n) + 1)
+		if ((c = fd_map_get(d->tables, n, strlen(n))) != NULL &&
+		    (cs = c->priv) != NULL && cs->twin != 0 &&
+		    cs->side[k].rows != 0)
+			merge_insert_child(d, r, c, k);
+	empty_twin(d, r->name, s);
 	s->side[k].rows = 0;
 }
 
@@ -578,17 +539,8 @@ send_side(struct dest *d, int k)
 static void
 commit_now(struct dest *d, const char *state)
 {
-	const char *p[2];
-
-	if (state != NULL) {
-		p[0] = state;
-		p[1] = d->load_id;
-		PQclear(query(d, "_fd_state", "INSERT INTO _fd_state (id, "
-		    "state, load_id, committed_at) VALUES (1, $1, $2, now()) "
-		    "ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, "
-		    "load_id = EXCLUDED.load_id, committed_at = "
-		    "EXCLUDED.committed_at", 2, p));
-	}
+	if (state != NULL)
+		sql_state(&d->sql, state);
 	exec(d, "commit", "COMMIT");
 	exec(d, "begin", "BEGIN");
 }
@@ -631,7 +583,7 @@ idle(struct dest *d)
 		pthread_cond_wait(&d->cv, &d->mu);
 	pthread_mutex_unlock(&d->mu);
 	if (d->failed)
-		errx(1, "%s", d->errmsg);
+		errx(FD_EXIT_FAIL, "%s", d->errmsg);
 }
 
 /*
@@ -651,8 +603,6 @@ submit(struct dest *d, int commit, char *state)
 	d->job = 1;
 	pthread_cond_broadcast(&d->cv);
 	pthread_mutex_unlock(&d->mu);
-	if (commit)
-		d->submitted = now();
 }
 
 /* Commits the held STATE with the rows filled so far (before the rows
@@ -680,27 +630,28 @@ static void
 twin(struct dest *d, struct table *t, int seq)
 {
 	struct ptable *s = t->priv;
+	struct fd_buf *q = &d->sql.stmt;
 	const char *ty;
 	size_t i;
 
 	if (s->twin == 0) {
 		s->twin = ++d->ntwins;
 		s->seq = seq;
-		fd_buf_reset(&d->sql);
-		fd_buf_puts(&d->sql, "CREATE TEMPORARY TABLE ");
-		twin_name(&d->sql, s);
-		fd_buf_puts(&d->sql, " (LIKE ");
-		sql_ident(&d->sql, "", t->name);
-		fd_buf_puts(&d->sql, seq ? ", \"_fd_seq\" bigint)" : ")");
-		exec(d, t->name, d->sql.data);
+		fd_buf_reset(q);
+		fd_buf_puts(q, "CREATE TEMPORARY TABLE ");
+		twin_name(q, s);
+		fd_buf_puts(q, " (LIKE ");
+		sql_ident(q, "", t->name);
+		fd_buf_puts(q, seq ? ", \"_fd_seq\" bigint)" : ")");
+		sql_exec(&d->sql, t->name);
 		return;
 	}
 	if (seq && !s->seq) {
-		fd_buf_reset(&d->sql);
-		fd_buf_puts(&d->sql, "ALTER TABLE ");
-		twin_name(&d->sql, s);
-		fd_buf_puts(&d->sql, " ADD COLUMN \"_fd_seq\" bigint");
-		exec(d, t->name, d->sql.data);
+		fd_buf_reset(q);
+		fd_buf_puts(q, "ALTER TABLE ");
+		twin_name(q, s);
+		fd_buf_puts(q, " ADD COLUMN \"_fd_seq\" bigint");
+		sql_exec(&d->sql, t->name);
 		s->seq = 1;
 	}
 	/* the table's columns, with its types; those there are kept */
@@ -708,148 +659,67 @@ twin(struct dest *d, struct table *t, int seq)
 		if ((ty = fd_map_get(s->dbcols, t->cols[i].name,
 		    strlen(t->cols[i].name))) == NULL)
 			continue;
-		fd_buf_reset(&d->sql);
-		fd_buf_puts(&d->sql, "ALTER TABLE ");
-		twin_name(&d->sql, s);
-		fd_buf_puts(&d->sql, " ADD COLUMN IF NOT EXISTS ");
-		sql_ident(&d->sql, "", t->cols[i].name);
-		fd_buf_printf(&d->sql, " %s", ty);
-		exec(d, t->name, d->sql.data);
+		fd_buf_reset(q);
+		fd_buf_puts(q, "ALTER TABLE ");
+		twin_name(q, s);
+		fd_buf_puts(q, " ADD COLUMN IF NOT EXISTS ");
+		sql_ident(q, "", t->cols[i].name);
+		fd_buf_printf(q, " %s", ty);
+		sql_exec(&d->sql, t->name);
 	}
 }
 
-/* What a column of PostgreSQL type ty (format_type) takes. */
-static unsigned
-accepts(const char *ty)
+/* Dies when t's name or a column's is longer than PostgreSQL keeps. */
+static void
+check_names(const struct table *t)
 {
-	static const struct {
-		const char	*type;
-		unsigned	 takes;
-	} map[] = {
-		{ "bigint", FD_COL_BIT(FD_COL_BIGINT) },
-		{ "double precision", FD_COL_BIT(FD_COL_DOUBLE) | FD_COL_BIT(FD_COL_BIGINT) },
-		{ "boolean", FD_COL_BIT(FD_COL_BOOL) },
-		{ "text", FD_COL_ANY & ~FD_COL_BIT(FD_COL_BOOL) },
-		{ "timestamp with time zone", FD_COL_BIT(FD_COL_TIMESTAMP) },
-		{ "numeric", FD_COL_BIT(FD_COL_DECIMAL) | FD_COL_BIT(FD_COL_BIGINT) |
-		    FD_COL_BIT(FD_COL_DOUBLE) },
-	};
+	char b[PG_NAMESHOWN + sizeof("...")];
+	const char *name;
 	size_t i;
 
-	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (strcmp(ty, map[i].type) == 0)
-			return map[i].takes;
-	return FD_COL_ANY;		/* jsonb, or a type of the user's */
+	for (i = 0; i <= t->ncols; i++) {
+		name = i == 0 ? t->name : t->cols[i - 1].name;
+		if (strlen(name) > PG_NAMELEN)
+			errx(FD_EXIT_FAIL, "postgresql: table %s: the name %s "
+			    "is longer than PostgreSQL's %d bytes "
+			    "(fd-normalize --max-length %d shortens names)",
+			    showname(t->name), fd_diag_name(b, sizeof(b), name,
+			    strlen(name)), PG_NAMELEN, PG_NAMELEN);
+	}
 }
 
+/* The table's columns in the database, as the twin copies them. */
 static void
-check_name(const char *table, const char *name)
+read_columns(struct dest *d, struct table *t)
 {
-	char b[24];	/* the name's first 20 bytes and "..." */
+	struct ptable *s = t->priv;
 
-	if (strlen(name) > PG_NAMELEN)
-		errx(1, "postgresql: table %s: the name %s is longer "
-		    "than PostgreSQL's %d bytes (fd-normalize --max-length "
-		    "%d shortens names)", showname(table),
-		    fd_diag_name(b, sizeof(b), name, strlen(name)), PG_NAMELEN,
-		    PG_NAMELEN);
+	sql_columns_free(s->dbcols);
+	if ((s->dbcols = fd_map_new()) == NULL)
+		err(FD_EXIT_FAIL, NULL);
+	sql_columns(&d->sql, "", t->name, s->dbcols);
 }
 
 static void
 pg_table(struct dest *d, struct table *t)
 {
-	release(d);
-	struct ptable *s = t->priv;
-	PGresult *r;
-	const char *p[4];
-	size_t i;
+	struct ptable *s;
 
+	release(d);
 	idle(d);
-	check_name(t->name, t->name);
-	for (i = 0; i < t->ncols; i++)
-		check_name(t->name, t->cols[i].name);
-	if (s == NULL) {
-		if ((s = calloc(1, sizeof(*s))) == NULL)
-			err(1, NULL);
-		t->priv = s;
-	} else
+	check_names(t);
+	if ((s = t->priv) == NULL)
+		t->priv = s = xcalloc(1, sizeof(*s));
+	else
 		copy_out(d, t, d->fill);	/* rows of the old columns */
 	/* a SCHEMA may come inside a record (a new child table after its
 	 * root row): nothing is merged here, only copied */
-	free_types(s->dbcols);
-	if ((s->dbcols = fd_map_new()) == NULL)
-		err(1, NULL);
-	db_columns(d, "", t->name, s->dbcols);
-	for (i = 0; i < t->ncols; i++) {
-		const char *ty = fd_map_get(s->dbcols, t->cols[i].name,
-		    strlen(t->cols[i].name));
-		t->cols[i].accepts = ty != NULL ? accepts(ty) : 0;
-	}
-	fd_buf_reset(&d->sql);
-	if (fd_map_len(s->dbcols) == 0) {
-		fd_buf_puts(&d->sql, "CREATE TABLE ");
-		sql_ident(&d->sql, "", t->name);
-		fd_buf_puts(&d->sql, " (");
-		for (i = 0; i < t->ncols; i++) {
-			sql_ident(&d->sql, "", t->cols[i].name);
-			fd_buf_printf(&d->sql, " %s, ",
-			    pgtype(t->cols[i].type));
-		}
-		fd_buf_puts(&d->sql, "\"_fd_load_id\" text)");
-		exec(d, t->name, d->sql.data);
-	} else
-		for (i = 0; i < t->ncols; i++) {
-			if (fd_map_get(s->dbcols, t->cols[i].name,
-			    strlen(t->cols[i].name)) != NULL)
-				continue;
-			fd_buf_reset(&d->sql);
-			fd_buf_puts(&d->sql, "ALTER TABLE ");
-			sql_ident(&d->sql, "", t->name);
-			fd_buf_puts(&d->sql, " ADD COLUMN ");
-			sql_ident(&d->sql, "", t->cols[i].name);
-			fd_buf_printf(&d->sql, " %s",
-			    pgtype(t->cols[i].type));
-			exec(d, t->name, d->sql.data);
-		}
-	free_types(s->dbcols);
-	if ((s->dbcols = fd_map_new()) == NULL)
-		err(1, NULL);
-	db_columns(d, "", t->name, s->dbcols);
+	sql_schema(&d->sql, t, "");
+	read_columns(d, t);
 	if (fd_map_put(d->tables, t->name, strlen(t->name), t) == -1)
-		err(1, NULL);
-
-	p[0] = t->name;
-	p[1] = t->root;
-	p[2] = t->child ? "child" : "root";
-	p[3] = disp_name(t->disp);
-	PQclear(query(d, "_fd_tables", "INSERT INTO _fd_tables VALUES ($1, "
-	    "$2, $3, $4) ON CONFLICT (name) DO UPDATE SET root = "
-	    "EXCLUDED.root, kind = EXCLUDED.kind, disposition = "
-	    "EXCLUDED.disposition", 4, p));
-
-	/* what merge looks rows up by; index names from the table's oid,
-	 * which always fit */
-	fd_buf_reset(&d->val);
-	sql_ident(&d->val, "", t->name);
-	p[0] = d->val.data;
-	r = query(d, t->name, "SELECT to_regclass($1)::oid", 1, p);
-	fd_buf_reset(&d->sql);
-	if (TABLE_MERGES(t)) {
-		fd_buf_printf(&d->sql, "CREATE INDEX IF NOT EXISTS "
-		    "\"_fd_key_%s\" ON ", PQgetvalue(r, 0, 0));
-		sql_ident(&d->sql, "", t->name);
-		fd_buf_puts(&d->sql, " (");
-		key_list(&d->sql, t);
-		fd_buf_putc(&d->sql, ')');
-	} else if (t->child && fd_map_get(t->colidx, "_fd_root_id", 11)) {
-		fd_buf_printf(&d->sql, "CREATE INDEX IF NOT EXISTS "
-		    "\"_fd_root_%s\" ON ", PQgetvalue(r, 0, 0));
-		sql_ident(&d->sql, "", t->name);
-		fd_buf_puts(&d->sql, " (\"_fd_root_id\")");
-	}
-	PQclear(r);
-	if (d->sql.len > 0)
-		exec(d, t->name, d->sql.data);
+		err(FD_EXIT_FAIL, NULL);
+	sql_register(&d->sql, t);
+	sql_indexes(&d->sql, t);
 	route(d, t);
 	if (s->via)
 		twin(d, t, s->viaseq);
@@ -972,25 +842,20 @@ bad:
 	return -1;
 }
 
-/* Runs fn over the known tables of root t's chain. */
+/* Runs fn over the tables of root t's chain (c: NULL for one the
+ * stream did not tell of). */
 static void
 each_in_chain(struct dest *d, struct table *t,
     void (*fn)(struct dest *, const char *, struct table *))
 {
 	const char *n;
-	char *kids;
-	size_t len;
+	char *names;
 
-	fn(d, t->name, t);
-	/* a copy: fn may ask for children itself */
-	n = children(d, t->name);
-	len = d->kids.len;
-	if ((kids = malloc(len)) == NULL)
-		err(1, NULL);
-	memcpy(kids, n, len);
-	for (n = kids; *n != '\0'; n += strlen(n) + 1)
-		fn(d, n, fd_map_get(d->tables, n, strlen(n)));
-	free(kids);
+	/* a copy: fn runs statements */
+	names = sql_chain(&d->sql, t->name);
+	for (n = names; *n != '\0'; n += strlen(n) + 1)
+		fn(d, n, n == names ? t : fd_map_get(d->tables, n, strlen(n)));
+	free(names);
 }
 
 static void
@@ -998,26 +863,12 @@ swap_in(struct dest *d, const char *name, struct table *c)
 {
 	struct ptable *s = c != NULL ? c->priv : NULL;
 
-	fd_buf_reset(&d->sql);
-	fd_buf_puts(&d->sql, "DELETE FROM ");
-	sql_ident(&d->sql, "", name);
-	exec(d, name, d->sql.data);
-	if (s == NULL || s->twin == 0 || c->disp != DISP_REPLACE)
-		return;		/* no rows this version */
-	fd_buf_reset(&d->sql);
-	fd_buf_puts(&d->sql, "INSERT INTO ");
-	sql_ident(&d->sql, "", name);
-	fd_buf_putc(&d->sql, ' ');
-	column_list(&d->sql, c, 0);
-	fd_buf_puts(&d->sql, " SELECT ");
-	select_list(&d->sql, c, "");
-	fd_buf_puts(&d->sql, " FROM ");
-	twin_name(&d->sql, s);
-	exec(d, name, d->sql.data);
-	fd_buf_reset(&d->sql);
-	fd_buf_puts(&d->sql, "TRUNCATE ");
-	twin_name(&d->sql, s);
-	exec(d, name, d->sql.data);
+	fd_buf_reset(&d->sql.arg);
+	if (s != NULL && s->twin != 0)
+		twin_name(&d->sql.arg, s);
+	else
+		c = NULL;	/* no rows this version */
+	sql_swap_in(&d->sql, name, c, xbuf(&d->sql.arg));
 }
 
 static void
@@ -1038,10 +889,7 @@ unstage_one(struct dest *d, const char *name, struct table *c)
 	d->waiting -= s->side[d->fill].copy.len;
 	fd_buf_reset(&s->side[d->fill].copy);
 	s->side[d->fill].rows = 0;
-	fd_buf_reset(&d->sql);
-	fd_buf_puts(&d->sql, "TRUNCATE ");
-	twin_name(&d->sql, s);
-	exec(d, name, d->sql.data);
+	empty_twin(d, name, s);
 }
 
 static void
@@ -1096,43 +944,45 @@ pg_settle(struct dest *d, int failing)
 }
 
 /*
+ * STATEs faster than COMMIT_GAP (a load from a file, not from the API)
+ * are held and committed together: one commit's COPY statements and
+ * round trips cost more than a page's rows.  What each table's filling
+ * side holds now is what the STATE covers (settle keeps that much).
+ */
+static const char *
+pg_hold(struct dest *d, const char *state)
+{
+	struct table *t;
+	struct side *b;
+	size_t i;
+
+	for (i = 0; fd_map_at(d->tables, i, (void **)&t) != NULL; i++) {
+		if (t->priv == NULL)
+			continue;
+		b = &((struct ptable *)t->priv)->side[d->fill];
+		b->mark = b->copy.len;
+		b->markrows = b->rows;
+	}
+	free(d->held);
+	d->held = xstrdup(state);
+	return take_durable(d);
+}
+
+/*
  * The batch goes to the writer, which sends and commits it while the
  * main thread reads the next one; what is reported durable is the
  * batch before (all of them when final).
  */
-static int
+static void
 pg_commit(struct dest *d, const char *state, int final, const char **done)
 {
-	struct table *t;
-	struct side *b;
 	char *v = NULL;
-	size_t i;
-	int hold = !final && state != NULL &&
-	    now() - d->submitted < COMMIT_GAP;
 
-	if (state != NULL && (v = strdup(state)) == NULL)
-		err(1, NULL);
-	if (v == NULL && d->held != NULL) {
+	if (state != NULL)
+		v = xstrdup(state);
+	else {
 		v = d->held;	/* --batch-rows: the held STATE covers it */
 		d->held = NULL;
-	}
-	/*
-	 * STATEs faster than COMMIT_GAP (a load from a file, not from
-	 * the API) are held and committed together: one commit's COPY
-	 * statements and round trips cost more than a page's rows.
-	 */
-	if (hold) {
-		for (i = 0; fd_map_at(d->tables, i, (void **)&t) != NULL; i++) {
-			if (t->priv == NULL)
-				continue;
-			b = &((struct ptable *)t->priv)->side[d->fill];
-			b->mark = b->copy.len;
-			b->markrows = b->rows;
-		}
-		free(d->held);
-		d->held = v;
-		*done = take_durable(d);
-		return 0;
 	}
 	free(d->held);
 	d->held = NULL;
@@ -1140,7 +990,6 @@ pg_commit(struct dest *d, const char *state, int final, const char **done)
 	if (final)
 		idle(d);
 	*done = take_durable(d);
-	return 1;
 }
 
 static void
@@ -1148,8 +997,6 @@ pg_close(struct dest *d, long long rows)
 {
 	struct table *t;
 	struct ptable *s;
-	const char *p[2];
-	char n[32];
 	size_t i;
 
 	if (d == NULL)
@@ -1160,12 +1007,7 @@ pg_close(struct dest *d, long long rows)
 	pthread_cond_broadcast(&d->cv);
 	pthread_mutex_unlock(&d->mu);
 	pthread_join(d->writer, NULL);
-	snprintf(n, sizeof(n), "%lld", rows);
-	p[0] = n;
-	p[1] = d->load_id;
-	PQclear(query(d, "_fd_loads", "UPDATE _fd_loads SET status = "
-	    "'completed', finished_at = now(), rows = $1 WHERE load_id = $2",
-	    2, p));
+	sql_end_load(&d->sql, rows);
 	exec(d, "commit", "COMMIT");
 	exec(d, "unlock", "SELECT pg_advisory_unlock(" PG_LOCK_KEY
 	    ", hashtext(current_schema()))");
@@ -1175,13 +1017,12 @@ pg_close(struct dest *d, long long rows)
 			continue;
 		fd_buf_free(&s->side[0].copy);
 		fd_buf_free(&s->side[1].copy);
-		free_types(s->dbcols);
+		sql_columns_free(s->dbcols);
 		free(s);
 		t->priv = NULL;
 	}
 	fd_map_free(d->tables);
-	fd_buf_free(&d->sql);
-	fd_buf_free(&d->kids);
+	sql_free(&d->sql);
 	fd_buf_free(&d->val);
 	free(d->durable);
 	free(d->held);
@@ -1201,6 +1042,7 @@ const struct dest_ops pg_ops = {
 	.activate = pg_activate,
 	.unstage = pg_unstage,
 	.settle = pg_settle,
+	.hold = pg_hold,
 	.commit = pg_commit,
 	.close = pg_close,
 };

@@ -1,7 +1,7 @@
 /*
  * row.c: a RECORD's object split into its table's columns, each value
  * checked against its column's type, so that every destination takes
- * and refuses the same rows; the SQL text both databases share.
+ * and refuses the same rows.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,6 +12,9 @@
 #include "isotime.h"
 #include "jscan.h"
 #include "extern.h"
+
+/* The bytes of a refused value a message shows at most. */
+#define SHOWN	40
 
 /* Whether value v may go into a column of type ty; why in errbuf. */
 static int
@@ -34,7 +37,7 @@ check(const struct value *v, enum fd_coltype ty, struct fd_buf *scratch,
 		if (ty == FD_COL_BIGINT) {
 			if (fd_jscan_int64(v->p, v->len, &n) == -1)
 				return fd_diag_set(errbuf, "%.*s is not a "
-				    "64-bit integer", (int)(v->len > 40 ? 40 :
+				    "64-bit integer", (int)(v->len > SHOWN ? SHOWN :
 				    v->len), v->p);
 			return 0;
 		}
@@ -53,7 +56,7 @@ check(const struct value *v, enum fd_coltype ty, struct fd_buf *scratch,
 			return -1;
 		if (fd_isotime_utc(scratch->data, scratch->len, out) == -1)
 			return fd_diag_set(errbuf, "\"%.*s\" is not a "
-			    "date-time", (int)(scratch->len > 40 ? 40 :
+			    "date-time", (int)(scratch->len > SHOWN ? SHOWN :
 			    scratch->len), scratch->data);
 		return 0;
 	default:	/* object, array */
@@ -152,19 +155,4 @@ value_json(const struct value *v, struct fd_buf *out, char *errbuf)
 	if (fd_buf_append(out, v->p, v->len) == -1)
 		return fd_diag_errno(errbuf, ENOMEM, "value");
 	return 0;
-}
-
-void
-sql_ident(struct fd_buf *b, const char *prefix, const char *name)
-{
-	const char *p;
-
-	fd_buf_putc(b, '"');
-	fd_buf_puts(b, prefix);
-	for (p = name; *p != '\0'; p++) {
-		if (*p == '"')
-			fd_buf_putc(b, '"');
-		fd_buf_putc(b, *p);
-	}
-	fd_buf_putc(b, '"');
 }

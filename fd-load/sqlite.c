@@ -1,26 +1,21 @@
 /*
- * sqlite.c: the SQLite destination.
+ * sqlite.c: the SQLite destination, a dialect of the SQL core (sql.h):
+ * rows bound one by one to prepared statements.
  *
- * One transaction is open from commit to commit.  A STATE that comes
- * less than COMMIT_GAP after the last commit is held: its _fd_state
- * row is written, a savepoint taken, and the next commit (at a later
- * STATE, at --batch-rows, when the input pauses, or at the end) takes
- * it along; bad input rolls back to the savepoint and commits the held
- * STATE with the rows before it (settle), a crash loses it.  So a load
- * from a file commits a few times a second, not at each page's STATE:
- * each commit writes the pages it touched to the WAL again.  The
- * savepoint's journal is kept in memory (temp_store): on disk it
- * costs a write of every page changed after it.  Each commit is synced
- * (synchronous=FULL: one fdatasync of the WAL) before fd-load.c
- * replaces the state file with what it covers.
+ * One transaction is open from commit to commit.  A STATE fd-load.c
+ * holds (sqlite_hold: one less than COMMIT_GAP after the last commit)
+ * has its _fd_state row written and a savepoint taken, and the next
+ * commit (at a later STATE, at --batch-rows, when the input pauses, or
+ * at the end) takes it along; bad input rolls back to the savepoint
+ * and commits the held STATE with the rows before it (settle), a crash
+ * loses it.  So a load from a file commits a few times a second, not
+ * at each page's STATE: each commit writes the pages it touched to the
+ * WAL again.  The savepoint's journal is kept in memory (temp_store):
+ * on disk it costs a write of every page changed after it.  Each
+ * commit is synced (synchronous=FULL: one fdatasync of the WAL) before
+ * fd-load.c replaces the state file with what it covers.
  *
- * Tables are created from the SCHEMA messages (identifiers always
- * quoted) and widened with ALTER TABLE ADD COLUMN; every table gets
- * _fd_load_id.  fd's own tables: _fd_loads (one row per run),
- * _fd_state (the committed state, written in the same transaction as
- * the data it covers) and _fd_tables (each table's root, kind and
- * disposition, so that a merge finds the child tables of earlier runs).
- *
+ * Tables, columns, indexes and fd's own tables are the core's.
  * Merge: a root row first deletes the child rows of the root row with
  * the same key (by _fd_root_id), then that row, then is inserted; its
  * child rows follow as inserts.  Replace: rows go to a staging table
@@ -43,6 +38,14 @@
 #include "map.h"
 #include "state.h"
 #include "extern.h"
+#include "sql.h"
+
+#define BUSY_MS	10000		/* wait for another writer's lock */
+/* 16 MiB of pages (SQLite's default is 2 MiB): a transaction's pages
+ * are written to the WAL once, not spilled and read back; a third
+ * fewer writes into tables of 100 MB, memory still flat */
+#define CACHE_PRAGMA	"PRAGMA cache_size=-16384"
+#define STAGE		"_fd_stage_"	/* a staging table's prefix */
 
 /* What the destination keeps per table. */
 struct stable {
@@ -59,46 +62,24 @@ struct stable {
 };
 
 struct dest {
+	struct sql	 sql;		/* the core's handle */
 	sqlite3		*db;
 	struct fd_lock	*lock;
 	char		*path;
 	char		*load_id;
 	struct fd_map	*tables;	/* name -> struct table (all known) */
-	struct fd_buf	 sql, val;
-	double		 committed;	/* when the last commit was */
+	struct fd_buf	 val;
 	char		*held;		/* the STATE written, not committed */
 	char		*done;		/* what commit last gave as done */
 };
 
-static void
+static void __attribute__((noreturn))
 fail(struct dest *d, const char *what)
 {
 	const char *m = sqlite3_errmsg(d->db);
 
 	sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
-	errx(1, "%s: %s: %s", d->path, what, m);
-}
-
-static void
-exec(struct dest *d, const char *sql)
-{
-	if (sqlite3_exec(d->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		fail(d, sql);
-}
-
-static const char *
-affinity(enum fd_coltype t)
-{
-	switch (t) {
-	case FD_COL_BIGINT:
-	case FD_COL_BOOL:
-		return "INTEGER";
-	case FD_COL_DOUBLE:
-		return "REAL";
-	case FD_COL_DECIMAL:	/* NUMERIC would round it through a double */
-	default:
-		return "TEXT";
-	}
+	errx(FD_EXIT_FAIL, "%s: %s: %s", d->path, what, m);
 }
 
 static sqlite3_stmt *
@@ -111,6 +92,77 @@ prepare(struct dest *d, const char *sql)
 	return st;
 }
 
+/* The dialect's run: a failure is told with the statement's text. */
+static void
+sqlite_run(void *conn, const char *what, const char *sql, int n,
+    const char *const *params, void (*row)(void *, const char *const *),
+    void *arg)
+{
+	const char *v[SQL_ROW_COLS];
+	struct dest *d = conn;
+	sqlite3_stmt *st;
+	int i, rc, ncol;
+
+	(void)what;
+	st = prepare(d, sql);
+	for (i = 0; i < n; i++)
+		sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_STATIC);
+	ncol = sqlite3_column_count(st);
+	if (ncol > SQL_ROW_COLS)
+		ncol = SQL_ROW_COLS;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (row == NULL)
+			continue;
+		memset(v, 0, sizeof(v));
+		for (i = 0; i < ncol; i++)
+			v[i] = (const char *)sqlite3_column_text(st, i);
+		row(arg, v);
+	}
+	if (rc != SQLITE_DONE)
+		fail(d, sql);
+	sqlite3_finalize(st);
+}
+
+static void
+exec(struct dest *d, const char *sql)
+{
+	sql_run(&d->sql, sql, sql, 0, NULL);
+}
+
+/* What SQLite's declared types (as sql_sqlite.types declares them)
+ * take; text refuses booleans, which SQLite would keep as 0 and 1. */
+static const struct sql_takes sqlite_takes[] = {
+	{ "INTEGER", FD_COL_BIT(FD_COL_BIGINT) | FD_COL_BIT(FD_COL_BOOL) },
+	{ "REAL", FD_COL_BIT(FD_COL_DOUBLE) | FD_COL_BIT(FD_COL_BIGINT) },
+	{ "TEXT", FD_COL_ANY & ~FD_COL_BIT(FD_COL_BOOL) },
+};
+
+const struct sql_dialect sql_sqlite = {
+	.name = "sqlite",
+	.types = {
+		[FD_COL_BIGINT] = "INTEGER",
+		[FD_COL_BOOL] = "INTEGER",
+		[FD_COL_DOUBLE] = "REAL",
+		[FD_COL_TEXT] = "TEXT",
+		[FD_COL_TIMESTAMP] = "TEXT",
+		[FD_COL_JSON] = "TEXT",
+		/* NUMERIC would round it through a double */
+		[FD_COL_DECIMAL] = "TEXT",
+	},
+	.takes = sqlite_takes,
+	.ntakes = sizeof(sqlite_takes) / sizeof(sqlite_takes[0]),
+	.bktypes = { "TEXT", "INTEGER", "INTEGER", "TEXT" },
+	.now = "strftime('%Y-%m-%dT%H:%M:%fZ','now')",
+	.param = "?%zu",
+	.upsert = " ON CONFLICT (%s) DO UPDATE SET ",
+	.upsert_set = "%1$s = excluded.%1$s",
+	.empty = "DELETE FROM ",
+	.catalog = "SELECT name, type FROM pragma_table_info(?1)",
+	.catalog_quoted = 0,
+	.relid = NULL,
+	.run = sqlite_run,
+};
+
 /*
  * Empties every staging table: rows staged by a load that ended
  * before its ACTIVATE_VERSION are never to be activated (a new version
@@ -120,57 +172,24 @@ static void
 unstage_all(struct dest *d)
 {
 	struct fd_buf names = FD_BUF_INIT;
-	sqlite3_stmt *q;
 	const char *n;
 
-	q = prepare(d, "SELECT name FROM sqlite_master WHERE type = 'table' "
-	    "AND substr(name, 1, 10) = '_fd_stage_'");
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		fd_buf_puts(&names, (const char *)sqlite3_column_text(q, 0));
-		fd_buf_putc(&names, '\0');
-	}
-	sqlite3_finalize(q);
-	for (n = names.data; n != NULL && n < names.data + names.len;
-	    n += strlen(n) + 1) {
-		fd_buf_reset(&d->sql);
-		fd_buf_puts(&d->sql, "DELETE FROM ");
-		sql_ident(&d->sql, "", n);
-		exec(d, d->sql.data);
+	sql_names(&d->sql, "staging", "SELECT name FROM sqlite_master WHERE "
+	    "type = 'table' AND substr(name, 1, length('" STAGE "')) = '"
+	    STAGE "'", 0, NULL, &names);
+	for (n = names.data; *n != '\0'; n += strlen(n) + 1) {
+		fd_buf_reset(&d->sql.stmt);
+		sql_delete_from(&d->sql.stmt, "", n);
+		sql_exec(&d->sql, n);
 	}
 	fd_buf_free(&names);
 }
 
-static struct dest *
-sqlite_open(const char *path, const char *load_id)
+/* The connection's settings, before the first transaction. */
+static void
+settings(struct dest *d)
 {
-	char why[FD_ERRSZ];
-	struct dest *d;
-	char *sql;
-	int fd;
-
-	if (*path == '\0')
-		errx(1, "sqlite: no path");
-	if ((d = calloc(1, sizeof(*d))) == NULL ||
-	    (d->path = strdup(path)) == NULL ||
-	    (d->load_id = strdup(load_id)) == NULL ||
-	    (d->tables = fd_map_new()) == NULL)
-		err(1, NULL);
-	if ((d->lock = fd_state_lock(path, why)) == NULL)
-		errx(1, "%s", why);
-	/* account data: a new database is the owner's only (0600); SQLite
-	 * gives its -wal and -shm files the database's mode */
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1)
-		err(1, "%s", path);
-	close(fd);
-	/* one thread uses the connection: no locks in SQLite's calls, nor
-	 * statistics of its allocations (before SQLite is initialized) */
-	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	if (sqlite3_open_v2(path, &d->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
-		errx(1, "%s: %s", path, d->db ? sqlite3_errmsg(d->db) :
-		    "cannot open");
-	sqlite3_busy_timeout(d->db, 10000);
-	d->committed = now();
+	sqlite3_busy_timeout(d->db, BUSY_MS);
 	exec(d, "PRAGMA journal_mode=WAL");
 	/* a commit's WAL frames reach the disk before COMMIT returns, so
 	 * before the state file is replaced: NORMAL leaves them to the
@@ -178,195 +197,87 @@ sqlite_open(const char *path, const char *load_id)
 	 * state file already says (SQLite can change this level only
 	 * outside a transaction, and one is always open) */
 	exec(d, "PRAGMA synchronous=FULL");
-	/* the savepoints' journal (see sqlite_commit) stays in memory */
+	/* the savepoints' journal (see sqlite_hold) stays in memory */
 	exec(d, "PRAGMA temp_store=MEMORY");
-	/* 16 MiB of pages (SQLite's default is 2 MiB): a transaction's
-	 * pages are written to the WAL once, not spilled and read back;
-	 * a third fewer writes into tables of 100 MB, memory still flat */
-	exec(d, "PRAGMA cache_size=-16384");
+	exec(d, CACHE_PRAGMA);
+}
+
+static struct dest *
+sqlite_open(const char *path, const char *load_id)
+{
+	char why[FD_ERRSZ];
+	struct dest *d;
+	int fd;
+
+	if (*path == '\0')
+		errx(FD_EXIT_FAIL, "sqlite: no path");
+	d = xcalloc(1, sizeof(*d));
+	d->path = xstrdup(path);
+	d->load_id = xstrdup(load_id);
+	if ((d->tables = fd_map_new()) == NULL)
+		err(FD_EXIT_FAIL, NULL);
+	sql_init(&d->sql, &sql_sqlite, d, d->load_id);
+	if ((d->lock = fd_state_lock(path, why)) == NULL)
+		errx(FD_EXIT_FAIL, "%s", why);
+	/* account data: a new database is the owner's only (0600); SQLite
+	 * gives its -wal and -shm files the database's mode */
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1)
+		err(FD_EXIT_FAIL, "%s", path);
+	close(fd);
+	/* one thread uses the connection: no locks in SQLite's calls, nor
+	 * statistics of its allocations (before SQLite is initialized) */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	if (sqlite3_open_v2(path, &d->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		errx(FD_EXIT_FAIL, "%s: %s", path, d->db ?
+		    sqlite3_errmsg(d->db) : "cannot open");
+	settings(d);
 	exec(d, "BEGIN IMMEDIATE");
-	exec(d, "CREATE TABLE IF NOT EXISTS _fd_loads (load_id TEXT PRIMARY "
-	    "KEY, status TEXT NOT NULL, started_at TEXT NOT NULL, "
-	    "finished_at TEXT, rows INTEGER NOT NULL DEFAULT 0)");
-	exec(d, "CREATE TABLE IF NOT EXISTS _fd_state (id INTEGER PRIMARY KEY "
-	    "CHECK (id = 1), state TEXT NOT NULL, load_id TEXT NOT NULL, "
-	    "committed_at TEXT NOT NULL)");
-	exec(d, "CREATE TABLE IF NOT EXISTS _fd_tables (name TEXT PRIMARY "
-	    "KEY, root TEXT NOT NULL, kind TEXT NOT NULL, disposition TEXT "
-	    "NOT NULL)");
-	sql = sqlite3_mprintf("INSERT INTO _fd_loads (load_id, status, "
-	    "started_at) VALUES (%Q, 'running', strftime('%%Y-%%m-%%dT"
-	    "%%H:%%M:%%fZ','now'))", load_id);
-	exec(d, sql);
-	sqlite3_free(sql);
+	sql_begin_load(&d->sql);
 	unstage_all(d);
 	return d;
-}
-
-/* What a column of declared type ty (as ensure() declares) takes. */
-static unsigned
-accepts(const char *ty)
-{
-	if (strcmp(ty, "INTEGER") == 0)
-		return FD_COL_BIT(FD_COL_BIGINT) | FD_COL_BIT(FD_COL_BOOL);
-	if (strcmp(ty, "REAL") == 0)
-		return FD_COL_BIT(FD_COL_DOUBLE) | FD_COL_BIT(FD_COL_BIGINT);
-	if (strcmp(ty, "TEXT") == 0)
-		return FD_COL_ANY & ~FD_COL_BIT(FD_COL_BOOL);
-	return FD_COL_ANY;
-}
-
-/* The columns the table has in the database, into have (name -> what
- * it accepts). */
-static void
-known_columns(struct dest *d, const char *prefix, const char *name,
-    struct fd_map *have)
-{
-	sqlite3_stmt *st;
-
-	fd_buf_reset(&d->sql);
-	fd_buf_puts(&d->sql, "SELECT name, type FROM pragma_table_info(");
-	fd_buf_putc(&d->sql, '\'');
-	fd_buf_puts(&d->sql, prefix);
-	for (const char *p = name; *p != '\0'; p++) {
-		if (*p == '\'')
-			fd_buf_putc(&d->sql, '\'');
-		fd_buf_putc(&d->sql, *p);
-	}
-	fd_buf_puts(&d->sql, "')");
-	st = prepare(d, d->sql.data);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *c = (const char *)sqlite3_column_text(st, 0);
-		const char *ty = (const char *)sqlite3_column_text(st, 1);
-		fd_map_put(have, c, strlen(c), (void *)(size_t)accepts(
-		    ty != NULL ? ty : ""));
-	}
-	sqlite3_finalize(st);
-}
-
-/* Creates or widens one table (or its staging twin); for the table
- * itself, what its existing columns accept into t's. */
-static void
-ensure(struct dest *d, struct table *t, const char *prefix)
-{
-	struct fd_map *have;
-	size_t i;
-
-	if ((have = fd_map_new()) == NULL)
-		err(1, NULL);
-	known_columns(d, prefix, t->name, have);
-	if (*prefix == '\0')
-		for (i = 0; i < t->ncols; i++)
-			t->cols[i].accepts = (unsigned)(size_t)fd_map_get(have,
-			    t->cols[i].name, strlen(t->cols[i].name));
-	if (fd_map_len(have) == 0) {
-		fd_buf_reset(&d->sql);
-		fd_buf_puts(&d->sql, "CREATE TABLE ");
-		sql_ident(&d->sql, prefix, t->name);
-		fd_buf_puts(&d->sql, " (");
-		for (i = 0; i < t->ncols; i++) {
-			sql_ident(&d->sql, "", t->cols[i].name);
-			fd_buf_printf(&d->sql, " %s, ",
-			    affinity(t->cols[i].type));
-		}
-		fd_buf_puts(&d->sql, "\"_fd_load_id\" TEXT)");
-		exec(d, d->sql.data);
-	} else {
-		for (i = 0; i < t->ncols; i++) {
-			if (fd_map_get(have, t->cols[i].name,
-			    strlen(t->cols[i].name)) != NULL)
-				continue;
-			fd_buf_reset(&d->sql);
-			fd_buf_puts(&d->sql, "ALTER TABLE ");
-			sql_ident(&d->sql, prefix, t->name);
-			fd_buf_puts(&d->sql, " ADD COLUMN ");
-			sql_ident(&d->sql, "", t->cols[i].name);
-			fd_buf_printf(&d->sql, " %s",
-			    affinity(t->cols[i].type));
-			exec(d, d->sql.data);
-		}
-	}
-	fd_map_free(have);
 }
 
 static sqlite3_stmt *
 insert_stmt(struct dest *d, struct table *t, const char *prefix)
 {
+	struct fd_buf *b = &d->sql.stmt;
 	size_t i;
 
-	fd_buf_reset(&d->sql);
-	fd_buf_puts(&d->sql, "INSERT INTO ");
-	sql_ident(&d->sql, prefix, t->name);
-	fd_buf_puts(&d->sql, " (");
-	for (i = 0; i < t->ncols; i++) {
-		sql_ident(&d->sql, "", t->cols[i].name);
-		fd_buf_puts(&d->sql, ", ");
-	}
-	fd_buf_puts(&d->sql, "\"_fd_load_id\") VALUES (");
+	fd_buf_reset(b);
+	sql_insert_into(b, prefix, t->name, t);
+	fd_buf_puts(b, "VALUES (");
 	for (i = 0; i <= t->ncols; i++)
-		fd_buf_puts(&d->sql, i > 0 ? ", ?" : "?");
-	fd_buf_putc(&d->sql, ')');
-	return prepare(d, d->sql.data);
+		fd_buf_puts(b, i > 0 ? ", ?" : "?");
+	fd_buf_putc(b, ')');
+	return prepare(d, xbuf(b));
 }
 
 static void
 sqlite_table(struct dest *d, struct table *t)
 {
 	struct stable *s = t->priv;
-	size_t i;
-	char *sql;
+	struct table *r;
 
-	if (s == NULL) {
-		if ((s = calloc(1, sizeof(*s))) == NULL)
-			err(1, NULL);
-		t->priv = s;
-	}
-	ensure(d, t, "");
+	if (s == NULL)
+		t->priv = s = xcalloc(1, sizeof(*s));
+	sql_schema(&d->sql, t, "");
 	if (t->disp == DISP_REPLACE)
-		ensure(d, t, "_fd_stage_");
+		sql_schema(&d->sql, t, STAGE);
 	sqlite3_finalize(s->ins);
 	sqlite3_finalize(s->stage);
 	s->ins = insert_stmt(d, t, "");
-	s->stage = t->disp == DISP_REPLACE ? insert_stmt(d, t, "_fd_stage_") :
+	s->stage = t->disp == DISP_REPLACE ? insert_stmt(d, t, STAGE) :
 	    NULL;
 	s->children_dirty = 1;
 	s->ncols = t->ncols;
 	if (fd_map_put(d->tables, t->name, strlen(t->name), t) == -1)
-		err(1, NULL);
-	sql = sqlite3_mprintf("INSERT OR REPLACE INTO _fd_tables VALUES "
-	    "(%Q, %Q, %Q, %Q)", t->name, t->root, t->child ? "child" : "root",
-	    disp_name(t->disp));
-	exec(d, sql);
-	sqlite3_free(sql);
-	if (t->child) {
-		struct table *r = fd_map_get(d->tables, t->root,
-		    strlen(t->root));
-		if (r != NULL && r->priv != NULL)
-			((struct stable *)r->priv)->children_dirty = 1;
-	}
-	/* what merge looks rows up by */
-	fd_buf_reset(&d->sql);
-	if (TABLE_MERGES(t)) {
-		fd_buf_puts(&d->sql, "CREATE INDEX IF NOT EXISTS ");
-		sql_ident(&d->sql, "_fd_key_", t->name);
-		fd_buf_puts(&d->sql, " ON ");
-		sql_ident(&d->sql, "", t->name);
-		fd_buf_puts(&d->sql, " (");
-		for (i = 0; i < t->nkeys; i++) {
-			if (i > 0)
-				fd_buf_puts(&d->sql, ", ");
-			sql_ident(&d->sql, "", t->keys[i]);
-		}
-		fd_buf_putc(&d->sql, ')');
-	} else if (t->child && fd_map_get(t->colidx, "_fd_root_id", 11)) {
-		fd_buf_puts(&d->sql, "CREATE INDEX IF NOT EXISTS ");
-		sql_ident(&d->sql, "_fd_root_", t->name);
-		fd_buf_puts(&d->sql, " ON ");
-		sql_ident(&d->sql, "", t->name);
-		fd_buf_puts(&d->sql, " (\"_fd_root_id\")");
-	}
-	if (d->sql.len > 0)
-		exec(d, d->sql.data);
+		err(FD_EXIT_FAIL, NULL);
+	sql_register(&d->sql, t);
+	if (t->child && (r = fd_map_get(d->tables, t->root,
+	    strlen(t->root))) != NULL && r->priv != NULL)
+		((struct stable *)r->priv)->children_dirty = 1;
+	sql_indexes(&d->sql, t);
 }
 
 /*
@@ -393,7 +304,7 @@ bind(struct dest *d, sqlite3_stmt *st, int i, enum fd_coltype ty,
 			fd_buf_reset(&d->val);
 			fd_buf_append(&d->val, v->p, v->len);
 			return sqlite3_bind_double(st, i,
-			    strtod(d->val.data, NULL));
+			    strtod(xbuf(&d->val), NULL));
 		}
 		return sqlite3_bind_text(st, i, v->p, (int)v->len,
 		    SQLITE_STATIC);
@@ -412,21 +323,6 @@ bind(struct dest *d, sqlite3_stmt *st, int i, enum fd_coltype ty,
 	    SQLITE_TRANSIENT);
 }
 
-/* " WHERE key1 = ?1 AND ..." of t's primary key, to d->sql. */
-static void
-key_where(struct dest *d, const struct table *t)
-{
-	size_t k;
-
-	fd_buf_puts(&d->sql, " WHERE ");
-	for (k = 0; k < t->nkeys; k++) {
-		if (k > 0)
-			fd_buf_puts(&d->sql, " AND ");
-		sql_ident(&d->sql, "", t->keys[k]);
-		fd_buf_printf(&d->sql, " = ?%zu", k + 1);
-	}
-}
-
 /*
  * The merge statements of root t: find, the _fd_id of the rows with
  * the key; one DELETE per child table (from _fd_tables: those of
@@ -439,40 +335,30 @@ static void
 merge_statements(struct dest *d, struct table *t)
 {
 	struct stable *s = t->priv;
-	sqlite3_stmt *q;
+	struct fd_buf *b = &d->sql.stmt;
+	const char *n;
+	char *kids;
 	size_t i;
-	char *sql;
 
 	for (i = 0; i < s->ndel; i++)
 		sqlite3_finalize(s->del[i]);
 	s->ndel = 0;
 	sqlite3_finalize(s->find);
 	sqlite3_finalize(s->drop);
-	fd_buf_reset(&d->sql);
-	fd_buf_puts(&d->sql, "SELECT \"_fd_id\" FROM ");
-	sql_ident(&d->sql, "", t->name);
-	key_where(d, t);
-	s->find = prepare(d, d->sql.data);
-	fd_buf_reset(&d->sql);
-	fd_buf_puts(&d->sql, "DELETE FROM ");
-	sql_ident(&d->sql, "", t->name);
-	key_where(d, t);
-	s->drop = prepare(d, d->sql.data);
-	sql = sqlite3_mprintf("SELECT name FROM _fd_tables WHERE root = %Q "
-	    "AND kind = 'child' ORDER BY name", t->name);
-	q = prepare(d, sql);
-	sqlite3_free(sql);
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		fd_buf_reset(&d->sql);
-		fd_buf_puts(&d->sql, "DELETE FROM ");
-		sql_ident(&d->sql, "", (const char *)sqlite3_column_text(q, 0));
-		fd_buf_puts(&d->sql, " WHERE \"_fd_root_id\" = ?1");
-		s->del = reallocarray(s->del, s->ndel + 1, sizeof(*s->del));
-		if (s->del == NULL)
-			err(1, NULL);
-		s->del[s->ndel++] = prepare(d, d->sql.data);
+	fd_buf_reset(b);
+	sql_merge_find(b, &sql_sqlite, t);
+	s->find = prepare(d, xbuf(b));
+	fd_buf_reset(b);
+	sql_merge_drop(b, &sql_sqlite, t);
+	s->drop = prepare(d, xbuf(b));
+	kids = sql_chain(&d->sql, t->name);
+	for (n = kids + strlen(kids) + 1; *n != '\0'; n += strlen(n) + 1) {
+		fd_buf_reset(b);
+		sql_merge_drop_children(b, &sql_sqlite, n);
+		s->del = xreallocarray(s->del, s->ndel + 1, sizeof(*s->del));
+		s->del[s->ndel++] = prepare(d, xbuf(b));
 	}
-	sqlite3_finalize(q);
+	free(kids);
 	s->children_dirty = 0;
 }
 
@@ -566,127 +452,89 @@ sqlite_row(struct dest *d, struct table *t, char *errbuf)
 	return 0;
 }
 
-/* The tables of root's chain: the root and its children, by name. */
-static void
-chain(struct dest *d, const char *root, struct fd_buf *names)
-{
-	sqlite3_stmt *q;
-	char *sql;
-
-	sql = sqlite3_mprintf("SELECT name FROM _fd_tables WHERE root = %Q "
-	    "ORDER BY kind DESC, name", root);
-	q = prepare(d, sql);
-	sqlite3_free(sql);
-	fd_buf_reset(names);
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		fd_buf_puts(names, (const char *)sqlite3_column_text(q, 0));
-		fd_buf_putc(names, '\0');
-	}
-	sqlite3_finalize(q);
-}
-
 static void
 sqlite_activate(struct dest *d, struct table *t)
 {
-	struct fd_buf names = FD_BUF_INIT;
+	struct fd_buf stage = FD_BUF_INIT;
 	struct table *c;
 	const char *n;
-	size_t i;
+	char *names;
 
-	chain(d, t->name, &names);
-	for (n = names.data; n != NULL && n < names.data + names.len;
-	    n += strlen(n) + 1) {
+	names = sql_chain(&d->sql, t->name);
+	for (n = names; *n != '\0'; n += strlen(n) + 1) {
 		c = fd_map_get(d->tables, n, strlen(n));
-		fd_buf_reset(&d->sql);
-		fd_buf_puts(&d->sql, "DELETE FROM ");
-		sql_ident(&d->sql, "", n);
-		exec(d, d->sql.data);
-		if (c == NULL || c->disp != DISP_REPLACE)
-			continue;	/* no rows this version */
-		fd_buf_reset(&d->sql);
-		fd_buf_puts(&d->sql, "INSERT INTO ");
-		sql_ident(&d->sql, "", n);
-		fd_buf_puts(&d->sql, " (");
-		for (i = 0; i < c->ncols; i++) {
-			sql_ident(&d->sql, "", c->cols[i].name);
-			fd_buf_puts(&d->sql, ", ");
-		}
-		fd_buf_puts(&d->sql, "\"_fd_load_id\") SELECT ");
-		for (i = 0; i < c->ncols; i++) {
-			sql_ident(&d->sql, "", c->cols[i].name);
-			fd_buf_puts(&d->sql, ", ");
-		}
-		fd_buf_puts(&d->sql, "\"_fd_load_id\" FROM ");
-		sql_ident(&d->sql, "_fd_stage_", n);
-		exec(d, d->sql.data);
-		fd_buf_reset(&d->sql);
-		fd_buf_puts(&d->sql, "DELETE FROM ");
-		sql_ident(&d->sql, "_fd_stage_", n);
-		exec(d, d->sql.data);
-		((struct stable *)c->priv)->staged = 0;
+		fd_buf_reset(&stage);
+		sql_ident(&stage, STAGE, n);
+		sql_swap_in(&d->sql, n, c, xbuf(&stage));
+		if (c != NULL && c->disp == DISP_REPLACE)
+			((struct stable *)c->priv)->staged = 0;
 	}
-	fd_buf_free(&names);
+	free(names);
+	fd_buf_free(&stage);
 }
 
 /* Empties the staging tables of root's chain: a new version begins. */
 static void
 sqlite_unstage(struct dest *d, struct table *t)
 {
-	struct fd_buf names = FD_BUF_INIT;
+	struct fd_buf stage = FD_BUF_INIT;
 	struct table *c;
 	const char *n;
+	char *names;
 
-	chain(d, t->name, &names);
-	for (n = names.data; n != NULL && n < names.data + names.len;
-	    n += strlen(n) + 1) {
+	names = sql_chain(&d->sql, t->name);
+	for (n = names; *n != '\0'; n += strlen(n) + 1) {
 		c = fd_map_get(d->tables, n, strlen(n));
 		if (c == NULL || c->disp != DISP_REPLACE)
 			continue;
-		fd_buf_reset(&d->sql);
-		fd_buf_puts(&d->sql, "DELETE FROM ");
-		sql_ident(&d->sql, "_fd_stage_", n);
-		exec(d, d->sql.data);
+		fd_buf_reset(&stage);
+		sql_ident(&stage, STAGE, n);
+		sql_empty(&d->sql, n, xbuf(&stage));
 	}
-	fd_buf_free(&names);
+	free(names);
+	fd_buf_free(&stage);
 }
 
-static int
+/* Writes the state; the last one written is the one committed. */
+static void
+write_state(struct dest *d, const char *state)
+{
+	sql_state(&d->sql, state);
+	free(d->held);
+	d->held = xstrdup(state);
+}
+
+/*
+ * The STATE is written in the open transaction and a savepoint taken:
+ * bad input rolls back to it (settle), and the next commit takes it
+ * along.  The savepoint's journal is kept in memory (temp_store).
+ */
+static const char *
+sqlite_hold(struct dest *d, const char *state)
+{
+	int saved = d->held != NULL;	/* the savepoint fd_held is open */
+
+	write_state(d, state);
+	if (saved)
+		exec(d, "RELEASE fd_held");
+	exec(d, "SAVEPOINT fd_held");
+	return NULL;
+}
+
+static void
 sqlite_commit(struct dest *d, const char *state, int final,
     const char **done)
 {
-	sqlite3_stmt *st;
-	int saved = d->held != NULL;	/* the savepoint fd_held is open */
-
+	(void)final;	/* each commit is whole when it returns */
 	free(d->done);
 	d->done = NULL;
-	if (state != NULL) {
-		st = prepare(d, "INSERT OR REPLACE INTO _fd_state (id, state, "
-		    "load_id, committed_at) VALUES (1, ?1, ?2, strftime("
-		    "'%Y-%m-%dT%H:%M:%fZ','now'))");
-		sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, d->load_id, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			fail(d, "_fd_state");
-		sqlite3_finalize(st);
-		free(d->held);
-		if ((d->held = strdup(state)) == NULL)
-			err(1, NULL);
-		if (!final && now() - d->committed < COMMIT_GAP) {
-			/* bad input rolls back to here (settle) */
-			if (saved)
-				exec(d, "RELEASE fd_held");
-			exec(d, "SAVEPOINT fd_held");
-			*done = NULL;
-			return 0;
-		}
-	}
+	if (state != NULL)
+		write_state(d, state);
 	exec(d, "COMMIT");
 	exec(d, "BEGIN IMMEDIATE");
-	d->committed = now();
 	/* data only (--batch-rows): the held STATE's row covers it */
 	*done = d->done = d->held;
 	d->held = NULL;
-	return 1;
 }
 
 /* Bad input: a held STATE is committed with the rows before it. */
@@ -710,15 +558,10 @@ sqlite_close(struct dest *d, long long rows)
 	struct table *t;
 	struct stable *s;
 	size_t i, k;
-	char *sql;
 
 	if (d == NULL)
 		return;
-	sql = sqlite3_mprintf("UPDATE _fd_loads SET status = 'completed', "
-	    "finished_at = strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ','now'), "
-	    "rows = %lld WHERE load_id = %Q", rows, d->load_id);
-	exec(d, sql);
-	sqlite3_free(sql);
+	sql_end_load(&d->sql, rows);
 	exec(d, "COMMIT");
 	for (i = 0; fd_map_at(d->tables, i, (void **)&t) != NULL; i++) {
 		if ((s = t->priv) == NULL)
@@ -739,7 +582,7 @@ sqlite_close(struct dest *d, long long rows)
 	fd_map_free(d->tables);
 	free(d->held);
 	free(d->done);
-	fd_buf_free(&d->sql);
+	sql_free(&d->sql);
 	fd_buf_free(&d->val);
 	fd_state_unlock(d->lock);
 	free(d->path);
@@ -754,6 +597,7 @@ const struct dest_ops sqlite_ops = {
 	.row = sqlite_row,
 	.activate = sqlite_activate,
 	.unstage = sqlite_unstage,
+	.hold = sqlite_hold,
 	.commit = sqlite_commit,
 	.settle = sqlite_settle,
 	.close = sqlite_close,

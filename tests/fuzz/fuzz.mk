@@ -47,6 +47,9 @@ $(FZB)/flatten.o: fd-normalize/flatten.c fd-normalize/extern.h
 $(FZB)/jq.o: fd-normalize/jq.c fd-normalize/extern.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FZ_CFLAGS) $(FZ_CPPFLAGS) -c -o $@ $<
+$(FZB)/sql.o: fd-load/sql.c fd-load/sql.h fd-load/extern.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FZ_CFLAGS) $(FZ_CPPFLAGS) -c -o $@ $<
 
 # the program sources are compiled into their harnesses
 $(FZB)/fuzz_normalize.o: fd-normalize/fd-normalize.c fd-normalize/extern.h
@@ -65,7 +68,8 @@ $(FZB)/fuzz_jq: $(FZB)/fuzz_jq.o $(FZB)/flatten.o $(FZB)/jq.o \
 	$(FUZZ_CC) $(FZ_LINK) -o $@ $^ $(FZ_LIBS)
 $(FZB)/fuzz_fetch: $(FZB)/fuzz_fetch.o $(FZB)/endpoints.o $(FZB)/libfd.a
 	$(FUZZ_CC) $(FZ_LINK) -o $@ $^ $(FZ_LIBS)
-$(FZB)/fuzz_load: $(FZB)/fuzz_load.o $(FZB)/row.o $(FZB)/libfd.a
+$(FZB)/fuzz_load: $(FZB)/fuzz_load.o $(FZB)/row.o $(FZB)/sql.o \
+    $(FZB)/libfd.a
 	$(FUZZ_CC) $(FZ_LINK) -o $@ $^ $(FZ_LIBS)
 $(FZB)/fuzz_%: $(FZB)/fuzz_%.o $(FZB)/libfd.a
 	$(FUZZ_CC) $(FZ_LINK) -o $@ $^ $(FZ_LIBS)

@@ -1,17 +1,20 @@
 /*
  * fuzz_load: fd-load's message handling and row splitting, in process:
  * fd-load.c is compiled into this harness (its main renamed) so that its
- * static line() can be driven: SCHEMA messages build tables (schema()),
- * RECORDs are split into columns and checked by row_split (row.c), STATE
- * commits, ACTIVATE_VERSION activates.  The destination is a stub that
+ * static line() can be driven on a struct loader of the harness's:
+ * SCHEMA messages build tables (schema()), RECORDs are split into
+ * columns and checked by row_split (row.c), STATE commits,
+ * ACTIVATE_VERSION activates.  The destination is a stub that
  * renders every value of every row as the real ones do (value_text,
  * value_json, sql_ident), so that what row_split hands a destination is
  * exercised too.
  *
  * The first byte of the input chooses: bit 0 a coarse destination (as
  * the file ones), bits 1-2 --mode (none, merge, replace, append), bit 3
- * a batch of 2 rows, bit 4 commits in the background (as PostgreSQL).  The rest is the input, one line at a time; a line
- * that fails ends the input, as the program dies on it.
+ * a batch of 2 rows, bit 4 commits in the background (as PostgreSQL),
+ * bit 5 can hold a STATE (as the databases: dest_ops.hold).  The rest
+ * is the input, one line at a time; a line that fails ends the input,
+ * as the program dies on it.
  *
  * Asserted besides the sanitizers: the values of a row lie inside its
  * line, value_json gives valid JSON, a merge row has its keys.
@@ -22,6 +25,7 @@
 
 #define main	fd_load_main
 #include "../../fd-load/fd-load.c"
+#include "../../fd-load/sql.h"
 #undef main
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -85,24 +89,35 @@ s_void(struct dest *d, struct table *t)
  * the state before (durable one batch later) and settle the latest.
  */
 static struct dest_ops stub;
-static char	*last, *prev;
+static char	*last, *prev, *kept;
 
-static int
+/* Holds the state: the next commit of no state commits it. */
+static const char *
+s_hold(struct dest *d, const char *state)
+{
+	char why[FD_ERRSZ];
+
+	assert(fd_jscan_validate(state, strlen(state), why) == 0);
+	free(kept);
+	kept = strdup(state);
+	return NULL;
+}
+
+static void
 s_commit(struct dest *d, const char *state, int final, const char **done)
 {
 	char why[FD_ERRSZ];
 
 	if (state != NULL)
 		assert(fd_jscan_validate(state, strlen(state), why) == 0);
-	if (stub.settle == NULL) {
-		*done = state;
-		return 1;
-	}
+	else
+		state = kept;	/* the held one, or none */
 	free(prev);
 	prev = last;
 	last = state != NULL ? strdup(state) : NULL;
-	*done = final ? last : prev;
-	return 1;
+	free(kept);
+	kept = NULL;
+	*done = stub.settle == NULL || final ? last : prev;
 }
 
 static const char *
@@ -128,34 +143,15 @@ static struct dest_ops stub = {
 
 const struct dest_ops sqlite_ops, pg_ops, csv_ops, jsonl_ops;
 
-static void
-table_free(struct table *t)
-{
-	size_t i;
-
-	free(t->name);
-	free(t->root);
-	for (i = 0; i < t->nkeys; i++)
-		free(t->keys[i]);
-	free(t->keys);
-	free(t->keyidx);
-	for (i = 0; i < t->ncols; i++)
-		free(t->cols[i].name);
-	free(t->cols);
-	fd_map_free(t->colidx);
-	free(t->vals);
-	free(t);
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *modes[] = { NULL, "merge", "replace", "append" };
+	static struct loader l;
 	char errbuf[FD_ERRSZ];
 	const char *s, *nl, *end;
-	struct table *t;
-	char *copy, *ver;
-	size_t len, i;
+	char *copy;
+	size_t len;
 	int bits;
 
 	if (size == 0)
@@ -163,14 +159,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bits = data[0];
 	stub.coarse = bits & 1;
 	stub.settle = bits & 16 ? s_settle : NULL;
-	mode = modes[(bits >> 1) & 3];
-	batch_rows = bits & 8 ? 2 : 50000;
-	qflag = 1;
-	ops = &stub;
-	dst = NULL;
-	rows = pending = 0;
-	if ((tables = fd_map_new()) == NULL ||
-	    (versions = fd_map_new()) == NULL)
+	stub.hold = bits & 32 ? s_hold : NULL;
+	memset(&l, 0, sizeof(l));
+	l.mode = modes[(bits >> 1) & 3];
+	l.batch_rows = bits & 8 ? 2 : BATCH_ROWS;
+	l.qflag = quiet = 1;
+	l.ops = &stub;
+	if ((l.tables = fd_map_new()) == NULL ||
+	    (l.versions = fd_map_new()) == NULL)
 		abort();
 	if ((copy = malloc(size)) == NULL)
 		abort();
@@ -190,24 +186,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			line_p = s;
 			line_len = len;
 			if (strspn(s, " \t\r") != len &&
-			    line(s, len, errbuf) == -1)
+			    line(&l, s, len, errbuf) == -1)
 				break;
 			if (nl == NULL)
 				break;
 			s = nl + 1;
 		}
 		/* as run() ends the input */
-		commit(held, 1);
+		commit(&l, l.held, 1);
 	}
 	in_input = 0;
-	for (i = 0; fd_map_at(tables, i, (void **)&t) != NULL; i++)
-		table_free(t);
-	fd_map_free(tables);
-	for (i = 0; fd_map_at(versions, i, (void **)&ver) != NULL; i++)
-		free(ver);
-	fd_map_free(versions);
-	free(held);
-	held = NULL;
+	loader_free(&l);
+	free(l.held);
 	free(last);
 	free(prev);
 	last = prev = NULL;
