@@ -10,6 +10,16 @@ teardown() {
 	sim_stop
 }
 
+# rate_clock JSON: POST /_sim/rate-clock.  Each test pauses the rate
+# limits' clock before its requests, so that they all fall in the window
+# the test means however slowly the machine runs, and moves it on
+# explicitly where a window has to end
+rate_clock() {
+	run sim_ctl POST rate-clock "$1"
+	assert_success
+	assert_output --regexp '^\{"paused": *(true|false)'
+}
+
 # rl: "Total Remaining Used" from the last fetch
 rl() {
 	echo "$(header X-RateLimit-Total) $(header X-RateLimit-Remaining) $(header X-RateLimit-Used-CurrentRequest)"
@@ -17,6 +27,7 @@ rl() {
 
 @test "every /api/v2 response carries the three rate-limit headers" {
 	sim_start --tickets 100 --rate-total 50 --window 30 --no-feature skills
+	rate_clock '{"pause":true}'
 	local p
 	for p in "/api/v2/tickets?per_page=2" "/api/v2/tickets?per_page=101" \
 		/api/v2/nope /api/v2/tickets/1 /api/v2/skills /api/v2/settings/helpdesk; do
@@ -35,6 +46,7 @@ rl() {
 
 @test "each include value costs 2 more credits (X-RateLimit-Used-CurrentRequest)" {
 	sim_start --tickets 100 --rate-total 1000 --window 30
+	rate_clock '{"pause":true}'
 	fetch "/api/v2/tickets?per_page=5"
 	assert_equal "$(rl)" "1000 999 1"
 	fetch "/api/v2/tickets?per_page=5&include=description"
@@ -56,6 +68,7 @@ rl() {
 
 @test "exceeding the budget: 429 with Retry-After, no credits spent, then the window resets" {
 	sim_start --tickets 100 --rate-total 5 --window 8
+	rate_clock '{"pause":true}'
 	sim_ctl POST reset-rate >/dev/null
 	local i
 	for i in 1 2 3 4 5; do
@@ -69,6 +82,8 @@ rl() {
 	ra=$(header Retry-After)
 	[[ "$ra" =~ ^[0-9]+$ ]]
 	((ra >= 1 && ra <= 8))
+	# the clock stood still since the window began: all 8 s are left
+	assert_equal "$ra" 8
 	assert_equal "$(rl)" "5 0 0"
 	assert_equal "$(jq -r 'type' "$B")" object
 	# a cost that does not fit is refused too
@@ -76,7 +91,12 @@ rl() {
 	assert_equal "$CODE" 429
 	run jq -e '.rate_limited_429 == 2 and .credits.current.credits == 5' <<<"$(sim_stats)"
 	assert_success
-	sleep "$ra"
+	# one second before the window ends: still refused, Retry-After 1
+	rate_clock "{\"advance\":$((ra - 1))}"
+	fetch /api/v2/groups
+	assert_equal "$CODE $(header Retry-After)" "429 1"
+	# Retry-After seconds later the window has ended
+	rate_clock '{"advance":1}'
 	fetch /api/v2/groups
 	assert_equal "$CODE" 200
 	assert_equal "$(rl)" "5 4 1"
@@ -87,6 +107,7 @@ rl() {
 @test "tickets-list sub-limit: 429 while X-RateLimit-Remaining is still high" {
 	local ra
 	sim_start --tickets 100 --rate-total 400 --window 30 --tickets-list-limit 3 --contacts-list-limit 2
+	rate_clock '{"pause":true}'
 	sim_ctl POST reset-rate >/dev/null
 	local i
 	for i in 1 2 3; do
@@ -118,6 +139,7 @@ rl() {
 
 @test "failed requests spend credits; a 429 does not" {
 	sim_start --tickets 100 --rate-total 10 --window 30 --no-feature products
+	rate_clock '{"pause":true}'
 	sim_ctl POST reset-rate >/dev/null
 	fetch "/api/v2/tickets?per_page=101"
 	assert_equal "$CODE $(rl)" "400 10 9 1"
@@ -141,6 +163,7 @@ rl() {
 @test "runtime config changes the limits; the window length follows --window" {
 	local ra
 	sim_start --tickets 50 --rate-total 3 --window 20
+	rate_clock '{"pause":true}'
 	sim_ctl POST reset-rate >/dev/null
 	fetch /api/v2/roles
 	fetch /api/v2/roles
@@ -162,6 +185,7 @@ rl() {
 
 @test "hourly throttler: the window starts at the first request; refused requests count; the 429 has only Retry-After" {
 	sim_start --tickets 50 --throttler hourly --rate-total 3 --window 30
+	rate_clock '{"pause":true}'
 	# no request yet: no window
 	run jq -c '[.credits.throttler, .credits.window_s, .credits.current.ends_in]' <<<"$(sim_stats)"
 	assert_output '["hourly",30,null]'
@@ -189,6 +213,7 @@ rl() {
 
 @test "hourly throttler: --window defaults to an hour; an include's credits are added after the request" {
 	sim_start --tickets 50 --throttler hourly --rate-total 500
+	rate_clock '{"pause":true}'
 	run jq -c '[.credits.window_s, .credits.throttler]' <<<"$(sim_stats)"
 	assert_output '[3600,"hourly"]'
 	fetch "/api/v2/tickets?per_page=5&include=requester,stats"
@@ -203,35 +228,41 @@ rl() {
 }
 
 @test "hourly throttler: Retry-After is 0 in the window's last half second" {
-	# a window of 0.4 s: any 429 comes within its last half second.  Two
-	# requests held until both are out, then answered at once: the
-	# first starts the window and is admitted, the second is refused
-	sim_start --tickets 50 --throttler hourly --rate-total 1 --window 0.4
-	sim_ctl POST faults '[{"kind":"hold","next":2}]' >/dev/null
-	local d=$BATS_TEST_TMPDIR p1 p2
-	curl -s -K "$SIM_CURLRC" -D "$d/h1" -o /dev/null "$SIM_URL/api/v2/groups" & p1=$!
-	curl -s -K "$SIM_CURLRC" -D "$d/h2" -o /dev/null "$SIM_URL/api/v2/roles" & p2=$!
-	sim_wait_held 2
-	sim_ctl POST release >/dev/null
-	wait "$p1" "$p2"
-	run bash -c "cat '$d/h1' '$d/h2' | tr -d '\r' | grep -E '^(HTTP/|Retry-After)' | sort"
-	assert_line --regexp '^HTTP/1.1 200'
+	# the rate clock stands still: the first request starts a window of
+	# 30 s and is admitted; the clock is moved to 1 s, then to 0.4 s,
+	# before the window's end, where the next requests are refused
+	sim_start --tickets 50 --throttler hourly --rate-total 1 --window 30
+	rate_clock '{"pause":true}'
+	fetch /api/v2/groups
+	assert_equal "$CODE" 200
+	rate_clock '{"advance":29}'
+	fetch /api/v2/roles
+	assert_equal "$CODE $(header Retry-After)" "429 1"
+	rate_clock '{"advance":0.6}'
+	fetch /api/v2/roles
+	assert_equal "$CODE" 429
+	run bash -c "tr -d '\r' <'$H' | grep -E '^(HTTP/|Retry-After)'"
 	assert_line --regexp '^HTTP/1.1 429'
 	assert_line 'Retry-After: 0'
+	# still the same window
+	run jq -c '[.credits.current.requests, .rate_limited_429, (.credits.current.ends_in * 10 | round)]' <<<"$(sim_stats)"
+	assert_output '[1,2,4]'
 }
 
 @test "hourly throttler: after the window ends, the next request starts a new one" {
 	sim_start --tickets 50 --throttler hourly --rate-total 2 --window 1
+	rate_clock '{"pause":true}'
 	fetch /api/v2/groups
 	fetch /api/v2/groups
 	fetch /api/v2/groups
 	assert_equal "$CODE" 429
-	# /_sim/stats shows no window once it has ended (a bound of 30 s)
-	local i
-	for ((i = 0; i < 300; i++)); do
-		[ "$(sim_stats | jq .credits.current.ends_in)" = null ] && break
-		sleep 0.1
-	done
+	# the rate clock stood still: the window has not ended
+	run jq -c '.credits.current.ends_in' <<<"$(sim_stats)"
+	assert_output 1
+	# the window's second passes: /_sim/stats shows no window any more
+	rate_clock '{"advance":1}'
+	run jq -c '.credits.current.ends_in' <<<"$(sim_stats)"
+	assert_output null
 	fetch /api/v2/groups
 	assert_equal "$CODE $(rl)" "200 2 1 1"
 	run jq -c '[.credits.windows[] | [.window, .credits, .rejected_429]]' <<<"$(sim_stats)"

@@ -45,6 +45,15 @@ CONTROL AND INTROSPECTION (no auth, never rate limited, never faulted)
                                answers {"ids":[...],"updated_at":"..."}
   GET  /_sim/now               {"now":"...Z","epoch":N}
   POST /_sim/now               {"advance":SECONDS} or {"set":"...Z"}
+  GET  /_sim/rate-clock        {"paused":B,"advanced":S}: the rate limits'
+                               clock (see RATE LIMITS)
+  POST /_sim/rate-clock        {"pause":true} stops it, {"pause":false}
+                               lets it run again from where it stopped,
+                               {"advance":S} (S >= 0) moves it S seconds on
+                               (both keys may be given: pause first);
+                               answers as GET.  Only the rate windows
+                               follow it, not /_sim/now (whose advance
+                               does not move the rate windows either)
   GET  /_sim/config            the runtime settings
   POST /_sim/config            change settings at runtime: rate_total,
                                window, tickets_list_limit,
@@ -115,6 +124,11 @@ RATE LIMITS
   X-RateLimit-Total (the limit), -Remaining (limit - count, >= 0) and
   -Used-CurrentRequest.  No list sub-limits.  /_sim/stats credits.current
   has "ends_in", the seconds left in the window (null: none started).
+
+  Both throttlers read one clock of their own, the rate clock: real
+  monotonic time unless POST /_sim/rate-clock pauses or advances it, so
+  that a test makes the instant it needs (a window's end, its last half
+  second) instead of hoping that real time passes fast or slow enough.
 
 ROLES
   An API key is an agent's and sees what the agent's role allows
@@ -1378,6 +1392,37 @@ class World:
 
 # ---------------------------------------------------------------- rate limit
 
+class RateClock:
+    """The rate limits' clock: time.monotonic() plus the seconds advanced
+    by POST /_sim/rate-clock, standing still while paused.  Untouched, it
+    is exactly time.monotonic()."""
+
+    def __init__(self):
+        self.offset = 0.0       # added to time.monotonic()
+        self.paused_at = None   # time.monotonic() when paused, else None
+        self.advanced = 0.0     # total of the advances, for GET
+
+    def now(self):
+        base = time.monotonic() if self.paused_at is None else self.paused_at
+        return base + self.offset
+
+    def pause(self, on):
+        if on and self.paused_at is None:
+            self.paused_at = time.monotonic()
+        elif not on and self.paused_at is not None:
+            # resume where it stopped: the paused span does not count
+            self.offset -= time.monotonic() - self.paused_at
+            self.paused_at = None
+
+    def advance(self, s):
+        self.offset += s
+        self.advanced += s
+
+    def describe(self):
+        return {"paused": self.paused_at is not None,
+                "advanced": self.advanced}
+
+
 class RateLimiter:
     """The per-minute model (FRESHDESK.md 1.3): fixed windows of --window
     seconds aligned to the start, credits spent only by admitted requests,
@@ -1385,13 +1430,14 @@ class RateLimiter:
 
     kind = "minute"
 
-    def __init__(self, cfg):
+    def __init__(self, cfg, clock=None):
         self.cfg = cfg
+        self.clock = clock or RateClock()
         self.history = []
         self.restart()
 
     def restart(self):
-        self.start = time.monotonic()
+        self.start = self.clock.now()
         self.idx = 0
         self._zero()
 
@@ -1403,7 +1449,7 @@ class RateLimiter:
         self.rejected = 0
 
     def roll(self):
-        idx = int((time.monotonic() - self.start) // self.cfg.window)
+        idx = int((self.clock.now() - self.start) // self.cfg.window)
         if idx != self.idx:
             self.flush()
             self.idx = idx
@@ -1421,7 +1467,7 @@ class RateLimiter:
 
     def retry_after(self):
         end = self.start + (self.idx + 1) * self.cfg.window
-        return max(1, int(math.ceil(end - time.monotonic())))
+        return max(1, int(math.ceil(end - self.clock.now())))
 
     def admit(self, cost, sub):
         self.roll()
@@ -1485,7 +1531,7 @@ class HourlyThrottler(RateLimiter):
 
     def roll(self):
         if self.start is not None and \
-                time.monotonic() >= self.start + self.cfg.window:
+                self.clock.now() >= self.start + self.cfg.window:
             self.flush()
             self.start = None
             self.idx += 1
@@ -1494,7 +1540,7 @@ class HourlyThrottler(RateLimiter):
     def ends_in(self):
         if self.start is None:
             return None
-        return max(0.0, self.start + self.cfg.window - time.monotonic())
+        return max(0.0, self.start + self.cfg.window - self.clock.now())
 
     def retry_after(self):
         # Redis TTL: (ms left + 500) / 1000; handle_expiry_not_set makes a
@@ -1511,7 +1557,7 @@ class HourlyThrottler(RateLimiter):
     def admit(self, cost, sub):
         self.roll()
         if self.start is None:
-            self.start = time.monotonic()
+            self.start = self.clock.now()
         self.used += 1          # counted whatever the answer
         return self.used <= self.cfg.rate_total
 
@@ -1807,7 +1853,8 @@ class Sim:
         self.cfg = cfg
         self.lock = threading.RLock()
         self.world = World(cfg)
-        self.rate = THROTTLERS[cfg.throttler](cfg)
+        self.rate_clock = RateClock()
+        self.rate = THROTTLERS[cfg.throttler](cfg, self.rate_clock)
         self.faults = [FaultRule(s) for s in cfg.fault_specs]
         self.mono0 = time.monotonic()
         self.clock_offset = 0.0
@@ -2569,6 +2616,27 @@ class Sim:
                                  "{\"set\":TS}"}
             n = self.now()
             return 200, {"now": fmt_z(n), "epoch": int(n)}
+        if p == "/_sim/rate-clock":
+            if method == "POST":
+                spec = self.json_body(body)
+                if not isinstance(spec, dict) or \
+                        not ("pause" in spec or "advance" in spec):
+                    return 400, {"error": "expected {\"pause\":true|false}"
+                                 " and/or {\"advance\":S}"}
+                pause, adv = spec.get("pause"), spec.get("advance", 0)
+                if "pause" in spec and not isinstance(pause, bool):
+                    return 400, {"error": "pause: true or false"}
+                if isinstance(adv, bool) or \
+                        not isinstance(adv, (int, float)) or \
+                        not 0 <= adv < float("inf"):
+                    return 400, {"error": "advance: seconds >= 0"}
+                if "pause" in spec:
+                    self.rate_clock.pause(pause)
+                if adv:
+                    self.rate_clock.advance(float(adv))
+            elif method != "GET":
+                return 404, None
+            return 200, self.rate_clock.describe()
         if p == "/_sim/config":
             if method == "POST":
                 spec = self.json_body(body)
