@@ -128,6 +128,13 @@ struct dest_ops {
 	 */
 	const char	*(*hold)(struct dest *, const char *state);
 	/*
+	 * When (now()) the destination last committed a held STATE on its
+	 * own, before the rows after it leave (a table changes, a batch is
+	 * flushed), or 0: a commit too for the hold decision, which
+	 * fd-load.c makes.  NULL for a destination that never does.
+	 */
+	double		 (*released)(struct dest *);
+	/*
 	 * Commits what was written with the state (NUL-terminated JSON
 	 * text), or with the STATE held if state is NULL (--batch-rows, the
 	 * input pauses; data only if none is held), then opens the next

@@ -496,9 +496,13 @@ static void
 commit(struct loader *l, const char *value, int final)
 {
 	const char *done;
+	double last = l->last_commit;
 
+	/* the destination's own commits of a held STATE count too */
+	if (l->ops->released != NULL && l->ops->released(l->dst) > last)
+		last = l->ops->released(l->dst);
 	if (!final && value != NULL && l->ops->hold != NULL &&
-	    now() - l->last_commit < COMMIT_GAP) {
+	    now() - last < COMMIT_GAP) {
 		/* rows count towards --batch-rows until they are committed */
 		l->holding = 1;
 		report(l, l->ops->hold(l->dst, value));

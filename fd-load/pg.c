@@ -101,6 +101,7 @@ struct dest {
 	char		*jobstate;	/* commit the batch with it, or NULL */
 	int		 jobcommit;
 	char		*held;		/* a STATE not committed yet */
+	double		 released;	/* when release() last committed it */
 	char		*durable;	/* the state of the last commit */
 	char		*reported;	/* the last one take_durable gave */
 	int		 failed;
@@ -613,7 +614,14 @@ release(struct dest *d)
 	if (d->held != NULL) {
 		submit(d, 1, d->held);
 		d->held = NULL;
+		d->released = now();
 	}
+}
+
+static double
+pg_released(struct dest *d)
+{
+	return d->released;
 }
 
 /* Sends the rows filled so far now, in the main thread. */
@@ -1043,6 +1051,7 @@ const struct dest_ops pg_ops = {
 	.unstage = pg_unstage,
 	.settle = pg_settle,
 	.hold = pg_hold,
+	.released = pg_released,
 	.commit = pg_commit,
 	.close = pg_close,
 };
