@@ -496,11 +496,12 @@ static void
 commit(struct loader *l, const char *value, int final)
 {
 	const char *done;
-	double last = l->last_commit;
+	double last = l->last_commit, rel;
 
 	/* the destination's own commits of a held STATE count too */
-	if (l->ops->released != NULL && l->ops->released(l->dst) > last)
-		last = l->ops->released(l->dst);
+	if (l->ops->released != NULL &&
+	    (rel = l->ops->released(l->dst)) > last)
+		last = rel;
 	if (!final && value != NULL && l->ops->hold != NULL &&
 	    now() - last < COMMIT_GAP) {
 		/* rows count towards --batch-rows until they are committed */

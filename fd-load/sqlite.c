@@ -452,47 +452,57 @@ sqlite_row(struct dest *d, struct table *t, char *errbuf)
 	return 0;
 }
 
+/*
+ * Calls fn for each table of root's chain, with the table's name, its
+ * staging table's name and its struct table (NULL when this load has not
+ * seen it).
+ */
 static void
-sqlite_activate(struct dest *d, struct table *t)
+chain(struct dest *d, struct table *t, void (*fn)(struct dest *,
+    const char *, const char *, struct table *))
 {
 	struct fd_buf stage = FD_BUF_INIT;
-	struct table *c;
 	const char *n;
 	char *names;
 
 	names = sql_chain(&d->sql, t->name);
 	for (n = names; *n != '\0'; n += strlen(n) + 1) {
-		c = fd_map_get(d->tables, n, strlen(n));
 		fd_buf_reset(&stage);
 		sql_ident(&stage, STAGE, n);
-		sql_swap_in(&d->sql, n, c, xbuf(&stage));
-		if (c != NULL && c->disp == DISP_REPLACE)
-			((struct stable *)c->priv)->staged = 0;
+		fn(d, n, xbuf(&stage), fd_map_get(d->tables, n, strlen(n)));
 	}
 	free(names);
 	fd_buf_free(&stage);
+}
+
+static void
+activate_one(struct dest *d, const char *name, const char *stage,
+    struct table *c)
+{
+	sql_swap_in(&d->sql, name, c, stage);
+	if (c != NULL && c->disp == DISP_REPLACE)
+		((struct stable *)c->priv)->staged = 0;
+}
+
+static void
+sqlite_activate(struct dest *d, struct table *t)
+{
+	chain(d, t, activate_one);
+}
+
+static void
+unstage_one(struct dest *d, const char *name, const char *stage,
+    struct table *c)
+{
+	if (c != NULL && c->disp == DISP_REPLACE)
+		sql_empty(&d->sql, name, stage);
 }
 
 /* Empties the staging tables of root's chain: a new version begins. */
 static void
 sqlite_unstage(struct dest *d, struct table *t)
 {
-	struct fd_buf stage = FD_BUF_INIT;
-	struct table *c;
-	const char *n;
-	char *names;
-
-	names = sql_chain(&d->sql, t->name);
-	for (n = names; *n != '\0'; n += strlen(n) + 1) {
-		c = fd_map_get(d->tables, n, strlen(n));
-		if (c == NULL || c->disp != DISP_REPLACE)
-			continue;
-		fd_buf_reset(&stage);
-		sql_ident(&stage, STAGE, n);
-		sql_empty(&d->sql, n, xbuf(&stage));
-	}
-	free(names);
-	fd_buf_free(&stage);
+	chain(d, t, unstage_one);
 }
 
 /* Writes the state; the last one written is the one committed. */
