@@ -445,6 +445,14 @@ progress(struct run *run, int64_t waiting, int force)
 	if (min >= 0.1)		/* a rate over a few seconds means little */
 		fprintf(stderr, ", %.0f requests/min",
 		    run->tally->requests / min);
+	if (run->probe.started != 0 && run->probe.probed > 0) {
+		/* the time left at the probe's rate so far */
+		long s = (long)((t - run->probe.started) / 1000.0 *
+		    run->probe.left / run->probe.probed + 0.5);
+		fprintf(stderr, "; archive: %ld probed, %ld found, %ld left, "
+		    "%ldm%02lds to go", run->probe.probed, run->probe.found,
+		    run->probe.left, s / 60, s % 60);
+	}
 	if (waiting >= 1000)
 		fprintf(stderr, ", waiting %.0fs", waiting / 1000.0);
 	fputc('\r', stderr);

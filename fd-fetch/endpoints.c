@@ -46,6 +46,23 @@ static const struct endpoint endpoints[] = {
 	    .passes = { { "conversations", NULL },
 	    { "conversations:spam", "filter=spam" },
 	    { "conversations:deleted", "filter=deleted" } } },
+	/*
+	 * Archived tickets leave every list (Part 3.12): the ids that the
+	 * tickets passes (its own, or the tickets endpoint's it rides on)
+	 * do not show are probed one by one; records of tickets
+	 */
+	{ .name = "archived_tickets", .stream = "tickets", .path = "/tickets",
+	    .kind = SYNC_ARCHIVE, .filter = "updated_since",
+	    .cursor = "updated_at", .pool = FD_RATE_ACCOUNT,
+	    .parent = "tickets", .child = "/tickets/archived/%lld",
+	    .passes = { { "archived_tickets", NULL },
+	    { "archived_tickets:spam", "filter=spam" },
+	    { "archived_tickets:deleted", "filter=deleted" } } },
+	/* the conversations of an archived ticket, read with it */
+	{ .name = "archived_conversations", .stream = "conversations",
+	    .path = "/tickets", .kind = SYNC_ARCHIVE, .hidden = 1,
+	    .pool = FD_RATE_ACCOUNT, .parent = "archived_tickets",
+	    .child = "/tickets/archived/%lld/conversations" },
 	/* created_since: new ratings; a rating is not edited */
 	{ .name = "satisfaction_ratings",
 	    .path = "/surveys/satisfaction_ratings", .kind = SYNC_FILTERED,
@@ -162,8 +179,14 @@ endpoint_bit(const struct endpoint *ep)
 int
 endpoint_per_ticket(const struct endpoint *ep)
 {
-	return ep->kind == SYNC_CHILD && ep->parent != NULL &&
-	    strcmp(ep->parent, "tickets") == 0;
+	return (ep->kind == SYNC_CHILD || ep->kind == SYNC_ARCHIVE) &&
+	    ep->parent != NULL && strcmp(ep->parent, "tickets") == 0;
+}
+
+const char *
+endpoint_stream(const struct endpoint *ep)
+{
+	return ep->stream != NULL ? ep->stream : ep->name;
 }
 
 _Static_assert(sizeof(endpoints) / sizeof(endpoints[0]) <= 64,

@@ -28,9 +28,10 @@ enum sync_kind {
 	SYNC_FILTERED,	/* server filter, no order: pass, cursor at the end */
 	SYNC_FULL,	/* no filter: whole, replace, ACTIVATE_VERSION */
 	SYNC_CHILD,	/* per record of a parent's ordered pass */
-	SYNC_FULL_CHILD	/* per record of a full parent: whole, replace */
+	SYNC_FULL_CHILD,	/* per record of a full parent: whole, replace */
+	SYNC_ARCHIVE	/* the ids a tickets pass does not show, probed */
 };
-#define SYNC_NKINDS	5
+#define SYNC_NKINDS	6
 
 /* A cursor time as utc() writes it ("2024-01-02T03:04:05Z"), with room. */
 #define CURSOR_TIMESZ	32
@@ -53,7 +54,8 @@ struct pass {
 };
 
 struct endpoint {
-	const char		*name;		/* operand and stream */
+	const char		*name;		/* operand (and stream) */
+	const char		*stream;	/* its records' stream, if not name */
 	const char		*path;		/* under /api/v2 */
 	enum sync_kind		 kind;
 	const char		*filter;	/* incremental parameter */
@@ -66,7 +68,9 @@ struct endpoint {
 	int			 is_default;	/* one of dlt's six */
 	struct pass		 passes[PASSES_MAX];
 	const char		*parent;	/* *_CHILD: the parent endpoint */
-	const char		*child;		/* *_CHILD: path, %lld = its id */
+	const char		*child;		/* *_CHILD, SYNC_ARCHIVE: path,
+						 * %lld = its id */
+	int			 hidden;	/* not an operand, not in all */
 };
 
 /* endpoints.c */
@@ -74,8 +78,11 @@ const struct endpoint	*endpoint_find(const char *name);
 const struct endpoint	*endpoint_at(int i);	/* NULL past the end */
 /* A bit of its own for each endpoint, for sets of them. */
 uint64_t		 endpoint_bit(const struct endpoint *);
-/* Whether ep is read per changed ticket (conversations, time entries). */
+/* Whether ep is read per changed ticket (conversations, time entries,
+ * archived tickets). */
 int			 endpoint_per_ticket(const struct endpoint *);
+/* The stream of ep's records. */
+const char		*endpoint_stream(const struct endpoint *);
 
 /* Counters of the whole run, shared by the workers (atomic adds). */
 struct tally {
@@ -119,6 +126,12 @@ struct run {
 	int		 progress;	/* stderr is a terminal, not -q/-v */
 	int64_t		 started, shown;	/* ms */
 	const char	*current;	/* endpoint being read */
+	uint64_t	 asked;		/* endpoint_bit()s of the operands */
+	/* archived tickets being probed (progress line) */
+	struct {
+		long	 probed, found, left;
+		int64_t	 started;	/* ms, 0: no probe */
+	} probe;
 };
 
 /* client.c */

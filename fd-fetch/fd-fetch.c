@@ -180,11 +180,11 @@ select_endpoints(int argc, char *argv[], int raw, int *n)
 		if (strcmp(argv[i], "all") == 0) {
 			int j;
 			for (j = 0; (ep = endpoint_at(j)) != NULL; j++)
-				if (k < cap)
+				if (k < cap && !ep->hidden)
 					v[k++] = ep;
 			continue;
 		}
-		if ((ep = endpoint_find(argv[i])) == NULL)
+		if ((ep = endpoint_find(argv[i])) == NULL || ep->hidden)
 			errx(FD_EXIT_USAGE, "%s: unknown endpoint", argv[i]);
 		if (k < cap)
 			v[k++] = ep;
@@ -303,8 +303,8 @@ run_endpoints(struct run *run, const struct endpoint **eps, int n,
 	pthread_cond_t freed = PTHREAD_COND_INITIALIZER;
 	char errbuf[FD_ERRSZ];
 	int w, i, k = 0, kind, nj, slots = 0;
-	static const int order[] = { SYNC_ORDERED, SYNC_CHILD, SYNC_FILTERED,
-	    SYNC_FULL, SYNC_FULL_CHILD };
+	static const int order[] = { SYNC_ORDERED, SYNC_CHILD, SYNC_ARCHIVE,
+	    SYNC_FILTERED, SYNC_FULL, SYNC_FULL_CHILD };
 
 	if ((jl = calloc((size_t)(n ? n : 1), sizeof(*jl))) == NULL)
 		err(FD_EXIT_FAIL, NULL);
@@ -419,7 +419,7 @@ run_all(const struct opts *o, int argc, char *argv[])
 	struct timeval tv;
 	char errbuf[FD_ERRSZ], *key, *base, tuntil[CURSOR_TIMESZ];
 	const char *d;
-	int n;
+	int i, k, n;
 
 	memset(&run, 0, sizeof(run));
 	run.lock = &lock;
@@ -443,6 +443,19 @@ run_all(const struct opts *o, int argc, char *argv[])
 		    "enterprise, trial or free", o->plan);
 	state = state_load(o->statefile);
 	run_settings(&run, o, tuntil);
+	for (i = k = 0; i < n; i++) {
+		/* ids of tickets updated after --until would look missing */
+		if (eps[i]->kind == SYNC_ARCHIVE && run.until != NULL) {
+			if (!o->quiet)
+				warnx("%s: not read with --until: its probe "
+				    "needs the whole tickets passes",
+				    eps[i]->name);
+			continue;
+		}
+		run.asked |= endpoint_bit(eps[i]);
+		eps[k++] = eps[i];
+	}
+	n = k;
 	gettimeofday(&tv, NULL);
 	run.version = (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 	srandom((unsigned)(tv.tv_usec ^ getpid()));

@@ -38,6 +38,7 @@
 #include <time.h>
 
 #include "diag.h"
+#include "idset.h"
 #include "isotime.h"
 #include "jscan.h"
 #include "singer.h"
@@ -347,7 +348,7 @@ schema(struct run *run, const struct endpoint *ep)
 	}
 	xfd.disposition = is_full(ep) ? "replace" : "merge";
 	fd_buf_reset(&run->line);
-	if (fd_singer_put_schema(&run->line, ep->name, props, n, id,
+	if (fd_singer_put_schema(&run->line, endpoint_stream(ep), props, n, id,
 	    ep->object ? 0 : 1, &xfd) == -1)
 		err(FD_EXIT_FAIL, "%s: SCHEMA", ep->name);
 	line_out(run, 0);
@@ -364,7 +365,7 @@ activate(struct run *run, const struct endpoint *ep)
 		return;
 	n = snprintf(v, sizeof(v), "%" PRId64, run->version);
 	fd_buf_reset(&run->line);
-	if (fd_singer_put_activate_version(&run->line, ep->name, v,
+	if (fd_singer_put_activate_version(&run->line, endpoint_stream(ep), v,
 	    (size_t)n) == -1)
 		err(FD_EXIT_FAIL, "%s: ACTIVATE_VERSION", ep->name);
 	line_out(run, 0);
@@ -383,8 +384,8 @@ emit(struct run *run, const struct endpoint *ep, const struct rec *r,
 
 	schema(run, ep);	/* before its first RECORD */
 	fd_buf_reset(&run->line);
-	if (!run->raw && fd_singer_put_record_head(&run->line, ep->name) ==
-	    -1)
+	if (!run->raw && fd_singer_put_record_head(&run->line,
+	    endpoint_stream(ep)) == -1)
 		err(FD_EXIT_FAIL, "%s: RECORD", ep->name);
 	if (fd_jscan_compact(r->text, r->len, &run->line, why) == -1)
 		errx(FD_EXIT_FAIL, "%s: %s", ep->name, why);
@@ -513,9 +514,9 @@ bookmark_get(struct run *run, const char *name, char T[CURSOR_TIMESZ], struct id
 	pthread_mutex_unlock(run->lock);
 }
 
-static void
-bookmark_set(struct run *run, const char *name, const char *T,
-    const struct ids *ids, const struct groups *gs)
+/* A bookmark's value: cursor T, the ids at it, the seconds to verify. */
+static jv
+bookmark_value(const char *T, const struct ids *ids, const struct groups *gs)
 {
 	jv b = jv_object(), sec;
 	size_t i;
@@ -531,10 +532,24 @@ bookmark_set(struct run *run, const char *name, const char *T,
 			    ids_to(&gs->v[i].ids)));
 		b = jv_object_set(b, jv_string("seconds"), sec);
 	}
+	return b;
+}
+
+/* Sets bookmark name to value b (consumed). */
+static void
+bookmark_put(struct run *run, const char *name, jv b)
+{
 	pthread_mutex_lock(run->lock);
 	*run->state = jv_setpath(*run->state, JV_ARRAY(jv_string("bookmarks"),
 	    jv_string(name)), b);
 	pthread_mutex_unlock(run->lock);
+}
+
+static void
+bookmark_set(struct run *run, const char *name, const char *T,
+    const struct ids *ids, const struct groups *gs)
+{
+	bookmark_put(run, name, bookmark_value(T, ids, gs));
 }
 
 /* The URL of page p (of per_page k) of a pass over ep's list for
@@ -582,12 +597,35 @@ listed(const struct endpoint *ep)
 }
 
 
+/*
+ * Archived tickets (FRESHDESK.md Part 3.12) leave every list and are
+ * read one by one, by id.  The archived_tickets consumer of a job's
+ * tickets passes keeps the ids they show; after the passes, the ids
+ * from 1 to the highest shown that no pass showed, and no earlier run
+ * resolved, are probed (archive_probe).  Its pass bookmarks are held
+ * here and written only with the list of ids to probe: a run stopped
+ * before then reads those passes again, so no id shown is forgotten
+ * and no live ticket is probed.
+ */
+struct archive {
+	const struct endpoint	*ep;
+	struct fd_idset		 shown;
+	jv			 held;	/* bookmark name: value */
+};
+
+/* The bookmark of the probe: {"probed_to": N, "todo": ranges,
+ * "found": ranges} (idset.h's ranges). */
+#define PROBE_BOOKMARK	"archived_tickets:probe"
+/* Probes in one batch, a STATE after each. */
+#define PROBE_BATCH	100
+
 /* The endpoints a pass writes: v[0] leads (its list is read), the
  * per-ticket endpoints v[1..] ride on it. */
 struct consumers {
 	const struct endpoint *const *v;
 	size_t	 n;
 	int	 pass;		/* which of the lead's passes: 0, 1, 2 */
+	struct archive	*ar;	/* of the archived_tickets among v, or NULL */
 };
 
 /* The bookmark of consumer k of a pass ps of c->v[0]. */
@@ -680,7 +718,14 @@ deliver(struct run *run, const struct consumers *c, const struct rec *v,
 	for (k = 0; k < c->n; k++) {
 		if (!active(run, c, k))
 			continue;
-		if (c->v[k]->kind != SYNC_CHILD) {
+		if (c->v[k]->kind == SYNC_ARCHIVE) {
+			for (i = 0; i < n; i++)
+				if (fd_idset_add(&c->ar->shown, v[i].id) == -1)
+					errx(FD_EXIT_FAIL, "%s: ticket id %" PRId64
+					    ": not an id the probe can hold (1 to "
+					    "%lld)", c->v[k]->name, v[i].id,
+					    (long long)FD_IDSET_LIMIT);
+		} else if (c->v[k]->kind != SYNC_CHILD) {
 			for (i = 0; i < n; i++)
 				emit(run, c->v[k], &v[i], NULL);
 		} else if (nk < sizeof(kids) / sizeof(kids[0]))
@@ -803,9 +848,16 @@ bookmarks_set(struct run *run, const struct consumers *c,
 {
 	size_t k;
 
-	for (k = 0; k < c->n; k++)
-		if (active(run, c, k))
+	for (k = 0; k < c->n; k++) {
+		if (!active(run, c, k))
+			continue;
+		if (c->v[k]->kind == SYNC_ARCHIVE)
+			c->ar->held = jv_object_set(c->ar->held,
+			    jv_string(bookmark_of(c, k, ps)),
+			    bookmark_value(T, ids, gs));
+		else
 			bookmark_set(run, bookmark_of(c, k, ps), T, ids, gs);
+	}
 }
 
 /* Whether no consumer of c is read any more. */
@@ -977,7 +1029,7 @@ pass_ordered(struct run *run, const struct consumers *c,
 		if (page_get(run, lep, xbuf(&url), &pg) == PAGE_NO_FEATURE)
 			break;
 		split(lep, pg.resp, &pr, lep->cursor);
-		if (ep->kind != SYNC_CHILD)
+		if (ep->kind == SYNC_ORDERED)
 			schema(run, ep);	/* children: at their first RECORD */
 		strcpy(newT, T);
 		strcpy(oldT, T);
@@ -1456,6 +1508,207 @@ pass_full_child(struct run *run, const struct endpoint *ep)
 	free(parents.v);
 }
 
+/* Reads the probe's bookmark into *probed_to, todo and found. */
+static void
+probe_get(struct run *run, int64_t *probed_to, struct fd_idset *todo,
+    struct fd_idset *found)
+{
+	char why[FD_ERRSZ];
+	jv b, v;
+	int i;
+	static const char *const sets[] = { "todo", "found" };
+	struct fd_idset *into[] = { todo, found };
+
+	*probed_to = 0;
+	pthread_mutex_lock(run->lock);
+	b = jv_getpath(jv_copy(*run->state), JV_ARRAY(jv_string("bookmarks"),
+	    jv_string(PROBE_BOOKMARK)));
+	if (jv_get_kind(b) == JV_KIND_OBJECT) {
+		v = jv_object_get(jv_copy(b), jv_string("probed_to"));
+		if (jv_get_kind(v) != JV_KIND_NUMBER ||
+		    jv_number_value(v) < 0 ||
+		    jv_number_value(v) > (double)FD_IDSET_LIMIT)
+			errx(FD_EXIT_FAIL, "state: bookmark %s: no valid "
+			    "probed_to", PROBE_BOOKMARK);
+		*probed_to = (int64_t)jv_number_value(v);
+		jv_free(v);
+		for (i = 0; i < 2; i++) {
+			v = jv_object_get(jv_copy(b), jv_string(sets[i]));
+			if (jv_get_kind(v) == JV_KIND_STRING &&
+			    fd_idset_parse(into[i], jv_string_value(v),
+			    (size_t)jv_string_length_bytes(jv_copy(v)),
+			    why) == -1)
+				errx(FD_EXIT_FAIL, "state: bookmark %s: %s: %s",
+				    PROBE_BOOKMARK, sets[i], why);
+			jv_free(v);
+		}
+	}
+	jv_free(b);
+	pthread_mutex_unlock(run->lock);
+}
+
+/* The ranges of s as a JSON string. */
+static jv
+ranges_of(const struct fd_idset *s)
+{
+	struct fd_buf b = FD_BUF_INIT;
+	jv v;
+
+	fd_idset_put(&b, s);
+	v = jv_string(xbuf(&b));
+	fd_buf_free(&b);
+	return v;
+}
+
+/* Writes the probe's bookmark, and the pass bookmarks held with it. */
+static void
+probe_set(struct run *run, struct archive *ar, int64_t probed_to,
+    const struct fd_idset *todo, const struct fd_idset *found)
+{
+	jv b = jv_object(), keys;
+	int i, n;
+
+	b = jv_object_set(b, jv_string("probed_to"),
+	    jv_number((double)probed_to));
+	b = jv_object_set(b, jv_string("todo"), ranges_of(todo));
+	b = jv_object_set(b, jv_string("found"), ranges_of(found));
+	bookmark_put(run, PROBE_BOOKMARK, b);
+	keys = jv_keys(jv_copy(ar->held));
+	n = jv_array_length(jv_copy(keys));
+	for (i = 0; i < n; i++) {
+		jv k = jv_array_get(jv_copy(keys), i);
+		bookmark_put(run, jv_string_value(k),
+		    jv_object_get(jv_copy(ar->held), jv_copy(k)));
+		jv_free(k);
+	}
+	jv_free(keys);
+	jv_free(ar->held);
+	ar->held = jv_object();
+}
+
+/*
+ * Probes GET /tickets/archived/{id} for each id of v (n): a 200 is a
+ * ticket of the archive, written (with its conversations when those
+ * were asked too) and added to found; a 404 is an id that does not
+ * exist.  Returns -1 when the account has no archive (403, warned
+ * once), else 0.
+ */
+static int
+probe_batch(struct run *run, const struct endpoint *ep, const int64_t *v,
+    size_t n, struct fd_idset *found)
+{
+	const struct endpoint *conv;
+	struct pagerecs pr = { 0 };
+	struct page *pages;
+	char **urls;
+	int64_t *got;
+	size_t i, ngot = 0;
+	int rc = 0;
+
+	pages = xcalloc(n, sizeof(*pages));
+	urls = xcalloc(n, sizeof(*urls));
+	got = xcalloc(n, sizeof(*got));
+	for (i = 0; i < n; i++) {
+		struct fd_buf u = FD_BUF_INIT;
+		fd_buf_puts(&u, run->base);
+		fd_buf_printf(&u, ep->child, (long long)v[i]);
+		urls[i] = xstrdup(xbuf(&u));
+		fd_buf_free(&u);
+		pages[i].url = urls[i];
+		pages[i].ep = ep;
+		pages[i].missing_ok = 1;
+	}
+	page_fetch(run, ep, pages, n);
+	for (i = 0; i < n; i++) {
+		struct fd_http_resp *r = pages[i].resp;
+		if (pages[i].status == PAGE_NO_FEATURE)
+			rc = -1;
+		if (pages[i].status != PAGE_OK)
+			continue;
+		pr.n = 0;
+		pr.cursor = NULL;
+		pr.order[0] = '\0';
+		pr.order_sub = NULL;
+		if (fd_jscan_kind(r->body.data, r->body.len) !=
+		    FD_JTOK_OBJECT || collect(&pr, r->body.data,
+		    r->body.len) == -1 || !pr.v[0].has_id ||
+		    pr.v[0].id != v[i])
+			errx(FD_EXIT_FAIL, "%s: ticket %" PRId64 ": unexpected "
+			    "answer: not that ticket", ep->name, v[i]);
+		emit(run, ep, &pr.v[0], NULL);
+		if (fd_idset_add(found, v[i]) == -1)
+			err(FD_EXIT_FAIL, NULL);
+		got[ngot++] = v[i];
+		page_free(&pages[i]);
+	}
+	conv = endpoint_find("archived_conversations");
+	if (conv != NULL && ngot > 0 &&
+	    (run->asked & endpoint_bit(endpoint_find("conversations"))))
+		fan_out(run, &conv, 1, got, ngot, NULL);
+	for (i = 0; i < n; i++)
+		free(urls[i]);
+	free(urls);
+	free(pages);
+	free(got);
+	free(pr.v);
+	return rc;
+}
+
+/*
+ * After the passes of a job with archived_tickets: the ids to probe are
+ * those left from an earlier run's list that these passes did not show,
+ * and those above the highest id resolved before, up to the highest
+ * shown, that they did not show.  The list is written first (with the
+ * pass bookmarks held), then worked through in batches, a STATE after
+ * each: no id is probed twice across runs.
+ */
+static void
+archive_probe(struct run *run, struct archive *ar)
+{
+	const struct endpoint *ep = ar->ep;
+	struct fd_idset todo = FD_IDSET_INIT, found = FD_IDSET_INIT;
+	int64_t probed_to, hi, id, v[PROBE_BATCH];
+	size_t n, batch;
+
+	probe_get(run, &probed_to, &todo, &found);
+	for (id = fd_idset_next(&todo, 1); id != -1;
+	    id = fd_idset_next(&todo, id + 1))
+		if (fd_idset_has(&ar->shown, id))
+			fd_idset_del(&todo, id);
+	hi = fd_idset_max(&ar->shown);
+	for (id = probed_to + 1; id <= hi; id++)
+		if (!fd_idset_has(&ar->shown, id) &&
+		    fd_idset_add(&todo, id) == -1)
+			err(FD_EXIT_FAIL, NULL);
+	if (hi > probed_to)
+		probed_to = hi;
+	probe_set(run, ar, probed_to, &todo, &found);
+	checkpoint(run);
+	run->probe.probed = run->probe.found = 0;
+	run->probe.left = (long)todo.n;
+	run->probe.started = now_ms();
+	/* the first alone: an account without the archive costs one */
+	for (batch = 1, id = fd_idset_next(&todo, 1); id != -1;
+	    batch = PROBE_BATCH) {
+		for (n = 0; n < batch && id != -1;
+		    id = fd_idset_next(&todo, id + 1))
+			v[n++] = id;
+		if (probe_batch(run, ep, v, n, &found) == -1)
+			break;	/* kept in todo for a later run */
+		run->probe.probed += (long)n;
+		while (n > 0)
+			fd_idset_del(&todo, v[--n]);
+		run->probe.found = (long)found.n;
+		run->probe.left = (long)todo.n;
+		probe_set(run, ar, probed_to, &todo, &found);
+		checkpoint(run);
+		progress(run, 0, 0);
+	}
+	run->probe.started = 0;
+	fd_idset_free(&todo);
+	fd_idset_free(&found);
+}
+
 int
 job_fits(struct run *run, const struct endpoint *lead,
     const struct endpoint *kid)
@@ -1489,10 +1742,16 @@ sync_job(struct run *run, const struct endpoint *const *eps, size_t n)
 {
 	const struct endpoint *ep = eps[0], *on[JOB_EPS_MAX];
 	struct consumers c;
+	struct archive ar;
 	size_t k;
 	int i;
 
 	run->current = ep->name;
+	memset(&ar, 0, sizeof(ar));
+	ar.held = jv_object();
+	for (k = 0; k < n; k++)
+		if (eps[k]->kind == SYNC_ARCHIVE)
+			ar.ep = eps[k];
 	for (i = 0; i < PASSES_MAX && ep->passes[i].bookmark != NULL; i++) {
 		/* the children with a pass of this filter ride on it
 		 * (conversations do on spam and deleted tickets, time
@@ -1500,12 +1759,14 @@ sync_job(struct run *run, const struct endpoint *const *eps, size_t n)
 		c.v = on;
 		c.n = 0;
 		c.pass = i;
+		c.ar = &ar;
 		for (k = 0; k < n && c.n < sizeof(on) / sizeof(on[0]); k++)
 			if (k == 0 || eps[k]->passes[i].bookmark != NULL)
 				on[c.n++] = eps[k];
 		switch (ep->kind) {
 		case SYNC_ORDERED:
 		case SYNC_CHILD:
+		case SYNC_ARCHIVE:
 			pass_ordered(run, &c, &ep->passes[i]);
 			break;
 		case SYNC_FILTERED:
@@ -1519,4 +1780,10 @@ sync_job(struct run *run, const struct endpoint *const *eps, size_t n)
 			break;
 		}
 	}
+	if (ar.ep != NULL && !(run->no_feature & endpoint_bit(ar.ep))) {
+		run->current = ar.ep->name;
+		archive_probe(run, &ar);
+	}
+	jv_free(ar.held);
+	fd_idset_free(&ar.shown);
 }
