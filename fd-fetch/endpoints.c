@@ -63,6 +63,14 @@ static const struct endpoint endpoints[] = {
 	    .path = "/tickets", .kind = SYNC_ARCHIVE, .hidden = 1,
 	    .pool = FD_RATE_ACCOUNT, .parent = "archived_tickets",
 	    .child = "/tickets/archived/%lld/conversations" },
+	/* --reconcile's reads of the tickets lists, for their ids */
+	{ .name = "ticket_ids", .stream = "tickets", .path = "/tickets",
+	    .kind = SYNC_ARCHIVE, .hidden = 1, .filter = "updated_since",
+	    .cursor = "updated_at", .pool = FD_RATE_ACCOUNT,
+	    .parent = "tickets",
+	    .passes = { { "tickets:ids", NULL },
+	    { "tickets:ids:spam", "filter=spam" },
+	    { "tickets:ids:deleted", "filter=deleted" } } },
 	/* created_since: new ratings; a rating is not edited */
 	{ .name = "satisfaction_ratings",
 	    .path = "/surveys/satisfaction_ratings", .kind = SYNC_FILTERED,

@@ -127,6 +127,7 @@ struct run {
 	int64_t		 started, shown;	/* ms */
 	const char	*current;	/* endpoint being read */
 	uint64_t	 asked;		/* endpoint_bit()s of the operands */
+	int		 reconcile;	/* --reconcile: send the id sets */
 	/* archived tickets being probed (progress line) */
 	struct {
 		long	 probed, found, left;

@@ -27,7 +27,7 @@
 
 /* The command line's settings (main fills it, run_all reads it). */
 struct opts {
-	int		 quiet, verbose, raw;
+	int		 quiet, verbose, raw, reconcile;
 	long long	 jobs, per_page, rate, reserve, max_wait;
 	const char	*statefile, *domain, *since, *until, *plan, *include;
 };
@@ -42,7 +42,8 @@ struct opts {
 
 enum {
 	OPT_DOMAIN = CHAR_MAX + 1, OPT_SINCE, OPT_UNTIL, OPT_PER_PAGE,
-	OPT_RATE, OPT_PLAN, OPT_RESERVE, OPT_MAX_WAIT, OPT_INCLUDE, OPT_RAW
+	OPT_RATE, OPT_PLAN, OPT_RESERVE, OPT_MAX_WAIT, OPT_INCLUDE, OPT_RAW,
+	OPT_RECONCILE
 };
 
 static const struct option longopts[] = {
@@ -62,6 +63,7 @@ static const struct option longopts[] = {
 	{ "max-wait",	required_argument,	NULL,	OPT_MAX_WAIT },
 	{ "include",	required_argument,	NULL,	OPT_INCLUDE },
 	{ "raw",	no_argument,		NULL,	OPT_RAW },
+	{ "reconcile",	no_argument,		NULL,	OPT_RECONCILE },
 	{ NULL,		0,			NULL,	0 }
 };
 
@@ -398,6 +400,10 @@ run_settings(struct run *run, const struct opts *o,
 	run->include = o->include;
 	run->per_page = (int)o->per_page;
 	run->raw = o->raw;
+	run->reconcile = o->reconcile;
+	if (o->reconcile && (o->raw || o->until != NULL))
+		errx(FD_EXIT_USAGE, "--reconcile reads whole lists into a "
+		    "stream: not with %s", o->raw ? "--raw" : "--until");
 	run->verbose = o->verbose;
 	run->quiet = o->quiet;
 	run->max_wait = (long)o->max_wait;
@@ -489,7 +495,7 @@ usage(FILE *fp)
 	    "                [--since time] [--until time] [--per-page n]\n"
 	    "                [--rate n] [--plan plan] [--reserve percent]\n"
 	    "                [--max-wait seconds] [--include list] [--raw]\n"
-	    "                [endpoint ...]\n");
+	    "                [--reconcile] [endpoint ...]\n");
 	exit(fp == stdout ? FD_EXIT_OK : FD_EXIT_USAGE);
 }
 
@@ -556,6 +562,9 @@ main(int argc, char *argv[])
 				    "names separated by commas, such as "
 				    "description,stats", optarg);
 			o.include = optarg;
+			break;
+		case OPT_RECONCILE:
+			o.reconcile = 1;
 			break;
 		case OPT_RAW:
 			o.raw = 1;

@@ -459,18 +459,23 @@ ids_to(const struct ids *s)
 }
 
 /* The bookmark's cursor and ids, or the run's start; with gs, the
- * seconds a stopped run left to re-read (they count as evidence). */
+ * seconds a stopped run left to re-read (they count as evidence).  The
+ * bookmark is the state's, or with from valid (an object of bookmarks,
+ * not consumed) from's. */
 static void
-bookmark_get(struct run *run, const char *name, char T[CURSOR_TIMESZ], struct ids *ids,
-    struct groups *gs)
+bookmark_get(struct run *run, jv from, const char *name,
+    char T[CURSOR_TIMESZ], struct ids *ids, struct groups *gs)
 {
 	jv b, c, sec;
 	int i, n;
 
 	/* all of it under the lock: b shares its parts with the state */
 	pthread_mutex_lock(run->lock);
-	b = jv_getpath(jv_copy(*run->state), JV_ARRAY(jv_string("bookmarks"),
-	    jv_string(name)));
+	if (jv_is_valid(from))
+		b = jv_object_get(jv_copy(from), jv_string(name));
+	else
+		b = jv_getpath(jv_copy(*run->state), JV_ARRAY(
+		    jv_string("bookmarks"), jv_string(name)));
 	c = jv_get_kind(b) == JV_KIND_OBJECT ?
 	    jv_object_get(jv_copy(b), jv_string("updated_at")) : jv_invalid();
 	if (jv_get_kind(c) == JV_KIND_STRING) {
@@ -598,20 +603,40 @@ listed(const struct endpoint *ep)
 
 
 /*
+ * A consumer of a tickets pass that keeps only the ids it shows
+ * (SYNC_ARCHIVE: archived_tickets, and --reconcile's reads), and holds
+ * its pass bookmarks instead of setting them.
+ *
  * Archived tickets (FRESHDESK.md Part 3.12) leave every list and are
- * read one by one, by id.  The archived_tickets consumer of a job's
- * tickets passes keeps the ids they show; after the passes, the ids
- * from 1 to the highest shown that no pass showed, and no earlier run
- * resolved, are probed (archive_probe).  Its pass bookmarks are held
- * here and written only with the list of ids to probe: a run stopped
- * before then reads those passes again, so no id shown is forgotten
- * and no live ticket is probed.
+ * read one by one, by id: after the passes, the ids from 1 to the
+ * highest shown that no pass showed, and no earlier run resolved, are
+ * probed (archive_probe).  archived_tickets' pass bookmarks are written
+ * only with the list of ids to probe: a run stopped before then reads
+ * those passes again, so no id shown is forgotten and no live ticket is
+ * probed.
  */
-struct archive {
+struct shown {
 	const struct endpoint	*ep;
-	struct fd_idset		 shown;
+	struct fd_idset		 ids;
 	jv			 held;	/* bookmark name: value */
+	/* --reconcile: ids at or below low first shown by this read */
+	int64_t			 low;
+	long			 fresh;
 };
+
+/* Adds the id of r to sh (see struct shown). */
+static void
+shown_add(struct shown *sh, const struct rec *r)
+{
+	if (fd_idset_has(&sh->ids, r->id))
+		return;
+	if (fd_idset_add(&sh->ids, r->id) == -1)
+		errx(FD_EXIT_FAIL, "%s: ticket id %" PRId64 ": not an id "
+		    "from 1 to %lld", sh->ep->name, r->id,
+		    (long long)FD_IDSET_LIMIT);
+	if (r->id <= sh->low)
+		sh->fresh++;
+}
 
 /* The bookmark of the probe: {"probed_to": N, "todo": ranges,
  * "found": ranges} (idset.h's ranges). */
@@ -625,7 +650,9 @@ struct consumers {
 	const struct endpoint *const *v;
 	size_t	 n;
 	int	 pass;		/* which of the lead's passes: 0, 1, 2 */
-	struct archive	*ar;	/* of the archived_tickets among v, or NULL */
+	struct shown	*sh;	/* of the SYNC_ARCHIVE among v, or NULL */
+	/* bookmarks to start from instead of the state's, or NULL */
+	jv		 from;
 };
 
 /* The bookmark of consumer k of a pass ps of c->v[0]. */
@@ -720,11 +747,7 @@ deliver(struct run *run, const struct consumers *c, const struct rec *v,
 			continue;
 		if (c->v[k]->kind == SYNC_ARCHIVE) {
 			for (i = 0; i < n; i++)
-				if (fd_idset_add(&c->ar->shown, v[i].id) == -1)
-					errx(FD_EXIT_FAIL, "%s: ticket id %" PRId64
-					    ": not an id the probe can hold (1 to "
-					    "%lld)", c->v[k]->name, v[i].id,
-					    (long long)FD_IDSET_LIMIT);
+				shown_add(c->sh, &v[i]);
 		} else if (c->v[k]->kind != SYNC_CHILD) {
 			for (i = 0; i < n; i++)
 				emit(run, c->v[k], &v[i], NULL);
@@ -852,7 +875,7 @@ bookmarks_set(struct run *run, const struct consumers *c,
 		if (!active(run, c, k))
 			continue;
 		if (c->v[k]->kind == SYNC_ARCHIVE)
-			c->ar->held = jv_object_set(c->ar->held,
+			c->sh->held = jv_object_set(c->sh->held,
 			    jv_string(bookmark_of(c, k, ps)),
 			    bookmark_value(T, ids, gs));
 		else
@@ -1023,7 +1046,7 @@ pass_ordered(struct run *run, const struct consumers *c,
 	int p = 1, stop = 0, ends;
 	size_t i, g;
 
-	bookmark_get(run, ps->bookmark, T, &ids, &gs);
+	bookmark_get(run, c->from, ps->bookmark, T, &ids, &gs);
 	for (;;) {
 		url_of(run, lep, ps, T, run->per_page, p, &url, c->v[0]);
 		if (page_get(run, lep, xbuf(&url), &pg) == PAGE_NO_FEATURE)
@@ -1125,6 +1148,7 @@ struct walk {
 	const struct pass	*ps;
 	const char		*T;	/* the filter's value, or NULL */
 	void			(*take)(struct walk *, const struct rec *);
+	void			*arg;	/* take's */
 	struct ids		 seen;	/* ids passed to take */
 	int			 moved;	/* this read */
 	int			 ties;	/* a tie group over a whole window */
@@ -1380,7 +1404,7 @@ pass_filtered(struct run *run, const struct endpoint *ep,
 	w.ep = ep;
 	w.ps = ps;
 	w.take = take_filtered;
-	bookmark_get(run, ps->bookmark, w.Tc, &w.ids, NULL);
+	bookmark_get(run, jv_invalid(), ps->bookmark, w.Tc, &w.ids, NULL);
 	strcpy(w.newT, w.Tc);
 	for (i = 0; i < w.ids.n; i++)
 		ids_add(&w.newids, w.ids.v[i]);
@@ -1508,18 +1532,32 @@ pass_full_child(struct run *run, const struct endpoint *ep)
 	free(parents.v);
 }
 
-/* Reads the probe's bookmark into *probed_to, todo and found. */
+/* What the probe knows (its bookmark, PROBE_BOOKMARK). */
+struct probe {
+	int64_t		 probed_to;	/* every id up to it resolved... */
+	struct fd_idset	 todo;		/* ...but these */
+	struct fd_idset	 found;		/* archived */
+	struct fd_idset	 gone;		/* 404: deleted forever, or none */
+};
+
+static const char *const probe_sets[] = { "todo", "found", "gone" };
+
+/* The sets of pb, in the order of probe_sets. */
+static struct fd_idset *
+probe_set_at(struct probe *pb, int i)
+{
+	return i == 0 ? &pb->todo : i == 1 ? &pb->found : &pb->gone;
+}
+
+/* Reads the probe's bookmark into pb (zeroed first). */
 static void
-probe_get(struct run *run, int64_t *probed_to, struct fd_idset *todo,
-    struct fd_idset *found)
+probe_get(struct run *run, struct probe *pb)
 {
 	char why[FD_ERRSZ];
 	jv b, v;
 	int i;
-	static const char *const sets[] = { "todo", "found" };
-	struct fd_idset *into[] = { todo, found };
 
-	*probed_to = 0;
+	memset(pb, 0, sizeof(*pb));
 	pthread_mutex_lock(run->lock);
 	b = jv_getpath(jv_copy(*run->state), JV_ARRAY(jv_string("bookmarks"),
 	    jv_string(PROBE_BOOKMARK)));
@@ -1530,16 +1568,17 @@ probe_get(struct run *run, int64_t *probed_to, struct fd_idset *todo,
 		    jv_number_value(v) > (double)FD_IDSET_LIMIT)
 			errx(FD_EXIT_FAIL, "state: bookmark %s: no valid "
 			    "probed_to", PROBE_BOOKMARK);
-		*probed_to = (int64_t)jv_number_value(v);
+		pb->probed_to = (int64_t)jv_number_value(v);
 		jv_free(v);
-		for (i = 0; i < 2; i++) {
-			v = jv_object_get(jv_copy(b), jv_string(sets[i]));
+		for (i = 0; i < 3; i++) {
+			v = jv_object_get(jv_copy(b), jv_string(probe_sets[i]));
 			if (jv_get_kind(v) == JV_KIND_STRING &&
-			    fd_idset_parse(into[i], jv_string_value(v),
+			    fd_idset_parse(probe_set_at(pb, i),
+			    jv_string_value(v),
 			    (size_t)jv_string_length_bytes(jv_copy(v)),
 			    why) == -1)
 				errx(FD_EXIT_FAIL, "state: bookmark %s: %s: %s",
-				    PROBE_BOOKMARK, sets[i], why);
+				    PROBE_BOOKMARK, probe_sets[i], why);
 			jv_free(v);
 		}
 	}
@@ -1547,57 +1586,61 @@ probe_get(struct run *run, int64_t *probed_to, struct fd_idset *todo,
 	pthread_mutex_unlock(run->lock);
 }
 
-/* The ranges of s as a JSON string. */
-static jv
-ranges_of(const struct fd_idset *s)
-{
-	struct fd_buf b = FD_BUF_INIT;
-	jv v;
-
-	fd_idset_put(&b, s);
-	v = jv_string(xbuf(&b));
-	fd_buf_free(&b);
-	return v;
-}
-
-/* Writes the probe's bookmark, and the pass bookmarks held with it. */
+/* Writes the probe's bookmark, and with held (not NULL) the pass
+ * bookmarks held with it, then a checkpoint: one STATE for all. */
 static void
-probe_set(struct run *run, struct archive *ar, int64_t probed_to,
-    const struct fd_idset *todo, const struct fd_idset *found)
+probe_put(struct run *run, struct probe *pb, jv *held)
 {
+	struct fd_buf t = FD_BUF_INIT;
 	jv b = jv_object(), keys;
 	int i, n;
 
 	b = jv_object_set(b, jv_string("probed_to"),
-	    jv_number((double)probed_to));
-	b = jv_object_set(b, jv_string("todo"), ranges_of(todo));
-	b = jv_object_set(b, jv_string("found"), ranges_of(found));
-	bookmark_put(run, PROBE_BOOKMARK, b);
-	keys = jv_keys(jv_copy(ar->held));
-	n = jv_array_length(jv_copy(keys));
-	for (i = 0; i < n; i++) {
-		jv k = jv_array_get(jv_copy(keys), i);
-		bookmark_put(run, jv_string_value(k),
-		    jv_object_get(jv_copy(ar->held), jv_copy(k)));
-		jv_free(k);
+	    jv_number((double)pb->probed_to));
+	for (i = 0; i < 3; i++) {
+		fd_buf_reset(&t);
+		fd_idset_put(&t, probe_set_at(pb, i));
+		b = jv_object_set(b, jv_string(probe_sets[i]),
+		    jv_string(xbuf(&t)));
 	}
-	jv_free(keys);
-	jv_free(ar->held);
-	ar->held = jv_object();
+	fd_buf_free(&t);
+	bookmark_put(run, PROBE_BOOKMARK, b);
+	if (held != NULL) {
+		keys = jv_keys(jv_copy(*held));
+		n = jv_array_length(jv_copy(keys));
+		for (i = 0; i < n; i++) {
+			jv k = jv_array_get(jv_copy(keys), i);
+			bookmark_put(run, jv_string_value(k),
+			    jv_object_get(jv_copy(*held), jv_copy(k)));
+			jv_free(k);
+		}
+		jv_free(keys);
+		jv_free(*held);
+		*held = jv_object();
+	}
+	checkpoint(run);
+}
+
+static void
+probe_free(struct probe *pb)
+{
+	fd_idset_free(&pb->todo);
+	fd_idset_free(&pb->found);
+	fd_idset_free(&pb->gone);
 }
 
 /*
  * Probes GET /tickets/archived/{id} for each id of v (n): a 200 is a
  * ticket of the archive, written (with its conversations when those
  * were asked too) and added to found; a 404 is an id that does not
- * exist.  Returns -1 when the account has no archive (403, warned
- * once), else 0.
+ * exist, added to gone.  Returns -1 when the account has no archive
+ * (403, warned once; nothing added), else 0.
  */
 static int
-probe_batch(struct run *run, const struct endpoint *ep, const int64_t *v,
-    size_t n, struct fd_idset *found)
+probe_batch(struct run *run, const int64_t *v, size_t n, struct probe *pb)
 {
-	const struct endpoint *conv;
+	const struct endpoint *ep = endpoint_find("archived_tickets"),
+	    *conv = endpoint_find("archived_conversations");
 	struct pagerecs pr = { 0 };
 	struct page *pages;
 	char **urls;
@@ -1619,16 +1662,17 @@ probe_batch(struct run *run, const struct endpoint *ep, const int64_t *v,
 		pages[i].missing_ok = 1;
 	}
 	page_fetch(run, ep, pages, n);
-	for (i = 0; i < n; i++) {
-		struct fd_http_resp *r = pages[i].resp;
+	for (i = 0; i < n && rc == 0; i++)
 		if (pages[i].status == PAGE_NO_FEATURE)
 			rc = -1;
+	for (i = 0; i < n; i++) {
+		struct fd_http_resp *r = pages[i].resp;
+		if (rc == 0 && pages[i].status == PAGE_MISSING &&
+		    fd_idset_add(&pb->gone, v[i]) == -1)
+			err(FD_EXIT_FAIL, NULL);
 		if (pages[i].status != PAGE_OK)
 			continue;
 		pr.n = 0;
-		pr.cursor = NULL;
-		pr.order[0] = '\0';
-		pr.order_sub = NULL;
 		if (fd_jscan_kind(r->body.data, r->body.len) !=
 		    FD_JTOK_OBJECT || collect(&pr, r->body.data,
 		    r->body.len) == -1 || !pr.v[0].has_id ||
@@ -1636,13 +1680,12 @@ probe_batch(struct run *run, const struct endpoint *ep, const int64_t *v,
 			errx(FD_EXIT_FAIL, "%s: ticket %" PRId64 ": unexpected "
 			    "answer: not that ticket", ep->name, v[i]);
 		emit(run, ep, &pr.v[0], NULL);
-		if (fd_idset_add(found, v[i]) == -1)
+		if (fd_idset_add(&pb->found, v[i]) == -1)
 			err(FD_EXIT_FAIL, NULL);
 		got[ngot++] = v[i];
 		page_free(&pages[i]);
 	}
-	conv = endpoint_find("archived_conversations");
-	if (conv != NULL && ngot > 0 &&
+	if (ngot > 0 &&
 	    (run->asked & endpoint_bit(endpoint_find("conversations"))))
 		fan_out(run, &conv, 1, got, ngot, NULL);
 	for (i = 0; i < n; i++)
@@ -1655,58 +1698,341 @@ probe_batch(struct run *run, const struct endpoint *ep, const int64_t *v,
 }
 
 /*
+ * Probes the ids of which (pb's todo, or another set), in batches, a
+ * STATE after each; each id probed leaves which and todo.  The first
+ * goes alone: an account without the archive costs one request.
+ * Returns -1 when the account has no archive, else 0.
+ */
+static int
+probe_ids(struct run *run, struct probe *pb, struct fd_idset *which)
+{
+	int64_t id, v[PROBE_BATCH];
+	size_t n, batch;
+	int rc = 0;
+
+	run->probe.probed = run->probe.found = 0;
+	run->probe.left = (long)which->n;
+	run->probe.started = now_ms();
+	for (batch = 1, id = fd_idset_next(which, 1); id != -1;
+	    batch = PROBE_BATCH) {
+		for (n = 0; n < batch && id != -1;
+		    id = fd_idset_next(which, id + 1))
+			v[n++] = id;
+		if ((rc = probe_batch(run, v, n, pb)) == -1)
+			break;	/* left in todo for a later run */
+		run->probe.probed += (long)n;
+		while (n > 0) {
+			fd_idset_del(which, v[--n]);
+			fd_idset_del(&pb->todo, v[n]);
+		}
+		run->probe.found = (long)pb->found.n;
+		run->probe.left = (long)which->n;
+		probe_put(run, pb, NULL);
+		progress(run, 0, 0);
+	}
+	run->probe.started = 0;
+	return rc;
+}
+
+/*
  * After the passes of a job with archived_tickets: the ids to probe are
  * those left from an earlier run's list that these passes did not show,
  * and those above the highest id resolved before, up to the highest
  * shown, that they did not show.  The list is written first (with the
- * pass bookmarks held), then worked through in batches, a STATE after
- * each: no id is probed twice across runs.
+ * pass bookmarks held), then worked through: no id is probed twice
+ * across runs.
  */
 static void
-archive_probe(struct run *run, struct archive *ar)
+archive_probe(struct run *run, struct shown *sh)
 {
-	const struct endpoint *ep = ar->ep;
-	struct fd_idset todo = FD_IDSET_INIT, found = FD_IDSET_INIT;
-	int64_t probed_to, hi, id, v[PROBE_BATCH];
-	size_t n, batch;
+	struct probe pb;
+	int64_t hi, id;
 
-	probe_get(run, &probed_to, &todo, &found);
-	for (id = fd_idset_next(&todo, 1); id != -1;
-	    id = fd_idset_next(&todo, id + 1))
-		if (fd_idset_has(&ar->shown, id))
-			fd_idset_del(&todo, id);
-	hi = fd_idset_max(&ar->shown);
-	for (id = probed_to + 1; id <= hi; id++)
-		if (!fd_idset_has(&ar->shown, id) &&
-		    fd_idset_add(&todo, id) == -1)
+	probe_get(run, &pb);
+	for (id = fd_idset_next(&pb.todo, 1); id != -1;
+	    id = fd_idset_next(&pb.todo, id + 1))
+		if (fd_idset_has(&sh->ids, id))
+			fd_idset_del(&pb.todo, id);
+	hi = fd_idset_max(&sh->ids);
+	for (id = pb.probed_to + 1; id <= hi; id++)
+		if (!fd_idset_has(&sh->ids, id) &&
+		    fd_idset_add(&pb.todo, id) == -1)
 			err(FD_EXIT_FAIL, NULL);
-	if (hi > probed_to)
-		probed_to = hi;
-	probe_set(run, ar, probed_to, &todo, &found);
-	checkpoint(run);
-	run->probe.probed = run->probe.found = 0;
-	run->probe.left = (long)todo.n;
-	run->probe.started = now_ms();
-	/* the first alone: an account without the archive costs one */
-	for (batch = 1, id = fd_idset_next(&todo, 1); id != -1;
-	    batch = PROBE_BATCH) {
-		for (n = 0; n < batch && id != -1;
-		    id = fd_idset_next(&todo, id + 1))
-			v[n++] = id;
-		if (probe_batch(run, ep, v, n, &found) == -1)
-			break;	/* kept in todo for a later run */
-		run->probe.probed += (long)n;
-		while (n > 0)
-			fd_idset_del(&todo, v[--n]);
-		run->probe.found = (long)found.n;
-		run->probe.left = (long)todo.n;
-		probe_set(run, ar, probed_to, &todo, &found);
-		checkpoint(run);
-		progress(run, 0, 0);
+	if (hi > pb.probed_to)
+		pb.probed_to = hi;
+	probe_put(run, &pb, &sh->held);
+	probe_ids(run, &pb, &pb.todo);
+	probe_free(&pb);
+}
+
+/*
+ * --reconcile: the complete id set of a stream, sent down the pipe in
+ * STATE messages with a member "fd_ids" (see fd(7)): Singer targets read
+ * only a STATE's value, and fd-load marks the rows the set lacks.  At
+ * most SET_PART_RANGES ranges to a message.
+ */
+#define SET_PART_RANGES	10000
+/* Reads of the tickets lists at most, until one shows no id missed. */
+#define RECONCILE_READS	4
+
+/* Writes a STATE with the fd_ids part ids of stream's set. */
+static void
+set_part(struct run *run, const char *stream, const char *as_of,
+    const struct fd_buf *ids, int final)
+{
+	jv text;
+
+	pthread_mutex_lock(run->lock);
+	text = jv_dump_string(jv_copy(*run->state), 0);
+	fd_buf_reset(&run->line);
+	fd_buf_puts(&run->line, "{\"type\":\"STATE\",\"value\":");
+	fd_buf_puts(&run->line, jv_string_value(text));
+	fd_buf_printf(&run->line, ",\"fd_ids\":{\"stream\":\"%s\","
+	    "\"set\":\"%" PRId64 ":%s\",\"as_of\":\"%s\",\"ids\":\"", stream,
+	    run->version, stream, as_of);
+	fd_buf_append(&run->line, ids->data, ids->len);
+	fd_buf_printf(&run->line, "\",\"final\":%s}}\n",
+	    final ? "true" : "false");
+	jv_free(text);
+	line_out(run, 1);
+	pthread_mutex_unlock(run->lock);
+}
+
+/* Sends ids[0..n) (ascending, distinct) as the set of stream. */
+static void
+set_send(struct run *run, const char *stream, const int64_t *ids,
+    size_t n)
+{
+	struct fd_buf part = FD_BUF_INIT;
+	char as_of[CURSOR_TIMESZ];
+	size_t i, j, ranges = 0;
+
+	if (run->raw)
+		return;
+	utc_at(time(NULL), as_of);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && ids[j] == ids[j - 1] + 1; j++)
+			;
+		if (ranges > 0)
+			fd_buf_putc(&part, ',');
+		fd_buf_printf(&part, "%" PRId64, ids[i]);
+		if (j - i > 1)
+			fd_buf_printf(&part, "-%" PRId64, ids[j - 1]);
+		if (++ranges == SET_PART_RANGES && j < n) {
+			xbuf_check(&part);
+			set_part(run, stream, as_of, &part, 0);
+			fd_buf_reset(&part);
+			ranges = 0;
+		}
 	}
-	run->probe.started = 0;
-	fd_idset_free(&todo);
-	fd_idset_free(&found);
+	xbuf_check(&part);
+	set_part(run, stream, as_of, &part, 1);
+	fd_buf_free(&part);
+	if (run->verbose)
+		warnx("%s: --reconcile: %zu ids exist", stream, n);
+}
+
+/* The ids of s, ascending, in a new array; *n their count. */
+static int64_t *
+idset_array(const struct fd_idset *s, size_t *n)
+{
+	int64_t *v, id;
+
+	v = xcalloc(s->n ? s->n : 1, sizeof(*v));
+	*n = 0;
+	for (id = fd_idset_next(s, 1); id != -1; id = fd_idset_next(s, id + 1))
+		v[(*n)++] = id;
+	return v;
+}
+
+/*
+ * --reconcile for tickets: every tickets pass read from the beginning
+ * for its ids, then again from where each ended, until a read shows no
+ * id at or below the highest of the first that the reads before missed
+ * (a ticket moved from a list not yet read to one already read).  The
+ * ids up to the highest known that no list shows, and that the probe
+ * has not resolved, are probed: archived, or gone.  The set is the ids
+ * listed and archived.  0, or -1 when no complete set was read (warned).
+ */
+static int
+reconcile_tickets(struct run *run)
+{
+	const struct endpoint *ep = endpoint_find("ticket_ids"),
+	    *arch = endpoint_find("archived_tickets");
+	struct shown sh;
+	struct consumers c;
+	struct probe pb;
+	struct fd_idset cand = FD_IDSET_INIT;
+	jv from = jv_object();
+	int64_t *v, id, hi;
+	size_t n;
+	int i, read;
+
+	memset(&sh, 0, sizeof(sh));
+	sh.ep = ep;
+	sh.held = jv_object();
+	for (i = 0; i < PASSES_MAX && ep->passes[i].bookmark != NULL; i++)
+		from = jv_object_set(from, jv_string(ep->passes[i].bookmark),
+		    JV_OBJECT(jv_string("updated_at"),
+		    jv_string("1970-01-01T00:00:00Z")));
+	for (read = 0; read < RECONCILE_READS; read++) {
+		sh.fresh = 0;
+		for (i = 0; i < PASSES_MAX && ep->passes[i].bookmark != NULL;
+		    i++) {
+			c.v = &ep;
+			c.n = 1;
+			c.pass = i;
+			c.sh = &sh;
+			c.from = from;
+			pass_ordered(run, &c, &ep->passes[i]);
+		}
+		jv_free(from);
+		from = sh.held;
+		sh.held = jv_object();
+		if (run->no_feature & endpoint_bit(listed(ep)))
+			break;
+		if (read == 0)
+			sh.low = fd_idset_max(&sh.ids);
+		else if (sh.fresh == 0)
+			break;
+	}
+	jv_free(from);
+	jv_free(sh.held);
+	if (read == RECONCILE_READS ||
+	    (run->no_feature & endpoint_bit(listed(ep)))) {
+		warnx("tickets: --reconcile: %s: no deletions", read ==
+		    RECONCILE_READS ? "the lists kept changing while they "
+		    "were read" : "the lists could not be read");
+		fd_idset_free(&sh.ids);
+		return -1;
+	}
+	/* the ids no list shows: archived since, or gone */
+	probe_get(run, &pb);
+	hi = sh.low > pb.probed_to ? sh.low : pb.probed_to;
+	for (id = 1; id <= hi; id++)
+		if (!fd_idset_has(&sh.ids, id) && !fd_idset_has(&pb.found, id) &&
+		    !fd_idset_has(&pb.gone, id) &&
+		    fd_idset_add(&cand, id) == -1)
+			err(FD_EXIT_FAIL, NULL);
+	if (!(run->no_feature & endpoint_bit(arch)) &&
+	    probe_ids(run, &pb, &cand) == 0 && hi > pb.probed_to) {
+		pb.probed_to = hi;
+		probe_put(run, &pb, NULL);
+	}
+	for (id = fd_idset_next(&pb.found, 1); id != -1;
+	    id = fd_idset_next(&pb.found, id + 1))
+		if (fd_idset_add(&sh.ids, id) == -1)
+			err(FD_EXIT_FAIL, NULL);
+	v = idset_array(&sh.ids, &n);
+	set_send(run, "tickets", v, n);
+	free(v);
+	probe_free(&pb);
+	fd_idset_free(&cand);
+	fd_idset_free(&sh.ids);
+	return 0;
+}
+
+static int
+cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* A growing array of ids (contacts': large, sparse). */
+struct idvec {
+	int64_t	*v;
+	size_t	 n, cap;
+};
+
+static void
+take_id(struct walk *w, const struct rec *r)
+{
+	struct idvec *iv = w->arg;
+
+	if (!r->has_id)
+		return;
+	if (iv->n == iv->cap) {
+		iv->cap = iv->cap ? iv->cap * 2 : 1024;
+		iv->v = xreallocarray(iv->v, iv->cap, sizeof(*iv->v));
+	}
+	iv->v[iv->n++] = r->id;
+}
+
+/* Sorts iv and drops repeats; returns how many ids were new since
+ * the first old (the count before this read, sorted). */
+static size_t
+idvec_settle(struct idvec *iv, size_t old)
+{
+	size_t i, k, fresh = 0;
+	int64_t *prev = iv->n > 0 ? xcalloc(old ? old : 1, sizeof(*prev)) :
+	    NULL;
+
+	if (prev != NULL)
+		memcpy(prev, iv->v, old * sizeof(*prev));
+	qsort(iv->v, iv->n, sizeof(*iv->v), cmp_id);
+	for (i = k = 0; i < iv->n; i++)
+		if (k == 0 || iv->v[i] != iv->v[k - 1])
+			iv->v[k++] = iv->v[i];
+	iv->n = k;
+	for (i = 0; i < iv->n; i++)
+		if (bsearch(&iv->v[i], prev, old, sizeof(*prev), cmp_id) ==
+		    NULL)
+			fresh++;
+	free(prev);
+	return fresh;
+}
+
+/*
+ * --reconcile for a list without order by time (contacts): each pass
+ * read whole by walk(), then again for the records changed since the
+ * first read began (a contact that moved between lists has), until a
+ * read finds no id the reads before missed.  0, or -1 when no complete
+ * set was read (warned).
+ */
+static int
+reconcile_walked(struct run *run, const struct endpoint *ep)
+{
+	struct idvec iv = { NULL, 0, 0 };
+	struct walk w;
+	char since[CURSOR_TIMESZ] = "", start[CURSOR_TIMESZ] = "";
+	size_t old = 0, fresh;
+	int i, read, bad = 0;
+
+	for (read = 0; read < RECONCILE_READS && !bad; read++) {
+		for (i = 0; i < PASSES_MAX && ep->passes[i].bookmark != NULL &&
+		    !bad; i++) {
+			memset(&w, 0, sizeof(w));
+			w.run = run;
+			w.ep = ep;
+			w.ps = &ep->passes[i];
+			w.take = take_id;
+			w.arg = &iv;
+			w.T = since[0] != '\0' ? since : NULL;
+			bad = walk(&w) != 0;
+			/* the first read began at the server's Date less
+			 * CLOCK_MARGIN: the next reads start there */
+			if (read == 0 && i == 0)
+				strcpy(start, w.D);
+			free(w.seen.v);
+		}
+		strcpy(since, start);
+		fresh = idvec_settle(&iv, old);
+		if (read > 0 && fresh == 0)
+			break;
+		old = iv.n;
+	}
+	if (bad || read == RECONCILE_READS) {
+		warnx("%s: --reconcile: %s: no deletions", ep->name, bad ?
+		    "a list was not read whole" : "the lists kept changing "
+		    "while they were read");
+		free(iv.v);
+		return -1;
+	}
+	set_send(run, endpoint_stream(ep), iv.v, iv.n);
+	free(iv.v);
+	return 0;
 }
 
 int
@@ -1742,16 +2068,16 @@ sync_job(struct run *run, const struct endpoint *const *eps, size_t n)
 {
 	const struct endpoint *ep = eps[0], *on[JOB_EPS_MAX];
 	struct consumers c;
-	struct archive ar;
+	struct shown sh;
 	size_t k;
 	int i;
 
 	run->current = ep->name;
-	memset(&ar, 0, sizeof(ar));
-	ar.held = jv_object();
+	memset(&sh, 0, sizeof(sh));
+	sh.held = jv_object();
 	for (k = 0; k < n; k++)
 		if (eps[k]->kind == SYNC_ARCHIVE)
-			ar.ep = eps[k];
+			sh.ep = eps[k];
 	for (i = 0; i < PASSES_MAX && ep->passes[i].bookmark != NULL; i++) {
 		/* the children with a pass of this filter ride on it
 		 * (conversations do on spam and deleted tickets, time
@@ -1759,7 +2085,8 @@ sync_job(struct run *run, const struct endpoint *const *eps, size_t n)
 		c.v = on;
 		c.n = 0;
 		c.pass = i;
-		c.ar = &ar;
+		c.sh = &sh;
+		c.from = jv_invalid();
 		for (k = 0; k < n && c.n < sizeof(on) / sizeof(on[0]); k++)
 			if (k == 0 || eps[k]->passes[i].bookmark != NULL)
 				on[c.n++] = eps[k];
@@ -1780,10 +2107,15 @@ sync_job(struct run *run, const struct endpoint *const *eps, size_t n)
 			break;
 		}
 	}
-	if (ar.ep != NULL && !(run->no_feature & endpoint_bit(ar.ep))) {
-		run->current = ar.ep->name;
-		archive_probe(run, &ar);
+	if (sh.ep != NULL && !(run->no_feature & endpoint_bit(sh.ep))) {
+		run->current = sh.ep->name;
+		archive_probe(run, &sh);
 	}
-	jv_free(ar.held);
-	fd_idset_free(&ar.shown);
+	jv_free(sh.held);
+	fd_idset_free(&sh.ids);
+	/* after the passes: what they wrote is in the set, or deleted */
+	if (run->reconcile && strcmp(ep->name, "tickets") == 0)
+		reconcile_tickets(run);
+	else if (run->reconcile && strcmp(ep->name, "contacts") == 0)
+		reconcile_walked(run, ep);
 }
