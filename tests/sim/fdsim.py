@@ -22,13 +22,30 @@ CONTROL AND INTROSPECTION (no auth, never rate limited, never faulted)
                                - the default is the bare list-item shape),
                                parent=ID (child sets: only that parent),
                                group=parent (child sets: object keyed by
-                               parent id).
+                               parent id).  Archived tickets are in
+                               "tickets" (with "archived":true) and their
+                               children in the child sets; hard-deleted
+                               tickets and contacts are in none (see
+                               ARCHIVE, HARD DELETES AND THE TRASH).
+                               NAME "archived_tickets" (not in the names
+                               list): the archived tickets only, each as
+                               /tickets/archived/{id} answers it.
+  GET  /_sim/ids               {"max_ticket_id":N (the highest ticket id
+                               ever created),"archived":[ids],
+                               "hard_deleted":[ids],"trash":[{"id":I,
+                               "deleted_at":"...Z"}],
+                               "hard_deleted_contacts":[ids]}: what a
+                               client must probe (ids 1..N not in a list)
   GET  /_sim/stats             JSON counters: requests by path, route and
                                status, 429 count, credits per rate window,
                                max concurrent in-flight requests, TCP
                                connections accepted, faults fired, mutations,
                                gzip-encoded responses (gzip_responses),
-                               CONNECT targets (proxy_connects)
+                               CONNECT targets (proxy_connects); by
+                               route name (by_route_name, only the routes
+                               that have one: archived_ticket,
+                               archived_conversations); tickets purged
+                               from the trash (trash_purged, once any)
   CONNECT host:port            as an HTTPS proxy: refused (502), the target
                                listed in /_sim/stats proxy_connects, so a
                                client's choice of host is seen on loopback
@@ -42,9 +59,27 @@ CONTROL AND INTROSPECTION (no auth, never rate limited, never faulted)
   POST /_sim/mutate            {"count":M} or {"ids":[...]}, optional
                                "action": update (default: updated_at = sim
                                now, status changes) | delete | spam | restore;
-                               answers {"ids":[...],"updated_at":"..."}
+                               answers {"ids":[...],"updated_at":"..."}.
+                               delete remembers the sim now as the
+                               deletion time (the trash purge), restore and
+                               spam forget it.  An archived id: 400.
+                               "action":"archive": the tickets move to the
+                               archive now (status 5, updated_at unchanged;
+                               ids: live tickets neither spam nor deleted,
+                               else 400; count M: the M oldest of them by
+                               updated_at).  "action":"purge": hard-deletes
+                               the tickets (ids: any existing ticket,
+                               archived too, else 400; count M: picked as
+                               for update).  "resource":"contacts" (default
+                               "tickets") with "action":"purge": hard-
+                               deletes contacts (ids: any existing contact;
+                               count M: M spread over the contacts by id).
+                               archive and purge answer {"ids":[...],
+                               "action":A,"resource":R}, ids ascending
+                               for purge, in request order for archive.
   GET  /_sim/now               {"now":"...Z","epoch":N}
-  POST /_sim/now               {"advance":SECONDS} or {"set":"...Z"}
+  POST /_sim/now               {"advance":SECONDS} or {"set":"...Z"}; then
+                               the trash purge runs (--trash-days)
   GET  /_sim/rate-clock        {"paused":B,"advanced":S}: the rate limits'
                                clock (see RATE LIMITS)
   POST /_sim/rate-clock        {"pause":true} stops it, {"pause":false}
@@ -59,7 +94,8 @@ CONTROL AND INTROSPECTION (no auth, never rate limited, never faulted)
                                window, tickets_list_limit,
                                contacts_list_limit, page_cap, latency_ms,
                                mutate_every, mutate_count, no_feature (list),
-                               role ("admin" | "agent")
+                               role ("admin" | "agent"), trash_days (used
+                               from the next move of /_sim/now)
 
 FAULT RULES
   A rule is a JSON object (or, on the command line, also "k=v,k=v"):
@@ -163,6 +199,51 @@ LINK QUIRK
   as a literal "+", which decodes to a space: trap 13); other unsafe
   characters are percent-encoded.  --link-escape-plus escapes "+" too.
 
+ARCHIVE, HARD DELETES AND THE TRASH (all off by default)
+  Archived tickets (accounts with the archive_tickets feature: closed
+  tickets idle 120 days are archived) leave every /tickets list (any
+  filter, updated_since, ...), and /tickets/{id}, /tickets/{id}/
+  conversations, /time_entries and /satisfaction_ratings of the ticket
+  answer 404.  They are read one by one:
+    /tickets/archived/{id}    200: the ticket view of /tickets/{id}
+                              (description, attachments) plus
+                              "archived":true; include as on /tickets/{id}
+                              (TicketIncludeValidation: the same 400 for
+                              a bad value, +1 credit per value;
+                              api/app/controllers/archive/
+                              tickets_controller.rb)
+    /tickets/archived/{id}/conversations  200: the ticket's conversations,
+                              paged (page/per_page, Link) like
+                              /tickets/{id}/conversations
+                              (archive/conversations_controller.rb; its
+                              since_id/order_type are not modelled: 400)
+  Any other id (live, spam, deleted, hard-deleted, never created): 404,
+  empty body.  --no-feature archived_tickets: both answer 403
+  {"code":"require_feature","message":"The Archive Tickets feature(s)
+  is/are not supported in your plan. Please upgrade your account to use
+  it."}.  Each request costs credits, is rate limited, faulted and counted
+  like any API request; /_sim/stats by_route_name names the routes
+  archived_ticket and archived_conversations.  An archived ticket's time
+  entries and satisfaction ratings stay in the account-wide /time_entries
+  and /surveys/satisfaction_ratings lists (account records, not moved).
+  --archived PCT: at start, floor(N * PCT / 100) of the N tickets are
+  archived: the oldest by (updated_at, id) among those neither spam nor
+  deleted and updated more than 120 days before --now; when fewer
+  qualify, all that qualify.  Status becomes 5, updated_at stays.
+  Hard-deleted tickets ("deleted forever", purged from the trash) are
+  gone: from every list, /tickets/{id}, the archive, their children, the
+  truth; their ids are never reused (gaps).  --hard-deleted PCT: at start,
+  floor(N * PCT / 100) ids (at most N - 1): one drawn from each of that
+  many equal slices of 1..N-1 (seeded), so spread over the range and the
+  newest ticket N always stays.  Applied before --archived.  A hard-
+  deleted contact leaves every contacts list (any state), /contacts/{id}
+  answers 404; its tickets keep their requester_id.
+  The trash: --trash-days D (Freshdesk: 30; default 0 = never): a deleted
+  ticket is hard-deleted once it was deleted more than D*86400 s before the
+  sim now, checked at start (against --now) and after each POST /_sim/now.
+  A generated --deleted ticket was deleted at its updated_at, a mutate
+  delete at that sim now; restore takes it out of the trash.
+
 ENDPOINT NAMES (for --no-feature and /_sim/truth)
   tickets contacts companies agents groups roles conversations time_entries
   satisfaction_ratings surveys products business_hours sla_policies
@@ -171,6 +252,7 @@ ENDPOINT NAMES (for --no-feature and /_sim/truth)
   canned_responses email_configs email_mailboxes skills settings
   scenario_automations discussion_categories discussion_forums
   discussion_topics discussion_comments
+  (--no-feature also takes archived_tickets: the two archive routes)
 
 DATA (all from --seed; same seed and sizes give byte-identical data)
   Tickets: ids are display ids, dense from 1 in creation order
@@ -386,7 +468,12 @@ FEATURE_LABEL = {
     "solution_articles": "Solutions", "canned_response_folders":
     "Canned Responses", "canned_responses": "Canned Responses",
     "business_hours": "Business Hours", "email_mailboxes": "Mailboxes",
+    "archived_tickets": "Archive Tickets",
 }
+# --no-feature names: the endpoint names plus archived_tickets (the
+# archive_tickets feature: /tickets/archived/{id} and its conversations)
+FEATURES = frozenset(ENDPOINTS) | {"archived_tickets"}
+ARCHIVE_IDLE = 120 * DAY        # Freshdesk archives tickets closed this long
 
 
 # Endpoints an ordinary agent's key may not read (config/privileges.rb at
@@ -425,7 +512,7 @@ class Ticket:
     __slots__ = ("idx", "id", "key", "created", "updated", "due", "status", "spam",
                  "deleted", "d", "responded", "cache", "requester_id",
                  "updated0", "status0",
-                 "company_id")
+                 "company_id", "archived", "deleted_at")
 
 
 class World:
@@ -448,6 +535,7 @@ class World:
         self._gen_companies(rng)
         self._gen_contacts(rng)
         self._gen_tickets(rng)
+        self._gen_archive()
 
     # -- helpers
     def _ids(self, rng, base, n, step):
@@ -1019,6 +1107,113 @@ class World:
                 t.d["deleted"] = True
         self.ticket_by_id = {t.id: t for t in self.tickets}
 
+    # -- archive, hard deletes, trash (all off by default: the data of
+    # the default options is the data of before)
+    def _gen_archive(self):
+        cfg = self.cfg
+        for t in self.tickets:
+            t.archived = False
+            # a generated --deleted ticket was deleted at its updated_at
+            t.deleted_at = t.updated if t.deleted else None
+        n = len(self.tickets)
+        self.max_ticket_id = n
+        self.purged = set()             # hard-deleted ticket ids
+        self.purged_contacts = set()    # hard-deleted contact ids
+        self.gone_contacts = {}         # their records (for the children)
+        k = n * cfg.hard_deleted // 100
+        m = n - 1                       # the newest ticket always stays
+        k = min(k, m)
+        if k > 0:
+            # one id in each of k equal slices of 1..n-1
+            r = random.Random("fdsim:%d:hard-deleted" % self.seed)
+            ids = []
+            for j in range(k):
+                lo, hi = j * m // k, (j + 1) * m // k
+                ids.append(1 + lo + r.randrange(hi - lo))
+            self.purge(ids)
+        k = n * cfg.archived // 100
+        if k > 0:
+            lim = self.now0 - ARCHIVE_IDLE
+            elig = sorted((t for t in self.tickets if not t.spam and
+                           not t.deleted and t.updated < lim),
+                          key=lambda t: (t.updated, t.id))
+            self.archive(elig[:k])
+        if cfg.trash_days:
+            self.purge_trash(self.now0)
+
+    def contact_any(self, cid):
+        """a contact by id, hard-deleted ones too (children and
+        descriptions keep what they were generated with)"""
+        c = self.contact_by_id.get(cid)
+        return c if c is not None else self.gone_contacts.get(cid)
+
+    def archived_tickets(self):
+        return [t for t in self.tickets if t.archived]
+
+    def archivable(self, t):
+        return not (t.archived or t.spam or t.deleted)
+
+    def archive(self, tickets):
+        """moves tickets to the archive: closed, out of every list and
+        view but /tickets/archived/{id}; updated_at unchanged"""
+        for t in tickets:
+            t.archived = True
+            t.status = 5
+            t.d["status"] = 5
+            t.d["archived"] = True
+            t.cache.clear()
+        self.version += 1
+        return [t.id for t in tickets]
+
+    def purge(self, ids):
+        """hard-deletes the tickets ids (any state): gone everywhere, their
+        ids never reused -> the ids purged, ascending"""
+        gone = set(i for i in ids if i in self.ticket_by_id)
+        if gone:
+            self.tickets = [t for t in self.tickets if t.id not in gone]
+            for i in gone:
+                del self.ticket_by_id[i]
+                self.lazy.pop(("te", i), None)
+                self.lazy.pop(("sr", i), None)
+            self.purged |= gone
+            self.version += 1
+        return sorted(gone)
+
+    def purge_trash(self, now):
+        """hard-deletes the tickets in the trash deleted more than
+        cfg.trash_days days before now -> their ids"""
+        days = self.cfg.trash_days
+        if not days:
+            return []
+        lim = now - days * DAY
+        return self.purge([t.id for t in self.tickets if t.deleted and
+                           t.deleted_at is not None and t.deleted_at < lim])
+
+    def purge_contacts(self, ids):
+        gone = [i for i in ids if i in self.contact_by_id]
+        if gone:
+            g = set(gone)
+            self.contacts = [c for c in self.contacts if c["id"] not in g]
+            for i in gone:
+                c = self.contact_by_id.pop(i)
+                self.gone_contacts[i] = c
+                e = (c.get("email") or "").lower()
+                if self.contact_by_email.get(e) is c:
+                    del self.contact_by_email[e]
+                self.blocked.discard(i)
+            self.purged_contacts |= g
+            self.version += 1
+        return sorted(gone)
+
+    def ids(self):
+        return {"max_ticket_id": self.max_ticket_id,
+                "archived": [t.id for t in self.tickets if t.archived],
+                "hard_deleted": sorted(self.purged),
+                "trash": [{"id": t.id, "deleted_at": fmt_z(t.deleted_at)
+                           if t.deleted_at is not None else None}
+                          for t in self.tickets if t.deleted],
+                "hard_deleted_contacts": sorted(self.purged_contacts)}
+
     # -- lazy ticket children
     def _trng(self, kind, t):
         return random.Random("fdsim:%d:%s:%d" % (self.seed, kind, t.key))
@@ -1027,8 +1222,8 @@ class World:
         """(html, text), recomputed on each call: caching them would cost
         hundreds of MB at bench sizes"""
         r = self._trng("desc", t)
-        name = self.contact_by_id[t.requester_id]["name"] \
-            if t.requester_id in self.contact_by_id else "customer"
+        c = self.contact_any(t.requester_id)
+        name = c["name"] if c is not None else "customer"
         k = 3 + r.randrange(10)
         parts = [r.choice(PARAS).format(
             n=t.idx, date=t.d["created_at"][:10], hex="%08X" % t.key,
@@ -1086,7 +1281,7 @@ class World:
                 "category": 2 if private else 3,
                 "to_emails": None if private and j % 2 else
                 (["support@acme.example"] if incoming else
-                 [self.contact_by_id.get(t.requester_id, {}).get(
+                 [(self.contact_any(t.requester_id) or {}).get(
                      "email", "x@example.com")]),
                 "from_email": None if private else
                 "support@acme.example",
@@ -1205,12 +1400,13 @@ class World:
         hit = self.sort_cache.get(key)
         if hit is None or hit[0] != self.version:
             if cat == "spam":
-                lst = [t for t in self.tickets if t.spam]
+                lst = [t for t in self.tickets if t.spam and not t.archived]
             elif cat == "deleted":
-                lst = [t for t in self.tickets if t.deleted]
+                lst = [t for t in self.tickets
+                       if t.deleted and not t.archived]
             else:
                 lst = [t for t in self.tickets
-                       if not t.spam and not t.deleted]
+                       if not t.spam and not t.deleted and not t.archived]
             kf = {"created_at": lambda t: (t.created, t.id),
                   "updated_at": lambda t: (t.updated, t.id),
                   "due_by": lambda t: (t.due, t.id),
@@ -1252,14 +1448,17 @@ class World:
                 t.d["status"] = t.status
             elif action == "delete":
                 t.deleted, t.spam = True, False
+                t.deleted_at = now
                 t.d["spam"] = False
                 t.d["deleted"] = True
             elif action == "spam":
                 t.deleted, t.spam = False, True
+                t.deleted_at = None
                 t.d["spam"] = True
                 t.d.pop("deleted", None)
             elif action == "restore":
                 t.deleted, t.spam = False, False
+                t.deleted_at = None
                 t.d["spam"] = False
                 t.d.pop("deleted", None)
             t.cache.clear()
@@ -1271,6 +1470,11 @@ class World:
         if name == "tickets":
             return [self.ticket_obj(t, incl)
                     for t in sorted(self.tickets, key=lambda t: t.id)]
+        if name == "archived_tickets":
+            return [self.ticket_obj(t, set(incl) | {"description",
+                                                   "attachments"})
+                    for t in sorted(self.tickets, key=lambda t: t.id)
+                    if t.archived]
         if name == "settings":
             return self.small["settings"]
         per_ticket = {"conversations": self.conversations,
@@ -1738,7 +1942,9 @@ UNPAGED = {"contact_fields": ("unpaged", None),
 
 
 class Route:
-    def __init__(self, pattern, name, kind, params, sub=None, collection=None):
+    def __init__(self, pattern, name, kind, params, sub=None, collection=None,
+                 label=None):
+        self.label = label      # its name in /_sim/stats by_route_name
         self.re = re.compile("^/api/v2" + pattern + "$")
         self.pattern = "/api/v2" + re.sub(r"\(\\d\+\)", "{id}", pattern)
         self.name = name
@@ -1751,6 +1957,14 @@ class Route:
 def build_routes():
     R = [Route("/tickets", "tickets", "tickets", TICKET_PARAMS, "tickets"),
          Route(r"/tickets/(\d+)", "tickets", "ticket", {"include"}),
+         # api/app/controllers/archive/tickets_controller.rb (show:
+         # validate_url_params = the ticket view's, TicketIncludeValidation)
+         # and archive/conversations_controller.rb (ticket_conversations);
+         # feature archive_tickets
+         Route(r"/tickets/archived/(\d+)", "archived_tickets",
+               "archived_ticket", {"include"}, label="archived_ticket"),
+         Route(r"/tickets/archived/(\d+)/conversations", "archived_tickets",
+               "archived_child", PAGING, label="archived_conversations"),
          Route(r"/tickets/(\d+)/conversations", "conversations",
                "ticket_child", PAGING),
          Route(r"/tickets/(\d+)/time_entries", "time_entries",
@@ -1875,7 +2089,8 @@ class Sim:
             (time.monotonic() - self.mono0)
 
     def reset_stats(self):
-        self.st = {"by_path": {}, "by_route": {}, "by_status": {},
+        self.st = {"by_path": {}, "by_route": {}, "by_route_name": {},
+                   "by_status": {},
                    "requests_total": 0, "rate_limited_429": 0,
                    "spurious_429": 0, "faults_fired": 0, "mutations": 0,
                    "mutated_tickets": 0, "control_requests": 0,
@@ -1911,6 +2126,9 @@ class Sim:
         rk = route.pattern if route else "(unknown)"
         p = st["by_route"].setdefault(rk, {})
         p[k] = p.get(k, 0) + 1
+        if route is not None and route.label:
+            p = st["by_route_name"].setdefault(route.label, {})
+            p[k] = p.get(k, 0) + 1
 
     def select_faults(self, method, path, query):
         """The rule that shapes the answer (or None), the added latency in
@@ -1965,7 +2183,7 @@ class Sim:
                 if self.cfg.description_by_default:
                     vals.discard("description")
                 return 1 + 2 * len(vals)
-        elif route.kind == "ticket":
+        elif route.kind in ("ticket", "archived_ticket"):
             if vals <= set(TICKET_VIEW_INCLUDES):
                 return 1 + len(vals)
         return 1
@@ -2089,6 +2307,15 @@ class Sim:
             raise ApiError(403, {"code": "access_denied",
                                  "message": "You are not authorized to "
                                  "perform this action."})
+        if route.name in self.cfg.no_feature and \
+                route.name == "archived_tickets":
+            # error_messages.yml require_feature, as the brief of the
+            # archive routes gives it
+            raise ApiError(403, {"code": "require_feature",
+                                 "message": "The %s feature(s) is/are not "
+                                 "supported in your plan. Please upgrade "
+                                 "your account to use it."
+                                 % feature_label(route.name)})
         if route.name in self.cfg.no_feature:
             raise ApiError(403, {"code": "require_feature",
                                  "message": "The %s feature is not supported "
@@ -2111,9 +2338,16 @@ class Sim:
             return self.list_tickets(params, pairs, host, path)
         if kind == "ticket":
             return self.view_ticket(ident, params), []
+        if kind == "archived_ticket":
+            return self.view_ticket(ident, params, archived=True), []
+        if kind == "archived_child":
+            t = W.ticket_by_id.get(ident)
+            if t is None or not t.archived:
+                raise ApiError(404)
+            return self.paged(W.conversations(t), params, pairs, host, path)
         if kind == "ticket_child":
             t = W.ticket_by_id.get(ident)
-            if t is None:
+            if t is None or t.archived:
                 raise ApiError(404)
             # time_entries_controller.rb load_parent_ticket: "deleted:
             # false, spam: false"; conversations_controller.rb and
@@ -2371,7 +2605,10 @@ class Sim:
         return self.paged(items, params, pairs, host, path,
                           encode=lambda t: W.ticket_json(t, incl))
 
-    def view_ticket(self, ident, params):
+    def view_ticket(self, ident, params, archived=False):
+        """/tickets/{id} (archived False: a ticket not archived) or
+        /tickets/archived/{id} (archived True: an archived one only, the
+        same view with "archived": true)"""
         W = self.world
         t = W.ticket_by_id.get(ident)
         incl = set()
@@ -2381,7 +2618,7 @@ class Sim:
                 raise validation([("include", "It should be one of these "
                                    "values: 'conversations,requester,"
                                    "company,stats'", "invalid_value")])
-        if t is None:
+        if t is None or t.archived != archived:
             raise ApiError(404)
         obj = W.ticket_obj(t, (incl - {"conversations"}) |
                            {"description", "attachments"})
@@ -2581,14 +2818,25 @@ class Sim:
             if not isinstance(spec, dict):
                 return 400, {"error": "expected a JSON object"}
             action = spec.get("action", "update")
-            if action not in ("update", "delete", "spam", "restore"):
-                return 400, {"error": "action: update|delete|spam|restore"}
+            resource = spec.get("resource", "tickets")
+            if resource == "contacts":
+                return self.mutate_contacts(spec, action)
+            if resource != "tickets":
+                return 400, {"error": "resource: tickets|contacts"}
+            if action not in ("update", "delete", "spam", "restore",
+                              "archive", "purge"):
+                return 400, {"error": "action: update|delete|spam|restore|"
+                             "archive|purge"}
+            if action in ("archive", "purge"):
+                return self.mutate_archive(spec, action)
             if "ids" in spec:
                 ts = []
                 for i in spec["ids"]:
                     t = W.ticket_by_id.get(i) if isinstance(i, int) else None
                     if t is None:
                         return 400, {"error": "unknown ticket id %r" % (i,)}
+                    if t.archived:
+                        return 400, {"error": "ticket %d is archived" % i}
                     ts.append(t)
             else:
                 try:
@@ -2614,8 +2862,15 @@ class Sim:
                 else:
                     return 400, {"error": "expected {\"advance\":S} or "
                                  "{\"set\":TS}"}
+                # the clock moved: the trash purge (--trash-days)
+                gone = W.purge_trash(self.now())
+                if gone:
+                    self.st["trash_purged"] = \
+                        self.st.get("trash_purged", []) + gone
             n = self.now()
             return 200, {"now": fmt_z(n), "epoch": int(n)}
+        if p == "/_sim/ids" and method == "GET":
+            return 200, W.ids()
         if p == "/_sim/rate-clock":
             if method == "POST":
                 spec = self.json_body(body)
@@ -2650,6 +2905,75 @@ class Sim:
                     self.rate.restart()
             return 200, self.cfg.public()
         return 404, None
+
+    def pick_ids(self, spec, known):
+        """spec "ids" -> (list, None) or (None, error); known(i) tells
+        whether id i may be acted upon"""
+        ids = spec.get("ids")
+        if not isinstance(ids, list):
+            return None, "ids: a list of ids"
+        for i in ids:
+            if not isinstance(i, int) or isinstance(i, bool) or \
+                    not known(i):
+                return None, "unknown or ineligible id %r" % (i,)
+        return ids, None
+
+    def mutate_archive(self, spec, action):
+        """tickets: archive (live tickets neither spam nor deleted; count:
+        the M oldest by updated_at) or purge (any ticket, archived too;
+        count: M spread over the live list like update)"""
+        W = self.world
+        if "ids" in spec:
+            if action == "archive":
+                ok = (lambda i: i in W.ticket_by_id and
+                      W.archivable(W.ticket_by_id[i]))
+            else:
+                ok = (lambda i: i in W.ticket_by_id)
+            ids, err = self.pick_ids(spec, ok)
+            if err:
+                return 400, {"error": err}
+        else:
+            try:
+                n = int(spec.get("count", 1))
+            except (TypeError, ValueError):
+                return 400, {"error": "count must be an integer"}
+            if action == "archive":
+                ids = [t.id for t in W.sorted_tickets(
+                    "normal", "updated_at", "asc")[:max(0, n)]]
+            else:
+                ids = [t.id for t in W.pick_for_mutation(n)]
+        if action == "archive":
+            seen = set()
+            ts = [W.ticket_by_id[i] for i in ids
+                  if not (i in seen or seen.add(i))]
+            done = W.archive(ts)
+        else:
+            done = W.purge(ids)
+        self.st["mutations"] += 1
+        self.st["mutated_tickets"] += len(done)
+        return 200, {"ids": done, "action": action, "resource": "tickets"}
+
+    def mutate_contacts(self, spec, action):
+        """contacts: purge only (hard delete); count: M spread over the
+        contacts by id"""
+        W = self.world
+        if action != "purge":
+            return 400, {"error": "contacts: action purge"}
+        if "ids" in spec:
+            ids, err = self.pick_ids(spec, lambda i: i in W.contact_by_id)
+            if err:
+                return 400, {"error": err}
+        else:
+            try:
+                n = int(spec.get("count", 1))
+            except (TypeError, ValueError):
+                return 400, {"error": "count must be an integer"}
+            lst = sorted(W.contact_by_id)
+            n = min(max(0, n), len(lst))
+            ids = [lst[j * len(lst) // n] for j in range(n)] if n else []
+        done = W.purge_contacts(ids)
+        self.st["mutations"] += 1
+        return 200, {"ids": done, "action": action, "resource": "contacts"}
 
     @staticmethod
     def json_body(body):
@@ -2881,7 +3205,8 @@ class Config:
     RUNTIME = {"rate_total": int, "window": float, "tickets_list_limit": int,
                "contacts_list_limit": int, "page_cap": int,
                "latency_ms": float, "mutate_every": int, "mutate_count": int,
-               "churn_every": int, "churn_max": int, "churn_count": int}
+               "churn_every": int, "churn_max": int, "churn_count": int,
+               "trash_days": int}
 
     def __init__(self, a):
         self.host = a.host
@@ -2895,6 +3220,9 @@ class Config:
         self.burst = a.burst
         self.spam = a.spam
         self.deleted = a.deleted
+        self.archived = a.archived
+        self.hard_deleted = a.hard_deleted
+        self.trash_days = a.trash_days
         self.page_cap = a.page_cap
         self.rate_total = a.rate_total
         self.window = a.window
@@ -2927,7 +3255,7 @@ class Config:
                 self.role = v
                 continue
             if k == "no_feature":
-                if not isinstance(v, list) or not set(v) <= set(ENDPOINTS):
+                if not isinstance(v, list) or not set(v) <= FEATURES:
                     return "no_feature: a list of endpoint names"
                 self.no_feature = set(v)
                 continue
@@ -2951,6 +3279,8 @@ class Config:
                   "companies": self.companies, "agents": self.agents,
                   "groups": self.groups, "burst": self.burst,
                   "spam": self.spam, "deleted": self.deleted,
+                  "archived": self.archived,
+                  "hard_deleted": self.hard_deleted,
                   "now_base": fmt_z(self.now_epoch),
                   "link_escape_plus": self.link_escape_plus,
                   "description_by_default": self.description_by_default,
@@ -2961,7 +3291,8 @@ class Config:
 SYNOPSIS = """fdsim.py [-h] [--version] [--host ADDR] [--port N] [--port-file F]
          [--api-key-file F] [--seed N] [--now TS] [--tickets N]
          [--contacts N] [--companies N] [--agents N] [--groups N]
-         [--burst N] [--spam N] [--deleted N] [--page-cap N]
+         [--burst N] [--spam N] [--deleted N] [--archived PCT]
+         [--hard-deleted PCT] [--trash-days D] [--page-cap N]
          [--rate-total N] [--throttler minute|hourly] [--window S]
          [--tickets-list-limit N] [--role admin|agent]
          [--contacts-list-limit N] [--no-feature LIST] [--latency MS]
@@ -3010,6 +3341,18 @@ def parse_args(argv):
                    "(default 2%% of --tickets)")
     g.add_argument("--deleted", metavar="N", type=int, default=None, help="deleted "
                    "tickets (default 2%% of --tickets)")
+    g.add_argument("--archived", metavar="PCT", type=int, default=0,
+                   help="archive PCT%% of the tickets (rounded down) at "
+                   "start: the oldest by updated_at among the not spam, not "
+                   "deleted ones updated more than 120 days before --now, "
+                   "fewer if not enough qualify (default 0)")
+    g.add_argument("--hard-deleted", metavar="PCT", type=int, default=0,
+                   help="hard-delete PCT%% of the ticket ids (rounded down) "
+                   "at start, spread over 1..N-1 (default 0)")
+    g.add_argument("--trash-days", metavar="D", type=int, default=0,
+                   help="purge (hard-delete) a deleted ticket D days after "
+                   "its deletion, checked at start and when /_sim/now "
+                   "moves (Freshdesk: 30; default 0: never)")
     g = ap.add_argument_group("limits")
     g.add_argument("--page-cap", metavar="N", type=int, default=300, help="tickets list "
                    "page cap (default 300)")
@@ -3082,11 +3425,14 @@ def parse_args(argv):
         ap.error("--now: not an ISO 8601 timestamp: %r" % a.now)
     for k in ("tickets", "contacts", "companies", "agents", "groups",
               "burst", "latency", "mutate_every", "mutate_count", "churn_every",
-              "rate_total", "tickets_list_limit", "contacts_list_limit"):
+              "rate_total", "tickets_list_limit", "contacts_list_limit",
+              "trash_days"):
         if getattr(a, k) < 0:
             ap.error("--%s must be >= 0" % k.replace("_", "-"))
     if a.window is None:
         a.window = 3600.0 if a.throttler == "hourly" else 60.0
+    if not (0 <= a.archived <= 100 and 0 <= a.hard_deleted <= 100):
+        ap.error("--archived and --hard-deleted: a percentage 0..100")
     if a.page_cap < 1 or a.window <= 0:
         ap.error("--page-cap and --window must be > 0")
     dflt = int(round(a.tickets * 0.02)) if a.tickets >= 10 else 0
@@ -3095,7 +3441,7 @@ def parse_args(argv):
     nf = set()
     for v in a.no_feature:
         nf.update(x for x in v.split(",") if x)
-    bad = nf - set(ENDPOINTS)
+    bad = nf - FEATURES
     if bad:
         ap.error("--no-feature: unknown endpoint(s): %s" % ",".join(sorted(bad)))
     a.no_feature = nf
