@@ -458,12 +458,12 @@ ids_to(const struct ids *s)
 	return list;
 }
 
-/* The bookmark's cursor and ids, or the run's start; with gs, the
- * seconds a stopped run left to re-read (they count as evidence).  The
- * bookmark is the state's, or with from valid (an object of bookmarks,
- * not consumed) from's. */
+/* The bookmark's cursor and ids, or start; with gs, the seconds a
+ * stopped run left to re-read (they count as evidence).  The bookmark is
+ * the state's, or with from valid (an object of bookmarks, not
+ * consumed) from's. */
 static void
-bookmark_get(struct run *run, jv from, const char *name,
+bookmark_get(struct run *run, jv from, const char *name, const char *start,
     char T[CURSOR_TIMESZ], struct ids *ids, struct groups *gs)
 {
 	jv b, c, sec;
@@ -511,9 +511,8 @@ bookmark_get(struct run *run, jv from, const char *name,
 			jv_free(g);
 		}
 		jv_free(sec);
-	} else if (utc(run->since, T) == -1)
-		errx(FD_EXIT_USAGE, "--since %s: not an ISO 8601 time",
-		    run->since);
+	} else if (utc(start, T) == -1)
+		errx(FD_EXIT_USAGE, "--since %s: not an ISO 8601 time", start);
 	jv_free(c);
 	jv_free(b);
 	pthread_mutex_unlock(run->lock);
@@ -641,6 +640,8 @@ shown_add(struct shown *sh, const struct rec *r)
 /* The bookmark of the probe: {"probed_to": N, "todo": ranges,
  * "found": ranges} (idset.h's ranges). */
 #define PROBE_BOOKMARK	"archived_tickets:probe"
+/* Where a read of a whole tickets list starts. */
+#define EPOCH		"1970-01-01T00:00:00Z"
 /* Probes in one batch, a STATE after each. */
 #define PROBE_BATCH	100
 
@@ -1046,7 +1047,10 @@ pass_ordered(struct run *run, const struct consumers *c,
 	int p = 1, stop = 0, ends;
 	size_t i, g;
 
-	bookmark_get(run, c->from, ps->bookmark, T, &ids, &gs);
+	/* the ids a tickets pass misses are archived only when it read
+	 * from the beginning: a SYNC_ARCHIVE pass starts there */
+	bookmark_get(run, c->from, ps->bookmark, ep->kind == SYNC_ARCHIVE ?
+	    EPOCH : run->since, T, &ids, &gs);
 	for (;;) {
 		url_of(run, lep, ps, T, run->per_page, p, &url, c->v[0]);
 		if (page_get(run, lep, xbuf(&url), &pg) == PAGE_NO_FEATURE)
@@ -1404,7 +1408,8 @@ pass_filtered(struct run *run, const struct endpoint *ep,
 	w.ep = ep;
 	w.ps = ps;
 	w.take = take_filtered;
-	bookmark_get(run, jv_invalid(), ps->bookmark, w.Tc, &w.ids, NULL);
+	bookmark_get(run, jv_invalid(), ps->bookmark, run->since, w.Tc, &w.ids,
+	    NULL);
 	strcpy(w.newT, w.Tc);
 	for (i = 0; i < w.ids.n; i++)
 		ids_add(&w.newids, w.ids.v[i]);
@@ -1633,11 +1638,13 @@ probe_free(struct probe *pb)
  * Probes GET /tickets/archived/{id} for each id of v (n): a 200 is a
  * ticket of the archive, written (with its conversations when those
  * were asked too) and added to found; a 404 is an id that does not
- * exist, added to gone.  Returns -1 when the account has no archive
+ * exist, added to gone when the lists were read complete (--reconcile:
+ * else a live ticket of a list read from --since may be one).  Returns -1 when the account has no archive
  * (403, warned once; nothing added), else 0.
  */
 static int
-probe_batch(struct run *run, const int64_t *v, size_t n, struct probe *pb)
+probe_batch(struct run *run, const int64_t *v, size_t n, struct probe *pb,
+    int complete)
 {
 	const struct endpoint *ep = endpoint_find("archived_tickets"),
 	    *conv = endpoint_find("archived_conversations");
@@ -1667,7 +1674,7 @@ probe_batch(struct run *run, const int64_t *v, size_t n, struct probe *pb)
 			rc = -1;
 	for (i = 0; i < n; i++) {
 		struct fd_http_resp *r = pages[i].resp;
-		if (rc == 0 && pages[i].status == PAGE_MISSING &&
+		if (rc == 0 && complete && pages[i].status == PAGE_MISSING &&
 		    fd_idset_add(&pb->gone, v[i]) == -1)
 			err(FD_EXIT_FAIL, NULL);
 		if (pages[i].status != PAGE_OK)
@@ -1704,7 +1711,8 @@ probe_batch(struct run *run, const int64_t *v, size_t n, struct probe *pb)
  * Returns -1 when the account has no archive, else 0.
  */
 static int
-probe_ids(struct run *run, struct probe *pb, struct fd_idset *which)
+probe_ids(struct run *run, struct probe *pb, struct fd_idset *which,
+    int complete)
 {
 	int64_t id, v[PROBE_BATCH];
 	size_t n, batch;
@@ -1718,7 +1726,7 @@ probe_ids(struct run *run, struct probe *pb, struct fd_idset *which)
 		for (n = 0; n < batch && id != -1;
 		    id = fd_idset_next(which, id + 1))
 			v[n++] = id;
-		if ((rc = probe_batch(run, v, n, pb)) == -1)
+		if ((rc = probe_batch(run, v, n, pb, complete)) == -1)
 			break;	/* left in todo for a later run */
 		run->probe.probed += (long)n;
 		while (n > 0) {
@@ -1761,7 +1769,7 @@ archive_probe(struct run *run, struct shown *sh)
 	if (hi > pb.probed_to)
 		pb.probed_to = hi;
 	probe_put(run, &pb, &sh->held);
-	probe_ids(run, &pb, &pb.todo);
+	probe_ids(run, &pb, &pb.todo, 0);
 	probe_free(&pb);
 }
 
@@ -1873,8 +1881,7 @@ reconcile_tickets(struct run *run)
 	sh.held = jv_object();
 	for (i = 0; i < PASSES_MAX && ep->passes[i].bookmark != NULL; i++)
 		from = jv_object_set(from, jv_string(ep->passes[i].bookmark),
-		    JV_OBJECT(jv_string("updated_at"),
-		    jv_string("1970-01-01T00:00:00Z")));
+		    JV_OBJECT(jv_string("updated_at"), jv_string(EPOCH)));
 	for (read = 0; read < RECONCILE_READS; read++) {
 		sh.fresh = 0;
 		for (i = 0; i < PASSES_MAX && ep->passes[i].bookmark != NULL;
@@ -1915,7 +1922,7 @@ reconcile_tickets(struct run *run)
 		    fd_idset_add(&cand, id) == -1)
 			err(FD_EXIT_FAIL, NULL);
 	if (!(run->no_feature & endpoint_bit(arch)) &&
-	    probe_ids(run, &pb, &cand) == 0 && hi > pb.probed_to) {
+	    probe_ids(run, &pb, &cand, 1) == 0 && hi > pb.probed_to) {
 		pb.probed_to = hi;
 		probe_put(run, &pb, NULL);
 	}
@@ -2035,6 +2042,22 @@ reconcile_walked(struct run *run, const struct endpoint *ep)
 	return 0;
 }
 
+/* Whether ep's first pass has a bookmark in the state. */
+static int
+has_bookmark(struct run *run, const struct endpoint *ep)
+{
+	jv b;
+	int has;
+
+	pthread_mutex_lock(run->lock);
+	b = jv_getpath(jv_copy(*run->state), JV_ARRAY(jv_string("bookmarks"),
+	    jv_string(ep->passes[0].bookmark)));
+	has = jv_get_kind(b) == JV_KIND_OBJECT;
+	jv_free(b);
+	pthread_mutex_unlock(run->lock);
+	return has;
+}
+
 int
 job_fits(struct run *run, const struct endpoint *lead,
     const struct endpoint *kid)
@@ -2044,6 +2067,10 @@ job_fits(struct run *run, const struct endpoint *lead,
 
 	if (!endpoint_per_ticket(kid) || (!endpoint_per_ticket(lead) &&
 	    strcmp(lead->name, "tickets") != 0))
+		return 0;
+	/* archived_tickets' first passes start at EPOCH, not --since */
+	if ((kid->kind == SYNC_ARCHIVE && !has_bookmark(run, kid)) ||
+	    (lead->kind == SYNC_ARCHIVE && !has_bookmark(run, lead)))
 		return 0;
 	/* each pass of the kid rides on the lead's pass of its filter */
 	pthread_mutex_lock(run->lock);
