@@ -21,6 +21,10 @@
 #      order): the overlapping windows against plain pages, nothing moves
 #   5b the same while every 5th list request blocks, deletes, renames or
 #      creates a record in front of the reader (fdsim --churn-every 5)
+#   6a tickets archived_tickets, 3000 tickets 40% archived and 5%
+#      deleted forever: probes / the ids no list shows (target 1.00)
+#   6b --reconcile tickets after it (twice, after 30 purged): requests /
+#      the pages of the three lists read whole
 #
 # Minimum requests, from the simulator's truth (/_sim/truth/NAME), with
 # per_page 100: every pass costs max(1, ceil(records it must read / 100)):
@@ -330,6 +334,48 @@ for v in 5a 5b; do
 		"lists$v" "$m" -
 	NOTES+=("$v: $(jq .churns "$WORK/lists$v.stats") changes during the run; $(grep -c 'reading it again' "$WORK/lists$v.err") lists read again; the minimum counts plain pages of the truth at the start.")
 done
+
+# ---- 6: a complete copy (issue 16): the archive probe and --reconcile
+# full_pages: the pages of the three tickets lists read whole (the
+# archived tickets are in none of them)
+full_pages() {
+	jq -n -r --argjson per "$PER" --arg since 1970-01-01T00:00:00Z \
+		--argjson bm '{}' --slurpfile t "$WORK/truth.tickets" \
+		--argjson c '[[]]' \
+		"$MIN_JQ"'def live: [$t[0][] | select(.archived != true)];
+		pass("tickets"; (.spam != true) and (.deleted != true); live)
+		+ pass("tickets:spam"; .spam == true; live)
+		+ pass("tickets:deleted"; .deleted == true; live)' ||
+		die "cannot compute the pages of the tickets lists"
+}
+say "scenario 6a: tickets archived_tickets, 3000 tickets, 40% archived, 5% deleted forever"
+sim "${GENEROUS[@]}" --tickets 3000 --archived 40 --hard-deleted 5
+truth tickets
+sim_ctl GET ids >"$WORK/ids6" || die "cannot read /_sim/ids"
+missing=$(jq '.archived + .hard_deleted | length' "$WORK/ids6")
+pages6=$(full_pages)
+run_fetch arch6 -j 4 --since 2000-01-01T00:00:00Z tickets archived_tickets
+probes6=$(jq '[.by_route_name.archived_ticket // {} | .[]] | add // 0' \
+	"$WORK/arch6.stats")
+row "6a fd-fetch tickets archived_tickets" arch6 \
+	"$((pages6 * 2 + missing))" -
+jq -c 'select(.type == "STATE") | .value' "$WORK/arch6.out" | tail -n 1 \
+	>"$WORK/arch6.state"
+say "scenario 6b: --reconcile tickets, twice, after 30 deletions forever"
+ctl POST mutate '{"action":"purge","count":30}'
+run_fetch rec6 -s "$WORK/arch6.state" --reconcile tickets
+jq -c 'select(.type == "STATE") | .value' "$WORK/rec6.out" | tail -n 1 \
+	>"$WORK/rec6.state"
+run_fetch rec6b -s "$WORK/rec6.state" --reconcile tickets
+rec6=$(jq '.requests_total' "$WORK/rec6b.stats")
+printf 'fetch 6a archived_tickets\tprobes / missing ids\t%d / %d\t%s\t1.00\n' \
+	"$probes6" "$missing" "$(awk -v a="$probes6" -v b="$missing" \
+	'BEGIN { printf "%.2f", a / b }')" >>"$FD_BENCH_SUMMARY"
+printf 'fetch 6b --reconcile tickets\trequests / full read\t%d / %d\t%s\t\n' \
+	"$rec6" "$pages6" "$(awk -v a="$rec6" -v b="$pages6" \
+	'BEGIN { printf "%.2f", a / b }')" >>"$FD_BENCH_SUMMARY"
+NOTES+=("6a: $probes6 probes for $missing ids no list shows ($(jq '.archived | length' "$WORK/ids6") archived); min: the three lists read twice (tickets, and archived_tickets' own read from the beginning) plus one probe per missing id.")
+NOTES+=("6b: a steady-state --reconcile of tickets (the second after the purge): $rec6 requests against $pages6 pages of the three lists read whole, $(jq '[.by_route_name.archived_ticket // {} | .[]] | add // 0' "$WORK/rec6b.stats") probes; the first one, $(jq .requests_total "$WORK/rec6.stats") requests, also probed $(jq '[.by_route_name.archived_ticket // {} | .[]] | add // 0' "$WORK/rec6.stats") ids no list shows (404s from the archive probe are not trusted as gone until a reconcile's complete read).")
 sim_stop
 
 # ---- the table
