@@ -462,6 +462,10 @@ run_all(const struct opts *o, int argc, char *argv[])
 		eps[k++] = eps[i];
 	}
 	n = k;
+	if (run.reconcile && !(run.asked & (endpoint_bit(endpoint_find(
+	    "tickets")) | endpoint_bit(endpoint_find("contacts")))))
+		errx(FD_EXIT_USAGE, "--reconcile: it reconciles tickets and "
+		    "contacts, and neither is fetched");
 	gettimeofday(&tv, NULL);
 	run.version = (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 	srandom((unsigned)(tv.tv_usec ^ getpid()));

@@ -197,6 +197,8 @@ set_ids() {
 	[ "$output" = "fd-fetch: --reconcile reads whole lists into a stream: not with --until" ]
 	run -2 fd-fetch --reconcile --raw tickets
 	[ "$output" = "fd-fetch: --reconcile reads whole lists into a stream: not with --raw" ]
+	run -2 fd-fetch --reconcile groups
+	[ "$output" = "fd-fetch: --reconcile: it reconciles tickets and contacts, and neither is fetched" ]
 }
 
 @test "reconcile: a run that gives up waiting (--max-wait) sends no set" {
