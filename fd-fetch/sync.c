@@ -1973,11 +1973,12 @@ static size_t
 idvec_settle(struct idvec *iv, size_t old)
 {
 	size_t i, k, fresh = 0;
-	int64_t *prev = iv->n > 0 ? xcalloc(old ? old : 1, sizeof(*prev)) :
-	    NULL;
+	int64_t *prev;
 
-	if (prev != NULL)
-		memcpy(prev, iv->v, old * sizeof(*prev));
+	if (iv->n == 0)
+		return 0;
+	prev = xcalloc(old ? old : 1, sizeof(*prev));
+	memcpy(prev, iv->v, old * sizeof(*prev));
 	qsort(iv->v, iv->n, sizeof(*iv->v), cmp_id);
 	for (i = k = 0; i < iv->n; i++)
 		if (k == 0 || iv->v[i] != iv->v[k - 1])
