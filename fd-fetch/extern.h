@@ -128,6 +128,7 @@ struct run {
 	const char	*current;	/* endpoint being read */
 	uint64_t	 asked;		/* endpoint_bit()s of the operands */
 	int		 reconcile;	/* --reconcile: send the id sets */
+	long		 set_ranges;	/* ranges in one part of a set */
 	/* archived tickets being probed (progress line) */
 	struct {
 		long	 probed, found, left;

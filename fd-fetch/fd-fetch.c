@@ -37,6 +37,9 @@ struct opts {
 #define HTTP_TIMEOUT_S	300
 #define MAX_RETRIES	6
 #define RETRY_BASE_MS	1000
+/* --reconcile: ranges of ids in one STATE's fd_ids part at most
+ * (FD_FETCH_SET_RANGES for tests). */
+#define SET_RANGES	10000
 /* Endpoints named at most (all of them, and names repeated). */
 #define ENDPOINTS_MAX	64
 
@@ -410,6 +413,9 @@ run_settings(struct run *run, const struct opts *o,
 	run->retry_base_ms = RETRY_BASE_MS;
 	if ((e = getenv("FD_FETCH_RETRY_MS")) != NULL)
 		run->retry_base_ms = atol(e) > 0 ? atol(e) : 1;
+	run->set_ranges = SET_RANGES;
+	if ((e = getenv("FD_FETCH_SET_RANGES")) != NULL)
+		run->set_ranges = atol(e) > 0 ? atol(e) : 1;
 	run->max_retries = MAX_RETRIES;
 	run->jobs = (int)o->jobs;
 }

@@ -1777,9 +1777,8 @@ archive_probe(struct run *run, struct shown *sh)
  * --reconcile: the complete id set of a stream, sent down the pipe in
  * STATE messages with a member "fd_ids" (see fd(7)): Singer targets read
  * only a STATE's value, and fd-load marks the rows the set lacks.  At
- * most SET_PART_RANGES ranges to a message.
+ * most run->set_ranges ranges to a message.
  */
-#define SET_PART_RANGES	10000
 /* Reads of the tickets lists at most, until one shows no id missed. */
 #define RECONCILE_READS	4
 
@@ -1826,7 +1825,7 @@ set_send(struct run *run, const char *stream, const int64_t *ids,
 		fd_buf_printf(&part, "%" PRId64, ids[i]);
 		if (j - i > 1)
 			fd_buf_printf(&part, "-%" PRId64, ids[j - 1]);
-		if (++ranges == SET_PART_RANGES && j < n) {
+		if ((long)++ranges == run->set_ranges && j < n) {
 			xbuf_check(&part);
 			set_part(run, stream, as_of, &part, 0);
 			fd_buf_reset(&part);
