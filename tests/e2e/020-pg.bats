@@ -71,3 +71,11 @@ q() {
 @test "e2e pg: name-ordered lists changing mid-pass, a non-admin key and the per-hour throttler: nothing lost, the next run equals the truth" {
 	t_real
 }
+
+@test "e2e pg: --reconcile marks exactly the rows deleted forever, purged or trashed, not those archived since; once" {
+	t_reconcile
+}
+
+@test "e2e pg: a load killed between the parts of a set marks nothing; the next marks once" {
+	t_reconcile_killed
+}

@@ -26,3 +26,11 @@ q() {
 	[ "$(sim_stats | jq '.by_route_name | [.[][]] | add // 0')" -eq 0 ]
 	truth tickets conversations
 }
+
+@test "e2e archive: --reconcile marks exactly the rows deleted forever, purged or trashed, not those archived since; once" {
+	t_reconcile
+}
+
+@test "e2e archive: a load killed between the parts of a set marks nothing; the next marks once" {
+	t_reconcile_killed
+}

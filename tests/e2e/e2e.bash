@@ -367,3 +367,87 @@ t_restage() {
 	[ "$(q 'select count(*) from companies')" -eq 1 ]
 	[ "$(q 'select value from companies__domains')" = a.example ]
 }
+
+# marked TABLE: the ids of TABLE's rows marked deleted, one a line, sorted
+marked() {
+	q "select id from $1 where _fd_deleted_at is not null" | sort -n
+}
+
+# gone TABLE ENDPOINT: the ids the destination holds that the
+# simulator's truth of ENDPOINT lacks, one a line, sorted
+gone() {
+	comm -23 <(q "select id from $1" | sort) \
+	    <(sim_truth "$2" | jq -r '.[].id' | sort) | sort -n
+}
+
+t_reconcile() {
+	# tickets deleted forever, trashed then purged after 30 days, archived
+	# since (not a deletion), contacts deleted for good
+	e2e_sim --tickets 300 --contacts 200 --archived 20 --hard-deleted 5 \
+	    --trash-days 30
+	new_dest
+	run_sync tickets archived_tickets contacts
+	local purged trashed archived cpurged
+	purged=$(mutate '{"action":"purge","count":4}')
+	trashed=$(mutate '{"action":"delete","count":3}')
+	run_sync tickets archived_tickets contacts
+	archived=$(mutate '{"action":"archive","count":5}')
+	cpurged=$(mutate '{"resource":"contacts","action":"purge","count":5}')
+	advance 2678400
+	gone tickets tickets >"$T/gone.tickets"
+	gone contacts contacts >"$T/gone.contacts"
+	# what must be marked: at least the purged and the trashed since
+	for id in $purged $trashed; do grep -qx "$id" "$T/gone.tickets"; done
+	for id in $cpurged; do grep -qx "$id" "$T/gone.contacts"; done
+	run_sync --reconcile tickets archived_tickets contacts
+	[ "$(marked tickets)" = "$(cat "$T/gone.tickets")" ]
+	[ "$(marked contacts)" = "$(cat "$T/gone.contacts")" ]
+	for id in $archived; do
+		[ "$(q "select archived from tickets where id = $id")" = "$(q 'select archived from tickets where archived is not null limit 1')" ]
+	done
+	# the rows stay; the rest of the destination is the truth
+	[ "$(q 'select count(*) from tickets where _fd_deleted_at is null')" -eq \
+	    "$(sim_truth tickets | jq length)" ]
+	# once: a second reconcile keeps the marks and their times
+	q "select id, _fd_deleted_at from tickets where _fd_deleted_at is not null order by id" >"$T/m1"
+	advance 10
+	run_sync --reconcile tickets archived_tickets contacts
+	[ "$(q "select id, _fd_deleted_at from tickets where _fd_deleted_at is not null order by id")" = "$(cat "$T/m1")" ]
+}
+
+t_reconcile_killed() {
+	# a load killed between the parts of a set applies none of it; the
+	# next run marks the rows once
+	e2e_sim --tickets 200 --contacts 300
+	new_dest
+	run_sync contacts
+	mutate '{"resource":"contacts","action":"purge","count":6}' >/dev/null
+	set -o pipefail
+	FD_FETCH_SET_RANGES=50 fd-fetch -q -s "$ST" --since "$SINCE" --reconcile contacts >"$T/rec.ndjson"
+	[ "$(jq -c 'select(.fd_ids)' "$T/rec.ndjson" | wc -l)" -ge 4 ]
+	# the stream up to the second part of the set, then held open
+	local two n pid
+	two=$(grep -n '"fd_ids"' "$T/rec.ndjson" | sed -n 2p | cut -d: -f1)
+	head -n "$two" "$T/rec.ndjson" | fd-normalize >"$T/part.ndjson"
+	mkfifo "$T/fifo"
+	fd-load -q -s "$ST" -t "$TO" <"$T/fifo" 2>"$T/load.err" &
+	pid=$!
+	exec 7>"$T/fifo"
+	cat "$T/part.ndjson" >&7
+	# the instant: the second part's state is committed
+	n=$(tail -n 1 "$T/part.ndjson" | jq -c .value)
+	for ((i = 0; i < 3000; i++)); do
+		[ "$(db_state | jq -c . 2>/dev/null)" = "$n" ] && break
+		sleep 0.02
+	done
+	[ "$(db_state | jq -c .)" = "$n" ]
+	kill -9 "$pid"
+	exec 7>&-
+	wait "$pid" || true
+	[ -z "$(marked contacts)" ]
+	# the whole run again: marked once, exactly the purged
+	quiesce
+	fd-normalize <"$T/rec.ndjson" | fd-load -q -s "$ST" -t "$TO"
+	[ "$(marked contacts)" = "$(gone contacts contacts)" ]
+	[ "$(marked contacts | wc -l)" -eq 6 ]
+}
