@@ -324,14 +324,15 @@ t_files() {
 	exec {w}>"$T/fifo"
 	printf '%s\n' "$(tickets 6)" "$(part 1 s1 1-2 false)" "$(part 2 s1 3-4 false)" >&"$w"
 	for ((i = 0; i < 6000; i++)); do
-		[ "$(cat "$T/state.json" 2>/dev/null)" = '{"n":2}' ] && break
+		[ "$(cat "$T/state.json" 2>/dev/null)" = '{"n":1}' ] && break
 		sleep 0.01
 	done
-	[ "$(cat "$T/state.json")" = '{"n":2}' ]
+	[ "$(cat "$T/state.json")" = '{"n":1}' ]
 	kill -KILL "$lp"
 	wait "$lp" 2>/dev/null || true
 	exec {w}>&-
-	[ "$(jq -r .state "$T/out/_fd_manifest.json")" = '{"n":2}' ]
+	# (a file tree commits at a STATE once --batch-rows rows wait)
+	[ "$(jq -r .state "$T/out/_fd_manifest.json")" = '{"n":1}' ]
 	[ "$(jq -c .tables.tickets.deletions "$T/out/_fd_manifest.json")" = '[]' ]
 	[ -z "$(ls -a "$T/out/tickets" | grep deletions)" ]
 }
