@@ -184,11 +184,14 @@ struct dest_ops {
 	 * text, checked: lib/ranges.h) to set number set, which the
 	 * destination keeps (not durably: a crash forgets it) until
 	 * reconcile applies it or drop forgets it; reconcile applies set
-	 * r->set in the open transaction, after every row written before
-	 * it, and forgets it.  It returns 0, or -1 with the reason in
+	 * r->set after every row written before it, and forgets it: in
+	 * the open transaction (databases), or in the commit that follows
+	 * (files: r stays the caller's until then, and its counts are
+	 * filled by that commit).  It returns 0, or -1 with the reason in
 	 * errbuf (the input's fault: the table has not exactly one integer
-	 * key column; the caller names line and table).  The transaction
-	 * is then committed with the STATE of the final part.
+	 * key column; the caller names line and table; nothing changed).
+	 * fd-load.c then commits at once, with the STATE of the final
+	 * part.
 	 */
 	void		 (*ids)(struct dest *, int set, const char *ranges,
 			    size_t len);

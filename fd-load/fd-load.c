@@ -626,7 +626,7 @@ ids_part(struct loader *l, const char *x, size_t xl, struct recon *r,
 	    ids = FD_BUF_INIT, at = FD_BUF_INIT;
 	struct idopen *o;
 	struct table *t;
-	const char *v;
+	const char *v, *text;
 	size_t vl;
 	int64_t first, last;
 	int final, rc = -1;
@@ -658,7 +658,9 @@ ids_part(struct loader *l, const char *x, size_t xl, struct recon *r,
 		    "8601 date-time", showname(stream.data));
 		goto out;
 	}
-	if (fd_ranges_check(ids.data, ids.len, NULL, &first, &last,
+	/* "" (no ids) decodes to no text at all */
+	text = ids.data != NULL ? ids.data : "";
+	if (fd_ranges_check(text, ids.len, NULL, &first, &last,
 	    errbuf) == -1) {
 		fd_diag_prefix(errbuf, "fd_ids: stream %s: ids",
 		    showname(stream.data));
@@ -690,8 +692,7 @@ ids_part(struct loader *l, const char *x, size_t xl, struct recon *r,
 		    showname(o->set), (long long)first, (long long)o->last);
 		goto out;
 	}
-	l->ops->ids(l->dst, o->num, ids.data != NULL ? ids.data : "",
-	    ids.len);
+	l->ops->ids(l->dst, o->num, text, ids.len);
 	if (last != 0)
 		o->last = last;
 	if (final) {

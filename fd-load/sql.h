@@ -272,6 +272,14 @@ extern const struct sql_dialect sql_sqlite, sql_pg;
  *		    "ordinal_position",
  *		.catalog_quoted = 0,
  *		.run = mysql_run,
+ *		.ids_create = "CREATE TEMPORARY TABLE IF NOT EXISTS "
+ *		    "_fd_ids (n INT NOT NULL, id BIGINT NOT NULL, "
+ *		    "PRIMARY KEY (n, id))",
+ *		.ids_table = "_fd_ids",
+ *		.keycols = "SELECT column_name FROM "
+ *		    "information_schema.statistics WHERE table_schema = "
+ *		    "DATABASE() AND index_name = ?",
+ *		.changes = mysql_changes,	// mysql_affected_rows
  *	};
  *
  * (MySQL quotes identifiers with backquotes unless sql_mode has
