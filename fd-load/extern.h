@@ -44,6 +44,31 @@ struct column {
 
 enum disposition { DISP_APPEND, DISP_MERGE, DISP_REPLACE };
 
+/* The column a reconcile adds to a root table (soft deletes): when the
+ * row was last found missing from its stream's id set, or NULL. */
+#define DELETED_COLUMN	"_fd_deleted_at"
+
+/*
+ * A reconcile (fd-load.1, Deletions): fd-load.c's request at the STATE
+ * of a set's final part, and what the destination did.  Rows of root
+ * table name whose key is not in set number set lose their place:
+ * marked (DELETED_COLUMN = as_of where it is NULL) or, with hard,
+ * deleted with their child rows (by _fd_root_id); rows in the set that
+ * are marked are cleared.
+ */
+struct recon {
+	const char	*table;		/* the stream's root table */
+	const struct table *t;		/* its table, or NULL: no SCHEMA of it
+					 * this run (the key is the
+					 * destination's) */
+	int		 set;		/* the set's number (dest_ops.ids) */
+	const char	*as_of;		/* ISO 8601 UTC ("...Z") */
+	int		 hard;		/* --hard-delete */
+	/* what it did */
+	int		 found;		/* the table exists */
+	long long	 marked, cleared, deleted;
+};
+
 /* The disposition's name, as SCHEMA messages, --mode and _fd_tables
  * spell it ("append", "merge", "replace"). */
 const char	*disp_name(enum disposition);
@@ -154,6 +179,25 @@ struct dest_ops {
 	 * that neither commits in the background nor holds a STATE.
 	 */
 	const char	*(*settle)(struct dest *, int failing);
+	/*
+	 * Reconcile sets: ids adds the ranges of one part (len bytes of
+	 * text, checked: lib/ranges.h) to set number set, which the
+	 * destination keeps (not durably: a crash forgets it) until
+	 * reconcile applies it or drop forgets it; reconcile applies set
+	 * r->set after every row written before it, and forgets it: in
+	 * the open transaction (databases), or in the commit that follows
+	 * (files: r stays the caller's until then, and its counts are
+	 * filled by that commit).  It returns 0, or -1 with the reason in
+	 * errbuf (the input's fault: the table has not exactly one integer
+	 * key column; the caller names line and table; nothing changed).
+	 * fd-load.c then commits at once, with the STATE of the final
+	 * part.
+	 */
+	void		 (*ids)(struct dest *, int set, const char *ranges,
+			    size_t len);
+	void		 (*drop)(struct dest *, int set);
+	int		 (*reconcile)(struct dest *, struct recon *r,
+			    char *errbuf);
 	/* Marks the load completed, commits and closes.  NULL is a no-op. */
 	void		 (*close)(struct dest *, long long rows);
 };

@@ -22,10 +22,12 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "isotime.h"
 #include "jscan.h"
 #include "json.h"
 #include "lines.h"
 #include "map.h"
+#include "ranges.h"
 #include "singer.h"
 #include "state.h"
 #include "tool.h"
@@ -69,6 +71,7 @@ struct loader {
 	const char	*to;		/* -t */
 	const char	*statefile;	/* -s, or NULL */
 	const char	*mode;		/* --mode, or NULL (the SCHEMA's) */
+	int		 hardflag;	/* --hard-delete */
 
 	/* the destination */
 	const struct dest_ops *ops;
@@ -79,6 +82,8 @@ struct loader {
 	struct fd_map	*versions;	/* replace root -> its version */
 	struct fd_buf	 scratch;	/* row_split's */
 	int		 warned_unknown;
+	struct fd_map	*idsets;	/* stream -> struct idopen (or NULL) */
+	int		 nsets;		/* sets begun: their numbers */
 
 	/* commits */
 	long long	 rows;		/* rows written */
@@ -97,7 +102,18 @@ struct loader {
  * main() from the loader's qflag before the run. */
 static int	quiet;
 
-enum { OPT_MODE = CHAR_MAX + 1, OPT_BATCH_ROWS, OPT_EMIT_STATE };
+/*
+ * A reconcile set (the fd_ids of STATE messages) whose final part has
+ * not come: its parts' ids wait in the destination (dest_ops.ids).
+ */
+struct idopen {
+	char		*set;		/* its "set" */
+	int64_t		 last;		/* the highest id of its parts, or 0 */
+	int		 num;		/* the destination's number of it */
+};
+
+enum { OPT_MODE = CHAR_MAX + 1, OPT_BATCH_ROWS, OPT_EMIT_STATE,
+	OPT_HARD_DELETE };
 
 static const struct option longopts[] = {
 	{ "help",	no_argument,		NULL,	'h' },
@@ -109,6 +125,7 @@ static const struct option longopts[] = {
 	{ "mode",	required_argument,	NULL,	OPT_MODE },
 	{ "batch-rows",	required_argument,	NULL,	OPT_BATCH_ROWS },
 	{ "emit-state",	no_argument,		NULL,	OPT_EMIT_STATE },
+	{ "hard-delete", no_argument,		NULL,	OPT_HARD_DELETE },
 	{ NULL,		0,			NULL,	0 }
 };
 
@@ -558,21 +575,206 @@ report(struct loader *l, const char *done)
 }
 
 /*
- * A STATE: data and state committed together.  A coarse destination
- * (files) holds it until enough rows wait, so that a commit makes
- * files of a useful size.
+ * The string member key of fd_ids object x (xl bytes), decoded into b
+ * (emptied).  0, or -1 with errbuf: missing, not a string.
  */
-static void
-state(struct loader *l, const struct fd_singer_msg *m)
+static int
+ids_member(const char *x, size_t xl, const char *key, struct fd_buf *b,
+    char *errbuf)
 {
+	const char *v;
+	size_t vl;
+
+	fd_buf_reset(b);
+	if (fd_jscan_field(x, xl, key, &v, &vl, errbuf) != 0 || *v != '"')
+		return fd_diag_set(errbuf, "fd_ids: %s: a string expected",
+		    key);
+	if (fd_jscan_string(v, vl, b, errbuf) == -1)
+		return fd_diag_prefix(errbuf, "fd_ids: %s", key);
+	xbuf_check(b);
+	return 0;
+}
+
+/* Forgets the open set of stream (len bytes), in the destination too. */
+static void
+ids_forget(struct loader *l, const char *stream, size_t len)
+{
+	struct idopen *o;
+
+	if ((o = fd_map_get(l->idsets, stream, len)) == NULL)
+		return;
+	l->ops->drop(l->dst, o->num);
+	if (fd_map_put(l->idsets, stream, len, NULL) == -1)
+		err(FD_EXIT_FAIL, NULL);
+	free(o->set);
+	free(o);
+}
+
+/*
+ * The fd_ids of a STATE (xl bytes at x), a part of its stream's set:
+ * its ids go to the destination's set (a part of another set of the
+ * stream first forgets the open one, unapplied).  When it is the final
+ * part, *r is the reconcile to apply: r->table malloc'd, r->as_of in
+ * asof (FD_ISOTIME_MAX bytes).  0, or -1 with errbuf: fd_ids
+ * malformed, or its ids not ascending after the set's earlier parts.
+ */
+static int
+ids_part(struct loader *l, const char *x, size_t xl, struct recon *r,
+    char *asof, char *errbuf)
+{
+	struct fd_buf stream = FD_BUF_INIT, set = FD_BUF_INIT,
+	    ids = FD_BUF_INIT, at = FD_BUF_INIT;
+	struct idopen *o;
+	struct table *t;
+	const char *v, *text;
+	size_t vl;
+	int64_t first, last;
+	int final, rc = -1;
+
+	if (*x != '{') {
+		fd_diag_set(errbuf, "fd_ids: an object expected");
+		goto out;
+	}
+	if (ids_member(x, xl, "stream", &stream, errbuf) == -1 ||
+	    ids_member(x, xl, "set", &set, errbuf) == -1 ||
+	    ids_member(x, xl, "as_of", &at, errbuf) == -1 ||
+	    ids_member(x, xl, "ids", &ids, errbuf) == -1)
+		goto out;
+	if (fd_jscan_field(x, xl, "final", &v, &vl, errbuf) != 0 ||
+	    (*v != 't' && *v != 'f')) {
+		fd_diag_set(errbuf, "fd_ids: final: true or false expected");
+		goto out;
+	}
+	final = *v == 't';
+	if (stream.len == 0 || memchr(stream.data, '\0', stream.len) !=
+	    NULL) {
+		fd_diag_set(errbuf, "fd_ids: stream %s: not a table name",
+		    fd_diag_name(asof, FD_ISOTIME_MAX, stream.data,
+		    stream.len));
+		goto out;
+	}
+	if (fd_isotime_utc(at.data, at.len, asof) == -1) {
+		fd_diag_set(errbuf, "fd_ids: stream %s: as_of: not an ISO "
+		    "8601 date-time", showname(stream.data));
+		goto out;
+	}
+	/* "" (no ids) decodes to no text at all */
+	text = ids.data != NULL ? ids.data : "";
+	if (fd_ranges_check(text, ids.len, NULL, &first, &last,
+	    errbuf) == -1) {
+		fd_diag_prefix(errbuf, "fd_ids: stream %s: ids",
+		    showname(stream.data));
+		goto out;
+	}
+	if ((t = fd_map_get(l->tables, stream.data, stream.len)) != NULL &&
+	    t->child) {
+		fd_diag_set(errbuf, "fd_ids: table %s: a child table has no "
+		    "id set", showname(stream.data));
+		goto out;
+	}
+	o = fd_map_get(l->idsets, stream.data, stream.len);
+	if (o != NULL && (strlen(o->set) != set.len ||
+	    memcmp(o->set, set.data, set.len) != 0)) {
+		/* the open set never got its final part */
+		ids_forget(l, stream.data, stream.len);
+		o = NULL;
+	}
+	if (o == NULL) {
+		o = xcalloc(1, sizeof(*o));
+		o->set = xstrndup(set.data, set.len);
+		o->num = ++l->nsets;
+		if (fd_map_put(l->idsets, stream.data, stream.len, o) == -1)
+			err(FD_EXIT_FAIL, NULL);
+	}
+	if (first != 0 && first <= o->last) {
+		fd_diag_set(errbuf, "fd_ids: stream %s: set %s: part out of "
+		    "order (id %lld after %lld)", showname(stream.data),
+		    showname(o->set), (long long)first, (long long)o->last);
+		goto out;
+	}
+	l->ops->ids(l->dst, o->num, text, ids.len);
+	if (last != 0)
+		o->last = last;
+	if (final) {
+		r->table = fd_buf_take(&stream);
+		if (r->table == NULL)
+			err(FD_EXIT_FAIL, NULL);
+		r->t = t;
+		r->set = o->num;
+		r->as_of = asof;
+		r->hard = l->hardflag;
+		/* the destination forgets the set as it applies it */
+		if (fd_map_put(l->idsets, r->table, strlen(r->table),
+		    NULL) == -1)
+			err(FD_EXIT_FAIL, NULL);
+		free(o->set);
+		free(o);
+	}
+	rc = 0;
+out:
+	fd_buf_free(&stream);
+	fd_buf_free(&set);
+	fd_buf_free(&ids);
+	fd_buf_free(&at);
+	return rc;
+}
+
+/* -v: what a reconcile did. */
+static void
+recon_report(struct loader *l, const struct recon *r)
+{
+	if (!l->vflag)
+		return;
+	if (!r->found)
+		warnx("table %s: no such table: no rows to reconcile",
+		    showname(r->table));
+	else if (r->hard)
+		warnx("table %s: %lld rows deleted, %lld cleared",
+		    showname(r->table), r->deleted, r->cleared);
+	else
+		warnx("table %s: %lld rows marked deleted, %lld cleared",
+		    showname(r->table), r->marked, r->cleared);
+}
+
+/*
+ * A STATE (line, len bytes): data and state committed together.  A
+ * coarse destination (files) holds it until enough rows wait, so that
+ * a commit makes files of a useful size.  With the final part of an id
+ * set (fd_ids) the set is applied first and the STATE committed at
+ * once: the deletions and the state in one commit.  0, or -1 with
+ * errbuf (fd_ids is bad; nothing of it applied).
+ */
+static int
+state(struct loader *l, const struct fd_singer_msg *m, const char *line,
+    size_t len, char *errbuf)
+{
+	struct recon r;
+	char asof[FD_ISOTIME_MAX];
+	const char *x;
+	size_t xl;
+
+	memset(&r, 0, sizeof(r));
+	if (fd_jscan_field(line, len, "fd_ids", &x, &xl, errbuf) == 0 &&
+	    ids_part(l, x, xl, &r, asof, errbuf) == -1)
+		return -1;
 	free(l->held);
 	l->held = xstrndup(m->value.p, m->value.len);
-	if (l->ops->coarse && l->pending < l->batch_rows)
-		return;
-	commit(l, l->held, 0);
+	if (r.table != NULL) {
+		if (l->ops->reconcile(l->dst, &r, errbuf) == -1) {
+			free((char *)r.table);
+			return -1;
+		}
+		commit(l, l->held, 1);
+		recon_report(l, &r);
+		free((char *)r.table);
+	} else if (l->ops->coarse && l->pending < l->batch_rows)
+		return 0;
+	else
+		commit(l, l->held, 0);
 	l->settle_due = 1;
 	free(l->held);
 	l->held = NULL;
+	return 0;
 }
 
 /*
@@ -693,8 +895,7 @@ line(struct loader *l, const char *p, size_t len, char *errbuf)
 	case FD_SINGER_RECORD:
 		return record(l, &m, errbuf);
 	case FD_SINGER_STATE:
-		state(l, &m);
-		return 0;
+		return state(l, &m, p, len, errbuf);
 	case FD_SINGER_ACTIVATE_VERSION:
 		return activate(l, &m, errbuf);
 	default:
@@ -800,11 +1001,19 @@ static void
 loader_free(struct loader *l)
 {
 	struct table *t;
+	struct idopen *o;
 	size_t i;
 	char *v;
 
 	for (i = 0; fd_map_at(l->tables, i, (void **)&t) != NULL; i++)
 		table_free(t);
+	/* a set forgotten or applied is a NULL value */
+	for (i = 0; fd_map_at(l->idsets, i, (void **)&o) != NULL; i++)
+		if (o != NULL) {
+			free(o->set);
+			free(o);
+		}
+	fd_map_free(l->idsets);
 	for (i = 0; fd_map_at(l->versions, i, (void **)&v) != NULL; i++)
 		free(v);
 	fd_map_free(l->tables);
@@ -830,7 +1039,8 @@ run(struct loader *l, int argc, char *argv[])
 	snprintf(load_id, sizeof(load_id), "%lld.%06ld",
 	    (long long)tv.tv_sec, (long)tv.tv_usec);
 	if ((l->tables = fd_map_new()) == NULL ||
-	    (l->versions = fd_map_new()) == NULL)
+	    (l->versions = fd_map_new()) == NULL ||
+	    (l->idsets = fd_map_new()) == NULL)
 		err(FD_EXIT_FAIL, NULL);
 	l->dst = l->ops->open(where, load_id);
 	l->progressflag = !l->qflag && !l->vflag && isatty(STDERR_FILENO);
@@ -867,7 +1077,8 @@ usage(FILE *fp)
 	fprintf(fp,
 	    "usage: fd-load [-hqvV] [-t dest] [-s state]\n"
 	    "               [--mode append | replace | merge]\n"
-	    "               [--batch-rows n] [--emit-state] [file ...]\n");
+	    "               [--batch-rows n] [--emit-state] [--hard-delete]\n"
+	    "               [file ...]\n");
 	exit(fp == stdout ? FD_EXIT_OK : FD_EXIT_USAGE);
 }
 
@@ -913,6 +1124,9 @@ main(int argc, char *argv[])
 			break;
 		case OPT_EMIT_STATE:
 			l.emitflag = 1;
+			break;
+		case OPT_HARD_DELETE:
+			l.hardflag = 1;
 			break;
 		default:
 			usage(stderr);

@@ -33,6 +33,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,7 @@
 #include "jscan.h"
 #include "json.h"
 #include "map.h"
+#include "ranges.h"
 #include "state.h"
 #include "tool.h"
 #include "extern.h"
@@ -63,6 +65,11 @@
 
 /* DIR's commit point. */
 #define MANIFEST	"_fd_manifest.json"
+
+/* A deletions file's name: DELETIONS "LOADID-N.ext", listed in its
+ * table's manifest entry under "deletions" (not "files": it is not a
+ * data file of the table's columns). */
+#define DELETIONS	"deletions-"
 
 enum fmt { FMT_CSV, FMT_JSONL };
 
@@ -83,6 +90,14 @@ struct ftable {
 	char		**keys;		/* JSON-encoded column names */
 };
 
+/* A reconcile set's ids as they come (dest_ops.ids): ranges, lo and
+ * hi in turn, ascending. */
+struct fset {
+	int		 num;
+	int64_t		*r;
+	size_t		 n, cap;	/* int64_ts in r */
+};
+
 struct dest {
 	enum fmt	 fmt;
 	char		*path;		/* DIR */
@@ -93,6 +108,10 @@ struct dest {
 	int		 nseg;
 	struct fd_buf	 val, line;
 	struct fd_buf	 retire;	/* paths to unlink after the commit */
+	struct fset	*sets;		/* reconcile sets not applied */
+	size_t		 nsets;
+	struct recon	*recon;		/* applied at the next commit, or NULL */
+	char		*recon_key;	/* its key column */
 };
 
 /* Dies with the path and errno. */
@@ -204,6 +223,21 @@ oset(jv o, jv k, jv v)
 	return jv_object_set(o, k, v);
 }
 
+/* The list member what ("files", "deletions") of the manifest's table
+ * entry, as a jv array. */
+static jv
+listed(jv m, const char *table, const char *what)
+{
+	jv f = oget(oget(oget(jv_copy(m),
+	    jv_string("tables")), jv_string(table)), jv_string(what));
+
+	if (jv_get_kind(f) != JV_KIND_ARRAY) {
+		jv_free(f);
+		return jv_array();
+	}
+	return f;
+}
+
 /* The live files of the manifest's table entry, as a jv array. */
 static jv
 live_files(jv m, const char *table)
@@ -235,6 +269,8 @@ ours(const char *n)
 
 	if (n[0] == '.' && suffix(n + 1, l - 1, ".tmp"))
 		return 1;
+	if (strncmp(n, DELETIONS, strlen(DELETIONS)) == 0)
+		n += strlen(DELETIONS), l -= strlen(DELETIONS);
 	return n[0] >= '0' && n[0] <= '9' && strchr(n, '-') != NULL &&
 	    (suffix(n, l, ".csv") || suffix(n, l, ".jsonl"));
 }
@@ -262,7 +298,9 @@ live_set(struct dest *d)
 		jv name = jv_array_get(jv_copy(keys), i);
 		jv dir = oget(oget(jv_copy(tabs),
 		    jv_copy(name)), jv_string("dir"));
-		jv files = live_files(d->manifest, jv_string_value(name));
+		jv files = jv_array_concat(live_files(d->manifest,
+		    jv_string_value(name)), listed(d->manifest,
+		    jv_string_value(name), "deletions"));
 		for (j = 0; jv_get_kind(dir) == JV_KIND_STRING &&
 		    j < jv_array_length(jv_copy(files)); j++) {
 			jv f = jv_array_get(jv_copy(files), j);
@@ -469,6 +507,8 @@ manifest_table(struct dest *d, const struct table *t, const char *dir)
 	e = jv_object_set(e, jv_string("key"), keys);
 	e = jv_object_set(e, jv_string("files"), live_files(d->manifest,
 	    t->name));
+	e = jv_object_set(e, jv_string("deletions"), listed(d->manifest,
+	    t->name, "deletions"));
 	set_entry(d, t->name, e);
 }
 
@@ -680,7 +720,10 @@ retire_chain(struct dest *d, const char *root)
 		if (jv_get_kind(r) == JV_KIND_STRING &&
 		    jv_get_kind(dir) == JV_KIND_STRING &&
 		    strcmp(jv_string_value(r), root) == 0) {
-			files = live_files(d->manifest, jv_string_value(name));
+			/* the chain's deletions concern rows it retires */
+			files = jv_array_concat(live_files(d->manifest,
+			    jv_string_value(name)), listed(d->manifest,
+			    jv_string_value(name), "deletions"));
 			for (j = 0; j < jv_array_length(jv_copy(files)); j++) {
 				jv f = jv_array_get(jv_copy(files), j);
 				fd_buf_puts(&d->retire, path_of(d,
@@ -690,6 +733,8 @@ retire_chain(struct dest *d, const char *root)
 			}
 			jv_free(files);
 			e = jv_object_set(e, jv_string("files"), jv_array());
+			e = jv_object_set(e, jv_string("deletions"),
+			    jv_array());
 			tabs = jv_object_set(tabs, jv_copy(name), e);
 		} else
 			jv_free(e);
@@ -775,6 +820,451 @@ commit_table(struct dest *d, struct table *t, struct fd_buf *tmp)
 	set_entry(d, t->name, oset(e, jv_string("files"), files));
 }
 
+/* Reconcile sets: ids kept as ranges until the final part. */
+
+/* Set num (made when make and it is not there), or NULL. */
+static struct fset *
+fset_of(struct dest *d, int num, int make)
+{
+	size_t i;
+
+	for (i = 0; i < d->nsets; i++)
+		if (d->sets[i].num == num)
+			return &d->sets[i];
+	if (!make)
+		return NULL;
+	d->sets = xreallocarray(d->sets, d->nsets + 1, sizeof(*d->sets));
+	memset(&d->sets[d->nsets], 0, sizeof(*d->sets));
+	d->sets[d->nsets].num = num;
+	return &d->sets[d->nsets++];
+}
+
+static void
+files_ids(struct dest *d, int num, const char *ranges, size_t len)
+{
+	char why[FD_ERRSZ];
+	struct fset *f = fset_of(d, num, 1);
+	struct fd_ranges r;
+	int64_t lo, hi;
+
+	fd_ranges_init(&r, ranges, len);
+	while (fd_ranges_next(&r, &lo, &hi, why) == 1) {
+		if (f->n + 2 > f->cap) {
+			f->cap = f->cap ? 2 * f->cap : 64;
+			f->r = xreallocarray(f->r, f->cap, sizeof(*f->r));
+		}
+		f->r[f->n++] = lo;
+		f->r[f->n++] = hi;
+	}
+}
+
+static void
+files_drop(struct dest *d, int num)
+{
+	struct fset *f = fset_of(d, num, 0);
+
+	if (f == NULL)
+		return;
+	free(f->r);
+	*f = d->sets[--d->nsets];
+}
+
+/* Whether id is in set f (binary search of its ranges). */
+static int
+fset_has(const struct fset *f, int64_t id)
+{
+	size_t lo = 0, hi = f->n / 2, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (id < f->r[2 * mid])
+			hi = mid;
+		else if (id > f->r[2 * mid + 1])
+			lo = mid + 1;
+		else
+			return 1;
+	}
+	return 0;
+}
+
+/* A key read back, and (deletions files) whether it was marked; seq
+ * orders the rows of the deletions files, the latest last. */
+struct fkey {
+	int64_t		 id;
+	size_t		 seq;
+	int		 marked;
+};
+
+struct fkeys {
+	struct fkey	*k;
+	size_t		 n, cap;
+};
+
+static void
+fkeys_add(struct fkeys *ks, int64_t id, int marked)
+{
+	if (ks->n == ks->cap) {
+		ks->cap = ks->cap ? 2 * ks->cap : 1024;
+		ks->k = xreallocarray(ks->k, ks->cap, sizeof(*ks->k));
+	}
+	ks->k[ks->n].id = id;
+	ks->k[ks->n].seq = ks->n;
+	ks->k[ks->n++].marked = marked;
+}
+
+static int
+fkey_cmp(const void *a, const void *b)
+{
+	const struct fkey *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Sorts ks by id, one per id: the latest row of each. */
+static void
+fkeys_unique(struct fkeys *ks)
+{
+	size_t i, n = 0;
+
+	if (ks->n == 0)
+		return;
+	qsort(ks->k, ks->n, sizeof(*ks->k), fkey_cmp);
+	for (i = 0; i < ks->n; i++) {
+		if (n > 0 && ks->k[n - 1].id == ks->k[i].id)
+			n--;
+		ks->k[n++] = ks->k[i];
+	}
+	ks->n = n;
+}
+
+/* Field k of CSV record rec (len bytes), unquoted, into out (emptied).
+ * 0, or -1 when the record has no field k. */
+static int
+csv_get(const char *rec, size_t len, size_t k, struct fd_buf *out)
+{
+	size_t i = 0, f = 0;
+	int q;
+
+	fd_buf_reset(out);
+	for (; f < k; f++) {
+		for (q = 0; i < len && (q || rec[i] != ','); i++)
+			if (rec[i] == '"')
+				q = !q;
+		if (i++ >= len)
+			return -1;
+	}
+	if (i < len && rec[i] == '"') {
+		for (i++; i < len; i++) {
+			if (rec[i] == '"') {
+				if (i + 1 < len && rec[i + 1] == '"')
+					i++;
+				else
+					break;
+			}
+			fd_buf_putc(out, rec[i]);
+		}
+	} else
+		for (; i < len && rec[i] != ',' && rec[i] != '\r' &&
+		    rec[i] != '\n'; i++)
+			fd_buf_putc(out, rec[i]);
+	xbuf_check(out);
+	return 0;
+}
+
+/* The next CSV record of fp (lines joined while a quote is open) into
+ * rec.  1, or 0 at the end. */
+static int
+csv_record(FILE *fp, struct fd_buf *rec, char **line, size_t *cap)
+{
+	ssize_t n;
+	size_t i, quotes = 0;
+
+	fd_buf_reset(rec);
+	do {
+		if ((n = getline(line, cap, fp)) == -1)
+			return rec->len > 0;
+		for (i = 0; i < (size_t)n; i++)
+			quotes += (*line)[i] == '"';
+		fd_buf_append(rec, *line, (size_t)n);
+	} while (quotes % 2 == 1);
+	xbuf_check(rec);
+	return 1;
+}
+
+/*
+ * The keys (column key) of the rows of file path into ks; with marks,
+ * a deletions file: each row's mark too (a _fd_deleted_at set).
+ */
+static void
+read_keys(struct dest *d, const char *path, const char *key, int marks,
+    struct fkeys *ks)
+{
+	struct fd_buf rec = FD_BUF_INIT, f = FD_BUF_INIT;
+	const char *v;
+	char *line = NULL, why[FD_ERRSZ];
+	size_t cap = 0, vl, kc = (size_t)-1, i;
+	long long id;
+	FILE *fp;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		err(FD_EXIT_FAIL, "%s", path);
+	if (d->fmt == FMT_CSV && csv_record(fp, &rec, &line, &cap))
+		for (i = 0; csv_get(rec.data, rec.len, i, &f) == 0; i++)
+			if (strcmp(f.data != NULL ? f.data : "", key) == 0) {
+				kc = i;
+				break;
+			}
+	while (d->fmt == FMT_CSV ? csv_record(fp, &rec, &line, &cap) :
+	    (fd_buf_reset(&rec), getline(&line, &cap, fp) != -1)) {
+		if (d->fmt == FMT_CSV) {
+			if (kc == (size_t)-1 || csv_get(rec.data, rec.len, kc,
+			    &f) == -1 || f.len == 0 ||
+			    fd_jscan_int64(f.data, f.len, &id) == -1)
+				continue;
+			fkeys_add(ks, id, marks && csv_get(rec.data, rec.len,
+			    kc + 1, &f) == 0 && f.len > 0);
+			continue;
+		}
+		if (fd_jscan_field(line, strlen(line), key, &v, &vl,
+		    why) != 0 || fd_jscan_int64(v, vl, &id) == -1)
+			continue;
+		fkeys_add(ks, id, marks && fd_jscan_field(line, strlen(line),
+		    DELETED_COLUMN, &v, &vl, why) == 0 && *v == '"');
+	}
+	if (ferror(fp))
+		err(FD_EXIT_FAIL, "%s", path);
+	fclose(fp);
+	free(line);
+	fd_buf_free(&rec);
+	fd_buf_free(&f);
+}
+
+/* The keys of the files the manifest lists under what ("files",
+ * "deletions") for table, in dir, into ks. */
+static void
+read_listed(struct dest *d, const char *table, const char *dir,
+    const char *what, const char *key, struct fkeys *ks)
+{
+	jv files = listed(d->manifest, table, what);
+	int j;
+
+	for (j = 0; j < jv_array_length(jv_copy(files)); j++) {
+		jv f = jv_array_get(jv_copy(files), j);
+		if (jv_get_kind(f) == JV_KIND_STRING)
+			read_keys(d, path_of(d, dir, jv_string_value(f)), key,
+			    strcmp(what, "deletions") == 0, ks);
+		jv_free(f);
+	}
+	jv_free(files);
+}
+
+/* One row of a deletions file into d->line: key, the mark (NULL:
+ * cleared) and the load's id. */
+static void
+deletion_row(struct dest *d, const char *key, int64_t id, const char *at)
+{
+	fd_buf_reset(&d->line);
+	if (d->fmt == FMT_CSV) {
+		fd_buf_printf(&d->line, "%" PRId64 ",%s,%s\r\n", id,
+		    at != NULL ? at : "", d->load_id);
+		return;
+	}
+	fd_buf_putc(&d->line, '{');
+	fd_json_put_string(&d->line, key, strlen(key));
+	fd_buf_printf(&d->line, ":%" PRId64 ",\"" DELETED_COLUMN "\":", id);
+	if (at != NULL)
+		fd_json_put_string(&d->line, at, strlen(at));
+	else
+		fd_buf_puts(&d->line, "null");
+	fd_buf_printf(&d->line, ",\"" LOAD_ID_COLUMN "\":\"%s\"}\n",
+	    d->load_id);
+}
+
+/*
+ * The reconcile d->recon, at its commit (the data files of the commit
+ * are renamed and listed): a deletions file of the rows the tree holds
+ * whose keys are not in the set and that are not marked (the mark:
+ * as_of), and of those in the set that an earlier deletions file
+ * marked (cleared), renamed and listed under the table's "deletions".
+ */
+static void
+apply_recon(struct dest *d, struct fd_buf *tmp)
+{
+	struct recon *r = d->recon;
+	struct fkeys tree = { NULL, 0, 0 }, marks = { NULL, 0, 0 };
+	struct fset none = { 0, NULL, 0, 0 }, *f;
+	struct seg seg;
+	const char *key = d->recon_key;
+	char *dir, *name;
+	size_t i, m = 0;
+	long long *count = r->hard ? &r->deleted : &r->marked;
+	int fd, in, was;
+	jv dl;
+
+	if ((f = fset_of(d, r->set, 0)) == NULL)
+		f = &none;
+	dl = oget(oget(oget(jv_copy(d->manifest), jv_string("tables")),
+	    jv_string(r->table)), jv_string("dir"));
+	/* files_reconcile found the entry; files_table wrote its dir */
+	dir = xstrdup(jv_get_kind(dl) == JV_KIND_STRING ?
+	    jv_string_value(dl) : "%");
+	jv_free(dl);
+	read_listed(d, r->table, dir, "files", key, &tree);
+	read_listed(d, r->table, dir, "deletions", key, &marks);
+	fkeys_unique(&tree);
+	fkeys_unique(&marks);
+	memset(&seg, 0, sizeof(seg));
+	for (i = 0; i < tree.n; i++) {
+		int64_t id = tree.k[i].id;
+		while (m < marks.n && marks.k[m].id < id)
+			m++;
+		was = m < marks.n && marks.k[m].id == id && marks.k[m].marked;
+		in = fset_has(f, id);
+		if (in == !was)
+			continue;	/* as it should be */
+		if (seg.fp == NULL) {
+			fd_buf_reset(tmp);
+			fd_buf_printf(tmp, DELETIONS "%s-%d.%s", d->load_id,
+			    ++d->nseg, d->fmt == FMT_CSV ? "csv" : "jsonl");
+			if ((seg.name = fd_buf_take(tmp)) == NULL)
+				err(FD_EXIT_FAIL, NULL);
+			if ((fd = open(tmp_path_of(d, dir, seg.name, tmp),
+			    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			    FILE_MODE)) == -1 ||
+			    (seg.fp = fdopen(fd, "w")) == NULL)
+				err(FD_EXIT_FAIL, "%s", d->line.data);
+			if (d->fmt == FMT_CSV) {
+				fd_buf_reset(&d->line);
+				csv_field(&d->line, key, strlen(key));
+				fd_buf_puts(&d->line, "," DELETED_COLUMN ","
+				    LOAD_ID_COLUMN "\r\n");
+				xbuf_check(&d->line);
+				if (fwrite(d->line.data, 1, d->line.len,
+				    seg.fp) != d->line.len)
+					die(d, seg.name);
+			}
+		}
+		deletion_row(d, key, id, in ? NULL : r->as_of);
+		xbuf_check(&d->line);
+		if (fwrite(d->line.data, 1, d->line.len, seg.fp) !=
+		    d->line.len)
+			die(d, seg.name);
+		if (in)
+			r->cleared++;
+		else
+			(*count)++;
+	}
+	if (seg.fp != NULL) {
+		if (fflush(seg.fp) == EOF || fsync(fileno(seg.fp)) == -1 ||
+		    fclose(seg.fp) == EOF)
+			die(d, seg.name);
+		name = xstrdup(tmp_path_of(d, dir, seg.name, tmp));
+		if (rename(name, path_of(d, dir, seg.name)) == -1)
+			err(FD_EXIT_FAIL, "%s", name);
+		free(name);
+		fsync_dir(path_of(d, dir, NULL));
+		dl = jv_array_append(listed(d->manifest, r->table,
+		    "deletions"), jv_string(seg.name));
+		set_entry(d, r->table, oset(oget(oget(jv_copy(d->manifest),
+		    jv_string("tables")), jv_string(r->table)),
+		    jv_string("deletions"), dl));
+		free(seg.name);
+	}
+	free(tree.k);
+	free(marks.k);
+	free(dir);
+	files_drop(d, r->set);
+	free(d->recon_key);
+	d->recon_key = NULL;
+	d->recon = NULL;
+}
+
+/*
+ * Checks r's table and key and keeps r (the caller's until the commit
+ * that follows) for that commit, which applies it after its data files
+ * (apply_recon).  The key: r->t's, else the manifest's, of integers
+ * (r->t's type, else schema.json's INTEGER).
+ */
+static int
+files_reconcile(struct dest *d, struct recon *r, char *errbuf)
+{
+	jv e, keys, sch, c;
+	char why[FD_ERRSZ];
+	int i, n, ok = 0;
+
+	r->found = 0;
+	r->marked = r->cleared = r->deleted = 0;
+	e = oget(oget(jv_copy(d->manifest), jv_string("tables")),
+	    jv_string(r->table));
+	if (jv_get_kind(e) != JV_KIND_OBJECT) {
+		jv_free(e);
+		files_drop(d, r->set);
+		return 0;	/* no table yet: nothing to mark */
+	}
+	r->found = 1;
+	free(d->recon_key);
+	d->recon_key = NULL;
+	if (r->t != NULL) {
+		if (r->t->nkeys == 1) {
+			d->recon_key = xstrdup(r->t->keys[0]);
+			ok = r->t->keyidx[0] != (size_t)-1 &&
+			    r->t->cols[r->t->keyidx[0]].type == FD_COL_BIGINT;
+		}
+		n = (int)r->t->nkeys;
+	} else {
+		keys = oget(jv_copy(e), jv_string("key"));
+		n = jv_get_kind(keys) == JV_KIND_ARRAY ?
+		    jv_array_length(jv_copy(keys)) : 0;
+		if (n == 1) {
+			c = jv_array_get(jv_copy(keys), 0);
+			if (jv_get_kind(c) == JV_KIND_STRING)
+				d->recon_key = xstrdup(jv_string_value(c));
+			jv_free(c);
+		}
+		jv_free(keys);
+		c = oget(jv_copy(e), jv_string("dir"));
+		if (d->recon_key != NULL && jv_get_kind(c) == JV_KIND_STRING &&
+		    fd_state_read(path_of(d, jv_string_value(c),
+		    "schema.json"), &sch, why) == 0) {
+			for (i = 0; jv_get_kind(sch) == JV_KIND_ARRAY &&
+			    i < jv_array_length(jv_copy(sch)); i++) {
+				jv col = jv_array_get(jv_copy(sch), i);
+				jv nm = oget(jv_copy(col), jv_string("name"));
+				jv ty = oget(col, jv_string("type"));
+				if (jv_get_kind(nm) == JV_KIND_STRING &&
+				    jv_get_kind(ty) == JV_KIND_STRING &&
+				    strcmp(jv_string_value(nm),
+				    d->recon_key) == 0)
+					ok = strcmp(jv_string_value(ty),
+					    "INTEGER") == 0;
+				jv_free(nm);
+				jv_free(ty);
+			}
+			jv_free(sch);
+		}
+		jv_free(c);
+	}
+	jv_free(e);
+	if (n != 1) {
+		free(d->recon_key);
+		d->recon_key = NULL;
+		return fd_diag_set(errbuf, "table %s: a reconcile needs one "
+		    "key column, the table has %d", showname(r->table), n);
+	}
+	if (!ok) {
+		fd_diag_set(errbuf, "table %s: key column %s: a reconcile "
+		    "needs integer keys", showname(r->table),
+		    showname(d->recon_key));
+		free(d->recon_key);
+		d->recon_key = NULL;
+		return -1;
+	}
+	d->recon = r;
+	return 0;
+}
+
 static void
 files_commit(struct dest *d, const char *state, int final,
     const char **done)
@@ -787,6 +1277,8 @@ files_commit(struct dest *d, const char *state, int final,
 
 	for (i = 0; fd_map_at(d->tables, i, (void **)&t) != NULL; i++)
 		commit_table(d, t, &tmp);
+	if (d->recon != NULL)
+		apply_recon(d, &tmp);
 	fd_buf_free(&tmp);
 	d->manifest = jv_object_set(d->manifest, jv_string("load_id"),
 	    jv_string(d->load_id));
@@ -869,6 +1361,10 @@ files_close(struct dest *d, long long rows)
 	    why) == -1)
 		errx(FD_EXIT_FAIL, "%s", why);
 	fd_map_free(d->tables);
+	for (i = 0; i < d->nsets; i++)
+		free(d->sets[i].r);
+	free(d->sets);
+	free(d->recon_key);
 	fd_buf_free(&d->val);
 	fd_buf_free(&d->line);
 	fd_buf_free(&d->retire);
@@ -887,6 +1383,9 @@ const struct dest_ops csv_ops = {
 	.activate = files_activate,
 	.unstage = files_unstage,
 	.commit = files_commit,
+	.ids = files_ids,
+	.drop = files_drop,
+	.reconcile = files_reconcile,
 	.close = files_close,
 };
 
@@ -899,5 +1398,8 @@ const struct dest_ops jsonl_ops = {
 	.activate = files_activate,
 	.unstage = files_unstage,
 	.commit = files_commit,
+	.ids = files_ids,
+	.drop = files_drop,
+	.reconcile = files_reconcile,
 	.close = files_close,
 };

@@ -42,6 +42,7 @@
 #include "diag.h"
 #include "jscan.h"
 #include "map.h"
+#include "ranges.h"
 #include "extern.h"
 #include "sql.h"
 
@@ -52,6 +53,7 @@
 #define PG_LOCK_TRIES	20		/* waits for another load's lock ... */
 #define PG_LOCK_WAIT_NS	100000000L	/* ... of this long each */
 #define PG_ERRPREFIX	"ERROR:  "	/* libpq's, dropped from messages */
+#define PG_IDS_CHUNK	(64u << 10)	/* COPY text of ids sent at once */
 
 /* A table's rows of one batch: COPY text, of ncopy columns; how much of
  * it the held STATE covers. */
@@ -106,6 +108,7 @@ struct dest {
 	char		*reported;	/* the last one take_durable gave */
 	int		 failed;
 	char		 errmsg[4 * FD_ERRSZ];
+	long long	 changes;	/* rows the last statement changed */
 };
 
 static void	*writer(void *);
@@ -185,6 +188,7 @@ pg_run(void *conn, const char *what, const char *sql, int n,
 	int i, k, ncol;
 
 	r = query(conn, what, sql, n, params);
+	((struct dest *)conn)->changes = strtoll(PQcmdTuples(r), NULL, 10);
 	ncol = PQnfields(r);
 	if (ncol > SQL_ROW_COLS)
 		ncol = SQL_ROW_COLS;
@@ -202,6 +206,12 @@ static void
 exec(struct dest *d, const char *what, const char *sql)
 {
 	sql_run(&d->sql, what, sql, 0, NULL);
+}
+
+static long long
+pg_changes(void *conn)
+{
+	return ((struct dest *)conn)->changes;
 }
 
 /* What a column of PostgreSQL type ty (format_type) takes; others
@@ -243,6 +253,14 @@ const struct sql_dialect sql_pg = {
 	/* index names from the table's oid, which always fit */
 	.relid = "SELECT to_regclass($1)::oid",
 	.run = pg_run,
+	/* no index: COPY goes fast, and the anti-join hashes the set */
+	.ids_create = "CREATE TEMPORARY TABLE IF NOT EXISTS \"_fd_ids\" "
+	    "(n integer NOT NULL, id bigint NOT NULL)",
+	.ids_table = "pg_temp.\"_fd_ids\"",
+	.keycols = "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON "
+	    "a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey) WHERE "
+	    "i.indexrelid = to_regclass($1)",
+	.changes = pg_changes,
 };
 
 /* Warnings of the server as fd-load's own lines; notices are dropped. */
@@ -1000,6 +1018,73 @@ pg_commit(struct dest *d, const char *state, int final, const char **done)
 	*done = take_durable(d);
 }
 
+/* Sends what b holds of a COPY under way; b empties. */
+static void
+ids_send(struct dest *d, struct fd_buf *b)
+{
+	xbuf_check(b);
+	if (b->len > 0 && PQputCopyData(d->c, b->data, (int)b->len) != 1)
+		fail(d, "reconcile", NULL);
+	fd_buf_reset(b);
+}
+
+/* A part's ids into the session's ids table, by COPY (in the main
+ * thread, the writer idle). */
+static void
+pg_ids(struct dest *d, int set, const char *ranges, size_t len)
+{
+	char why[FD_ERRSZ];
+	struct fd_buf b = FD_BUF_INIT;
+	struct fd_ranges r;
+	PGresult *res;
+	int64_t lo, hi, id;
+
+	idle(d);
+	sql_ids(&d->sql);
+	res = PQexec(d->c, "COPY pg_temp.\"_fd_ids\" (n, id) FROM STDIN");
+	if (PQresultStatus(res) != PGRES_COPY_IN)
+		fail(d, "reconcile", res);
+	PQclear(res);
+	fd_ranges_init(&r, ranges, len);
+	while (fd_ranges_next(&r, &lo, &hi, why) == 1)
+		for (id = lo;; id++) {
+			fd_buf_printf(&b, "%d\t%lld\n", set, (long long)id);
+			if (b.len >= PG_IDS_CHUNK)
+				ids_send(d, &b);
+			if (id == hi)
+				break;
+		}
+	ids_send(d, &b);
+	fd_buf_free(&b);
+	if (PQputCopyEnd(d->c, NULL) != 1)
+		fail(d, "reconcile", NULL);
+	while ((res = PQgetResult(d->c)) != NULL) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK)
+			fail(d, "reconcile", res);
+		PQclear(res);
+	}
+}
+
+static void
+pg_drop(struct dest *d, int set)
+{
+	idle(d);
+	sql_ids_drop(&d->sql, set);
+}
+
+/* The rows before it are sent (a held STATE committed with them
+ * first), then the set applied in the main thread. */
+static int
+pg_reconcile(struct dest *d, struct recon *r, char *errbuf)
+{
+	release(d);
+	flush(d);
+	sql_ids(&d->sql);
+	/* a temporary table has no statistics until it is analyzed */
+	exec(d, "reconcile", "ANALYZE pg_temp.\"_fd_ids\"");
+	return sql_reconcile(&d->sql, r, errbuf);
+}
+
 static void
 pg_close(struct dest *d, long long rows)
 {
@@ -1053,5 +1138,8 @@ const struct dest_ops pg_ops = {
 	.hold = pg_hold,
 	.released = pg_released,
 	.commit = pg_commit,
+	.ids = pg_ids,
+	.drop = pg_drop,
+	.reconcile = pg_reconcile,
 	.close = pg_close,
 };

@@ -4,6 +4,7 @@
  */
 #include <err.h>
 #include <stdio.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -335,20 +336,20 @@ sql_names(struct sql *s, const char *what, const char *sql, int n,
 	xbuf_check(into);
 }
 
-/* The name t's indexes are called after, into s->arg. */
+/* The name table name's indexes are called after, into s->arg. */
 static void
-index_base(struct sql *s, const struct table *t)
+index_base(struct sql *s, const char *name)
 {
 	const char *p[1];
 
 	fd_buf_reset(&s->arg);
 	if (s->dl->relid == NULL) {
-		fd_buf_puts(&s->arg, t->name);
+		fd_buf_puts(&s->arg, name);
 		return;
 	}
-	sql_ident(&s->arg, "", t->name);
+	sql_ident(&s->arg, "", name);
 	p[0] = xbuf(&s->arg);
-	sql_names(s, t->name, s->dl->relid, 1, p, &s->names);
+	sql_names(s, name, s->dl->relid, 1, p, &s->names);
 	fd_buf_reset(&s->arg);
 	fd_buf_puts(&s->arg, xbuf(&s->names));
 }
@@ -358,7 +359,7 @@ index_base(struct sql *s, const struct table *t)
 static void
 create_index(struct sql *s, const struct table *t, const char *prefix)
 {
-	index_base(s, t);
+	index_base(s, t->name);
 	fd_buf_reset(&s->stmt);
 	fd_buf_puts(&s->stmt, "CREATE INDEX IF NOT EXISTS ");
 	sql_ident(&s->stmt, prefix, xbuf(&s->arg));
@@ -434,6 +435,207 @@ sql_swap_in(struct sql *s, const char *name, const struct table *c,
 	fd_buf_printf(&s->stmt, " FROM %s", stage);
 	sql_exec(s, name);
 	sql_empty(s, name, stage);
+}
+
+void
+sql_ids(struct sql *s)
+{
+	sql_run(s, "reconcile", s->dl->ids_create, 0, NULL);
+}
+
+void
+sql_ids_drop(struct sql *s, int n)
+{
+	char num[16];
+	const char *p[1] = { num };
+
+	snprintf(num, sizeof(num), "%d", n);
+	sql_ids(s);
+	fd_buf_reset(&s->stmt);
+	fd_buf_printf(&s->stmt, "DELETE FROM %s WHERE n = ", s->dl->ids_table);
+	sql_param(&s->stmt, s->dl, 1);
+	sql_run(s, "reconcile", xbuf(&s->stmt), 1, p);
+}
+
+/* The rows the last statement changed, per the dialect. */
+static long long
+changes(struct sql *s)
+{
+	return s->dl->changes != NULL ? s->dl->changes(s->conn) : 0;
+}
+
+/*
+ * r's key column, its name malloc'd in *key: r->t's key, or the
+ * columns of the table's merge key index; it must be one column, of
+ * the dialect's integers in have (the table's columns).  0, or -1 with
+ * errbuf.
+ */
+static int
+recon_key(struct sql *s, const struct recon *r, struct fd_map *have,
+    char **key, char *errbuf)
+{
+	const char *p[1], *ty, *n;
+	size_t count = 0;
+
+	*key = NULL;
+	if (r->t != NULL) {
+		if (r->t->nkeys == 1)
+			*key = xstrdup(r->t->keys[0]);
+		count = r->t->nkeys;
+	} else {
+		index_base(s, r->table);
+		fd_buf_reset(&s->names);
+		if (s->dl->catalog_quoted)
+			sql_ident(&s->names, "_fd_key_", xbuf(&s->arg));
+		else
+			fd_buf_printf(&s->names, "_fd_key_%s", xbuf(&s->arg));
+		fd_buf_reset(&s->arg);
+		fd_buf_puts(&s->arg, xbuf(&s->names));
+		p[0] = xbuf(&s->arg);
+		sql_names(s, r->table, s->dl->keycols, 1, p, &s->names);
+		for (n = s->names.data; *n != '\0'; n += strlen(n) + 1)
+			if (count++ == 0)
+				*key = xstrdup(n);
+	}
+	if (count != 1) {
+		free(*key);
+		*key = NULL;
+		return fd_diag_set(errbuf, "table %s: a reconcile needs one "
+		    "key column, the table has %zu", showname(r->table), count);
+	}
+	ty = fd_map_get(have, *key, strlen(*key));
+	if (ty == NULL || strcasecmp(ty, s->dl->types[FD_COL_BIGINT]) != 0) {
+		fd_diag_set(errbuf, "table %s: key column %s: a reconcile "
+		    "needs integer keys", showname(r->table), showname(*key));
+		free(*key);
+		*key = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* " WHERE [cond AND ][NOT ]EXISTS (the id of table name's key in set
+ * <param i>)" */
+static void
+in_set(struct sql *s, const char *cond, int not, const char *name,
+    const char *key, size_t i)
+{
+	fd_buf_puts(&s->stmt, " WHERE ");
+	if (cond != NULL)
+		fd_buf_printf(&s->stmt, "%s AND ", cond);
+	fd_buf_printf(&s->stmt, "%sEXISTS (SELECT 1 FROM %s i WHERE i.n = ",
+	    not ? "NOT " : "", s->dl->ids_table);
+	sql_param(&s->stmt, s->dl, i);
+	fd_buf_puts(&s->stmt, " AND i.id = ");
+	sql_ident(&s->stmt, "", name);
+	fd_buf_putc(&s->stmt, '.');
+	sql_ident(&s->stmt, "", key);
+	fd_buf_putc(&s->stmt, ')');
+}
+
+/* Hard: the rows of r's table not in the set, and first their child
+ * rows, deleted. */
+static void
+recon_delete(struct sql *s, struct recon *r, struct fd_map *have,
+    const char *key, const char *num)
+{
+	const char *p[1] = { num }, *n;
+	struct fd_map *kid;
+	char *kids;
+
+	kids = sql_chain(s, r->table);
+	for (n = kids + strlen(kids) + 1; *n != '\0' &&
+	    fd_map_get(have, "_fd_id", strlen("_fd_id")) != NULL;
+	    n += strlen(n) + 1) {
+		if ((kid = fd_map_new()) == NULL)
+			err(FD_EXIT_FAIL, NULL);
+		sql_columns(s, "", n, kid);
+		if (fd_map_get(kid, "_fd_root_id",
+		    strlen("_fd_root_id")) != NULL) {
+			fd_buf_reset(&s->stmt);
+			sql_delete_from(&s->stmt, "", n);
+			fd_buf_puts(&s->stmt, " WHERE \"_fd_root_id\" IN "
+			    "(SELECT \"_fd_id\" FROM ");
+			sql_ident(&s->stmt, "", r->table);
+			in_set(s, NULL, 1, r->table, key, 1);
+			fd_buf_putc(&s->stmt, ')');
+			sql_run(s, n, xbuf(&s->stmt), 1, p);
+		}
+		sql_columns_free(kid);
+	}
+	free(kids);
+	fd_buf_reset(&s->stmt);
+	sql_delete_from(&s->stmt, "", r->table);
+	in_set(s, NULL, 1, r->table, key, 1);
+	sql_run(s, r->table, xbuf(&s->stmt), 1, p);
+	r->deleted = changes(s);
+}
+
+int
+sql_reconcile(struct sql *s, struct recon *r, char *errbuf)
+{
+	struct fd_map *have;
+	char num[16], *key = NULL;
+	const char *p[2];
+	int marks;
+
+	r->found = 0;
+	r->marked = r->cleared = r->deleted = 0;
+	snprintf(num, sizeof(num), "%d", r->set);
+	if ((have = fd_map_new()) == NULL)
+		err(FD_EXIT_FAIL, NULL);
+	sql_columns(s, "", r->table, have);
+	if (fd_map_len(have) == 0)
+		goto done;	/* no table yet: nothing to mark */
+	r->found = 1;
+	if (recon_key(s, r, have, &key, errbuf) == -1) {
+		sql_columns_free(have);
+		return -1;
+	}
+	marks = fd_map_get(have, DELETED_COLUMN,
+	    strlen(DELETED_COLUMN)) != NULL;
+	if (r->hard)
+		recon_delete(s, r, have, key, num);
+	else {
+		if (!marks) {
+			fd_buf_reset(&s->stmt);
+			fd_buf_puts(&s->stmt, "ALTER TABLE ");
+			sql_ident(&s->stmt, "", r->table);
+			fd_buf_printf(&s->stmt, " ADD COLUMN \"" DELETED_COLUMN
+			    "\" %s", s->dl->types[FD_COL_TIMESTAMP]);
+			sql_exec(s, r->table);
+			marks = 1;
+		}
+		/* a row marked keeps its first time */
+		p[0] = r->as_of;
+		p[1] = num;
+		fd_buf_reset(&s->stmt);
+		fd_buf_puts(&s->stmt, "UPDATE ");
+		sql_ident(&s->stmt, "", r->table);
+		fd_buf_puts(&s->stmt, " SET \"" DELETED_COLUMN "\" = ");
+		sql_param(&s->stmt, s->dl, 1);
+		in_set(s, "\"" DELETED_COLUMN "\" IS NULL", 1, r->table, key,
+		    2);
+		sql_run(s, r->table, xbuf(&s->stmt), 2, p);
+		r->marked = changes(s);
+	}
+	if (marks) {
+		/* the record exists again */
+		p[0] = num;
+		fd_buf_reset(&s->stmt);
+		fd_buf_puts(&s->stmt, "UPDATE ");
+		sql_ident(&s->stmt, "", r->table);
+		fd_buf_puts(&s->stmt, " SET \"" DELETED_COLUMN "\" = NULL");
+		in_set(s, "\"" DELETED_COLUMN "\" IS NOT NULL", 0, r->table,
+		    key, 1);
+		sql_run(s, r->table, xbuf(&s->stmt), 1, p);
+		r->cleared = changes(s);
+	}
+done:
+	free(key);
+	sql_columns_free(have);
+	sql_ids_drop(s, r->set);
+	return 0;
 }
 
 void

@@ -85,6 +85,20 @@ struct sql_dialect {
 	void		(*run)(void *conn, const char *what, const char *sql,
 			    int n, const char *const *params,
 			    void (*row)(void *, const char *const *), void *arg);
+	/*
+	 * Reconciles (sql_reconcile).  ids_create makes the session's
+	 * table of the sets' ids if it is not there: columns n (the set's
+	 * number) and id (bigint), temporary (a crash forgets it);
+	 * ids_table is its name in statements.  keycols is a query of the
+	 * names of an index's columns (parameter 1: the index's name,
+	 * quoted as an identifier when catalog_quoted).  changes is the
+	 * number of rows the last statement run changed (NULL: not
+	 * counted).
+	 */
+	const char	*ids_create;
+	const char	*ids_table;
+	const char	*keycols;
+	long long	(*changes)(void *conn);
 };
 
 /*
@@ -167,6 +181,25 @@ void	 sql_swap_in(struct sql *s, const char *name, const struct table *c,
 /* Empties table (an identifier, quoted): the dialect's fastest way. */
 void	 sql_empty(struct sql *s, const char *what, const char *table);
 
+/*
+ * Reconcile r (extern.h) with the ids of set r->set in the dialect's
+ * ids table (which sql_ids makes, and the dialect fills): the key is
+ * r->t's when the stream told of the table, else its merge key's
+ * index's.  Soft: DELETED_COLUMN added to the table if it lacks it,
+ * rows not in the set and not marked get r->as_of, marked rows in the
+ * set NULL.  Hard: rows not in the set deleted, and first their child
+ * rows (by _fd_root_id, in the tables _fd_tables names); marks of rows
+ * in the set cleared where the column is.  The counts and r->found are
+ * filled; the set's ids are removed.  Returns 0, or -1 with errbuf
+ * when the table has not exactly one key column, of integers (nothing
+ * changed then).
+ */
+int	 sql_reconcile(struct sql *s, struct recon *r, char *errbuf);
+/* Makes the ids table exist (ids_create). */
+void	 sql_ids(struct sql *s);
+/* Removes set n's ids. */
+void	 sql_ids_drop(struct sql *s, int n);
+
 /* Statement text, appended to b. */
 /* prefix and name as one quoted SQL identifier ("a""b") */
 void	 sql_ident(struct fd_buf *b, const char *prefix, const char *name);
@@ -239,6 +272,14 @@ extern const struct sql_dialect sql_sqlite, sql_pg;
  *		    "ordinal_position",
  *		.catalog_quoted = 0,
  *		.run = mysql_run,
+ *		.ids_create = "CREATE TEMPORARY TABLE IF NOT EXISTS "
+ *		    "_fd_ids (n INT NOT NULL, id BIGINT NOT NULL, "
+ *		    "PRIMARY KEY (n, id))",
+ *		.ids_table = "_fd_ids",
+ *		.keycols = "SELECT column_name FROM "
+ *		    "information_schema.statistics WHERE table_schema = "
+ *		    "DATABASE() AND index_name = ?",
+ *		.changes = mysql_changes,	// mysql_affected_rows
  *	};
  *
  * (MySQL quotes identifiers with backquotes unless sql_mode has

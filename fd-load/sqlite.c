@@ -36,6 +36,7 @@
 #include "diag.h"
 #include "jscan.h"
 #include "map.h"
+#include "ranges.h"
 #include "state.h"
 #include "extern.h"
 #include "sql.h"
@@ -129,6 +130,12 @@ exec(struct dest *d, const char *sql)
 	sql_run(&d->sql, sql, sql, 0, NULL);
 }
 
+static long long
+sqlite_changes(void *conn)
+{
+	return sqlite3_changes64(((struct dest *)conn)->db);
+}
+
 /* What SQLite's declared types (as sql_sqlite.types declares them)
  * take; text refuses booleans, which SQLite would keep as 0 and 1. */
 static const struct sql_takes sqlite_takes[] = {
@@ -161,6 +168,12 @@ const struct sql_dialect sql_sqlite = {
 	.catalog_quoted = 0,
 	.relid = NULL,
 	.run = sqlite_run,
+	/* a set's ids in key order: an anti-join is a lookup per row */
+	.ids_create = "CREATE TEMP TABLE IF NOT EXISTS \"_fd_ids\" (n INTEGER "
+	    "NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (n, id)) WITHOUT ROWID",
+	.ids_table = "temp.\"_fd_ids\"",
+	.keycols = "SELECT name FROM pragma_index_info(?1)",
+	.changes = sqlite_changes,
 };
 
 /*
@@ -562,6 +575,44 @@ sqlite_settle(struct dest *d, int failing)
 	return d->done;
 }
 
+/* A part's ids into the session's ids table, one bound row each. */
+static void
+sqlite_ids(struct dest *d, int set, const char *ranges, size_t len)
+{
+	char why[FD_ERRSZ];
+	struct fd_ranges r;
+	sqlite3_stmt *st;
+	int64_t lo, hi, id;
+
+	sql_ids(&d->sql);
+	st = prepare(d, "INSERT OR IGNORE INTO temp.\"_fd_ids\" (n, id) "
+	    "VALUES (?1, ?2)");
+	fd_ranges_init(&r, ranges, len);
+	while (fd_ranges_next(&r, &lo, &hi, why) == 1)
+		for (id = lo;; id++) {
+			sqlite3_reset(st);
+			sqlite3_bind_int(st, 1, set);
+			sqlite3_bind_int64(st, 2, id);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				fail(d, "reconcile");
+			if (id == hi)
+				break;
+		}
+	sqlite3_finalize(st);
+}
+
+static void
+sqlite_drop(struct dest *d, int set)
+{
+	sql_ids_drop(&d->sql, set);
+}
+
+static int
+sqlite_reconcile(struct dest *d, struct recon *r, char *errbuf)
+{
+	return sql_reconcile(&d->sql, r, errbuf);
+}
+
 static void
 sqlite_close(struct dest *d, long long rows)
 {
@@ -610,5 +661,8 @@ const struct dest_ops sqlite_ops = {
 	.hold = sqlite_hold,
 	.commit = sqlite_commit,
 	.settle = sqlite_settle,
+	.ids = sqlite_ids,
+	.drop = sqlite_drop,
+	.reconcile = sqlite_reconcile,
 	.close = sqlite_close,
 };

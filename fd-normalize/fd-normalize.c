@@ -16,7 +16,9 @@
 #include "buf.h"
 #include "diag.h"
 #include "jscan.h"
+#include "json.h"
 #include "lines.h"
+#include "map.h"
 #include "singer.h"
 #include "tool.h"
 #include "extern.h"
@@ -68,6 +70,7 @@ struct run {
 	struct jqfilter		*jq;	/* --jq, or NULL */
 	struct stream		*plain;	/* --stream, or NULL */
 	struct fd_buf		 name;	/* stream_of's */
+	struct fd_map		*schemas; /* streams a SCHEMA told of */
 	/* schema_keys': the keys' text, pointers into it, lengths */
 	struct fd_buf		 keytext;
 	char			**keys;
@@ -234,6 +237,58 @@ other_line(struct run *r, const struct fd_singer_msg *m, const char *p,
 	    "use --stream NAME)");
 }
 
+/* Whether the len bytes at p contain the string s. */
+static int
+contains(const char *p, size_t len, const char *s)
+{
+	size_t n = strlen(s), i;
+
+	for (i = 0; i + n <= len; i++)
+		if (p[i] == s[0] && memcmp(p + i, s, n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * A STATE line (len bytes at p, valid) into r->out: as it is, but for
+ * the stream of its id set ("fd_ids", fd-load.1), which names the table
+ * the stream maps to, as ACTIVATE_VERSION's does, when a SCHEMA told of
+ * the stream (else it stays).  A malformed fd_ids passes as it is:
+ * fd-load judges it.
+ */
+static void
+state_line(struct run *r, const char *p, size_t len)
+{
+	char why[FD_ERRSZ];
+	struct stream *st;
+	const char *x, *v;
+	size_t xl, vl;
+
+	/* the fast path: no member called fd_ids, however escaped */
+	if ((!contains(p, len, "fd_ids") && memchr(p, '\\', len) == NULL) ||
+	    fd_jscan_field(p, len, "fd_ids", &x, &xl, why) != 0 ||
+	    *x != '{' || fd_jscan_field(x, xl, "stream", &v, &vl, why) != 0 ||
+	    *v != '"')
+		goto same;
+	fd_buf_reset(&r->name);
+	if (fd_jscan_string(v, vl, &r->name, why) == -1)
+		goto same;
+	xbuf_check(&r->name);
+	if ((st = fd_map_get(r->schemas, r->name.data != NULL ?
+	    r->name.data : "", r->name.len)) == NULL)
+		goto same;
+	fd_buf_append(&r->out, p, (size_t)(v - p));
+	if (fd_json_put_string(&r->out, stream_table(st),
+	    strlen(stream_table(st))) == -1)
+		err(FD_EXIT_FAIL, NULL);	/* (names are UTF-8) */
+	fd_buf_append(&r->out, v + vl, len - (size_t)(v + vl - p));
+	fd_buf_putc(&r->out, '\n');
+	return;
+same:
+	fd_buf_append(&r->out, p, len);
+	fd_buf_putc(&r->out, '\n');
+}
+
 /* One line of input. */
 static int
 line(struct run *r, const char *p, size_t len, char *errbuf)
@@ -257,11 +312,12 @@ line(struct run *r, const char *p, size_t len, char *errbuf)
 	case FD_SINGER_SCHEMA:
 		if ((st = stream_of(r, &m, errbuf)) == NULL)
 			return -1;
+		if (fd_map_put(r->schemas, r->name.data, r->name.len, st) == -1)
+			err(FD_EXIT_FAIL, NULL);
 		return schema_keys(r, st, &m, schema_disposition(&m, errbuf),
 		    errbuf);
 	case FD_SINGER_STATE:
-		fd_buf_append(&r->out, p, len);
-		fd_buf_putc(&r->out, '\n');
+		state_line(r, p, len);
 		out_write(r, 1);
 		return 0;
 	case FD_SINGER_ACTIVATE_VERSION:
@@ -390,6 +446,8 @@ main(int argc, char *argv[])
 
 	i = options(argc, argv, &a);
 	r.fl = flatten_init(&a.o, &r.out);
+	if ((r.schemas = fd_map_new()) == NULL)
+		err(FD_EXIT_FAIL, NULL);
 	exiting = &r;
 	if (atexit(out_whole) != 0)
 		err(FD_EXIT_FAIL, "atexit");
@@ -430,5 +488,6 @@ main(int argc, char *argv[])
 	free(r.lens);
 	fd_buf_free(&r.name);
 	fd_buf_free(&r.keytext);
+	fd_map_free(r.schemas);
 	return FD_EXIT_OK;
 }
