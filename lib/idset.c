@@ -7,6 +7,7 @@
 
 #include "diag.h"
 #include "idset.h"
+#include "ranges.h"
 
 /* Grows the set to hold id (<= FD_IDSET_LIMIT).  0 or -1 (ENOMEM). */
 static int
@@ -132,58 +133,23 @@ fd_idset_put(struct fd_buf *b, const struct fd_idset *s)
 	return fd_buf_error(b) ? -1 : 0;
 }
 
-/* Reads a decimal id at *p (at most e): 1 .. FD_IDSET_LIMIT. */
-static int
-id_at(const char **p, const char *e, int64_t *v)
-{
-	const char *q = *p;
-	int64_t n = 0;
-
-	if (q == e || *q < '0' || *q > '9')
-		return -1;
-	for (; q < e && *q >= '0' && *q <= '9'; q++) {
-		n = n * 10 + (*q - '0');
-		if (n > FD_IDSET_LIMIT)
-			return -1;
-	}
-	if (n < 1)
-		return -1;
-	*p = q;
-	*v = n;
-	return 0;
-}
-
 int
 fd_idset_parse(struct fd_idset *s, const char *str, size_t n, char *err)
 {
-	const char *p = str, *e = str + n;
-	int64_t lo, hi, last = 0;
+	struct fd_ranges r;
+	int64_t lo, hi;
+	int rc;
 
-	while (p < e) {
-		if (id_at(&p, e, &lo) == -1)
-			return fd_diag_set(err, "id ranges: not an id from "
-			    "1 to %lld at offset %zu", (long long)FD_IDSET_LIMIT,
-			    (size_t)(p - str));
-		hi = lo;
-		if (p < e && *p == '-') {
-			p++;
-			if (id_at(&p, e, &hi) == -1 || hi <= lo)
-				return fd_diag_set(err, "id ranges: bad range "
-				    "end at offset %zu", (size_t)(p - str));
-		}
-		if (lo <= last + (last > 0))
-			return fd_diag_set(err, "id ranges: %lld: not "
-			    "ascending and apart", (long long)lo);
-		if (p < e && *p++ != ',')
-			return fd_diag_set(err, "id ranges: ',' expected at "
-			    "offset %zu", (size_t)(p - 1 - str));
-		if (p == e && e > str && e[-1] == ',')
-			return fd_diag_set(err, "id ranges: a trailing ','");
+	/* the grammar is lib/ranges.h's; the ids are this set's */
+	fd_ranges_init(&r, str, n);
+	while ((rc = fd_ranges_next(&r, &lo, &hi, err)) == 1) {
+		if (hi > FD_IDSET_LIMIT)
+			return fd_diag_set(err, "id ranges: %lld: above %lld",
+			    (long long)hi, (long long)FD_IDSET_LIMIT);
 		if (fd_idset_add_range(s, lo, hi) == -1)
 			return fd_diag_errno(err, errno, "id ranges");
-		last = hi;
 	}
-	return 0;
+	return rc;
 }
 
 void
