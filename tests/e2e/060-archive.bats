@@ -34,3 +34,23 @@ q() {
 @test "e2e archive: a load killed between the parts of a set marks nothing; the next marks once" {
 	t_reconcile_killed
 }
+
+@test "e2e archive: --reconcile into csv: files: the deletions files list exactly the rows gone" {
+	e2e_sim --tickets 300 --contacts 100 --hard-deleted 5
+	TO="csv:$T/out"
+	run_sync tickets contacts
+	local purged cpurged
+	purged=$(mutate '{"action":"purge","count":4}')
+	cpurged=$(mutate '{"resource":"contacts","action":"purge","count":3}')
+	run_sync --reconcile tickets contacts
+	# every deletions file of a table: its marked keys
+	[ "$(cat "$T"/out/tickets/deletions-*.csv | awk -F, 'NR > 1 && $1 != "id" && $2 != "" { print $1 }' | sort -n)" = \
+	    "$(printf '%s\n' $purged | sort -n)" ]
+	[ "$(cat "$T"/out/contacts/deletions-*.csv | awk -F, 'NR > 1 && $1 != "id" && $2 != "" { print $1 }' | sort -n)" = \
+	    "$(printf '%s\n' $cpurged | sort -n)" ]
+	# listed in the manifest, apart from the data files
+	jq -e '[.. | objects | select(has("deletions")) | .deletions[]] | length == 2' "$T/out/_fd_manifest.json"
+	# a second reconcile adds no mark
+	run_sync --reconcile tickets contacts
+	[ "$(cat "$T"/out/tickets/deletions-*.csv | awk -F, '$1 != "id" && $2 != ""' | wc -l)" -eq 4 ]
+}
