@@ -1782,10 +1782,11 @@ archive_probe(struct run *run, struct shown *sh)
 /* Reads of the tickets lists at most, until one shows no id missed. */
 #define RECONCILE_READS	4
 
-/* Writes a STATE with the fd_ids part ids of stream's set. */
+/* Writes a STATE with part number part (from 1), ids, of stream's
+ * set. */
 static void
 set_part(struct run *run, const char *stream, const char *as_of,
-    const struct fd_buf *ids, int final)
+    const struct fd_buf *ids, long part, int final)
 {
 	jv text;
 
@@ -1798,7 +1799,7 @@ set_part(struct run *run, const char *stream, const char *as_of,
 	    "\"set\":\"%" PRId64 ":%s\",\"as_of\":\"%s\",\"ids\":\"", stream,
 	    run->version, stream, as_of);
 	fd_buf_append(&run->line, ids->data, ids->len);
-	fd_buf_printf(&run->line, "\",\"final\":%s}}\n",
+	fd_buf_printf(&run->line, "\",\"part\":%ld,\"final\":%s}}\n", part,
 	    final ? "true" : "false");
 	jv_free(text);
 	line_out(run, 1);
@@ -1810,9 +1811,10 @@ static void
 set_send(struct run *run, const char *stream, const int64_t *ids,
     size_t n)
 {
-	struct fd_buf part = FD_BUF_INIT;
+	struct fd_buf ids_text = FD_BUF_INIT;
 	char as_of[CURSOR_TIMESZ];
 	size_t i, j, ranges = 0;
+	long part = 1;
 
 	if (run->raw)
 		return;
@@ -1821,20 +1823,20 @@ set_send(struct run *run, const char *stream, const int64_t *ids,
 		for (j = i + 1; j < n && ids[j] == ids[j - 1] + 1; j++)
 			;
 		if (ranges > 0)
-			fd_buf_putc(&part, ',');
-		fd_buf_printf(&part, "%" PRId64, ids[i]);
+			fd_buf_putc(&ids_text, ',');
+		fd_buf_printf(&ids_text, "%" PRId64, ids[i]);
 		if (j - i > 1)
-			fd_buf_printf(&part, "-%" PRId64, ids[j - 1]);
+			fd_buf_printf(&ids_text, "-%" PRId64, ids[j - 1]);
 		if ((long)++ranges == run->set_ranges && j < n) {
-			xbuf_check(&part);
-			set_part(run, stream, as_of, &part, 0);
-			fd_buf_reset(&part);
+			xbuf_check(&ids_text);
+			set_part(run, stream, as_of, &ids_text, part++, 0);
+			fd_buf_reset(&ids_text);
 			ranges = 0;
 		}
 	}
-	xbuf_check(&part);
-	set_part(run, stream, as_of, &part, 1);
-	fd_buf_free(&part);
+	xbuf_check(&ids_text);
+	set_part(run, stream, as_of, &ids_text, part, 1);
+	fd_buf_free(&ids_text);
 	if (run->verbose)
 		warnx("%s: --reconcile: %zu ids exist", stream, n);
 }

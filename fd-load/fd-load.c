@@ -110,6 +110,8 @@ struct idopen {
 	char		*set;		/* its "set" */
 	int64_t		 last;		/* the highest id of its parts, or 0 */
 	int		 num;		/* the destination's number of it */
+	long long	 parts;		/* the parts seen, 1, 2, ... */
+	int		 broken;	/* a part missing: never applied */
 };
 
 enum { OPT_MODE = CHAR_MAX + 1, OPT_BATCH_ROWS, OPT_EMIT_STATE,
@@ -629,6 +631,7 @@ ids_part(struct loader *l, const char *x, size_t xl, struct recon *r,
 	const char *v, *text;
 	size_t vl;
 	int64_t first, last;
+	long long part;
 	int final, rc = -1;
 
 	if (*x != '{') {
@@ -646,6 +649,12 @@ ids_part(struct loader *l, const char *x, size_t xl, struct recon *r,
 		goto out;
 	}
 	final = *v == 't';
+	if (fd_jscan_field(x, xl, "part", &v, &vl, errbuf) != 0 ||
+	    fd_jscan_kind(v, vl) != FD_JTOK_NUMBER ||
+	    fd_jscan_int64(v, vl, &part) != 0 || part < 1) {
+		fd_diag_set(errbuf, "fd_ids: part: a number from 1 expected");
+		goto out;
+	}
 	if (stream.len == 0 || memchr(stream.data, '\0', stream.len) !=
 	    NULL) {
 		fd_diag_set(errbuf, "fd_ids: stream %s: not a table name",
@@ -685,6 +694,24 @@ ids_part(struct loader *l, const char *x, size_t xl, struct recon *r,
 		o->num = ++l->nsets;
 		if (fd_map_put(l->idsets, stream.data, stream.len, o) == -1)
 			err(FD_EXIT_FAIL, NULL);
+	}
+	/*
+	 * A part after a gap (a stream taken up in the middle of a set, or
+	 * a part lost): the set is incomplete, and applied it would mark
+	 * live rows.  Its parts are passed over, and it is never applied.
+	 */
+	if (!o->broken && part != o->parts + 1) {
+		o->broken = 1;
+		remark("fd_ids: stream %s: set %s: part %lld without part %lld: "
+		    "the set is not applied", showname(stream.data),
+		    showname(o->set), (long long)part, o->parts + 1);
+	}
+	o->parts = part;
+	if (o->broken) {
+		if (final)
+			ids_forget(l, stream.data, stream.len);
+		rc = 0;
+		goto out;
 	}
 	if (first != 0 && first <= o->last) {
 		fd_diag_set(errbuf, "fd_ids: stream %s: set %s: part out of "

@@ -18,6 +18,10 @@ setup() {
 	load ../common
 	load load
 	T="$BATS_TEST_TMPDIR"
+	# load.bash's msg, each set's parts numbered (see numbered)
+	msg() {
+		printf '%s\n' "$@" | numbered >"$T/in.ndjson"
+	}
 }
 
 AT1=2026-12-04T23:00:00Z
@@ -49,11 +53,22 @@ want() {
 }
 
 # part N SET IDS FINAL [STREAM [AS_OF]]: a STATE {"n":N} with a part of
-# set SET of STREAM (tickets), its ids IDS
+# set SET of STREAM (tickets), its ids IDS; its number is "part":0 until
+# numbered
 part() {
-	printf '{"type":"STATE","value":{"n":%s},"fd_ids":{"stream":"%s","set":"%s","as_of":"%s","ids":"%s","final":%s}}' \
+	printf '{"type":"STATE","value":{"n":%s},"fd_ids":{"stream":"%s","set":"%s","as_of":"%s","ids":"%s","part":0,"final":%s}}' \
 	    "$1" "${5:-tickets}" "$2" "${6:-$AT1}" "$3" "$4"
 }
+
+# numbered: the lines of stdin, each set's parts numbered 1, 2, ... in
+# the order they come
+numbered() {
+	awk '/"part":0,/ && match($0, /"set":"[^"]*"/) {
+		k = substr($0, RSTART, RLENGTH)
+		sub(/"part":0,/, "\"part\":" ++n[k] ",")
+	} { print }'
+}
+
 
 t_marks() {
 	# tickets 1..6; the set in two parts: 1-2,4 and 6
@@ -104,8 +119,18 @@ t_interrupted() {
 	msg "$(tickets 6)" "$(part 1 A 1-2 false)" "$(part 2 B 3-6 true)" \
 	    "$(part 3 A 3-6 true)"
 	run -0 fd-load -t "$TO" "$T/in.ndjson"
-	# the final part of A, alone after B, is a set of its own
+	# the final part of A after B lacks A's first part: not applied
 	[ "$(marks)" = "$(want 1=$AT1 2=$AT1 3= 4= 5= 6=)" ]
+	# a set that does not start at part 1 (a stream taken up in its
+	# middle), or skips one, is never applied, with one warning
+	msg '{"type":"STATE","value":{"n":10},"fd_ids":{"stream":"tickets","set":"G","as_of":"'$AT2'","ids":"5","part":2,"final":true}}' \
+	    '{"type":"STATE","value":{"n":11},"fd_ids":{"stream":"tickets","set":"H","as_of":"'$AT2'","ids":"1","part":1,"final":false}}' \
+	    '{"type":"STATE","value":{"n":12},"fd_ids":{"stream":"tickets","set":"H","as_of":"'$AT2'","ids":"5","part":3,"final":true}}'
+	run -0 --separate-stderr fd-load -t "$TO" "$T/in.ndjson"
+	[ "$(marks)" = "$(want 1=$AT1 2=$AT1 3= 4= 5= 6=)" ]
+	[ "$stderr" = "fd-load: fd_ids: stream tickets: set G: part 2 without part 1: the set is not applied
+fd-load: fd_ids: stream tickets: set H: part 3 without part 2: the set is not applied" ]
+	[ "$(q 'select state from _fd_state')" = '{"n":12}' ]
 	msg "$(part 4 C 1-6 false)" "$(part 5 D 1,3 false)" "$(part 6 D 5 true)"
 	run -0 fd-load -t "$TO" "$T/in.ndjson"
 	[ "$(marks)" = "$(want 1= 2=$AT1 3= 4=$AT1 5= 6=$AT1)" ]
@@ -143,12 +168,12 @@ t_hard() {
 t_bad() {
 	local good bad
 	good="$(tickets 3)"
-	for bad in '"fd_ids":[1]' '"fd_ids":{"stream":"tickets","set":"s","as_of":"'$AT1'","ids":"1"}' \
-	    '"fd_ids":{"stream":"tickets","set":"s","as_of":"yesterday","ids":"1","final":true}' \
-	    '"fd_ids":{"stream":"tickets","set":"s","as_of":"'$AT1'","ids":"3,1","final":true}' \
-	    '"fd_ids":{"stream":"tickets","set":"s","as_of":"'$AT1'","ids":"0-2","final":true}' \
-	    '"fd_ids":{"stream":"tickets","set":1,"as_of":"'$AT1'","ids":"1","final":true}' \
-	    '"fd_ids":{"stream":"tickets","set":"s","as_of":"'$AT1'","ids":"1","final":"yes"}'; do
+	for bad in '"fd_ids":[1]' '"fd_ids":{"stream":"tickets","set":"s","as_of":"'$AT1'","ids":"1","part":1}' \
+	    '"fd_ids":{"stream":"tickets","set":"s","as_of":"yesterday","ids":"1","part":1,"final":true}' \
+	    '"fd_ids":{"stream":"tickets","set":"s","as_of":"'$AT1'","ids":"3,1","part":1,"final":true}' \
+	    '"fd_ids":{"stream":"tickets","set":"s","as_of":"'$AT1'","ids":"0-2","part":1,"final":true}' \
+	    '"fd_ids":{"stream":"tickets","set":1,"as_of":"'$AT1'","ids":"1","part":1,"final":true}' \
+	    '"fd_ids":{"stream":"tickets","set":"s","as_of":"'$AT1'","ids":"1","part":1,"final":"yes"}'; do
 		msg "$good" '{"type":"STATE","value":{"n":0}}' "$(ticket 9 late r9)" \
 		    '{"type":"STATE","value":{"n":1},'"$bad"'}'
 		run -1 --separate-stderr fd-load -t "$TO" "$T/in.ndjson"
@@ -184,7 +209,7 @@ t_crash() {
 	fd-load -t "$TO" -s "$T/state.json" <"$T/fifo" 2>"$T/err" &
 	lp=$!
 	exec {w}>"$T/fifo"
-	printf '%s\n' "$(tickets 6)" "$(part 1 s1 1-2 false)" "$(part 2 s1 3-4 false)" >&"$w"
+	printf '%s\n' "$(tickets 6)" "$(part 1 s1 1-2 false)" "$(part 2 s1 3-4 false)" | numbered >&"$w"
 	for ((i = 0; i < 6000; i++)); do
 		[ "$(cat "$T/state.json" 2>/dev/null)" = '{"n":2}' ] && break
 		sleep 0.01
@@ -322,7 +347,7 @@ t_files() {
 	fd-load -t "csv:$T/out" -s "$T/state.json" --batch-rows 1 <"$T/fifo" 2>"$T/err" &
 	lp=$!
 	exec {w}>"$T/fifo"
-	printf '%s\n' "$(tickets 6)" "$(part 1 s1 1-2 false)" "$(part 2 s1 3-4 false)" >&"$w"
+	printf '%s\n' "$(tickets 6)" "$(part 1 s1 1-2 false)" "$(part 2 s1 3-4 false)" | numbered >&"$w"
 	for ((i = 0; i < 6000; i++)); do
 		[ "$(cat "$T/state.json" 2>/dev/null)" = '{"n":1}' ] && break
 		sleep 0.01
