@@ -44,7 +44,7 @@ EOF
 $S
 {"type":"RECORD","stream":"Ticket Fields","record":{"id":1,"n":{"a":1}}}
 {"type":"RECORD","stream":"Ticket Fields","record":{"id":2,"n":{"a":2}}}
-{"type":"STATE","value":1,"fd_ids":{"stream":"Ticket Fields","set":"1","as_of":"2026-12-04T23:00:00Z","ids":"2","final":true}}
+{"type":"STATE","value":1,"fd_ids":{"stream":"Ticket Fields","set":"1","as_of":"2026-12-04T23:00:00Z","ids":"2","part":1,"final":true}}
 EOF
 	[ -z "$stderr" ]
 	[ "$(sqlite3 "$d/x.db" 'select id, _fd_deleted_at from ticket_fields order by id')" = "$(printf '1|2026-12-04T23:00:00Z\n2|')" ]
