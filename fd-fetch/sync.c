@@ -1738,6 +1738,8 @@ probe_ids(struct run *run, struct probe *pb, struct fd_idset *which,
 		probe_put(run, pb, NULL);
 		progress(run, 0, 0);
 	}
+	/* the probe's last count is shown, however quick it was */
+	progress(run, 0, 1);
 	run->probe.started = 0;
 	return rc;
 }
