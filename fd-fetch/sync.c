@@ -671,6 +671,30 @@ active(const struct run *run, const struct consumers *c, size_t k)
 }
 
 /*
+ * Sets pg to the request of ep's child path for parent id (paged:
+ * with per_page), a 404 allowed; returns its URL, which the caller
+ * frees after the page.
+ */
+static char *
+child_page(struct run *run, const struct endpoint *ep, int64_t id,
+    int paged, struct page *pg)
+{
+	struct fd_buf u = FD_BUF_INIT;
+	char *url;
+
+	fd_buf_puts(&u, run->base);
+	fd_buf_printf(&u, ep->child, (long long)id);
+	if (paged)
+		fd_buf_printf(&u, "?per_page=%d", run->per_page);
+	url = xstrdup(xbuf(&u));
+	fd_buf_free(&u);
+	pg->url = url;
+	pg->ep = ep;
+	pg->missing_ok = 1;
+	return url;
+}
+
+/*
  * The records of child endpoints eps[0..neps) for n parent ids: one
  * request per parent and endpoint, up to -j at once, taken endpoint by
  * endpoint in the parents' order once all have arrived; a parent gone
@@ -693,15 +717,7 @@ fan_out(struct run *run, const struct endpoint *const *eps, size_t neps,
 	    (urls = calloc(m, sizeof(*urls))) == NULL)
 		err(FD_EXIT_FAIL, NULL);
 	for (j = 0; j < m; j++) {
-		struct fd_buf u = FD_BUF_INIT;
-		fd_buf_puts(&u, run->base);
-		fd_buf_printf(&u, eps[j / n]->child, (long long)id[j % n]);
-		if (fd_buf_printf(&u, "?per_page=%d", run->per_page) == -1)
-			err(FD_EXIT_FAIL, NULL);
-		urls[j] = fd_buf_take(&u);
-		pages[j].url = urls[j];
-		pages[j].ep = eps[j / n];
-		pages[j].missing_ok = 1;
+		urls[j] = child_page(run, eps[j / n], id[j % n], 1, &pages[j]);
 	}
 	page_fetch(run, eps[0], pages, m);
 	for (j = 0; j < m; j++) {
@@ -1658,16 +1674,8 @@ probe_batch(struct run *run, const int64_t *v, size_t n, struct probe *pb,
 	pages = xcalloc(n, sizeof(*pages));
 	urls = xcalloc(n, sizeof(*urls));
 	got = xcalloc(n, sizeof(*got));
-	for (i = 0; i < n; i++) {
-		struct fd_buf u = FD_BUF_INIT;
-		fd_buf_puts(&u, run->base);
-		fd_buf_printf(&u, ep->child, (long long)v[i]);
-		urls[i] = xstrdup(xbuf(&u));
-		fd_buf_free(&u);
-		pages[i].url = urls[i];
-		pages[i].ep = ep;
-		pages[i].missing_ok = 1;
-	}
+	for (i = 0; i < n; i++)
+		urls[i] = child_page(run, ep, v[i], 0, &pages[i]);
 	page_fetch(run, ep, pages, n);
 	for (i = 0; i < n && rc == 0; i++)
 		if (pages[i].status == PAGE_NO_FEATURE)

@@ -542,10 +542,12 @@ recon_delete(struct sql *s, struct recon *r, struct fd_map *have,
 	const char *p[1] = { num }, *n;
 	struct fd_map *kid;
 	char *kids;
+	int ided;
 
 	kids = sql_chain(s, r->table);
-	for (n = kids + strlen(kids) + 1; *n != '\0' &&
-	    fd_map_get(have, "_fd_id", strlen("_fd_id")) != NULL;
+	/* child rows hang off the root's _fd_id: none without one */
+	ided = fd_map_get(have, "_fd_id", strlen("_fd_id")) != NULL;
+	for (n = kids + strlen(kids) + 1; ided && *n != '\0';
 	    n += strlen(n) + 1) {
 		if ((kid = fd_map_new()) == NULL)
 			err(FD_EXIT_FAIL, NULL);
