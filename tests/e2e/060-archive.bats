@@ -54,3 +54,25 @@ q() {
 	run_sync --reconcile tickets contacts
 	[ "$(cat "$T"/out/tickets/deletions-*.csv | awk -F, '$1 != "id" && $2 != ""' | wc -l)" -eq 4 ]
 }
+
+@test "e2e archive: as the real API behaves (an agent's key, the per-hour throttler, lists by name that move): every ticket once, then exactly the rows gone marked" {
+	e2e_sim --tickets 300 --contacts 300 --archived 30 --hard-deleted 5 \
+	    --trash-days 30 --role agent --throttler hourly --window 2 \
+	    --rate-total 1000 --churn-every 2 --churn-max 6 \
+	    --churn block,delete,rename,create
+	new_dest
+	run_sync -j 2 tickets archived_tickets conversations contacts
+	[ "$(sim_stats | jq .churns)" -ge 4 ]
+	truth tickets conversations
+	[ "$(q 'select count(*) from tickets where archived = 1')" -eq 90 ]
+	mutate '{"action":"purge","count":4}' >/dev/null
+	mutate '{"resource":"contacts","action":"purge","count":4}' >/dev/null
+	advance 2678400
+	gone tickets tickets >"$T/gone.tickets"
+	gone contacts contacts >"$T/gone.contacts"
+	[ "$(wc -l <"$T/gone.tickets")" -ge 4 ]
+	[ "$(wc -l <"$T/gone.contacts")" -eq 4 ]
+	run_sync -j 2 --reconcile tickets archived_tickets contacts
+	[ "$(marked tickets)" = "$(cat "$T/gone.tickets")" ]
+	[ "$(marked contacts)" = "$(cat "$T/gone.contacts")" ]
+}
