@@ -238,20 +238,6 @@ listed(jv m, const char *table, const char *what)
 	return f;
 }
 
-/* The live files of the manifest's table entry, as a jv array. */
-static jv
-live_files(jv m, const char *table)
-{
-	jv f = oget(oget(oget(jv_copy(m),
-	    jv_string("tables")), jv_string(table)), jv_string("files"));
-
-	if (jv_get_kind(f) != JV_KIND_ARRAY) {
-		jv_free(f);
-		return jv_array();
-	}
-	return f;
-}
-
 /* Whether name n (len bytes) is something followed by suf. */
 static int
 suffix(const char *n, size_t len, const char *suf)
@@ -298,8 +284,8 @@ live_set(struct dest *d)
 		jv name = jv_array_get(jv_copy(keys), i);
 		jv dir = oget(oget(jv_copy(tabs),
 		    jv_copy(name)), jv_string("dir"));
-		jv files = jv_array_concat(live_files(d->manifest,
-		    jv_string_value(name)), listed(d->manifest,
+		jv files = jv_array_concat(listed(d->manifest,
+		    jv_string_value(name), "files"), listed(d->manifest,
 		    jv_string_value(name), "deletions"));
 		for (j = 0; jv_get_kind(dir) == JV_KIND_STRING &&
 		    j < jv_array_length(jv_copy(files)); j++) {
@@ -505,8 +491,8 @@ manifest_table(struct dest *d, const struct table *t, const char *dir)
 	e = jv_object_set(e, jv_string("disposition"), jv_string(
 	    disp_name(t->disp)));
 	e = jv_object_set(e, jv_string("key"), keys);
-	e = jv_object_set(e, jv_string("files"), live_files(d->manifest,
-	    t->name));
+	e = jv_object_set(e, jv_string("files"), listed(d->manifest,
+	    t->name, "files"));
 	e = jv_object_set(e, jv_string("deletions"), listed(d->manifest,
 	    t->name, "deletions"));
 	set_entry(d, t->name, e);
@@ -721,8 +707,8 @@ retire_chain(struct dest *d, const char *root)
 		    jv_get_kind(dir) == JV_KIND_STRING &&
 		    strcmp(jv_string_value(r), root) == 0) {
 			/* the chain's deletions concern rows it retires */
-			files = jv_array_concat(live_files(d->manifest,
-			    jv_string_value(name)), listed(d->manifest,
+			files = jv_array_concat(listed(d->manifest,
+			    jv_string_value(name), "files"), listed(d->manifest,
 			    jv_string_value(name), "deletions"));
 			for (j = 0; j < jv_array_length(jv_copy(files)); j++) {
 				jv f = jv_array_get(jv_copy(files), j);
@@ -797,7 +783,7 @@ commit_table(struct dest *d, struct table *t, struct fd_buf *tmp)
 
 	if (t->disp != DISP_REPLACE)
 		seg_close(d, t);
-	files = live_files(d->manifest, t->name);
+	files = listed(d->manifest, t->name, "files");
 	for (j = k = 0; j < s->ndone; j++) {
 		if (t->disp == DISP_REPLACE && !s->done[j].activated) {
 			s->done[k++] = s->done[j];
