@@ -46,7 +46,7 @@ endif
 COMPILE = $(CC) $(FD_CFLAGS) $(FD_CPPFLAGS) $(CPPFLAGS) $(SAN_FLAGS) $(CFLAGS) -MMD -MP
 LINK	= $(CC) $(SAN_FLAGS) $(CFLAGS) $(LDFLAGS)
 
-LIBSRC	= lib/buf.c lib/diag.c lib/digest.c lib/http.c lib/isotime.c \
+LIBSRC	= lib/buf.c lib/config.c lib/diag.c lib/digest.c lib/http.c lib/isotime.c \
 	lib/jscan.c lib/json.c lib/lines.c lib/map.c lib/naming.c lib/rate.c \
 	lib/singer.c lib/state.c lib/utf8.c lib/coltype.c lib/tool.c \
 	lib/idset.c lib/ranges.c
@@ -62,7 +62,8 @@ UNITOBJ	= tests/unit/unit.o tests/unit/t_buf.o tests/unit/t_diag.o \
 	tests/unit/t_state.o tests/unit/t_http.o tests/unit/t_rate.o \
 	tests/unit/t_naming.o tests/unit/t_isotime.o tests/unit/t_map.o \
 	tests/unit/t_coltype.o tests/unit/t_flatten.o tests/unit/t_sql.o \
-	tests/unit/t_idset.o tests/unit/t_ranges.o
+	tests/unit/t_idset.o tests/unit/t_ranges.o \
+	tests/unit/t_config.o
 OBJ	= $(LIBOBJ) $(FETCHOBJ) $(NORMOBJ) $(LOADOBJ) $(UNITOBJ)
 
 BIN	= fd-fetch/fd-fetch fd-normalize/fd-normalize fd-load/fd-load \

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "config.h"
 #include "diag.h"
 #include "state.h"
 #include "tool.h"
@@ -30,7 +31,17 @@ struct opts {
 	int		 quiet, verbose, raw, reconcile;
 	long long	 jobs, per_page, rate, reserve, max_wait;
 	const char	*statefile, *domain, *since, *until, *plan, *include;
+	/* --config's "api_key" and "api_key_file", or NULL */
+	const char	*key, *keyfile;
 };
+
+/* --config: its members that are not spelled as options */
+static const struct fd_config_alias aliases[] = {
+	{ "start_date",	"since" },
+	{ "end_date",	"until" },
+	{ NULL,		NULL }
+};
+static const char *const taken[] = { "api_key", "api_key_file", NULL };
 
 /* An HTTP request's time limit (seconds), retries of a failed request,
  * the first retry's delay (ms; FD_FETCH_RETRY_MS for tests). */
@@ -136,16 +147,22 @@ base_url(const char *d)
 	return fd_buf_take(&b);
 }
 
-/* The API key from FRESHDESK_API_KEY or FRESHDESK_API_KEY_FILE (its
+/* The API key from --config's api_key or api_key_file, else from
+ * FRESHDESK_API_KEY or FRESHDESK_API_KEY_FILE (its
  * first line).  Never from argv, where ps(1) shows it. */
 static char *
-api_key(void)
+api_key(const struct opts *o)
 {
 	const char *k = getenv("FRESHDESK_API_KEY");
 	const char *f = getenv("FRESHDESK_API_KEY_FILE");
 	char *line = NULL, *p;
 	size_t cap = 0;
 	FILE *fp;
+
+	if (o->key != NULL || o->keyfile != NULL) {
+		k = o->key;
+		f = o->keyfile;
+	}
 
 	if (k != NULL && *k != '\0') {
 		if ((p = strdup(k)) == NULL)
@@ -154,7 +171,7 @@ api_key(void)
 	}
 	if (f == NULL || *f == '\0')
 		errx(FD_EXIT_FAIL, "no API key: set FRESHDESK_API_KEY or "
-		    "FRESHDESK_API_KEY_FILE");
+		    "FRESHDESK_API_KEY_FILE, or api_key_file in --config");
 	if ((fp = fopen(f, "r")) == NULL)
 		err(FD_EXIT_FAIL, "%s", f);
 	if (getline(&line, &cap, fp) == -1)
@@ -442,7 +459,7 @@ run_all(const struct opts *o, int argc, char *argv[])
 		errx(FD_EXIT_USAGE, "no domain: use --domain or set "
 		    "FRESHDESK_DOMAIN");
 	base = base_url(d);
-	key = api_key();
+	key = api_key(o);
 	run.base = base;
 	if ((run.http = fd_http_new(key, "fd-fetch/" FD_VERSION, HTTP_TIMEOUT_S,
 	    errbuf)) == NULL)
@@ -501,11 +518,12 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: fd-fetch [-hqvV] [-j jobs] [-s state] [--domain domain]\n"
-	    "                [--since time] [--until time] [--per-page n]\n"
-	    "                [--rate n] [--plan plan] [--reserve percent]\n"
-	    "                [--max-wait seconds] [--include list] [--raw]\n"
-	    "                [--reconcile] [endpoint ...]\n");
+	    "usage: fd-fetch [-hqvV] [--config file] [-j jobs] [-s state]\n"
+	    "                [--domain domain] [--since time] [--until time]\n"
+	    "                [--per-page n] [--rate n] [--plan plan]\n"
+	    "                [--reserve percent] [--max-wait seconds]\n"
+	    "                [--include list] [--raw] [--reconcile]\n"
+	    "                [endpoint ...]\n");
 	exit(fp == stdout ? FD_EXIT_OK : FD_EXIT_USAGE);
 }
 
@@ -514,7 +532,12 @@ main(int argc, char *argv[])
 {
 	struct opts o = { .jobs = 1, .per_page = 100, .reserve = 10,
 	    .max_wait = 3600 };
+	struct fd_config c;
 	int ch;
+
+	config_args(&argc, &argv, longopts, aliases, taken, &c);
+	o.key = c.taken[0];
+	o.keyfile = c.taken[1];
 
 	while ((ch = getopt_long(argc, argv, "hj:qs:vV", longopts,
 	    NULL)) != -1) {
@@ -587,5 +610,6 @@ main(int argc, char *argv[])
 	argv += optind;
 
 	run_all(&o, argc, argv);
+	fd_config_free(&c);
 	return FD_EXIT_OK;
 }

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "config.h"
 #include "diag.h"
 #include "isotime.h"
 #include "jscan.h"
@@ -1102,7 +1103,7 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: fd-load [-hqvV] [-t dest] [-s state]\n"
+	    "usage: fd-load [-hqvV] [--config file] [-t dest] [-s state]\n"
 	    "               [--mode append | replace | merge]\n"
 	    "               [--batch-rows n] [--emit-state] [--hard-delete]\n"
 	    "               [file ...]\n");
@@ -1114,8 +1115,12 @@ main(int argc, char *argv[])
 {
 	struct loader l = { .batch_rows = BATCH_ROWS,
 	    .to = "sqlite:freshdesk.db" };
+	struct fd_config c;
 	int ch;
 
+	/* run the Singer way: committed states on stdout, as targets do */
+	if (config_args(&argc, &argv, longopts, NULL, NULL, &c))
+		l.emitflag = 1;
 	while ((ch = getopt_long(argc, argv, "hqs:t:vV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
@@ -1164,5 +1169,6 @@ main(int argc, char *argv[])
 
 	quiet = l.qflag;
 	run(&l, argc, argv);
+	fd_config_free(&c);
 	return FD_EXIT_OK;
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "config.h"
 #include "diag.h"
 #include "jscan.h"
 #include "json.h"
@@ -373,10 +374,10 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: fd-normalize [-hV] [--stream name] [--key field]\n"
-	    "                    [--max-nesting n] [--naming convention]\n"
-	    "                    [--max-length n] [--dlt] [--jq filter]\n"
-	    "                    [file ...]\n");
+	    "usage: fd-normalize [-hV] [--config file] [--stream name]\n"
+	    "                    [--key field] [--max-nesting n]\n"
+	    "                    [--naming convention] [--max-length n]\n"
+	    "                    [--dlt] [--jq filter] [file ...]\n");
 	exit(fp == stdout ? FD_EXIT_OK : FD_EXIT_USAGE);
 }
 
@@ -438,12 +439,14 @@ int
 main(int argc, char *argv[])
 {
 	struct run r = { .out = FD_BUF_INIT };
+	struct fd_config c;
 	struct args a;
 	size_t klen;
 	char *k;
 	FILE *fp;
 	int i;
 
+	config_args(&argc, &argv, longopts, NULL, NULL, &c);
 	i = options(argc, argv, &a);
 	r.fl = flatten_init(&a.o, &r.out);
 	if ((r.schemas = fd_map_new()) == NULL)
@@ -489,5 +492,6 @@ main(int argc, char *argv[])
 	fd_buf_free(&r.name);
 	fd_buf_free(&r.keytext);
 	fd_map_free(r.schemas);
+	fd_config_free(&c);
 	return FD_EXIT_OK;
 }

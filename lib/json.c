@@ -2,8 +2,10 @@
  * json.c: checked parsing of one JSON text.  See json.h.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "diag.h"
@@ -37,6 +39,64 @@ fd_json_parse(const char *s, size_t len, jv *out, char *errbuf)
 	fd_diag_set(errbuf, "invalid JSON: %.*s", n, m);
 	jv_free(msg);
 	return -1;
+}
+
+/* Reads the file open at fd whole into b.  Returns 0, or -1 (errno). */
+static int
+slurp(int fd, struct fd_buf *b)
+{
+	ssize_t n;
+
+	for (;;) {
+		if (fd_buf_reserve(b, 16384) == -1)
+			return -1;
+		n = read(fd, b->data + b->len, b->cap - b->len - 1);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		if (n == 0)
+			return 0;
+		b->len += (size_t)n;
+		b->data[b->len] = '\0';
+	}
+}
+
+int
+fd_json_load(const char *path, jv *out, char *errbuf)
+{
+	struct fd_buf b = FD_BUF_INIT;
+	char why[FD_ERRSZ];
+	size_t i;
+	int fd, rc, e;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    slurp(fd, &b) == -1) {
+		e = errno;
+		if (fd != -1)
+			close(fd);
+		fd_buf_free(&b);
+		fd_diag_errno(errbuf, e, "%s", path);
+		errno = e;
+		return -1;
+	}
+	close(fd);
+	for (i = 0; i < b.len; i++)
+		if (strchr(" \t\r\n", b.data[i]) == NULL)
+			break;
+	if (i == b.len) {
+		fd_buf_free(&b);
+		*out = jv_invalid();
+		return 0;
+	}
+	rc = fd_json_parse(b.data, b.len, out, why);
+	fd_buf_free(&b);
+	if (rc == -1) {
+		fd_diag_set(errbuf, "%s: %s", path, why);
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
 }
 
 const char *

@@ -26,6 +26,15 @@ struct fd_buf;
 int	fd_json_parse(const char *s, size_t len, jv *out, char *errbuf);
 
 /*
+ * Reads the file at path whole and parses it as fd_json_parse does.
+ * Returns 0 with the value in *out (owned by the caller), or with
+ * jv_invalid() there when the file holds nothing but white space; or
+ * -1 with "path: reason" in errbuf and errno set (ENOENT: no such
+ * file; EINVAL: not one JSON value).
+ */
+int	fd_json_load(const char *path, jv *out, char *errbuf);
+
+/*
  * Appends the len bytes at s to out as one JSON string, quotes
  * included: '"' and '\\' escaped, the control characters U+0000 to
  * U+001F as \b \f \n \r \t or \u00XX, everything else (U+007F and

@@ -22,62 +22,17 @@ struct fd_lock {
 	char	*path;
 };
 
-static int
-slurp(int fd, struct fd_buf *b)
-{
-	ssize_t n;
-
-	for (;;) {
-		if (fd_buf_reserve(b, 16384) == -1)
-			return -1;
-		n = read(fd, b->data + b->len, b->cap - b->len - 1);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return -1;
-		if (n == 0)
-			return 0;
-		b->len += (size_t)n;
-		b->data[b->len] = '\0';
-	}
-}
-
 int
 fd_state_read(const char *path, jv *out, char *errbuf)
 {
-	struct fd_buf b = FD_BUF_INIT;
-	char why[FD_ERRSZ];
-	size_t i;
-	int fd, rc;
 	jv v;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		if (errno == ENOENT) {
-			*out = jv_object();
-			return 0;
-		}
-		return fd_diag_errno(errbuf, errno, "%s", path);
+	if (fd_json_load(path, &v, errbuf) == -1) {
+		if (errno != ENOENT)
+			return -1;
+		v = jv_invalid();
 	}
-	if (slurp(fd, &b) == -1) {
-		int e = errno;
-		close(fd);
-		fd_buf_free(&b);
-		return fd_diag_errno(errbuf, e, "%s", path);
-	}
-	close(fd);
-	for (i = 0; i < b.len; i++)
-		if (strchr(" \t\r\n", b.data[i]) == NULL)
-			break;
-	if (i == b.len) {
-		fd_buf_free(&b);
-		*out = jv_object();
-		return 0;
-	}
-	rc = fd_json_parse(b.data, b.len, &v, why);
-	fd_buf_free(&b);
-	if (rc == -1)
-		return fd_diag_set(errbuf, "%s: %s", path, why);
-	*out = v;
+	*out = jv_is_valid(v) ? v : jv_object();
 	return 0;
 }
 

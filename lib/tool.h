@@ -44,4 +44,23 @@ double		 now(void);
  * until the fourth call after, in the same thread. */
 const char	*showname(const char *name);
 
+struct option;
+struct fd_config;
+struct fd_config_alias;
+
+/*
+ * --config FILE (or --config=FILE) among the options of argv, before
+ * any "--": the file's settings (config.h) become options placed
+ * before the command line's, so that an option given on the command
+ * line wins, and *argcp and *argvp are rewritten without the --config
+ * pair (c owns the new vector and its strings: fd_config_free c once
+ * the options are used).  Each
+ * unknown member draws a warning.  Returns 1 with the taken members in
+ * c, or 0 when no --config was given (c empty).  Dies with
+ * FD_EXIT_USAGE on a bad file or a second --config.
+ */
+int	config_args(int *argcp, char ***argvp, const struct option *longopts,
+	    const struct fd_config_alias *aliases, const char *const *take,
+	    struct fd_config *c);
+
 #endif /* FD_TOOL_H */

@@ -25,7 +25,7 @@ setup() {
 	run -2 --separate-stderr fd-fetch --no-such-option
 	[ -z "$output" ]
 	[ "${stderr_lines[0]}" = "fd-fetch: unrecognized option '--no-such-option'" ]
-	[ "${stderr_lines[1]}" = "usage: fd-fetch [-hqvV] [-j jobs] [-s state] [--domain domain]" ]
+	[ "${stderr_lines[1]}" = "usage: fd-fetch [-hqvV] [--config file] [-j jobs] [-s state]" ]
 	run -2 --separate-stderr fd-fetch -Z
 	[ "${stderr_lines[0]}" = "fd-fetch: invalid option -- 'Z'" ]
 }

@@ -22,7 +22,7 @@ setup() {
 	run -2 --separate-stderr fd-load -x
 	[ -z "$output" ]
 	[ "${stderr_lines[0]}" = "fd-load: invalid option -- 'x'" ]
-	[ "${stderr_lines[1]}" = "usage: fd-load [-hqvV] [-t dest] [-s state]" ]
+	[ "${stderr_lines[1]}" = "usage: fd-load [-hqvV] [--config file] [-t dest] [-s state]" ]
 	run -2 --separate-stderr fd-load --mode upsert
 	[ "$stderr" = "fd-load: --mode upsert: expected append, replace or merge" ]
 	run -2 --separate-stderr fd-load --batch-rows 0

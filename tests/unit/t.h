@@ -45,7 +45,7 @@ extern const char *t_tmpdir;
 FILE	*t_file(const char *s, size_t len);
 
 #define TESTS(X)							\
-	X(buf_append) X(buf_printf_consume_take) X(buf_sticky_error) X(coltype) X(idset) X(ranges)		\
+	X(buf_append) X(buf_printf_consume_take) X(buf_sticky_error) X(coltype) X(idset) X(ranges) X(config)		\
 	X(diag_set_truncates) X(diag_strtonum)		\
 	X(utf8_check)							\
 	X(lines_basic) X(lines_long) X(lines_no_final_newline)		\
