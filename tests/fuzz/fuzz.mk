@@ -22,8 +22,8 @@ FZ_LINK	= -fsanitize=fuzzer,address,undefined
 FZ_LIBS	= -ljq $(shell pkg-config --libs libcurl libcrypto 2>/dev/null || \
 	echo -lcurl -lcrypto) -lpthread
 
-FZ_LIBSRC = buf diag digest http idset isotime jscan json lines map naming \
-	rate singer state utf8 coltype tool
+FZ_LIBSRC = buf config diag digest http idset isotime jscan json lines map naming \
+	rate ranges singer state utf8 coltype tool
 FZ_LIBOBJ = $(FZ_LIBSRC:%=$(FZB)/lib/%.o)
 FZ_BIN	= $(FUZZ_ALL:%=$(FZB)/fuzz_%)
 
