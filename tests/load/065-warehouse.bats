@@ -1,0 +1,233 @@
+#!/usr/bin/env bats
+# Files a warehouse can trust (fd-load.1, csv: and jsonl:; EXAMPLES):
+# a multi-load run through fd-normalize into SQLite and into csv: and
+# jsonl: trees; then every live file the manifest lists is loaded into
+# PostgreSQL as a warehouse would (COPY with the file's columns from
+# the manifest ... CSV HEADER; JSONL through jsonb), the latest version
+# of each root row and of its child rows is taken with the views of the
+# recipe, and the result is what fd-load put into SQLite.  Columns keep
+# their places and types across loads; a type conflict goes to a
+# variant column.
+
+setup_file() {
+	load ../common
+	load ../pg
+	pg_file_start
+}
+
+teardown_file() {
+	load ../pg
+	pg_file_stop
+}
+
+setup() {
+	load ../common
+	T="$BATS_TEST_TMPDIR"
+	W="$BATS_TEST_DIRNAME/warehouse.py"
+}
+
+# The raw streams of four syncs, as fd-fetch writes them: tickets merge
+# by id; agents are a full refresh (replace).
+# 1: text with newlines, CRLF, quotes, commas and unicode (in a custom
+#    field too), every type, child and grandchild rows.
+raw1() {
+	cat <<'EOF'
+{"type":"SCHEMA","stream":"tickets","schema":{},"key_properties":["id"]}
+{"type":"RECORD","stream":"tickets","record":{"id":1,"subject":"Line 1\nLine 2, \"quoted\" 😀 é\r\nend","x":5,"score":1.5,"big":123456789012345678901234567890,"done":true,"created_at":"2024-05-01T10:00:00Z","custom_fields":{"cf_a":1,"cf_note":"a\nb,\"c\""},"tags":["a","b"],"conversations":[{"id":10,"body":"hi\n\"there\"","attachments":[{"name":"a.txt"},{"name":"b, c.txt"}]}]}}
+{"type":"RECORD","stream":"tickets","record":{"id":2,"subject":"two","x":6,"done":false,"tags":["z"]}}
+{"type":"RECORD","stream":"tickets","record":{"id":3,"subject":"","tags":["t1","t2"],"conversations":[{"id":30,"body":"three"}]}}
+{"type":"SCHEMA","stream":"agents","schema":{},"key_properties":["id"],"x-fd":{"disposition":"replace"}}
+{"type":"RECORD","stream":"agents","record":{"id":1,"name":"Ann","skills":["s1","s2"]},"version":1}
+{"type":"RECORD","stream":"agents","record":{"id":2,"name":"Bo"},"version":1}
+{"type":"ACTIVATE_VERSION","stream":"agents","version":1}
+{"type":"STATE","value":{"n":1}}
+EOF
+}
+# 2: a new column (cf_new), a type conflict (x: a string), ticket 1
+#    with other children, ticket 2 twice in the load (two commits)
+raw2() {
+	cat <<'EOF'
+{"type":"SCHEMA","stream":"tickets","schema":{},"key_properties":["id"]}
+{"type":"RECORD","stream":"tickets","record":{"id":1,"subject":"one v2","x":"n/a","custom_fields":{"cf_a":2,"cf_new":"new\r\ncol ✓"},"tags":["c"]}}
+{"type":"RECORD","stream":"tickets","record":{"id":2,"subject":"two v2","tags":["p","q"],"conversations":[{"id":20,"body":"old"}]}}
+{"type":"STATE","value":{"n":2}}
+{"type":"RECORD","stream":"tickets","record":{"id":2,"subject":"two v3","tags":["r"]}}
+{"type":"RECORD","stream":"tickets","record":{"id":4,"subject":"four","x":9,"score":2,"conversations":[{"id":40,"body":"b4","attachments":[{"name":"d.txt"}]}]}}
+{"type":"STATE","value":{"n":3}}
+EOF
+}
+# 3: a full refresh of agents; ticket 3 without its children now
+raw3() {
+	cat <<'EOF'
+{"type":"SCHEMA","stream":"agents","schema":{},"key_properties":["id"],"x-fd":{"disposition":"replace"}}
+{"type":"RECORD","stream":"agents","record":{"id":3,"name":"Cy \"the\"\nthird","skills":["s3"]},"version":2}
+{"type":"ACTIVATE_VERSION","stream":"agents","version":2}
+{"type":"SCHEMA","stream":"tickets","schema":{},"key_properties":["id"]}
+{"type":"RECORD","stream":"tickets","record":{"id":3,"subject":"three v2"}}
+{"type":"STATE","value":{"n":4}}
+EOF
+}
+# 4: a ticket with few columns: the others stay, in place
+raw4() {
+	cat <<'EOF'
+{"type":"SCHEMA","stream":"tickets","schema":{},"key_properties":["id"]}
+{"type":"RECORD","stream":"tickets","record":{"id":5,"subject":"five"}}
+{"type":"STATE","value":{"n":5}}
+EOF
+}
+
+# load_all N: sync N, normalized once, into SQLite and both file trees
+# (every STATE a commit of the files); one warning at most, the variant's
+load_all() {
+	"raw$1" | fd-normalize >"$T/n$1.ndjson"
+	run --separate-stderr fd-load -q -t "sqlite:$T/db" "$T/n$1.ndjson"
+	assert_success
+	local fmt
+	for fmt in csv jsonl; do
+		run --separate-stderr fd-load --batch-rows 1 -t "$fmt:$T/$fmt" "$T/n$1.ndjson"
+		assert_success
+		[ -z "$output" ]
+		[ -z "$stderr" ] || [ "$stderr" = "fd-load: table tickets: column x: the destination's column takes no text: into x__v_text" ]
+	done
+}
+
+# cols FMT: the columns of each table, checked against schema.json and
+# each live file's header or members (warehouse.py files)
+cols() {
+	python3 "$W" files "$T/$1"
+}
+
+# still_prefix OLD NEW: each table's columns in OLD are the first of its
+# columns in NEW, with the same types
+still_prefix() {
+	local line t now
+	while IFS= read -r line; do
+		t=${line%%: *}
+		now=$(awk -v t="$t: " 'index($0, t) == 1' <<<"$2")
+		[[ "$now" == "$line"* ]] || fail "$t moved: was $line, is $now"
+	done <<<"$1"
+}
+
+# The recipe of fd-load.1 (EXAMPLES): a table per manifest table, typed
+# as its schema.json says; each live CSV file copied with its columns;
+# a view "<table>_now" of the latest version of each root row and of its
+# child rows.
+TYPES='{"INTEGER": "bigint", "FLOAT": "float8", "BOOLEAN": "boolean", "STRING": "text", "TIMESTAMP": "timestamptz", "JSON": "jsonb", "NUMERIC": "numeric"}'
+create_tables() {	# DIR
+	jq -r --argjson ty "$TYPES" '.tables | to_entries[] |
+	    "create table \"\(.key)\" (\(.value.columns |
+	    map("\"\(.name)\" \($ty[.type])") | join(", ")));"' "$1/_fd_manifest.json"
+}
+copy_csv() {		# DIR
+	jq -r --arg d "$1" '.tables | to_entries[] | .key as $t | .value as $e |
+	    $e.files[] | "\\copy \"\($t)\" (\($e.columns[:$e.widths[.]] |
+	    map("\"\(.name)\"") | join(", "))) from '\''\($d)/\($e.dir)/\(.)'\'' csv header"' \
+	    "$1/_fd_manifest.json"
+}
+copy_jsonl() {		# DIR
+	echo 'create temporary table raw (doc jsonb);'
+	jq -r --arg d "$1" '.tables | to_entries[] | .key as $t | .value as $e |
+	    $e.files[] | "truncate raw;",
+	    "\\copy raw from '\''\($d)/\($e.dir)/\(.)'\'' (format csv, quote e'\''\\x01'\'', delimiter e'\''\\x02'\'')",
+	    "insert into \"\($t)\" select (jsonb_populate_record(null::\"\($t)\", doc)).* from raw;"' \
+	    "$1/_fd_manifest.json"
+}
+views() {		# DIR
+	jq -r '.tables as $all | $all | to_entries | sort_by(.value.kind != "root")[] |
+	    .key as $t | .value as $e | $all[$e.root] as $r |
+	    ($e.key | map("\"\(.)\"") | join(", ")) as $k |
+	    if $e.disposition == "merge" and ($r.key | length) > 0 then
+		if $e.kind == "root" then
+		    "create view \"\($t)_now\" as select distinct on (\($k)) * from \"\($t)\" order by \($k), _fd_load_id desc, _fd_seq desc;"
+		else
+		    "create view \"\($t)_now\" as select c.* from \"\($t)\" c join \"\($e.root)_now\" r on c._fd_root_id = r._fd_id and c._fd_load_id = r._fd_load_id and c._fd_seq = r._fd_seq;"
+		end
+	    else "create view \"\($t)_now\" as select * from \"\($t)\";" end' "$1/_fd_manifest.json"
+}
+
+# warehouse FMT: a new database $WH with every live file of the FMT
+# tree in it, as the recipe loads them
+warehouse() {
+	WH=w_$1_$BATS_TEST_NUMBER
+	createdb -h "$PGHOST" -U fd "$WH"
+	{
+		create_tables "$T/$1"
+		"copy_$1" "$T/$1"
+		views "$T/$1"
+	} >"$T/$1.sql"
+	psql -X -q -v ON_ERROR_STOP=1 -d "$WH" -f "$T/$1.sql"
+}
+
+@test "warehouse: four loads: columns keep their places and types, schema.json is every column, a conflict goes to a variant" {
+	load_all 1
+	c1=$(cols csv)
+	[ "$(cols jsonl)" = "$c1" ]
+	# the load's columns, then the link columns, at fixed places
+	[ "$(grep '^tickets: ' <<<"$c1" | cut -d, -f1-3)" = 'tickets: _fd_load_id:STRING,_fd_seq:INTEGER,_fd_id:STRING' ]
+	[ "$(grep '^tickets__tags: ' <<<"$c1" | cut -d, -f1-6)" = \
+	    'tickets__tags: _fd_load_id:STRING,_fd_seq:INTEGER,_fd_id:STRING,_fd_root_id:STRING,_fd_parent_id:STRING,_fd_list_idx:INTEGER' ]
+	grep -q '^tickets: .*,x:INTEGER,.*,custom_fields__cf_note:STRING' <<<"$c1"
+	load_all 2
+	c2=$(cols csv)
+	[ "$(cols jsonl)" = "$c2" ]
+	still_prefix "$c1" "$c2"
+	# x stays INTEGER; its strings went to x__v_text, which comes last
+	# with the new custom field
+	grep -q '^tickets: .*,x:INTEGER,' <<<"$c2"
+	grep -q '^tickets: .*,custom_fields__cf_new:STRING,.*x__v_text:STRING' <<<"$c2"
+	[ "$(sqlite3 "$T/db" 'select x__v_text from tickets where id = 1')" = n/a ]
+	[ "$(cat "$T"/jsonl/tickets/*.jsonl | jq -r 'select(.id == 1 and .x__v_text) | [.x, .x__v_text] | @json')" = '[null,"n/a"]' ]
+	load_all 3
+	load_all 4
+	c4=$(cols csv)
+	[ "$(cols jsonl)" = "$c4" ]
+	still_prefix "$c2" "$c4"
+	# a column of no later SCHEMA stays: in schema.json, and in the header
+	# of the last load's file, empty
+	grep -q '^tickets: .*,custom_fields__cf_new:STRING' <<<"$c4"
+	f=$(jq -r '.tables.tickets.files[-1]' "$T/csv/_fd_manifest.json")
+	[ "$(head -1 "$T/csv/tickets/$f" | tr -d '\r')" = "$(jq -r '.tables.tickets.columns | map(.name) | join(",")' "$T/csv/_fd_manifest.json")" ]
+	[ "$(python3 -c 'import csv, sys; r = list(csv.DictReader(open(sys.argv[1], newline=""))); print(len(r), r[0]["id"], repr(r[0]["custom_fields__cf_new"]), r[0]["x"] == "")' "$T/csv/tickets/$f")" = "1 5 '' True" ]
+	# the full refresh left only its version's files
+	[ "$(jq -c '[.tables.agents.files, .tables.agents__skills.files] | map(length)' "$T/csv/_fd_manifest.json")" = '[1,1]' ]
+	[ "$(jq -c '.tables.agents.widths | length' "$T/csv/_fd_manifest.json")" -eq 1 ]
+}
+
+@test "warehouse: every live CSV file into PostgreSQL with COPY (its columns) CSV HEADER: the latest rows are SQLite's" {
+	for i in 1 2 3 4; do load_all "$i"; done
+	warehouse csv
+	run python3 "$W" compare "$T/db" "$T/csv/_fd_manifest.json" "$WH" _now
+	assert_success
+	# what it compared: the values of the stream, exactly
+	[ "$(psql -X -A -t -d "$WH" -c 'select subject from tickets_now where id = 1')" = 'one v2' ]
+	[ "$(psql -X -A -t -d "$WH" -c "select string_agg(value, ',' order by value) from tickets__tags_now c join tickets_now r on c._fd_root_id = r._fd_id where r.id = 2")" = r ]
+	[ "$(psql -X -A -t -d "$WH" -c 'select count(*) from tickets__conversations_now')" -eq 1 ]
+	[ "$(psql -X -A -t -d "$WH" -c 'select name from tickets__conversations__attachments_now')" = d.txt ]
+	[ "$(psql -X -A -t -d "$WH" -c "select name from agents_now")" = "$(printf 'Cy "the"\nthird')" ]
+	# every version is there: each file's rows as they came
+	[ "$(psql -X -A -t -d "$WH" -c 'select count(*) from tickets')" -eq 9 ]
+	[ "$(psql -X -A -t -d "$WH" -c "select subject from tickets where id = 1 and x = 5")" = "$(printf 'Line 1\nLine 2, "quoted" 😀 é\r\nend')" ]
+}
+
+@test "warehouse: every live JSONL line into PostgreSQL jsonb, then columns: the latest rows are SQLite's" {
+	for i in 1 2 3 4; do load_all "$i"; done
+	warehouse jsonl
+	run python3 "$W" compare "$T/db" "$T/jsonl/_fd_manifest.json" "$WH" _now
+	assert_success
+	[ "$(psql -X -A -t -d "$WH" -c 'select custom_fields__cf_new from tickets_now where id = 1')" = "$(printf 'new\r\ncol ✓')" ]
+	[ "$(psql -X -A -t -d "$WH" -c 'select count(*) from tickets')" -eq 9 ]
+}
+
+@test "warehouse: the latest child rows are those of the latest root row, also when a key comes twice in one load" {
+	load_all 1
+	load_all 2
+	warehouse csv
+	# ticket 2 came twice in load 2, in two files: the second wins, with
+	# its tags only, and without the first's conversation
+	L2=$(jq -r .load_id "$T/csv/_fd_manifest.json")
+	[ "$(grep -l ",two v" "$T/csv/tickets/$L2"-*.csv | wc -l)" -eq 2 ]
+	[ "$(psql -X -A -t -d "$WH" -c 'select subject from tickets_now where id = 2')" = 'two v3' ]
+	[ "$(psql -X -A -t -d "$WH" -c 'select count(*) from tickets where id = 2 and _fd_load_id = (select max(_fd_load_id) from tickets)')" -eq 2 ]
+	run python3 "$W" compare "$T/db" "$T/csv/_fd_manifest.json" "$WH" _now
+	assert_success
+}
