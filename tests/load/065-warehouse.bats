@@ -231,3 +231,27 @@ warehouse() {
 	run python3 "$W" compare "$T/db" "$T/csv/_fd_manifest.json" "$WH" _now
 	assert_success
 }
+
+@test "warehouse: a column's type stays: a type it takes goes in as that type, another to its variant; _fd_seq is fd-load's" {
+	S1='{"type":"SCHEMA","stream":"e","schema":{"properties":{"id":{"type":"integer"},"a":{"type":"integer"},"b":{"type":"string"},"c":{"type":"string","format":"date-time"},"d":{"type":"number"}}},"key_properties":["id"]}'
+	S2='{"type":"SCHEMA","stream":"e","schema":{"properties":{"id":{"type":"integer"},"a":{"type":"number"},"b":{"type":"integer"},"c":{"type":"string"},"d":{"type":"integer"}}},"key_properties":["id"]}'
+	for fmt in csv jsonl; do
+		printf '%s\n' "$S1" '{"type":"RECORD","stream":"e","record":{"id":1,"a":1,"b":"x","c":"2024-05-01T10:00:00Z","d":1.5}}' >"$T/in1"
+		printf '%s\n' "$S2" '{"type":"RECORD","stream":"e","record":{"id":2,"a":2.5,"b":7,"c":"soon","d":3}}' >"$T/in2"
+		run -0 fd-load -t "$fmt:$T/$fmt" "$T/in1"
+		run -0 --separate-stderr fd-load -t "$fmt:$T/$fmt" "$T/in2"
+		[ "$stderr" = "$(printf '%s\n' \
+		    "fd-load: table e: column a: the destination's column takes no double: into a__v_double" \
+		    "fd-load: table e: column c: the destination's column takes no text: into c__v_text")" ]
+		[ "$(jq -c 'map([.name, .type])' "$T/$fmt/e/schema.json")" = \
+		    '[["_fd_load_id","STRING"],["_fd_seq","INTEGER"],["id","INTEGER"],["a","INTEGER"],["b","STRING"],["c","TIMESTAMP"],["d","FLOAT"],["a__v_double","FLOAT"],["c__v_text","STRING"]]' ]
+	done
+	f=$(jq -r '.tables.e.files[1]' "$T/csv/_fd_manifest.json")
+	[ "$(cut -d, -f3- "$T/csv/e/$f" | tr -d '\r')" = "$(printf 'id,a,b,c,d,a__v_double,c__v_text\n2,,7,,3,2.5,soon')" ]
+	f=$(jq -r '.tables.e.files[1]' "$T/jsonl/_fd_manifest.json")
+	[ "$(jq -c 'del(._fd_load_id)' "$T/jsonl/e/$f")" = '{"_fd_seq":1,"id":2,"b":"7","d":3,"a__v_double":2.5,"c__v_text":"soon"}' ]
+	# a column of the stream named _fd_seq is refused
+	printf '%s\n' '{"type":"SCHEMA","stream":"e","schema":{"properties":{"id":{"type":"integer"},"_fd_seq":{"type":"integer"}}},"key_properties":["id"]}' >"$T/in3"
+	run -1 --separate-stderr fd-load -t "csv:$T/csv" "$T/in3"
+	[ "$stderr" = 'fd-load: table e: column _fd_seq is fd-load'"'"'s own in files' ]
+}
