@@ -12,8 +12,9 @@
  *				string; or one JSON object per line
  * and DIR/_fd_manifest.json, the commit point: the committed state, the
  * tables (root, kind, disposition, keys, columns) and the data files
- * that are live, with how many of the table's columns each holds.  A commit fsyncs and renames the new data files (written as
- * .NAME.tmp) and fsyncs their directories, then replaces the manifest
+ * that are live, with how many of the table's columns each holds.  A
+ * commit fsyncs and renames the new data files (written as .NAME.tmp)
+ * and fsyncs their directories, then replaces the manifest
  * atomically (fsynced, and DIR after it); a directory made is fsynced
  * in its parent at once.  So all a commit covers is on disk before
  * the manifest names it, and before fd-load.c replaces the state file.
@@ -35,7 +36,9 @@
  * others as they first came.  Every data file holds the table's first
  * N columns (its "widths" entry in the manifest; a CSV header names
  * them all, empty or not), and schema.json lists them all: each file's
- * columns are a prefix of it.  A stream's column whose values the
+ * columns are a prefix of it.  A commit replaces the schema.json of the
+ * tables whose columns grew (atomically, synced) before the manifest,
+ * so it never lacks a column of a live file.  A stream's column whose values the
  * table's column of that name does not take (files_takes) goes to its
  * variant column, as in a database (fd-load.c).
  */
