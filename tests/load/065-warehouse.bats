@@ -5,7 +5,8 @@
 # PostgreSQL as a warehouse would (COPY with the file's columns from
 # the manifest ... CSV HEADER; JSONL through jsonb), the latest version
 # of each root row and of its child rows is taken with the views of the
-# recipe, and the result is what fd-load put into SQLite.  Columns keep
+# recipe (tests/load/warehouse.bash), and the result is what fd-load
+# put into SQLite.  Columns keep
 # their places and types across loads; a type conflict goes to a
 # variant column.
 
@@ -22,8 +23,8 @@ teardown_file() {
 
 setup() {
 	load ../common
+	load warehouse
 	T="$BATS_TEST_TMPDIR"
-	W="$BATS_TEST_DIRNAME/warehouse.py"
 }
 
 # The raw streams of four syncs, as fd-fetch writes them: tickets merge
@@ -108,56 +109,6 @@ still_prefix() {
 	done <<<"$1"
 }
 
-# The recipe of fd-load.1 (EXAMPLES): a table per manifest table, typed
-# as its schema.json says; each live CSV file copied with its columns;
-# a view "<table>_now" of the latest version of each root row and of its
-# child rows.
-TYPES='{"INTEGER": "bigint", "FLOAT": "float8", "BOOLEAN": "boolean", "STRING": "text", "TIMESTAMP": "timestamptz", "JSON": "jsonb", "NUMERIC": "numeric"}'
-create_tables() {	# DIR
-	jq -r --argjson ty "$TYPES" '.tables | to_entries[] |
-	    "create table \"\(.key)\" (\(.value.columns |
-	    map("\"\(.name)\" \($ty[.type])") | join(", ")));"' "$1/_fd_manifest.json"
-}
-copy_csv() {		# DIR
-	jq -r --arg d "$1" '.tables | to_entries[] | .key as $t | .value as $e |
-	    $e.files[] | "\\copy \"\($t)\" (\($e.columns[:$e.widths[.]] |
-	    map("\"\(.name)\"") | join(", "))) from '\''\($d)/\($e.dir)/\(.)'\'' csv header"' \
-	    "$1/_fd_manifest.json"
-}
-copy_jsonl() {		# DIR
-	echo 'create temporary table raw (doc jsonb);'
-	jq -r --arg d "$1" '.tables | to_entries[] | .key as $t | .value as $e |
-	    $e.files[] | "truncate raw;",
-	    "\\copy raw from '\''\($d)/\($e.dir)/\(.)'\'' (format csv, quote e'\''\\x01'\'', delimiter e'\''\\x02'\'')",
-	    "insert into \"\($t)\" select (jsonb_populate_record(null::\"\($t)\", doc)).* from raw;"' \
-	    "$1/_fd_manifest.json"
-}
-views() {		# DIR
-	jq -r '.tables as $all | $all | to_entries | sort_by(.value.kind != "root")[] |
-	    .key as $t | .value as $e | $all[$e.root] as $r |
-	    ($e.key | map("\"\(.)\"") | join(", ")) as $k |
-	    if $e.disposition == "merge" and ($r.key | length) > 0 then
-		if $e.kind == "root" then
-		    "create view \"\($t)_now\" as select distinct on (\($k)) * from \"\($t)\" order by \($k), _fd_load_id desc, _fd_seq desc;"
-		else
-		    "create view \"\($t)_now\" as select c.* from \"\($t)\" c join \"\($e.root)_now\" r on c._fd_root_id = r._fd_id and c._fd_load_id = r._fd_load_id and c._fd_seq = r._fd_seq;"
-		end
-	    else "create view \"\($t)_now\" as select * from \"\($t)\";" end' "$1/_fd_manifest.json"
-}
-
-# warehouse FMT: a new database $WH with every live file of the FMT
-# tree in it, as the recipe loads them
-warehouse() {
-	WH=w_$1_$BATS_TEST_NUMBER
-	createdb -h "$PGHOST" -U fd "$WH"
-	{
-		create_tables "$T/$1"
-		"copy_$1" "$T/$1"
-		views "$T/$1"
-	} >"$T/$1.sql"
-	psql -X -q -v ON_ERROR_STOP=1 -d "$WH" -f "$T/$1.sql"
-}
-
 @test "warehouse: four loads: columns keep their places and types, schema.json is every column, a conflict goes to a variant" {
 	load_all 1
 	c1=$(cols csv)
@@ -196,26 +147,26 @@ warehouse() {
 @test "warehouse: every live CSV file into PostgreSQL with COPY (its columns) CSV HEADER: the latest rows are SQLite's" {
 	for i in 1 2 3 4; do load_all "$i"; done
 	warehouse csv
-	run python3 "$W" compare "$T/db" "$T/csv/_fd_manifest.json" "$WH" _now
+	run python3 "$W" compare "$T/db" "$T/csv/_fd_manifest.json" "$WH" ""
 	assert_success
 	# what it compared: the values of the stream, exactly
-	[ "$(psql -X -A -t -d "$WH" -c 'select subject from tickets_now where id = 1')" = 'one v2' ]
-	[ "$(psql -X -A -t -d "$WH" -c "select string_agg(value, ',' order by value) from tickets__tags_now c join tickets_now r on c._fd_root_id = r._fd_id where r.id = 2")" = r ]
-	[ "$(psql -X -A -t -d "$WH" -c 'select count(*) from tickets__conversations_now')" -eq 1 ]
-	[ "$(psql -X -A -t -d "$WH" -c 'select name from tickets__conversations__attachments_now')" = d.txt ]
-	[ "$(psql -X -A -t -d "$WH" -c "select name from agents_now")" = "$(printf 'Cy "the"\nthird')" ]
+	[ "$(psql -X -A -t -d "$WH" -c 'select subject from tickets where id = 1')" = 'one v2' ]
+	[ "$(psql -X -A -t -d "$WH" -c "select string_agg(value, ',' order by value) from tickets__tags c join tickets r on c._fd_root_id = r._fd_id where r.id = 2")" = r ]
+	[ "$(psql -X -A -t -d "$WH" -c 'select count(*) from tickets__conversations')" -eq 1 ]
+	[ "$(psql -X -A -t -d "$WH" -c 'select name from tickets__conversations__attachments')" = d.txt ]
+	[ "$(psql -X -A -t -d "$WH" -c "select name from agents")" = "$(printf 'Cy "the"\nthird')" ]
 	# every version is there: each file's rows as they came
-	[ "$(psql -X -A -t -d "$WH" -c 'select count(*) from tickets')" -eq 9 ]
-	[ "$(psql -X -A -t -d "$WH" -c "select subject from tickets where id = 1 and x = 5")" = "$(printf 'Line 1\nLine 2, "quoted" 😀 é\r\nend')" ]
+	[ "$(psql -X -A -t -d "$WH" -c 'select count(*) from raw.tickets')" -eq 9 ]
+	[ "$(psql -X -A -t -d "$WH" -c "select subject from raw.tickets where id = 1 and x = 5")" = "$(printf 'Line 1\nLine 2, "quoted" 😀 é\r\nend')" ]
 }
 
 @test "warehouse: every live JSONL line into PostgreSQL jsonb, then columns: the latest rows are SQLite's" {
 	for i in 1 2 3 4; do load_all "$i"; done
 	warehouse jsonl
-	run python3 "$W" compare "$T/db" "$T/jsonl/_fd_manifest.json" "$WH" _now
+	run python3 "$W" compare "$T/db" "$T/jsonl/_fd_manifest.json" "$WH" ""
 	assert_success
-	[ "$(psql -X -A -t -d "$WH" -c 'select custom_fields__cf_new from tickets_now where id = 1')" = "$(printf 'new\r\ncol ✓')" ]
-	[ "$(psql -X -A -t -d "$WH" -c 'select count(*) from tickets')" -eq 9 ]
+	[ "$(psql -X -A -t -d "$WH" -c 'select custom_fields__cf_new from tickets where id = 1')" = "$(printf 'new\r\ncol ✓')" ]
+	[ "$(psql -X -A -t -d "$WH" -c 'select count(*) from raw.tickets')" -eq 9 ]
 }
 
 @test "warehouse: the latest child rows are those of the latest root row, also when a key comes twice in one load" {
@@ -226,9 +177,9 @@ warehouse() {
 	# its tags only, and without the first's conversation
 	L2=$(jq -r .load_id "$T/csv/_fd_manifest.json")
 	[ "$(grep -l ",two v" "$T/csv/tickets/$L2"-*.csv | wc -l)" -eq 2 ]
-	[ "$(psql -X -A -t -d "$WH" -c 'select subject from tickets_now where id = 2')" = 'two v3' ]
-	[ "$(psql -X -A -t -d "$WH" -c 'select count(*) from tickets where id = 2 and _fd_load_id = (select max(_fd_load_id) from tickets)')" -eq 2 ]
-	run python3 "$W" compare "$T/db" "$T/csv/_fd_manifest.json" "$WH" _now
+	[ "$(psql -X -A -t -d "$WH" -c 'select subject from tickets where id = 2')" = 'two v3' ]
+	[ "$(psql -X -A -t -d "$WH" -c 'select count(*) from raw.tickets where id = 2 and _fd_load_id = (select max(_fd_load_id) from raw.tickets)')" -eq 2 ]
+	run python3 "$W" compare "$T/db" "$T/csv/_fd_manifest.json" "$WH" ""
 	assert_success
 }
 
