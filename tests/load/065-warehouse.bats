@@ -6,9 +6,8 @@
 # the manifest ... CSV HEADER; JSONL through jsonb), the latest version
 # of each root row and of its child rows is taken with the views of the
 # recipe (tests/load/warehouse.bash), and the result is what fd-load
-# put into SQLite.  Columns keep
-# their places and types across loads; a type conflict goes to a
-# variant column.
+# put into SQLite.  Columns keep their places and types across loads; a
+# type conflict goes to a variant column.
 
 setup_file() {
 	load ../common
