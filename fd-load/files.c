@@ -525,7 +525,7 @@ cols_read(struct dest *d, struct ftable *s, const char *name)
 		return;
 	}
 	a = oget(jv_copy(e), jv_string("columns"));
-	if (jv_get_kind(a) == JV_KIND_NULL && fd_state_read(path_of(d, s->dir,
+	if (jv_get_kind(a) != JV_KIND_ARRAY && fd_state_read(path_of(d, s->dir,
 	    "schema.json"), &c, why) == 0) {
 		jv_free(a);
 		a = c;

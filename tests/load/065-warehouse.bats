@@ -205,3 +205,20 @@ still_prefix() {
 	run -1 --separate-stderr fd-load -t "csv:$T/csv" "$T/in3"
 	[ "$stderr" = 'fd-load: table e: column _fd_seq is fd-load'"'"'s own in files' ]
 }
+
+@test "warehouse: a tree an earlier fd-load wrote (no columns in the manifest) keeps its schema.json's columns, new ones after" {
+	S='{"type":"SCHEMA","stream":"e","schema":{"properties":{"id":{"type":"integer"},"a":{"type":"string"}}},"key_properties":["id"]}'
+	printf '%s\n' "$S" '{"type":"RECORD","stream":"e","record":{"id":1,"a":"x"}}' >"$T/in1"
+	run -0 fd-load -t "csv:$T/csv" "$T/in1"
+	# as fd-load wrote it before: no columns, no widths, _fd_load_id last
+	jq -c '.tables.e |= del(.columns, .widths)' "$T/csv/_fd_manifest.json" >"$T/m" &&
+	    mv "$T/m" "$T/csv/_fd_manifest.json"
+	echo '[{"name":"id","type":"INTEGER","mode":"NULLABLE"},{"name":"a","type":"STRING","mode":"NULLABLE"},{"name":"_fd_load_id","type":"STRING","mode":"NULLABLE"}]' >"$T/csv/e/schema.json"
+	S2='{"type":"SCHEMA","stream":"e","schema":{"properties":{"id":{"type":"integer"},"b":{"type":"boolean"},"a":{"type":"string"}}},"key_properties":["id"]}'
+	printf '%s\n' "$S2" '{"type":"RECORD","stream":"e","record":{"id":2,"a":"y","b":true}}' >"$T/in2"
+	run -0 fd-load -t "csv:$T/csv" "$T/in2"
+	[ "$(jq -r '.tables.e.columns | map(.name) | join(",")' "$T/csv/_fd_manifest.json")" = id,a,_fd_load_id,_fd_seq,b ]
+	[ "$(jq -r 'map(.name) | join(",")' "$T/csv/e/schema.json")" = id,a,_fd_load_id,_fd_seq,b ]
+	f=$(jq -r '.tables.e.files[-1]' "$T/csv/_fd_manifest.json")
+	[ "$(tail -n +2 "$T/csv/e/$f" | cut -d, -f1,2,4,5 | tr -d '\r')" = 2,y,1,true ]
+}
