@@ -89,7 +89,7 @@ def norm(v, ty):
     if ty == "FLOAT":
         return float(v)
     if ty == "NUMERIC":
-        return decimal.Decimal(str(v))
+        return decimal.Decimal(str(v)).normalize()
     if ty == "BOOLEAN":
         return bool(v)
     if ty == "TIMESTAMP":
