@@ -11,9 +11,10 @@
  *	LOADID-N.jsonl		unquoted empty field is NULL, "" the empty
  *				string; or one JSON object per line
  * and DIR/_fd_manifest.json, the commit point: the committed state, the
- * tables (root, kind, disposition, keys) and the data files that are
- * live.  A commit fsyncs and renames the new data files (written as
- * .NAME.tmp) and fsyncs their directories, then replaces the manifest
+ * tables (root, kind, disposition, keys, columns) and the data files
+ * that are live, with how many of the table's columns each holds.  A
+ * commit fsyncs and renames the new data files (written as .NAME.tmp)
+ * and fsyncs their directories, then replaces the manifest
  * atomically (fsynced, and DIR after it); a directory made is fsynced
  * in its parent at once.  So all a commit covers is on disk before
  * the manifest names it, and before fd-load.c replaces the state file.
@@ -23,9 +24,23 @@
  * covers.
  *
  * Dispositions: the rows of every load are new files (a warehouse
- * merges them by key, latest _fd_load_id and line last); a replace
+ * merges them by key, latest _fd_load_id and _fd_seq last); a replace
  * chain's files wait unnamed until ACTIVATE_VERSION, and the commit
  * after it retires the chain's earlier files.
+ *
+ * Columns: each table's columns are kept in the manifest ("columns":
+ * name and BigQuery type) and only ever appended to, so a column keeps
+ * its position and its type for good: _fd_load_id and _fd_seq first,
+ * then the link columns the table's first SCHEMA has (_fd_id,
+ * _fd_root_id, _fd_parent_id, _fd_list_idx, in that order), then the
+ * others as they first came.  Every data file holds the table's first
+ * N columns (its "widths" entry in the manifest; a CSV header names
+ * them all, empty or not), and schema.json lists them all: each file's
+ * columns are a prefix of it.  A commit replaces the schema.json of the
+ * tables whose columns grew (atomically, synced) before the manifest,
+ * so it never lacks a column of a live file.  A stream's column whose values the
+ * table's column of that name does not take (files_takes) goes to its
+ * variant column, as in a database (fd-load.c).
  */
 #include <sys/stat.h>
 
@@ -54,6 +69,7 @@
 #include "extern.h"
 
 #define NAME_MAX_BYTES	200	/* a table's directory name */
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* The permissions of what a load makes: DIR, its directories, data
  * files (the state's too: fd_state_write). */
@@ -71,14 +87,33 @@
  * data file of the table's columns). */
 #define DELETIONS	"deletions-"
 
+/* The record's number within the load, a column of every table: a
+ * root row's own, which its child rows carry (files_row). */
+#define SEQ_COLUMN	"_fd_seq"
+
 enum fmt { FMT_CSV, FMT_JSONL };
+
+/* The link columns fd-normalize writes, in the places a table's first
+ * SCHEMA gives them, after LOAD_ID_COLUMN and SEQ_COLUMN. */
+static const char *const link_cols[] = {
+	"_fd_id", "_fd_root_id", "_fd_parent_id", "_fd_list_idx"
+};
 
 /* A data file being written: DIR/dir/.NAME.tmp until committed. */
 struct seg {
 	FILE		*fp;
 	char		*name;		/* LOADID-N.ext */
-	size_t		 ncols;		/* columns in its header (csv) */
+	size_t		 ncols;		/* the table's first ncols columns:
+					 * its CSV header, or (jsonl) those
+					 * at its close */
 	int		 activated;	/* replace: ACTIVATE_VERSION seen */
+};
+
+/* A column of a table's files, at its position for good. */
+struct fcol {
+	char		*name;
+	char		*json;		/* the name JSON-encoded (JSONL) */
+	enum fd_coltype	 type;		/* as schema.json says, for good */
 };
 
 /* What the destination keeps per table. */
@@ -87,7 +122,14 @@ struct ftable {
 	struct seg	 seg;		/* the open data file, if fp */
 	struct seg	*done;		/* closed, not yet committed */
 	size_t		 ndone;
-	char		**keys;		/* JSON-encoded column names */
+	struct fcol	*cols;		/* the files' columns, in position */
+	size_t		 ncols;
+	struct fd_map	*colidx;	/* name -> position + 1 */
+	size_t		*pos;		/* each table column's position */
+	const struct value **row;	/* the row by position (NULL: null) */
+	size_t		 lpos, qpos;	/* LOAD_ID_COLUMN's, SEQ_COLUMN's */
+	int		 dirty;		/* schema.json to write at the commit */
+	long long	 seq;		/* root: its last row's SEQ_COLUMN */
 };
 
 /* A reconcile set's ids as they come (dest_ops.ids): ranges, lo and
@@ -112,6 +154,7 @@ struct dest {
 	size_t		 nsets;
 	struct recon	*recon;		/* applied at the next commit, or NULL */
 	char		*recon_key;	/* its key column */
+	long long	 seq;		/* root rows written (SEQ_COLUMN) */
 };
 
 /* Dies with the path and errno. */
@@ -389,40 +432,195 @@ jsonl_open(const char *dir, const char *load_id)
 	return files_open(FMT_JSONL, dir, load_id);
 }
 
-/* The BigQuery type of a column type. */
-static const char *
-bqtype(enum fd_coltype t)
-{
-	static const char *const names[FD_COL_NTYPES] = {
-		[FD_COL_BIGINT] = "INTEGER",
-		[FD_COL_DOUBLE] = "FLOAT",
-		[FD_COL_BOOL] = "BOOLEAN",
-		[FD_COL_TEXT] = "STRING",
-		[FD_COL_TIMESTAMP] = "TIMESTAMP",
-		[FD_COL_JSON] = "JSON",
-		[FD_COL_DECIMAL] = "NUMERIC"
-	};
+/* The BigQuery names of the column types (schema.json, the manifest). */
+static const char *const bqnames[FD_COL_NTYPES] = {
+	[FD_COL_BIGINT] = "INTEGER",
+	[FD_COL_DOUBLE] = "FLOAT",
+	[FD_COL_BOOL] = "BOOLEAN",
+	[FD_COL_TEXT] = "STRING",
+	[FD_COL_TIMESTAMP] = "TIMESTAMP",
+	[FD_COL_JSON] = "JSON",
+	[FD_COL_DECIMAL] = "NUMERIC"
+};
 
-	return names[t];
+/* The type a BigQuery name names, or -1. */
+static int
+bqparse(const char *name)
+{
+	int i;
+
+	for (i = 0; i < FD_COL_NTYPES; i++)
+		if (strcmp(name, bqnames[i]) == 0)
+			return i;
+	return -1;
 }
 
-/* Writes DIR/dir/schema.json: t's columns for bq load --schema. */
+/*
+ * The types of values a column of type ty takes, as a warehouse's
+ * typed column (PostgreSQL's, BigQuery's) would: its own; an integer
+ * in a FLOAT or NUMERIC column, a number in a NUMERIC one; anything but
+ * a boolean in a STRING column (as in SQLite and PostgreSQL); anything
+ * in a JSON one.
+ */
+static unsigned
+files_takes(enum fd_coltype ty)
+{
+	switch (ty) {
+	case FD_COL_DOUBLE:
+		return FD_COL_BIT(FD_COL_DOUBLE) | FD_COL_BIT(FD_COL_BIGINT);
+	case FD_COL_DECIMAL:
+		return FD_COL_BIT(FD_COL_DECIMAL) | FD_COL_BIT(FD_COL_BIGINT) |
+		    FD_COL_BIT(FD_COL_DOUBLE);
+	case FD_COL_TEXT:
+		return FD_COL_ANY & ~FD_COL_BIT(FD_COL_BOOL);
+	case FD_COL_JSON:
+		return FD_COL_ANY;
+	default:
+		return FD_COL_BIT(ty);
+	}
+}
+
+/* Appends column name of type ty to s's columns (a new position). */
 static void
-write_schema(struct dest *d, struct table *t, const char *dir)
+col_add(struct ftable *s, const char *name, enum fd_coltype ty)
+{
+	struct fd_buf b = FD_BUF_INIT;
+	struct fcol *c;
+
+	s->cols = xreallocarray(s->cols, s->ncols + 1, sizeof(*s->cols));
+	c = &s->cols[s->ncols++];
+	c->name = xstrdup(name);
+	c->type = ty;
+	if (fd_json_put_string(&b, name, strlen(name)) == -1 ||
+	    (c->json = fd_buf_take(&b)) == NULL ||
+	    fd_map_put(s->colidx, name, strlen(name),
+	    (void *)s->ncols) == -1)
+		err(FD_EXIT_FAIL, "column %s", showname(name));
+	s->dirty = 1;
+}
+
+/* The position of s's column name, or (size_t)-1. */
+static size_t
+col_at(const struct ftable *s, const char *name)
+{
+	return (size_t)fd_map_get(s->colidx, name, strlen(name)) - 1;
+}
+
+/*
+ * s's columns as the tree has them: the manifest's "columns" of table
+ * name; a table an earlier fd-load wrote without them, its schema.json's.
+ * Dies on a manifest that is not fd-load's.
+ */
+static void
+cols_read(struct dest *d, struct ftable *s, const char *name)
+{
+	char why[FD_ERRSZ];
+	jv e, a, c, n, ty;
+	int i, k;
+
+	e = oget(oget(jv_copy(d->manifest), jv_string("tables")),
+	    jv_string(name));
+	if (jv_get_kind(e) != JV_KIND_OBJECT) {
+		jv_free(e);
+		return;
+	}
+	a = oget(jv_copy(e), jv_string("columns"));
+	if (jv_get_kind(a) != JV_KIND_ARRAY && fd_state_read(path_of(d, s->dir,
+	    "schema.json"), &c, why) == 0) {
+		jv_free(a);
+		a = c;
+	}
+	jv_free(e);
+	for (i = 0; jv_get_kind(a) == JV_KIND_ARRAY &&
+	    i < jv_array_length(jv_copy(a)); i++) {
+		c = jv_array_get(jv_copy(a), i);
+		n = oget(jv_copy(c), jv_string("name"));
+		ty = oget(c, jv_string("type"));
+		if (jv_get_kind(n) != JV_KIND_STRING ||
+		    jv_get_kind(ty) != JV_KIND_STRING ||
+		    (k = bqparse(jv_string_value(ty))) == -1 ||
+		    col_at(s, jv_string_value(n)) != (size_t)-1)
+			errx(FD_EXIT_FAIL, "%s: table %s: column %d: not an "
+			    "fd-load manifest", path_of(d, MANIFEST, NULL),
+			    showname(name), i + 1);
+		col_add(s, jv_string_value(n), k);
+		jv_free(n);
+		jv_free(ty);
+	}
+	jv_free(a);
+}
+
+/*
+ * s takes t's columns: those it has not yet are appended (a new table
+ * first gets LOAD_ID_COLUMN, SEQ_COLUMN and t's link columns), and
+ * each column of t gets its position and accepts.
+ */
+static void
+cols_merge(struct ftable *s, struct table *t)
+{
+	size_t i, k, p;
+
+	if (s->ncols == 0) {
+		col_add(s, LOAD_ID_COLUMN, FD_COL_TEXT);
+		col_add(s, SEQ_COLUMN, FD_COL_BIGINT);
+		for (k = 0; k < NELEM(link_cols); k++) {
+			p = (size_t)fd_map_get(t->colidx, link_cols[k],
+			    strlen(link_cols[k]));
+			if (p != 0)
+				col_add(s, link_cols[k], t->cols[p - 1].type);
+		}
+	}
+	if (col_at(s, LOAD_ID_COLUMN) == (size_t)-1)
+		col_add(s, LOAD_ID_COLUMN, FD_COL_TEXT);
+	if (col_at(s, SEQ_COLUMN) == (size_t)-1)
+		col_add(s, SEQ_COLUMN, FD_COL_BIGINT);
+	s->lpos = col_at(s, LOAD_ID_COLUMN);
+	s->qpos = col_at(s, SEQ_COLUMN);
+	s->pos = xreallocarray(s->pos, t->ncols + 1, sizeof(*s->pos));
+	for (i = 0; i < t->ncols; i++) {
+		if (strcmp(t->cols[i].name, SEQ_COLUMN) == 0)
+			errx(FD_EXIT_FAIL, "table %s: column %s is fd-load's "
+			    "own in files", showname(t->name), SEQ_COLUMN);
+		if ((p = col_at(s, t->cols[i].name)) == (size_t)-1) {
+			col_add(s, t->cols[i].name, t->cols[i].type);
+			p = s->ncols - 1;
+		}
+		s->pos[i] = p;
+		t->cols[i].accepts = files_takes(s->cols[p].type);
+	}
+	s->row = xreallocarray(s->row, s->ncols + 1, sizeof(*s->row));
+}
+
+/* Writes DIR/dir/schema.json: s's columns for bq load --schema. */
+static void
+write_schema(struct dest *d, struct ftable *s)
 {
 	char why[FD_ERRSZ];
 	jv a = jv_array();
 	size_t i;
 
-	for (i = 0; i <= t->ncols; i++)
+	for (i = 0; i < s->ncols; i++)
 		a = jv_array_append(a, jv_object_set(jv_object_set(
 		    jv_object_set(jv_object(), jv_string("name"),
-		    jv_string(i < t->ncols ? t->cols[i].name : LOAD_ID_COLUMN)),
-		    jv_string("type"), jv_string(i < t->ncols ?
-		    bqtype(t->cols[i].type) : "STRING")), jv_string("mode"),
+		    jv_string(s->cols[i].name)), jv_string("type"),
+		    jv_string(bqnames[s->cols[i].type])), jv_string("mode"),
 		    jv_string("NULLABLE")));
-	if (fd_state_write(path_of(d, dir, "schema.json"), a, why) == -1)
+	if (fd_state_write(path_of(d, s->dir, "schema.json"), a, why) == -1)
 		errx(FD_EXIT_FAIL, "%s", why);
+	s->dirty = 0;
+}
+
+/* Writes the schema.json of every table whose columns grew: before the
+ * manifest that names them. */
+static void
+write_schemas(struct dest *d)
+{
+	struct table *t;
+	size_t i;
+
+	for (i = 0; fd_map_at(d->tables, i, (void **)&t) != NULL; i++)
+		if (((struct ftable *)t->priv)->dirty)
+			write_schema(d, t->priv);
 }
 
 /* Closes t's open data file; it waits for the commit. */
@@ -437,6 +635,8 @@ seg_close(struct dest *d, struct table *t)
 	    fclose(s->seg.fp) == EOF)
 		err(FD_EXIT_FAIL, "%s", path_of(d, s->dir, s->seg.name));
 	s->seg.fp = NULL;
+	if (d->fmt == FMT_JSONL)
+		s->seg.ncols = s->ncols;
 	s->done = xreallocarray(s->done, s->ndone + 1, sizeof(*s->done));
 	s->done[s->ndone++] = s->seg;
 	memset(&s->seg, 0, sizeof(s->seg));
@@ -451,39 +651,29 @@ set_entry(struct dest *d, const char *name, jv e)
 	    jv_string(name), e));
 }
 
-/* t's columns and the load id's, JSON-encoded for JSONL lines, in
- * s->keys (NULL-terminated). */
-static void
-json_names(struct ftable *s, const struct table *t)
-{
-	struct fd_buf b = FD_BUF_INIT;
-	const char *n;
-	size_t i;
-
-	for (i = 0; s->keys != NULL && s->keys[i] != NULL; i++)
-		free(s->keys[i]);
-	free(s->keys);
-	s->keys = xcalloc(t->ncols + 2, sizeof(*s->keys));
-	for (i = 0; i <= t->ncols; i++) {
-		n = i < t->ncols ? t->cols[i].name : LOAD_ID_COLUMN;
-		if (fd_json_put_string(&b, n, strlen(n)) == -1)
-			err(FD_EXIT_FAIL, "table %s: column %s",
-			    showname(t->name), showname(n));
-		if ((s->keys[i] = fd_buf_take(&b)) == NULL)
-			err(FD_EXIT_FAIL, NULL);
-	}
-}
-
-/* t's entry in the manifest, its files as committed. */
+/* t's entry in the manifest: its shape and columns, its files as
+ * committed. */
 static void
 manifest_table(struct dest *d, const struct table *t, const char *dir)
 {
-	jv e, keys;
+	const struct ftable *s = t->priv;
+	jv e, keys, cols, w;
 	size_t i;
 
 	keys = jv_array();
 	for (i = 0; i < t->nkeys; i++)
 		keys = jv_array_append(keys, jv_string(t->keys[i]));
+	cols = jv_array();
+	for (i = 0; i < s->ncols; i++)
+		cols = jv_array_append(cols, jv_object_set(jv_object_set(
+		    jv_object(), jv_string("name"), jv_string(s->cols[i].name)),
+		    jv_string("type"), jv_string(bqnames[s->cols[i].type])));
+	w = oget(oget(oget(jv_copy(d->manifest), jv_string("tables")),
+	    jv_string(t->name)), jv_string("widths"));
+	if (jv_get_kind(w) != JV_KIND_OBJECT) {
+		jv_free(w);
+		w = jv_object();
+	}
 	e = jv_object_set(jv_object(), jv_string("dir"), jv_string(dir));
 	e = jv_object_set(e, jv_string("root"), jv_string(t->root));
 	e = jv_object_set(e, jv_string("kind"), jv_string(t->child ?
@@ -491,8 +681,10 @@ manifest_table(struct dest *d, const struct table *t, const char *dir)
 	e = jv_object_set(e, jv_string("disposition"), jv_string(
 	    disp_name(t->disp)));
 	e = jv_object_set(e, jv_string("key"), keys);
+	e = jv_object_set(e, jv_string("columns"), cols);
 	e = jv_object_set(e, jv_string("files"), listed(d->manifest,
 	    t->name, "files"));
+	e = jv_object_set(e, jv_string("widths"), w);
 	e = jv_object_set(e, jv_string("deletions"), listed(d->manifest,
 	    t->name, "deletions"));
 	set_entry(d, t->name, e);
@@ -507,16 +699,18 @@ files_table(struct dest *d, struct table *t)
 		s = xcalloc(1, sizeof(*s));
 		t->priv = s;
 		s->dir = dir_name(t->name);
-		if (fd_map_put(d->tables, t->name, strlen(t->name), t) == -1)
+		if ((s->colidx = fd_map_new()) == NULL ||
+		    fd_map_put(d->tables, t->name, strlen(t->name), t) == -1)
 			err(FD_EXIT_FAIL, NULL);
+		cols_read(d, s, t->name);
+		s->dirty = 1;
 	}
 	make_dir(path_of(d, s->dir, NULL));
+	cols_merge(s, t);
 	/* a CSV header names the file's columns: new columns, new file */
 	if (d->fmt == FMT_CSV && s->seg.fp != NULL &&
-	    s->seg.ncols != t->ncols)
+	    s->seg.ncols != s->ncols)
 		seg_close(d, t);
-	write_schema(d, t, s->dir);
-	json_names(s, t);
 	manifest_table(d, t, s->dir);
 }
 
@@ -549,7 +743,8 @@ seg_write(struct dest *d, struct ftable *s)
 		die(d, s->seg.name);
 }
 
-/* Opens a new data file for t, with its header (csv). */
+/* Opens a new data file for t, with its header (csv): every column
+ * of the table. */
 static void
 seg_open(struct dest *d, struct table *t)
 {
@@ -562,7 +757,7 @@ seg_open(struct dest *d, struct table *t)
 	    d->fmt == FMT_CSV ? "csv" : "jsonl");
 	if ((s->seg.name = fd_buf_take(&tmp)) == NULL)
 		err(FD_EXIT_FAIL, NULL);
-	s->seg.ncols = t->ncols;
+	s->seg.ncols = s->ncols;
 	if ((fd = open(tmp_path_of(d, s->dir, s->seg.name, &tmp), O_WRONLY |
 	    O_CREAT | O_TRUNC | O_CLOEXEC, FILE_MODE)) == -1 ||
 	    (s->seg.fp = fdopen(fd, "w")) == NULL)
@@ -571,85 +766,135 @@ seg_open(struct dest *d, struct table *t)
 	if (d->fmt != FMT_CSV)
 		return;
 	fd_buf_reset(&d->line);
-	for (i = 0; i < t->ncols; i++) {
-		csv_field(&d->line, t->cols[i].name,
-		    strlen(t->cols[i].name));
-		fd_buf_putc(&d->line, ',');
+	for (i = 0; i < s->ncols; i++) {
+		if (i > 0)
+			fd_buf_putc(&d->line, ',');
+		csv_field(&d->line, s->cols[i].name, strlen(s->cols[i].name));
 	}
-	fd_buf_puts(&d->line, LOAD_ID_COLUMN "\r\n");
+	fd_buf_puts(&d->line, "\r\n");
 	seg_write(d, s);
 }
 
-/* t's row as a JSONL line in d->line.  0, or -1 with errbuf. */
+/* The value at position i of s's row in d->val, as text (a JSON
+ * column's as JSON).  1, 0 for NULL, or -1 with errbuf. */
 static int
-jsonl_line(struct dest *d, const struct table *t, char *errbuf)
+field_text(struct dest *d, const struct ftable *s, size_t i, char *errbuf)
 {
-	const struct ftable *s = t->priv;
+	const struct value *v = s->row[i];
+
+	fd_buf_reset(&d->val);
+	if (i == s->lpos) {
+		fd_buf_puts(&d->val, d->load_id);
+		return 1;
+	}
+	if (i == s->qpos) {
+		fd_buf_printf(&d->val, "%lld", s->seq);
+		return 1;
+	}
+	if (v == NULL)
+		return 0;
+	if (v->kind == FD_JTOK_TRUE || v->kind == FD_JTOK_FALSE) {
+		fd_buf_puts(&d->val, v->kind == FD_JTOK_TRUE ? "true" :
+		    "false");
+		return 1;
+	}
+	if ((s->cols[i].type == FD_COL_JSON ? value_json(v, &d->val, errbuf) :
+	    value_text(v, &d->val, errbuf)) == -1)
+		return -1;
+	return 1;
+}
+
+/* s's row as a JSONL line in d->line, its members in position order,
+ * NULLs left out; a STRING column's value always a string.  0, or -1
+ * with errbuf. */
+static int
+jsonl_line(struct dest *d, const struct ftable *s, char *errbuf)
+{
 	const struct value *v;
 	size_t i;
-	int first = 1;
+	int first = 1, r;
 
 	fd_buf_putc(&d->line, '{');
-	for (i = 0; i < t->ncols; i++) {
-		v = &t->vals[i];
-		if (v->kind == FD_JTOK_NULL)
+	for (i = 0; i < s->ncols; i++) {
+		v = s->row[i];
+		if (v == NULL && i != s->lpos && i != s->qpos)
 			continue;
 		if (!first)
 			fd_buf_putc(&d->line, ',');
 		first = 0;
-		fd_buf_puts(&d->line, s->keys[i]);
+		fd_buf_puts(&d->line, s->cols[i].json);
 		fd_buf_putc(&d->line, ':');
-		if (value_json(v, &d->line, errbuf) == -1)
+		if (i == s->qpos)
+			fd_buf_printf(&d->line, "%lld", s->seq);
+		else if (i == s->lpos)
+			fd_json_put_string(&d->line, d->load_id,
+			    strlen(d->load_id));
+		else if (s->cols[i].type == FD_COL_TEXT &&
+		    v->kind != FD_JTOK_STRING) {
+			if ((r = field_text(d, s, i, errbuf)) == -1)
+				return -1;
+			xbuf_check(&d->val);
+			fd_json_put_string(&d->line, d->val.data, d->val.len);
+		} else if (value_json(v, &d->line, errbuf) == -1)
 			return -1;
 	}
-	fd_buf_printf(&d->line, "%s%s:", first ? "" : ",", s->keys[t->ncols]);
-	fd_json_put_string(&d->line, d->load_id, strlen(d->load_id));
 	fd_buf_puts(&d->line, "}\n");
 	return 0;
 }
 
-/* t's row as a CSV record in d->line (d->val holds each field's text
- * on the way).  0, or -1 with errbuf. */
+/* s's row as a CSV record of the file's columns in d->line (d->val
+ * holds each field's text on the way).  0, or -1 with errbuf. */
 static int
-csv_line(struct dest *d, const struct table *t, char *errbuf)
+csv_line(struct dest *d, const struct ftable *s, char *errbuf)
 {
-	const struct value *v;
 	size_t i;
+	int r;
 
-	for (i = 0; i < t->ncols; i++) {
-		v = &t->vals[i];
+	for (i = 0; i < s->seg.ncols; i++) {
 		if (i > 0)
 			fd_buf_putc(&d->line, ',');
-		if (v->kind == FD_JTOK_NULL)
-			continue;
-		fd_buf_reset(&d->val);
-		if (v->kind == FD_JTOK_TRUE || v->kind == FD_JTOK_FALSE)
-			fd_buf_puts(&d->val, v->kind == FD_JTOK_TRUE ? "true" :
-			    "false");
-		else if ((t->cols[i].type == FD_COL_JSON ? value_json(v, &d->val,
-		    errbuf) : value_text(v, &d->val, errbuf)) == -1)
+		if ((r = field_text(d, s, i, errbuf)) == -1)
 			return -1;
+		if (r == 0)
+			continue;
 		if (d->val.len == 0)
 			fd_buf_puts(&d->line, "\"\"");
 		else
 			csv_field(&d->line, d->val.data, d->val.len);
 	}
-	if (t->ncols > 0)
-		fd_buf_putc(&d->line, ',');
-	fd_buf_printf(&d->line, "%s\r\n", d->load_id);
+	fd_buf_puts(&d->line, "\r\n");
 	return 0;
 }
 
+/*
+ * Writes t's row.  A root row gets the next SEQ_COLUMN of the load; a
+ * child row its root table's last (fd-normalize writes a record's
+ * child rows after its root row), or the load's last.
+ */
 static int
 files_row(struct dest *d, struct table *t, char *errbuf)
 {
 	struct ftable *s = t->priv;
+	struct table *r;
+	size_t i;
 
 	if (s->seg.fp == NULL)
 		seg_open(d, t);
+	if (!t->child)
+		s->seq = ++d->seq;
+	else if ((r = fd_map_get(d->tables, t->root, strlen(t->root))) !=
+	    NULL && r->priv != NULL)
+		s->seq = ((struct ftable *)r->priv)->seq;
+	else
+		s->seq = d->seq;
+	for (i = 0; i < s->ncols; i++)
+		s->row[i] = NULL;
+	for (i = 0; i < t->ncols; i++)
+		if (t->vals[i].kind != FD_JTOK_NULL)
+			s->row[s->pos[i]] = &t->vals[i];
 	fd_buf_reset(&d->line);
-	if ((d->fmt == FMT_JSONL ? jsonl_line(d, t, errbuf) :
-	    csv_line(d, t, errbuf)) == -1)
+	if ((d->fmt == FMT_JSONL ? jsonl_line(d, s, errbuf) :
+	    csv_line(d, s, errbuf)) == -1)
 		return -1;
 	/* a field's text that lost a part must not pass for the value */
 	xbuf_check(&d->val);
@@ -719,6 +964,7 @@ retire_chain(struct dest *d, const char *root)
 			}
 			jv_free(files);
 			e = jv_object_set(e, jv_string("files"), jv_array());
+			e = jv_object_set(e, jv_string("widths"), jv_object());
 			e = jv_object_set(e, jv_string("deletions"),
 			    jv_array());
 			tabs = jv_object_set(tabs, jv_copy(name), e);
@@ -779,11 +1025,18 @@ commit_table(struct dest *d, struct table *t, struct fd_buf *tmp)
 {
 	struct ftable *s = t->priv;
 	size_t j, k;
-	jv e, files;
+	jv e, files, w;
 
 	if (t->disp != DISP_REPLACE)
 		seg_close(d, t);
 	files = listed(d->manifest, t->name, "files");
+	e = oget(oget(jv_copy(d->manifest), jv_string("tables")),
+	    jv_string(t->name));
+	w = oget(jv_copy(e), jv_string("widths"));
+	if (jv_get_kind(w) != JV_KIND_OBJECT) {
+		jv_free(w);
+		w = jv_object();
+	}
 	for (j = k = 0; j < s->ndone; j++) {
 		if (t->disp == DISP_REPLACE && !s->done[j].activated) {
 			s->done[k++] = s->done[j];
@@ -796,14 +1049,15 @@ commit_table(struct dest *d, struct table *t, struct fd_buf *tmp)
 		    s->done[j].name)) == -1)
 			err(FD_EXIT_FAIL, "%s", d->line.data);
 		files = jv_array_append(files, jv_string(s->done[j].name));
+		w = jv_object_set(w, jv_string(s->done[j].name),
+		    jv_number((double)s->done[j].ncols));
 		free(s->done[j].name);
 	}
 	if (k != s->ndone)
 		fsync_dir(path_of(d, s->dir, NULL));
 	s->ndone = k;
-	e = oget(oget(jv_copy(d->manifest), jv_string("tables")),
-	    jv_string(t->name));
-	set_entry(d, t->name, oset(e, jv_string("files"), files));
+	e = oset(e, jv_string("files"), files);
+	set_entry(d, t->name, oset(e, jv_string("widths"), w));
 }
 
 /* Reconcile sets: ids kept as ranges until the final part. */
@@ -1266,6 +1520,7 @@ files_commit(struct dest *d, const char *state, int final,
 	if (d->recon != NULL)
 		apply_recon(d, &tmp);
 	fd_buf_free(&tmp);
+	write_schemas(d);
 	d->manifest = jv_object_set(d->manifest, jv_string("load_id"),
 	    jv_string(d->load_id));
 	if (state != NULL)
@@ -1299,9 +1554,14 @@ table_close(struct dest *d, struct table *t, struct fd_buf *tmp)
 		free(s->done[k].name);
 	}
 	free(s->done);
-	for (k = 0; s->keys != NULL && s->keys[k] != NULL; k++)
-		free(s->keys[k]);
-	free(s->keys);
+	for (k = 0; k < s->ncols; k++) {
+		free(s->cols[k].name);
+		free(s->cols[k].json);
+	}
+	free(s->cols);
+	fd_map_free(s->colidx);
+	free(s->pos);
+	free(s->row);
 	free(s->dir);
 	free(s);
 	t->priv = NULL;
@@ -1339,6 +1599,7 @@ files_close(struct dest *d, long long rows)
 
 	if (d == NULL)
 		return;
+	write_schemas(d);
 	for (i = 0; fd_map_at(d->tables, i, (void **)&t) != NULL; i++)
 		table_close(d, t, &tmp);
 	fd_buf_free(&tmp);

@@ -43,12 +43,12 @@ R3='{"type":"RECORD","stream":"v","record":{"i":3}}'
 	assert_success
 	[ -z "$output$stderr" ]
 	[ "$(jq -c '[.[] | [.name, .type]]' "$D/v/schema.json")" = \
-	    '[["s","STRING"],["b","BOOLEAN"],["d","FLOAT"],["i","INTEGER"],["j","JSON"],["at","TIMESTAMP"],["_fd_load_id","STRING"]]' ]
+	    '[["_fd_load_id","STRING"],["_fd_seq","INTEGER"],["s","STRING"],["b","BOOLEAN"],["d","FLOAT"],["i","INTEGER"],["j","JSON"],["at","TIMESTAMP"]]' ]
 	f=$(data csv v)
 	[ "$(wc -l <<<"$f")" -eq 1 ]
 	# every line ends in CRLF (RFC 4180); the header names the columns
-	[ "$(head -1 "$D/v/$f")" = $'s,b,d,i,j,at,_fd_load_id\r' ]
-	psql -X -q -v ON_ERROR_STOP=1 -c 'create table v (s text, b boolean, d float8, i bigint, j jsonb, at timestamptz, _fd_load_id text)'
+	[ "$(head -1 "$D/v/$f")" = $'_fd_load_id,_fd_seq,s,b,d,i,j,at\r' ]
+	psql -X -q -v ON_ERROR_STOP=1 -c 'create table v (_fd_load_id text, _fd_seq bigint, s text, b boolean, d float8, i bigint, j jsonb, at timestamptz)'
 	psql -X -q -v ON_ERROR_STOP=1 -c "\\copy v from '$D/v/$f' csv header"
 	[ "$(psql -XAtc "select s from v where i < 0")" = "$(printf 'a\tb\\c\nd\r\ne,"f" 😀 é')" ]
 	[ "$(psql -XAtc "select count(*) from v where s = ''")" -eq 1 ]
@@ -58,11 +58,14 @@ R3='{"type":"RECORD","stream":"v","record":{"i":3}}'
 	psql -X -q -c 'drop table v'
 }
 
-@test "files: JSONL lines are the records, nulls left out, with _fd_load_id" {
+@test "files: JSONL lines are the records, nulls left out, with _fd_load_id and _fd_seq" {
 	msg "$V" "$R1" "$R2" "$R3" '{"type":"STATE","value":1}'
 	run -0 fd-load -t "jsonl:$D" "$T/in.ndjson"
 	f=$(data jsonl v)
-	[ "$(jq -c 'del(._fd_load_id)' "$D/v/$f")" = "$(jq -c '.record' <<<"$R1$R2$R3")" ]
+	[ "$(jq -c 'del(._fd_load_id, ._fd_seq)' "$D/v/$f")" = "$(jq -c '.record' <<<"$R1$R2$R3")" ]
+	[ "$(jq -c '[._fd_seq]' "$D/v/$f" | paste -sd' ' -)" = '[1] [2] [3]' ]
+	# the load's columns first, in place
+	[ "$(head -1 "$D/v/$f" | jq -c 'keys_unsorted[:2]')" = '["_fd_load_id","_fd_seq"]' ]
 	[ "$(jq -r '._fd_load_id' "$D/v/$f" | sort -u)" = "$(jq -r .load_id "$D/_fd_manifest.json")" ]
 	# byte for byte: the integer beyond 2^53 is not rounded
 	grep -q '"i":-9223372036854775808' "$D/v/$f"
@@ -108,7 +111,7 @@ R3='{"type":"RECORD","stream":"v","record":{"i":3}}'
 	[ "$stderr" = "fd-load: $T/in.ndjson:5: table tickets: column id: a string in a bigint column" ]
 	[ "$(cat "$T/state.json")" = 1 ]
 	[ "$(data csv tickets | wc -l)" -eq 1 ]
-	[ "$(tail -n +2 "$D/tickets/$(data csv tickets)" | cut -d, -f1)" = 1 ]
+	[ "$(tail -n +2 "$D/tickets/$(data csv tickets)" | cut -d, -f4)" = 1 ]
 	# what the failed load wrote is not live, and the next load removes it
 	[ "$(files tickets | wc -l)" -eq 1 ]
 	[ "$(ls -A "$D/tickets" | grep -c '\.tmp$')" -eq 1 ]
@@ -119,15 +122,16 @@ R3='{"type":"RECORD","stream":"v","record":{"i":3}}'
 	[ "$(ls -A "$D/tickets" | sort | paste -sd, -)" = "$(data csv tickets),notes.txt,schema.json" ]
 }
 
-@test "files: a table that grows starts a new CSV file with the new header; schema.json has every column" {
+@test "files: a table that grows starts a new CSV file with the new header, the new column last; schema.json has every column" {
 	msg "$SCHEMA_T" "$(ticket 1 a r1)" \
 	    "$(sed 's/"subject":/"priority":{"type":"integer"},"subject":/' <<<"$SCHEMA_T")" \
 	    '{"type":"RECORD","stream":"tickets","record":{"id":3,"priority":4,"subject":"c"}}' '{"type":"STATE","value":1}'
 	run -0 fd-load -t "csv:$D" "$T/in.ndjson"
 	[ "$(data csv tickets | wc -l)" -eq 2 ]
 	[ "$(for f in $(data csv tickets); do head -1 "$D/tickets/$f"; done | tr -d '\r' | paste -sd' ' -)" = \
-	    'id,subject,_fd_id,_fd_load_id id,subject,_fd_id,priority,_fd_load_id' ]
-	[ "$(jq -r 'map(.name) | join(",")' "$D/tickets/schema.json")" = id,subject,_fd_id,priority,_fd_load_id ]
+	    '_fd_load_id,_fd_seq,_fd_id,id,subject _fd_load_id,_fd_seq,_fd_id,id,subject,priority' ]
+	[ "$(jq -r 'map(.name) | join(",")' "$D/tickets/schema.json")" = _fd_load_id,_fd_seq,_fd_id,id,subject,priority ]
+	[ "$(jq -c '.tables.tickets | [.files[] as $f | .widths[$f]]' "$D/_fd_manifest.json")" = '[5,6]' ]
 }
 
 @test "files: replace: the chain's earlier files are retired at the commit after ACTIVATE_VERSION, not before" {

@@ -58,12 +58,12 @@ ODD='{"type":"BATCH","stream":"t","a_member_long_enough_to_be_cut":1}'
 	msg "$S" '{"type":"RECORD","stream":"t","record":{"id":1}}' \
 	    "$S" '{"type":"RECORD","stream":"t","record":{"id":2}}' '{"type":"STATE","value":1}'
 	run -0 fd-load -t "csv:$D" "$T/in.ndjson"
-	[ "$(jq -r 'map(.name) | join(",")' "$D/t/schema.json")" = id,_fd_load_id ]
+	[ "$(jq -r 'map(.name) | join(",")' "$D/t/schema.json")" = _fd_load_id,_fd_seq,id ]
 	f=$(jq -r '.tables.t.files[]' "$D/_fd_manifest.json")
 	[ "$(wc -l <<<"$f")" -eq 1 ]
-	[ "$(head -1 "$D/t/$f" | tr -d '\r')" = id,_fd_load_id ]
+	[ "$(head -1 "$D/t/$f" | tr -d '\r')" = _fd_load_id,_fd_seq,id ]
 	# every row has the load's id
-	[ "$(tail -n +2 "$D/t/$f" | cut -d, -f2 | tr -d '\r' | sort -u)" = \
+	[ "$(tail -n +2 "$D/t/$f" | cut -d, -f1 | tr -d '\r' | sort -u)" = \
 	    "$(jq -r .load_id "$D/_fd_manifest.json")" ]
 	# a record of that member is refused
 	msg "$S" '{"type":"RECORD","stream":"t","record":{"id":3,"_fd_load_id":"mine"}}'

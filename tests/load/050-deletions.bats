@@ -321,10 +321,13 @@ t_files() {
 	run -0 fd-load -t "$TO" "$T/in.ndjson"
 	createdb -h "$PGHOST" -U fd w
 	W="postgresql:///w?host=$PGHOST&user=fd"
-	psql -X -q -v ON_ERROR_STOP=1 -d "$W" -c 'create table tickets (id bigint, subject text, _fd_id text, _fd_load_id text, _fd_deleted_at timestamptz)' \
+	psql -X -q -v ON_ERROR_STOP=1 -d "$W" -c 'create table tickets (id bigint, subject text, _fd_id text, _fd_load_id text, _fd_seq bigint, _fd_deleted_at timestamptz)' \
 	    -c 'create table deletions (id bigint, _fd_deleted_at timestamptz, _fd_load_id text)'
 	for f in $(jq -r '.tables.tickets.files[]' "$T/out/_fd_manifest.json"); do
-		psql -X -q -v ON_ERROR_STOP=1 -d "$W" -c "\\copy tickets (id, subject, _fd_id, _fd_load_id) from '$T/out/tickets/$f' csv header"
+		# the file's columns, by name: the manifest's first widths[f]
+		psql -X -q -v ON_ERROR_STOP=1 -d "$W" -c "\\copy tickets ($(jq -r --arg f "$f" \
+		    '.tables.tickets | .columns[:.widths[$f]] | map(.name) | join(", ")' \
+		    "$T/out/_fd_manifest.json")) from '$T/out/tickets/$f' csv header"
 	done
 	# the recipe: each deletions file in the manifest's order
 	for f in $(jq -r '.tables.tickets.deletions[]' "$T/out/_fd_manifest.json"); do
