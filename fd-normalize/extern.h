@@ -25,6 +25,7 @@ struct norm_opts {
 	size_t			 max_length;	/* 0: unlimited */
 	int			 max_nesting;
 	int			 dlt;		/* _dlt_* names, dlt's ids */
+	int			 dense;		/* every column in each record */
 };
 
 struct flattener;
@@ -73,8 +74,18 @@ int	flatten_record(struct flattener *f, struct stream *s,
 	    const char *rec, size_t len, const char *version, size_t vlen,
 	    char *errbuf);
 
-/* The name of a stream's root table, for ACTIVATE_VERSION. */
+/* The name of a stream's root table. */
 const char	*stream_table(const struct stream *);
+
+/*
+ * Writes the ACTIVATE_VERSION of version (vlen bytes of JSON number)
+ * for every table of stream s's chain that f has declared: the root
+ * first (declared or not), then each child table whose SCHEMA was
+ * written, in the order of their first SCHEMAs.  A child table with
+ * no row in this run gets none.
+ */
+void	stream_activate(struct flattener *f, const struct stream *s,
+	    const char *version, size_t vlen);
 
 /* Frees f with every table and stream of it (not its out buffer).
  * NULL is a no-op. */

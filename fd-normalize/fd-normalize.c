@@ -30,6 +30,9 @@
 #define MAX_LENGTH_MIN		8	/* naming's tag fits */
 #define MAX_LENGTH_MAX		4096
 #define NAMING_DEFAULT		"snake_case"
+/* Records hold every column of their SCHEMA (--dense), or only the
+ * row's values (--sparse): fd-normalize.1, NOTES, says why dense. */
+#define DENSE_DEFAULT		1
 /* The output is written when this much is buffered, at a line's end. */
 #define OUT_FLUSH		(1 << 20)
 /* The first room for a SCHEMA's key_properties. */
@@ -37,7 +40,7 @@
 
 enum {
 	OPT_STREAM = CHAR_MAX + 1, OPT_KEY, OPT_MAX_NESTING, OPT_NAMING,
-	OPT_MAX_LENGTH, OPT_DLT, OPT_JQ
+	OPT_MAX_LENGTH, OPT_DLT, OPT_JQ, OPT_DENSE, OPT_SPARSE
 };
 
 static const struct option longopts[] = {
@@ -50,6 +53,8 @@ static const struct option longopts[] = {
 	{ "max-length",	 required_argument,	NULL,	OPT_MAX_LENGTH },
 	{ "dlt",	 no_argument,		NULL,	OPT_DLT },
 	{ "jq",		 required_argument,	NULL,	OPT_JQ },
+	{ "dense",	 no_argument,		NULL,	OPT_DENSE },
+	{ "sparse",	 no_argument,		NULL,	OPT_SPARSE },
 	{ NULL,		 0,			NULL,	0 }
 };
 
@@ -324,9 +329,7 @@ line(struct run *r, const char *p, size_t len, char *errbuf)
 	case FD_SINGER_ACTIVATE_VERSION:
 		if ((st = stream_of(r, &m, errbuf)) == NULL)
 			return -1;
-		if (fd_singer_put_activate_version(&r->out, stream_table(st),
-		    m.version.p, m.version.len) == -1)
-			err(FD_EXIT_FAIL, NULL); /* (names are UTF-8) */
+		stream_activate(r->fl, st, m.version.p, m.version.len);
 		return 0;
 	default:
 		return other_line(r, &m, p, len, errbuf);
@@ -374,10 +377,11 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: fd-normalize [-hV] [--config file] [--stream name]\n"
-	    "                    [--key field] [--max-nesting n]\n"
-	    "                    [--naming convention] [--max-length n]\n"
-	    "                    [--dlt] [--jq filter] [file ...]\n");
+	    "usage: fd-normalize [-hV] [--config file] [--dense | --sparse]\n"
+	    "                    [--stream name] [--key field]\n"
+	    "                    [--max-nesting n] [--naming convention]\n"
+	    "                    [--max-length n] [--dlt] [--jq filter]\n"
+	    "                    [file ...]\n");
 	exit(fp == stdout ? FD_EXIT_OK : FD_EXIT_USAGE);
 }
 
@@ -391,6 +395,7 @@ options(int argc, char *argv[], struct args *a)
 
 	memset(a, 0, sizeof(*a));
 	a->o.max_nesting = MAX_NESTING_DEFAULT;
+	a->o.dense = DENSE_DEFAULT;
 	while ((ch = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
@@ -425,6 +430,12 @@ options(int argc, char *argv[], struct args *a)
 			break;
 		case OPT_JQ:
 			a->jq = optarg;
+			break;
+		case OPT_DENSE:
+			a->o.dense = 1;
+			break;
+		case OPT_SPARSE:
+			a->o.dense = 0;
 			break;
 		default:
 			usage(stderr);

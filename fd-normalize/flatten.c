@@ -74,6 +74,7 @@ static const struct links {
 struct column {
 	char		*name;		/* normalized */
 	unsigned long	 row;		/* the last row that wrote it */
+	size_t		 cell;		/* that row's cell of it */
 	char		*member;	/* "name": as JSON, for records */
 	size_t		 lmember;
 	enum fd_coltype	 type;
@@ -101,6 +102,10 @@ struct table {
 	struct column	**order;	/* in order of appearance */
 	size_t		 ncols, capcols;
 	size_t		 sent;		/* columns in the last SCHEMA */
+	int		 declared;	/* a SCHEMA of it was written */
+	/* its link columns (NULL until its first row; a root row has
+	 * only its id) */
+	struct column	*l_id, *l_root, *l_parent, *l_idx;
 	struct node	 top;
 	struct stream	*stream;	/* of the root */
 	char		*head;		/* a RECORD's text up to its '{' */
@@ -115,6 +120,9 @@ struct stream {
 	size_t		*keylens;	/* (they may hold NUL bytes) */
 	size_t		 nkeys;
 	char		 disposition[DISPOSITION_SZ]; /* "": none yet */
+	/* the child tables declared (a SCHEMA written), in that order */
+	struct table	**declared;
+	size_t		 ndeclared, capdeclared;
 };
 
 /*
@@ -375,6 +383,23 @@ stream_table(const struct stream *s)
 	return s->root->name;
 }
 
+void
+stream_activate(struct flattener *f, const struct stream *s,
+    const char *version, size_t vlen)
+{
+	size_t i;
+
+	/* (names are UTF-8: naming made them) */
+	if (fd_singer_put_activate_version(f->out, s->root->name, version,
+	    vlen) == -1)
+		err(FD_EXIT_FAIL, "table %s", showname(s->root->name));
+	for (i = 0; i < s->ndeclared; i++)
+		if (fd_singer_put_activate_version(f->out,
+		    s->declared[i]->name, version, vlen) == -1)
+			err(FD_EXIT_FAIL, "table %s",
+			    showname(s->declared[i]->name));
+}
+
 static void
 stream_keys_free(struct stream *s)
 {
@@ -552,6 +577,22 @@ key_columns(struct flattener *f, const struct stream *s)
 	return f->keyptrs;
 }
 
+/* Adds child table t, whose first SCHEMA is being written, to the
+ * tables of stream s that an ACTIVATE_VERSION names: once a name (two
+ * paths may give one, table's dup). */
+static void
+declare(struct stream *s, struct table *t)
+{
+	size_t i;
+
+	for (i = 0; i < s->ndeclared; i++)
+		if (strcmp(s->declared[i]->name, t->name) == 0)
+			return;
+	xgrow(&s->declared, &s->capdeclared, s->ndeclared,
+	    sizeof(*s->declared));
+	s->declared[s->ndeclared++] = t;
+}
+
 /* Writes table t's SCHEMA when it has columns its last one lacked, or
  * its stream's key or disposition changed. */
 static void
@@ -559,8 +600,8 @@ schema_out(struct flattener *f, struct table *t)
 {
 	struct fd_singer_xfd x;
 	struct stream *s = t->root->stream;
-	char **names = NULL;
-	size_t i, nkeys = t == t->root ? s->nkeys : 0;
+	char **names = NULL, *idname[1];
+	size_t i, nkeys = t == t->root ? s->nkeys : 1;
 
 	if (t->sent == t->ncols)
 		return;
@@ -569,7 +610,11 @@ schema_out(struct flattener *f, struct table *t)
 		f->props[i].name = t->order[i]->name;
 		f->props[i].schema = fd_coltype_schema(t->order[i]->type);
 	}
-	if (nkeys > 0)
+	if (t != t->root) {
+		/* a child row's key: its id, a function of its place */
+		idname[0] = (char *)f->c->id;
+		names = idname;
+	} else if (nkeys > 0)
 		names = key_columns(f, s);
 	x.disposition = s->disposition[0] ? s->disposition : "append";
 	x.root = t->root->name;
@@ -578,6 +623,9 @@ schema_out(struct flattener *f, struct table *t)
 	    (const char *const *)names, nkeys, &x) == -1)
 		err(FD_EXIT_FAIL, "table %s", showname(t->name));
 	t->sent = t->ncols;
+	if (!t->declared && t != t->root)
+		declare(s, t);
+	t->declared = 1;
 }
 
 /* Writes a value into the record, as a column of type vt holds it:
@@ -986,19 +1034,21 @@ row_columns(struct flattener *f, struct table *t, struct row *r)
 	for (i = r->n; i-- > 0; ) {
 		if (r->cells[i].col->row == f->serial)
 			r->cells[i].col = NULL;
-		else
+		else {
 			r->cells[i].col->row = f->serial;
+			r->cells[i].col->cell = i;
+		}
 	}
 }
 
 /*
- * Writes the RECORD of row r of table t: its values, then the link
- * columns (a child row's: the root's id, its parent's, its index idx),
- * its id last.  The link columns are made on the table's first row,
- * before its SCHEMA.
+ * Writes the members of row r of table t sparse: its values in the
+ * row's order, then the link columns (a child row's: the root's id,
+ * its parent's, its index idx), its id last.  A column the row has no
+ * value of is left out.
  */
 static void
-record_out(struct flattener *f, const struct ctx *c, struct table *t,
+members_sparse(struct flattener *f, const struct ctx *c, struct table *t,
     const struct row *r, const char *parent, const char *idx, size_t ilen,
     const char *id)
 {
@@ -1006,15 +1056,6 @@ record_out(struct flattener *f, const struct ctx *c, struct table *t,
 	size_t i;
 	int first = 1;
 
-	if (parent != NULL) {
-		column_new(f, t, f->c->root, FD_COL_TEXT);
-		column_new(f, t, f->c->parent, FD_COL_TEXT);
-		column_new(f, t, f->c->idx, FD_COL_BIGINT);
-	}
-	column_new(f, t, f->c->id, FD_COL_TEXT);
-	schema_out(f, t);
-
-	fd_buf_append(f->out, t->head, t->lhead);
 	for (i = 0; i < r->n; i++) {
 		if ((col = r->cells[i].col) == NULL)
 			continue;
@@ -1031,6 +1072,71 @@ record_out(struct flattener *f, const struct ctx *c, struct table *t,
 		first = 0;
 	}
 	link_out(f, first, f->m_id, id, strlen(id), 1);
+}
+
+/*
+ * Writes the members of row r of table t dense: every column of t's
+ * last SCHEMA, in its order, null where the row has no value.  A link
+ * column holds the link, whatever value of that name the row brought
+ * (sparse writes both).  row_columns has marked r's columns (row, cell)
+ * and no other row came since.
+ */
+static void
+members_dense(struct flattener *f, const struct ctx *c, struct table *t,
+    const struct row *r, const char *parent, const char *idx, size_t ilen,
+    const char *id)
+{
+	struct column *col;
+	size_t i;
+
+	for (i = 0; i < t->ncols; i++) {
+		col = t->order[i];
+		if (i > 0)
+			fd_buf_putc(f->out, ',');
+		fd_buf_append(f->out, col->member, col->lmember);
+		if (col == t->l_id)
+			jstr(f->out, id, strlen(id));
+		else if (parent != NULL && col == t->l_root)
+			jstr(f->out, c->root, strlen(c->root));
+		else if (parent != NULL && col == t->l_parent)
+			jstr(f->out, parent, strlen(parent));
+		else if (parent != NULL && col == t->l_idx)
+			fd_buf_append(f->out, idx, ilen);
+		else if (col->row == f->serial && col->cell < r->n &&
+		    r->cells[col->cell].col == col)
+			value_out(f, &r->cells[col->cell], col->type);
+		else
+			fd_buf_puts(f->out, "null");
+	}
+}
+
+/*
+ * Writes the RECORD of row r of table t (members_sparse or
+ * members_dense say how).  The link columns are made on the table's
+ * first row, before its SCHEMA, which is written first when the table
+ * has columns its last one lacked.
+ */
+static void
+record_out(struct flattener *f, const struct ctx *c, struct table *t,
+    const struct row *r, const char *parent, const char *idx, size_t ilen,
+    const char *id)
+{
+	if (t->l_id == NULL) {
+		if (parent != NULL) {
+			t->l_root = column_new(f, t, f->c->root, FD_COL_TEXT);
+			t->l_parent = column_new(f, t, f->c->parent,
+			    FD_COL_TEXT);
+			t->l_idx = column_new(f, t, f->c->idx, FD_COL_BIGINT);
+		}
+		t->l_id = column_new(f, t, f->c->id, FD_COL_TEXT);
+	}
+	schema_out(f, t);
+
+	fd_buf_append(f->out, t->head, t->lhead);
+	if (f->opts.dense)
+		members_dense(f, c, t, r, parent, idx, ilen, id);
+	else
+		members_sparse(f, c, t, r, parent, idx, ilen, id);
 	fd_buf_putc(f->out, '}');
 	if (fd_singer_put_record_end(f->out, c->version, c->vlen) == -1)
 		err(FD_EXIT_FAIL, NULL);
@@ -1147,6 +1253,7 @@ flatten_end(struct flattener *f)
 	}
 	for (i = 0; fd_map_at(f->streams, i, (void **)&s) != NULL; i++) {
 		stream_keys_free(s);
+		free(s->declared);
 		free(s);
 	}
 	fd_map_free(f->tables);

@@ -8,6 +8,10 @@
 # descriptions with escapes, custom fields of mixed types, tags, cc
 # lists), repeated to at least 100,000 tickets (about 300 MB); RSS is
 # also measured on a quarter of it.
+#
+# fd-normalize runs twice: as by default (dense records, every column
+# of the SCHEMA in each) and with --sparse (a row's values only), with
+# the size of what each writes for the quarter.
 set -u
 set -o pipefail
 
@@ -56,6 +60,10 @@ rss() {
 
 say "normalize: timing on $mb MB"
 tn=$(best "$TOP/fd-normalize/fd-normalize" "$W/big.ndjson") || exit 1
+ts=$(best "$TOP/fd-normalize/fd-normalize" --sparse "$W/big.ndjson") || exit 1
+od=$("$TOP/fd-normalize/fd-normalize" "$W/small.ndjson" | wc -c) || exit 1
+os=$("$TOP/fd-normalize/fd-normalize" --sparse "$W/small.ndjson" | wc -c) ||
+    exit 1
 tj=$(best jq -c . "$W/big.ndjson") || exit 1
 rs=$(rss "$TOP/fd-normalize/fd-normalize" "$W/small.ndjson") || exit 1
 rb=$(rss "$TOP/fd-normalize/fd-normalize" "$W/big.ndjson") || exit 1
@@ -64,18 +72,25 @@ echo
 echo "fd-normalize benchmark ($records tickets repeated to $((n * 4)) records, $mb MB; best of 3)"
 echo
 awk -v mb="$mb" -v tn="$tn" -v tj="$tj" -v rs="$rs" -v rb="$rb" \
-    -v mbs="$mbs" 'BEGIN {
+    -v mbs="$mbs" -v ts="$ts" -v od="$od" -v os="$os" 'BEGIN {
 	printf "%-28s %8s %8s %8s\n", "run", "wall s", "MB/s", "ratio"
 	printf "%-28s %8.2f %8.0f %8s\n", "jq -c .", tj, mb / tj, "1.00"
 	printf "%-28s %8.2f %8.0f %8.2f\n", "fd-normalize", tn, mb / tn, tj / tn
+	printf "%-28s %8.2f %8.0f %8.2f\n", "fd-normalize --sparse", ts,
+	    mb / ts, tj / ts
+	printf "\noutput on %d MB: %.1f MB dense, %.1f MB --sparse (%+.0f%%)\n",
+	    mbs, od / 1e6, os / 1e6, (od - os) * 100 / os
 	printf "\npeak RSS of fd-normalize: %s MB on %d MB, %s MB on %d MB\n",
 	    rs, mbs, rb, mb
 	printf "targets: ratio >= 6, peak RSS < 50 MB and flat\n"
 }'
 if [ -n "${FD_BENCH_SUMMARY:-}" ]; then
-	awk -v mb="$mb" -v tn="$tn" -v tj="$tj" -v rs="$rs" -v rb="$rb" 'BEGIN {
+	awk -v mb="$mb" -v tn="$tn" -v tj="$tj" -v rs="$rs" -v rb="$rb" \
+	    -v ts="$ts" 'BEGIN {
 		printf "normalize %d MB\tMB/s (jq -c .)\t%.0f (%.0f)\t%.2f\t>= 6\n",
 		    mb, mb / tn, mb / tj, tj / tn
+		printf "normalize --sparse\tMB/s\t%.0f\t%.2f\t\n", mb / ts,
+		    tj / ts
 		printf "normalize\tpeak RSS MB, 1/4 and all\t%s, %s\t\t< 50, flat\n", rs, rb
 	}' >>"$FD_BENCH_SUMMARY"
 fi

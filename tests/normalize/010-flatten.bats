@@ -80,10 +80,10 @@ worked() {
 	[ "$(shake_id wX3f5vn801W16A_tickets__tags_0)" = "r0pBeIGyt+b3cA" ]
 }
 
-@test "worked example 3.4: SCHEMA x-fd and key_properties (root keyed, merge; children keyless)" {
+@test "worked example 3.4: SCHEMA x-fd and key_properties (root keyed, merge; children keyed by _fd_id)" {
 	worked
 	[ "$(schema tickets | jq -c '[.key_properties, .["x-fd"]]')" = '[["id"],{"disposition":"merge","root":"tickets","table_kind":"root"}]' ]
-	[ "$(schema tickets__tags | jq -c '[.key_properties, .["x-fd"]]')" = '[[],{"disposition":"merge","root":"tickets","parent":"tickets","table_kind":"child"}]' ]
+	[ "$(schema tickets__tags | jq -c '[.key_properties, .["x-fd"]]')" = '[["_fd_id"],{"disposition":"merge","root":"tickets","parent":"tickets","table_kind":"child"}]' ]
 	[ "$(schema tickets__matrix__list | jq -c '.["x-fd"] | [.parent, .root, .table_kind]')" = '["tickets__matrix","tickets","child"]' ]
 	[ "$(schema tickets__tags | jq -c '.schema.type')" = '"object"' ]
 	[ "$(schema tickets | jq -c '.schema.properties.created_at')" = '{"type":["string","null"],"format":"date-time","x-fd-type":"timestamp"}' ]
@@ -245,7 +245,7 @@ nest() {
 	[ "$(rows t__l | jq -r ._fd_list_idx)" = 0 ]
 	# nulls are counted in the index; the value column comes with 7,
 	# appended after the columns of the first row
-	run -0 --separate-stderr fd-normalize --stream t <<<'{"l": [null, 7, null]}'
+	run -0 --separate-stderr fd-normalize --sparse --stream t <<<'{"l": [null, 7, null]}'
 	[ "$(nrows t__l)" = 3 ]
 	[ "$(cols t__l)" = "_fd_root_id _fd_parent_id _fd_list_idx _fd_id value" ]
 	[ "$(types t__l)" = "_fd_root_id:text _fd_parent_id:text _fd_list_idx:bigint _fd_id:text value:bigint" ]

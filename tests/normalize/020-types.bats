@@ -26,7 +26,7 @@ record_of() {
 }
 
 @test "variants: dlt's docs example [{id: 1}, {id: \"idx-nr-456\"}] gives id bigint and id__v_text text" {
-	run -0 --separate-stderr fd-normalize --stream t <<<'{"id": 1}
+	run -0 --separate-stderr fd-normalize --sparse --stream t <<<'{"id": 1}
 {"id": "idx-nr-456"}'
 	[ "$(types t)" = "id:bigint _fd_id:text id__v_text:text" ]
 	[ "$(rows t | jq -c 'del(._fd_id)' | tr -d '\n')" = '{"id":1}{"id__v_text":"idx-nr-456"}' ]
@@ -39,7 +39,7 @@ record_of() {
 }
 
 @test "variants of every type go to <col>__v_<dlt type>, one column per type, reused" {
-	run -0 --separate-stderr fd-normalize --stream t <<<'{"x": 1}
+	run -0 --separate-stderr fd-normalize --sparse --stream t <<<'{"x": 1}
 {"x": 2.5}
 {"x": true}
 {"x": "s"}
@@ -60,12 +60,12 @@ record_of() {
 }
 
 @test "a text in a timestamp column is a __v_text variant; a date-time in a bigint column is __v_text, typed text, as written" {
-	run -0 --separate-stderr fd-normalize --stream t <<<'{"ts": "2024-05-01T10:00:00Z"}
+	run -0 --separate-stderr fd-normalize --sparse --stream t <<<'{"ts": "2024-05-01T10:00:00Z"}
 {"ts": "soon"}
 {"ts": "2024-05-02T10:00:00+02:00"}'
 	[ "$(types t)" = "ts:timestamp _fd_id:text ts__v_text:text" ]
 	[ "$(rows t | jq -c 'del(._fd_id)' | tr -d '\n')" = '{"ts":"2024-05-01T10:00:00Z"}{"ts__v_text":"soon"}{"ts":"2024-05-02T08:00:00Z"}' ]
-	run -0 --separate-stderr fd-normalize --stream t <<<'{"n": 5}
+	run -0 --separate-stderr fd-normalize --sparse --stream t <<<'{"n": 5}
 {"n": "2024-05-01T10:00:00+02:00"}'
 	[ "$(types t)" = "n:bigint _fd_id:text n__v_text:text" ]
 	[ "$(rows t | jq -c 'del(._fd_id)' | tail -n 1)" = '{"n__v_text":"2024-05-01T10:00:00+02:00"}' ]

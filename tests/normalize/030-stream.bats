@@ -52,7 +52,7 @@ EOF
 	[ "$(printf '%s\n' "$seen" | jq -r .type | tr '\n' ' ')" = "SCHEMA RECORD STATE " ]
 }
 
-@test "ACTIVATE_VERSION passes through with the stream renamed to its table" {
+@test "ACTIVATE_VERSION goes to the root table and its declared child tables" {
 	run -0 --separate-stderr fd-normalize <<'EOF'
 {"type":"SCHEMA","stream":"Groups","schema":{"type":"object","properties":{}},"key_properties":["id"],"x-fd":{"disposition":"replace"}}
 {"type":"RECORD","stream":"Groups","record":{"id":1,"agent_ids":[5]},"version":1714500000}
@@ -60,8 +60,9 @@ EOF
 {"type":"ACTIVATE_VERSION","stream":"channelSURFING","version":2}
 EOF
 	[ "${lines[4]}" = '{"type":"ACTIVATE_VERSION","stream":"groups","version":1714500000}' ]
-	[ "${lines[5]}" = '{"type":"ACTIVATE_VERSION","stream":"channel_surfing","version":2}' ]
-	[ "${#lines[@]}" = 6 ]
+	[ "${lines[5]}" = '{"type":"ACTIVATE_VERSION","stream":"groups__agent_ids","version":1714500000}' ]
+	[ "${lines[6]}" = '{"type":"ACTIVATE_VERSION","stream":"channel_surfing","version":2}' ]
+	[ "${#lines[@]}" = 7 ]
 	[ "$(schema groups | jq -r '.["x-fd"].disposition')" = replace ]
 	[ "$(schema groups__agent_ids | jq -r '.["x-fd"].disposition')" = replace ]
 }
@@ -97,7 +98,7 @@ EOF
 }
 
 @test "plain mode: --stream and --key; a record's own \"type\" (Problem, even STATE) is data" {
-	run -0 --separate-stderr fd-normalize --stream Tickets --key id <<'EOF'
+	run -0 --separate-stderr fd-normalize --sparse --stream Tickets --key id <<'EOF'
 {"id": 1, "type": "Problem", "subject": "x"}
 {"id": 2, "type": "STATE", "value": 1}
 {"type": "RECORD", "stream": "other", "record": {"id": 3}}
@@ -158,7 +159,7 @@ EOF
 }
 
 @test "--jq yielding two objects gives two root rows; yielding none gives none" {
-	run -0 --separate-stderr fd-normalize --stream t --key id --jq '., {id: (.id + 100), copy: true}' <<<'{"id": 1, "l": [1]}
+	run -0 --separate-stderr fd-normalize --sparse --stream t --key id --jq '., {id: (.id + 100), copy: true}' <<<'{"id": 1, "l": [1]}
 {"id": 2}'
 	[ "$(rows t | jq -c 'del(._fd_id)' | tr -d '\n')" = '{"id":1}{"id":101,"copy":true}{"id":2}{"id":102,"copy":true}' ]
 	[ "$(rows t | jq -r ._fd_id | sort -u | wc -l)" = 4 ]

@@ -132,7 +132,7 @@ $line"
 }
 
 @test "no final newline, CRLF line ends and blank lines are fine" {
-	run -0 --separate-stderr fd-normalize --stream t < <(printf '{"id": 1}\r\n\r\n   \n\n{"id": 2, "s": "a"}\r\n{"id": 3}')
+	run -0 --separate-stderr fd-normalize --sparse --stream t < <(printf '{"id": 1}\r\n\r\n   \n\n{"id": 2, "s": "a"}\r\n{"id": 3}')
 	[ -z "$stderr" ]
 	[ "$(rows t | jq -c 'del(._fd_id)' | tr -d '\n')" = '{"id":1}{"id":2,"s":"a"}{"id":3}' ]
 	run -0 --separate-stderr fd-normalize --stream t </dev/null

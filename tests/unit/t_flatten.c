@@ -25,9 +25,14 @@
 #define ROOT(keys, disp, root)	"}},\"key_properties\":[" keys "],"	\
 	"\"x-fd\":{\"disposition\":\"" disp "\",\"root\":\"" root "\","	\
 	"\"table_kind\":\"root\"}}"
-#define CHILD(disp, root, parent)	"}},\"key_properties\":[],"	\
+/* A child table's, keyed by its id column (fd's, or dlt's: DLT_CHILD). */
+#define CHILD_KEYED(id, disp, root, parent)				\
+	"}},\"key_properties\":[\"" id "\"],"				\
 	"\"x-fd\":{\"disposition\":\"" disp "\",\"root\":\"" root "\","	\
 	"\"parent\":\"" parent "\",\"table_kind\":\"child\"}}"
+#define CHILD(disp, root, parent)	CHILD_KEYED("_fd_id", disp, root, parent)
+#define DLT_CHILD(disp, root, parent)	CHILD_KEYED("_dlt_id", disp, root, \
+	parent)
 #define RECORD(t)	"{\"type\":\"RECORD\",\"stream\":\"" t "\",\"record\":"
 /* The link columns of a child table, fd's. */
 #define LINKS	P("_fd_root_id", TEXT) "," P("_fd_parent_id", TEXT) ","	\
@@ -207,6 +212,91 @@ t_flatten_schema_grows(void)
 	fd_buf_free(&out);
 }
 
+/* Dense records: every column of the table's last SCHEMA, in its
+ * order, null where the row has none, the link columns in their
+ * places; a column that comes later is in every record after it. */
+void
+t_flatten_dense(void)
+{
+	struct fd_buf out = FD_BUF_INIT;
+	struct flattener *f;
+	struct stream *s;
+	struct norm_opts o;
+	char why[FD_ERRSZ];
+
+	memset(&o, 0, sizeof(o));
+	if (fd_naming_conv_parse("snake_case", &o.conv, why) == -1)
+		abort();
+	o.max_nesting = 1000;
+	o.dense = 1;
+	f = flatten_init(&o, &out);
+	s = stream_get(f, "t", 1);
+	T_INT(flat(f, s, "{\"a\":1,\"l\":[{\"x\":1}]}"), 0);
+	T_INT(flat(f, s, "{\"b\":\"s\",\"a\":null,\"l\":[{\"y\":2},null]}"),
+	    0);
+	T_INT(flat(f, s, "{\"a\":\"v\"}"), 0);
+	T_INT(nlines(&out), 11);
+	T_STR(line_at(&out, 1), RECORD("t") "{\"a\":1,\"_fd_id\":\""
+	    "oUSLPSQWn1wptA\"}}");
+	T_STR(line_at(&out, 3), RECORD("t__l") "{\"x\":1,"
+	    "\"_fd_root_id\":\"oUSLPSQWn1wptA\",\"_fd_parent_id\":\""
+	    "oUSLPSQWn1wptA\",\"_fd_list_idx\":0,\"_fd_id\":\""
+	    "9zGktGQo/AMZ8A\"}}");
+	T_STR(line_at(&out, 4), SCHEMA("t") P("a", BIGINT) ","
+	    P("_fd_id", TEXT) "," P("b", TEXT) ROOT("", "append", "t"));
+	T_STR(line_at(&out, 5), RECORD("t") "{\"a\":null,\"_fd_id\":\""
+	    "NWap3fC9k8hFtw\",\"b\":\"s\"}}");
+	T_STR(line_at(&out, 7), RECORD("t__l") "{\"x\":null,"
+	    "\"_fd_root_id\":\"NWap3fC9k8hFtw\",\"_fd_parent_id\":\""
+	    "NWap3fC9k8hFtw\",\"_fd_list_idx\":0,\"_fd_id\":\""
+	    "i4LxfDSD9D4brg\",\"y\":2}}");
+	T_STR(line_at(&out, 8), RECORD("t__l") "{\"x\":null,"
+	    "\"_fd_root_id\":\"NWap3fC9k8hFtw\",\"_fd_parent_id\":\""
+	    "NWap3fC9k8hFtw\",\"_fd_list_idx\":1,\"_fd_id\":\""
+	    "Y/ThYu+lIrOBbg\",\"y\":null}}");
+	/* a variant: the base column null, the variant written */
+	T_STR(line_at(&out, 9), SCHEMA("t") P("a", BIGINT) ","
+	    P("_fd_id", TEXT) "," P("b", TEXT) "," P("a__v_text", TEXT)
+	    ROOT("", "append", "t"));
+	T_STR(line_at(&out, 10), RECORD("t") "{\"a\":null,\"_fd_id\":\""
+	    "nOZLvQI07Z/0jw\",\"b\":null,\"a__v_text\":\"v\"}}");
+	flatten_end(f);
+	fd_buf_free(&out);
+}
+
+/* stream_activate: the root's ACTIVATE_VERSION, then its declared
+ * child tables' in the order of their first SCHEMA; a child table
+ * without a row (an empty list) is not declared. */
+void
+t_flatten_activate(void)
+{
+	struct fd_buf out = FD_BUF_INIT;
+	struct flattener *f = open_into(&out, 0, 1000);
+	struct stream *s = stream_get(f, "G", 1);
+	struct stream *o = stream_get(f, "o", 1);
+
+	stream_activate(f, s, "7", 1);
+	T_STR(line_at(&out, 0),
+	    "{\"type\":\"ACTIVATE_VERSION\",\"stream\":\"g\",\"version\":7}");
+	T_INT(nlines(&out), 1);
+	T_INT(flat(f, s, "{\"a\":[],\"b\":[1],\"c\":{\"d\":[2]}}"), 0);
+	T_INT(flat(f, o, "{\"e\":[1]}"), 0);
+	T_INT(flat(f, s, "{\"a\":[3]}"), 0);
+	fd_buf_reset(&out);
+	stream_activate(f, s, "8", 1);
+	T_INT(nlines(&out), 4);
+	T_STR(line_at(&out, 0),
+	    "{\"type\":\"ACTIVATE_VERSION\",\"stream\":\"g\",\"version\":8}");
+	T_STR(line_at(&out, 1), "{\"type\":\"ACTIVATE_VERSION\",\"stream\":"
+	    "\"g__b\",\"version\":8}");
+	T_STR(line_at(&out, 2), "{\"type\":\"ACTIVATE_VERSION\",\"stream\":"
+	    "\"g__c__d\",\"version\":8}");
+	T_STR(line_at(&out, 3), "{\"type\":\"ACTIVATE_VERSION\",\"stream\":"
+	    "\"g__a\",\"version\":8}");
+	flatten_end(f);
+	fd_buf_free(&out);
+}
+
 /* A value of another type than its column's goes to the variant
  * column <col>__v_<type>; an integer fits a double column, a
  * date-time a text column, and a date-time in another column is a
@@ -299,7 +389,7 @@ t_flatten_dlt(void)
 	T_STR(line_at(&out, 4), SCHEMA("tickets__l__list") P("value", BIGINT)
 	    "," P("_dlt_root_id", TEXT) "," P("_dlt_parent_id", TEXT) ","
 	    P("_dlt_list_idx", BIGINT) "," P("_dlt_id", TEXT)
-	    CHILD("merge", "tickets", "tickets__l"));
+	    DLT_CHILD("merge", "tickets", "tickets__l"));
 	T_STR(line_at(&out, 5), RECORD("tickets__l__list") "{\"value\":1,"
 	    "\"_dlt_root_id\":\"z5jIxXIbUnmbKw\","
 	    "\"_dlt_parent_id\":\"hY4KRrF2OBi94g\",\"_dlt_list_idx\":0,"
