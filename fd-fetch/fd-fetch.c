@@ -668,9 +668,8 @@ usage(FILE *fp)
 	    "                [--since time] [--until time] [--per-page n]\n"
 	    "                [--rate n] [--plan plan] [--reserve percent]\n"
 	    "                [--max-wait seconds] [--include list] [--raw]\n"
-	    "                [--reconcile] [endpoint ...]\n"
-	    "       fd-fetch --discover\n"
-	    "       fd-fetch [options] --catalog file\n");
+	    "                [--reconcile] [--discover] [--catalog file]\n"
+	    "                [endpoint ...]\n");
 	exit(fp == stdout ? FD_EXIT_OK : FD_EXIT_USAGE);
 }
 
