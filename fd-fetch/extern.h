@@ -7,8 +7,8 @@
  *   sync.c       the passes: incremental windows, full refresh, output
  *   schema.c     the SCHEMA of each stream: declared, widened, catalog
  *
- * Guarded: tests/fuzz/fuzz_fetch.c compiles client.c and sync.c in one
- * file.
+ * Guarded: tests/fuzz/fuzz_fetch.c compiles client.c, sync.c and
+ * schema.c in one file.
  */
 #ifndef FD_FETCH_EXTERN_H
 #define FD_FETCH_EXTERN_H

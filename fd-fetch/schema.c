@@ -74,8 +74,9 @@ struct sschema {
 };
 
 struct schemas {
-	struct sschema	 v[STREAMS_MAX];	/* by the stream's own
-						 * endpoint (owner()) */
+	/* the shared ones by the stream's own endpoint (stream_slot()), a
+	 * worker's by the endpoint writing (endpoint_bit()) */
+	struct sschema	 v[STREAMS_MAX];
 	struct fd_buf	 line;		/* a SCHEMA being written */
 	struct fd_buf	 tmp;		/* a decoded member name */
 };
@@ -132,7 +133,9 @@ props_copy(struct props *to, const struct props *from)
 	to->v = xcalloc(from->n ? from->n : 1, sizeof(*to->v));
 	for (i = 0; i < from->n; i++) {
 		to->v[i] = from->v[i];
-		to->v[i].name = xstrndup(from->v[i].name, from->v[i].namelen);
+		to->v[i].name = xmalloc(from->v[i].namelen + 1);
+		memcpy(to->v[i].name, from->v[i].name,
+		    from->v[i].namelen + 1);
 		if (from->v[i].sub != NULL) {
 			to->v[i].sub = xcalloc(1, sizeof(*to->v[i].sub));
 			props_copy(to->v[i].sub, from->v[i].sub);
@@ -169,7 +172,10 @@ props_add(struct props *p, const char *name, size_t len)
 	}
 	m = &p->v[p->n++];
 	memset(m, 0, sizeof(*m));
-	m->name = xstrndup(name, len);
+	/* a name may hold a NUL ("\u0000"): all len bytes */
+	m->name = xmalloc(len + 1);
+	memcpy(m->name, name, len);
+	m->name[len] = '\0';
 	m->namelen = len;
 	return m;
 }
@@ -270,7 +276,7 @@ admits(unsigned types, unsigned t)
  * record itself, whose object members are walked too.
  */
 static int
-walk(struct props *p, const char *text, size_t len, int top, int add,
+fit(struct props *p, const char *text, size_t len, int top, int add,
     struct fd_buf *tmp)
 {
 	struct fd_jscan js, ja;
@@ -317,9 +323,11 @@ walk(struct props *p, const char *text, size_t len, int top, int add,
 			changed = 1;
 		}
 		if (top && t == T_OBJ) {
+			if (m->sub == NULL && !add)
+				return 1;
 			if (m->sub == NULL)
 				m->sub = xcalloc(1, sizeof(*m->sub));
-			if (walk(m->sub, vp, vl, 0, add, tmp)) {
+			if (fit(m->sub, vp, vl, 0, add, tmp)) {
 				if (!add)
 					return 1;
 				changed = 1;
@@ -415,7 +423,7 @@ owner(const struct endpoint *ep)
 }
 
 static int
-slot(const struct endpoint *ep)
+stream_slot(const struct endpoint *ep)
 {
 	return __builtin_ctzll(endpoint_bit(owner(ep)));
 }
@@ -480,24 +488,22 @@ schema_admit(struct run *run, const struct endpoint *ep, const char *rec,
     size_t len)
 {
 	struct sschema *mine, *all;
-	int i;
 
 	if (run->raw)
 		return;
 	if (run->seen == NULL)
 		run->seen = schemas_new();
-	i = slot(ep);
-	mine = &run->seen->v[i];
+	mine = &run->seen->v[__builtin_ctzll(endpoint_bit(ep))];
 	if (mine->gen != 0 && (rec == NULL ||
-	    !walk(&mine->p, rec, len, 1, 0, &run->seen->tmp)))
+	    !fit(&mine->p, rec, len, 1, 0, &run->seen->tmp)))
 		return;
 	pthread_mutex_lock(run->lock);
-	if (run->schemas == NULL)
+	if (run->schemas == NULL)	/* alone (fuzz_fetch) */
 		run->schemas = schemas_new();
-	all = &run->schemas->v[i];
+	all = &run->schemas->v[stream_slot(ep)];
 	if (all->gen == 0 && owner(ep)->fields != NULL)
 		declare(&all->p, owner(ep)->fields, 1);
-	if ((rec != NULL && walk(&all->p, rec, len, 1, 1,
+	if ((rec != NULL && fit(&all->p, rec, len, 1, 1,
 	    &run->schemas->tmp)) || all->gen == 0) {
 		schema_write(run, ep, all);
 		all->gen++;
