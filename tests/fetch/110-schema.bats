@@ -218,3 +218,21 @@ select_catalog() {
 	fetch next --state "$T/meltano-state.json" tickets
 	diff "$T/changed" <(jq -r 'select(.type == "RECORD") | .record.id' "$T/next.out" | sort -n)
 }
+
+@test "schema: fd-fetch | fd-load takes every member as a column, objects and arrays as JSON" {
+	fd-fetch --since "$SINCE" tickets contacts | fd-load -t "sqlite:$T/direct.sqlite"
+	for s in tickets contacts; do
+		sqlite3 "$T/direct.sqlite" "select name from pragma_table_info('$s')" | sort >"$T/$s.cols"
+		comm -23 <(members "$s") "$T/$s.cols" >"$T/missing"
+		[ ! -s "$T/missing" ] || { cat "$T/missing"; false; }
+	done
+	# every ticket the lists show (archived ones are not read here)
+	diff <(sqlite3 "$T/direct.sqlite" "select id || ' ' || updated_at from tickets" | sort) \
+	    <(sim_truth tickets | jq -r --arg t "$SINCE" '.[] | select(.updated_at >= $t and (.archived | not)) | "\(.id) \(.updated_at)"' | sort)
+	# a ticket's custom fields and cc_emails, as the API wrote them
+	id=$(sim_truth tickets | jq '[.[] | select(.updated_at >= "'"$SINCE"'" and (.archived | not) and (.cc_emails | length) > 0)][0].id')
+	[ "$(sqlite3 "$T/direct.sqlite" "select custom_fields from tickets where id = $id" | jq -S -c .)" = \
+	    "$(sim_truth tickets | jq -S -c ".[] | select(.id == $id) | .custom_fields")" ]
+	[ "$(sqlite3 "$T/direct.sqlite" "select cc_emails from tickets where id = $id" | jq -c .)" = \
+	    "$(sim_truth tickets | jq -c ".[] | select(.id == $id) | .cc_emails")" ]
+}
