@@ -96,8 +96,9 @@ struct tally {
 /*
  * The run: settings and the things every module shares.  With -j and
  * several endpoints, each worker thread has its own copy, with its own
- * connections (http), SCHEMA memory and line buffer; the rate budget,
- * the state and the tally are shared, behind lock.
+ * connections (http), copy of the SCHEMAs written and line buffer; the
+ * rate budget, the SCHEMAs, the state and the tally are shared, behind
+ * lock.
  */
 struct run {
 	const char	*base;		/* https://acme.freshdesk.com/api/v2 */
