@@ -52,7 +52,7 @@ LIBSRC	= lib/buf.c lib/config.c lib/diag.c lib/digest.c lib/http.c lib/isotime.c
 	lib/idset.c lib/ranges.c
 LIBOBJ	= $(LIBSRC:.c=.o)
 FETCHOBJ = fd-fetch/fd-fetch.o fd-fetch/client.o fd-fetch/endpoints.o \
-	fd-fetch/sync.o
+	fd-fetch/schema.o fd-fetch/sync.o
 NORMOBJ	= fd-normalize/fd-normalize.o fd-normalize/flatten.o \
 	fd-normalize/jq.o
 LOADOBJ	= fd-load/fd-load.o fd-load/row.o fd-load/sql.o fd-load/sqlite.o \

@@ -5,9 +5,10 @@
  *   endpoints.c  what each Freshdesk list endpoint takes and how it syncs
  *   client.c     one page: pacing, retries, validation, API errors
  *   sync.c       the passes: incremental windows, full refresh, output
+ *   schema.c     the SCHEMA of each stream: declared, widened, catalog
  *
- * Guarded: tests/fuzz/fuzz_fetch.c compiles client.c and sync.c in one
- * file.
+ * Guarded: tests/fuzz/fuzz_fetch.c compiles client.c, sync.c and
+ * schema.c in one file.
  */
 #ifndef FD_FETCH_EXTERN_H
 #define FD_FETCH_EXTERN_H
@@ -71,6 +72,9 @@ struct endpoint {
 	const char		*child;		/* *_CHILD, SYNC_ARCHIVE: path,
 						 * %lld = its id */
 	int			 hidden;	/* not an operand, not in all */
+	/* its stream's members as the API writes them (endpoints.c), or
+	 * NULL: another endpoint's stream, or none known */
+	const char		*fields;
 };
 
 /* endpoints.c */
@@ -92,8 +96,9 @@ struct tally {
 /*
  * The run: settings and the things every module shares.  With -j and
  * several endpoints, each worker thread has its own copy, with its own
- * connections (http), SCHEMA memory and line buffer; the rate budget,
- * the state and the tally are shared, behind lock.
+ * connections (http), copy of the SCHEMAs written and line buffer; the
+ * rate budget, the SCHEMAs, the state and the tally are shared, behind
+ * lock.
  */
 struct run {
 	const char	*base;		/* https://acme.freshdesk.com/api/v2 */
@@ -102,7 +107,10 @@ struct run {
 	jv		*state;		/* the whole state value, under lock */
 	pthread_mutex_t	*lock;
 	struct tally	*tally;
-	uint64_t	 schema_sent;	/* endpoint_bit()s with a SCHEMA out */
+	/* each stream's SCHEMA: the one written, shared under lock, and
+	 * this worker's copy of it (schema.c); created at first use */
+	struct schemas	*schemas;
+	struct schemas	*seen;
 	uint64_t	 no_feature;	/* endpoint_bit()s the plan or the
 					 * key's role lacks (403) */
 	struct fd_buf	 line;		/* a message being written */
@@ -195,5 +203,27 @@ void	out_flush(void);
  * closed the pipe (EPIPE; by default SIGPIPE ends the program first),
  * else with a message. */
 void	out_fail(void);
+
+/* schema.c */
+/* The SCHEMAs of the streams (opaque): the shared ones and a worker's
+ * copy.  Owned by whoever called schemas_new; frees accept NULL. */
+struct schemas;
+struct schemas	*schemas_new(void);
+void		 schemas_free(struct schemas *);
+/*
+ * Makes sure that a SCHEMA of ep's stream admitting the record text rec
+ * (len bytes, a valid JSON object) has been written to stdout, or with
+ * rec NULL one declaring the stream's known members: the first SCHEMA
+ * of the stream, or when rec brings a member or a type the last one
+ * lacks, a wider one (every member and type of the last one, and
+ * rec's).  A SCHEMA is written under run->lock and never narrows, for
+ * all workers.  Cheap when rec fits the last SCHEMA this worker knows.
+ */
+void	schema_admit(struct run *, const struct endpoint *, const char *rec,
+	    size_t len);
+/* The JSON Schema of ep's stream as declared before any record
+ * ({"type":"object","properties":{..}}), appended to out; -1 on
+ * ENOMEM. */
+int	schema_declared(const struct endpoint *, struct fd_buf *out);
 
 #endif /* FD_FETCH_EXTERN_H */

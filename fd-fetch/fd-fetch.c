@@ -22,6 +22,7 @@
 #include "buf.h"
 #include "config.h"
 #include "diag.h"
+#include "json.h"
 #include "state.h"
 #include "tool.h"
 #include "extern.h"
@@ -33,6 +34,8 @@ struct opts {
 	const char	*statefile, *domain, *since, *until, *plan, *include;
 	/* --config's "api_key" and "api_key_file", or NULL */
 	const char	*key, *keyfile;
+	const char	*catalog;	/* --catalog, --properties */
+	int		 discover;
 };
 
 /* --config: its members that are not spelled as options */
@@ -57,7 +60,7 @@ static const char *const taken[] = { "api_key", "api_key_file", NULL };
 enum {
 	OPT_DOMAIN = CHAR_MAX + 1, OPT_SINCE, OPT_UNTIL, OPT_PER_PAGE,
 	OPT_RATE, OPT_PLAN, OPT_RESERVE, OPT_MAX_WAIT, OPT_INCLUDE, OPT_RAW,
-	OPT_RECONCILE
+	OPT_RECONCILE, OPT_DISCOVER, OPT_CATALOG
 };
 
 static const struct option longopts[] = {
@@ -78,6 +81,9 @@ static const struct option longopts[] = {
 	{ "include",	required_argument,	NULL,	OPT_INCLUDE },
 	{ "raw",	no_argument,		NULL,	OPT_RAW },
 	{ "reconcile",	no_argument,		NULL,	OPT_RECONCILE },
+	{ "discover",	no_argument,		NULL,	OPT_DISCOVER },
+	{ "catalog",	required_argument,	NULL,	OPT_CATALOG },
+	{ "properties",	required_argument,	NULL,	OPT_CATALOG },
 	{ NULL,		0,			NULL,	0 }
 };
 
@@ -187,14 +193,14 @@ api_key(const struct opts *o)
 
 /* The endpoints named by the operands, checked before any request. */
 static const struct endpoint **
-select_endpoints(int argc, char *argv[], int raw, int *n)
+select_endpoints(int argc, char *argv[], int raw, int catalog, int *n)
 {
 	const struct endpoint **v, *ep;
 	int i, k = 0, cap = ENDPOINTS_MAX;
 
 	if ((v = calloc(cap, sizeof(*v))) == NULL)
 		err(FD_EXIT_FAIL, NULL);
-	if (argc == 0)
+	if (argc == 0 && !catalog)
 		for (i = 0; (ep = endpoint_at(i)) != NULL; i++)
 			if (ep->is_default)
 				v[k++] = ep;
@@ -357,7 +363,7 @@ run_endpoints(struct run *run, const struct endpoint **eps, int n,
 		runs[i].slots_max = run->jobs;
 		runs[i].slot_freed = &freed;
 		runs[i].line = (struct fd_buf)FD_BUF_INIT;
-		runs[i].schema_sent = 0;
+		runs[i].seen = NULL;
 		if (i > 0 && (runs[i].http = fd_http_new(key,
 		    "fd-fetch/" FD_VERSION, HTTP_TIMEOUT_S, errbuf)) == NULL)
 			errx(FD_EXIT_FAIL, "%s", errbuf);
@@ -371,6 +377,7 @@ run_endpoints(struct run *run, const struct endpoint **eps, int n,
 	for (i = 0; i < w; i++) {
 		pthread_join(th[i], NULL);
 		fd_buf_free(&runs[i].line);
+		schemas_free(runs[i].seen);
 		if (i > 0)
 			fd_http_free(runs[i].http);
 	}
@@ -454,7 +461,7 @@ run_all(const struct opts *o, int argc, char *argv[])
 	run.lock = &lock;
 	run.tally = &tally;
 	run.state = &state;
-	eps = select_endpoints(argc, argv, o->raw, &n);
+	eps = select_endpoints(argc, argv, o->raw, o->catalog != NULL, &n);
 	if ((d = o->domain) == NULL && (d = getenv("FRESHDESK_DOMAIN")) == NULL)
 		errx(FD_EXIT_USAGE, "no domain: use --domain or set "
 		    "FRESHDESK_DOMAIN");
@@ -493,6 +500,7 @@ run_all(const struct opts *o, int argc, char *argv[])
 	run.version = (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 	srandom((unsigned)(tv.tv_usec ^ getpid()));
 
+	run.schemas = schemas_new();	/* before the workers share it */
 	run.started = now_ms();
 	run.progress = !o->quiet && !o->verbose && isatty(STDERR_FILENO);
 	run_endpoints(&run, eps, n, key);
@@ -510,8 +518,159 @@ run_all(const struct opts *o, int argc, char *argv[])
 	fd_rate_free(run.rate);
 	jv_free(state);
 	fd_buf_free(&run.line);
+	schemas_free(run.seen);
+	schemas_free(run.schemas);
 	free(base);
 	free(eps);
+}
+
+/* The Singer catalog entry of endpoint ep (--discover). */
+static jv
+catalog_entry(const struct endpoint *ep)
+{
+	struct fd_buf b = FD_BUF_INIT;
+	char why[FD_ERRSZ];
+	jv schema, keys, md, mds, props, k;
+	int full = ep->kind == SYNC_FULL || ep->kind == SYNC_FULL_CHILD;
+
+	schema_declared(ep, &b);
+	xbuf_check(&b);
+	if (fd_json_parse(b.data, b.len, &schema, why) == -1)
+		errx(FD_EXIT_FAIL, "%s: schema: %s", ep->name, why);
+	fd_buf_free(&b);
+	keys = ep->object ? jv_array() : JV_ARRAY(jv_string("id"));
+	md = JV_OBJECT(jv_string("inclusion"), jv_string("available"),
+	    jv_string("selected"), jv_bool(ep->is_default),
+	    jv_string("forced-replication-method"),
+	    jv_string(full ? "FULL_TABLE" : "INCREMENTAL"),
+	    jv_string("table-key-properties"), jv_copy(keys));
+	if (!full && ep->cursor != NULL)
+		md = jv_object_set(md, jv_string("valid-replication-keys"),
+		    JV_ARRAY(jv_string(ep->cursor)));
+	mds = JV_ARRAY(JV_OBJECT(jv_string("breadcrumb"), jv_array(),
+	    jv_string("metadata"), md));
+	/* each property: the key always there, the others available */
+	props = jv_object_get(jv_copy(schema), jv_string("properties"));
+	jv_object_foreach(props, name, v) {
+		int key = !ep->object && strcmp(jv_string_value(name),
+		    "id") == 0;
+		k = JV_ARRAY(jv_string("properties"), jv_copy(name));
+		mds = jv_array_append(mds, JV_OBJECT(jv_string("breadcrumb"),
+		    k, jv_string("metadata"), JV_OBJECT(
+		    jv_string("inclusion"),
+		    jv_string(key ? "automatic" : "available"))));
+		jv_free(name);
+		jv_free(v);
+	}
+	jv_free(props);
+	return JV_OBJECT(jv_string("tap_stream_id"), jv_string(ep->name),
+	    jv_string("stream"), jv_string(endpoint_stream(ep)),
+	    jv_string("schema"), schema, jv_string("key_properties"), keys,
+	    jv_string("metadata"), mds);
+}
+
+/* --discover: the catalog of every endpoint on stdout, no request. */
+static void
+discover(void)
+{
+	const struct endpoint *ep;
+	jv streams = jv_array(), text;
+	int i;
+
+	for (i = 0; (ep = endpoint_at(i)) != NULL; i++)
+		if (!ep->hidden)
+			streams = jv_array_append(streams, catalog_entry(ep));
+	text = jv_dump_string(JV_OBJECT(jv_string("streams"), streams), 0);
+	if (puts(jv_string_value(text)) == EOF)
+		out_fail();
+	jv_free(text);
+	out_flush();
+}
+
+/* Whether catalog entry e is selected: its stream-level metadata
+ * (breadcrumb []) says "selected", or the legacy schema's "selected". */
+static int
+entry_selected(jv e)
+{
+	jv md = jv_object_get(jv_copy(e), jv_string("metadata")), sel;
+	int r = 0, found = 0;
+
+	if (jv_get_kind(md) == JV_KIND_ARRAY)
+		jv_array_foreach(md, i, m) {
+			jv bc = jv_object_get(jv_copy(m),
+			    jv_string("breadcrumb"));
+			if (jv_get_kind(bc) == JV_KIND_ARRAY &&
+			    jv_array_length(jv_copy(bc)) == 0) {
+				sel = jv_object_get(jv_object_get(jv_copy(m),
+				    jv_string("metadata")), jv_string("selected"));
+				if (jv_get_kind(sel) != JV_KIND_INVALID &&
+				    jv_get_kind(sel) != JV_KIND_NULL) {
+					found = 1;
+					r = jv_get_kind(sel) == JV_KIND_TRUE;
+				}
+				jv_free(sel);
+			}
+			jv_free(bc);
+			jv_free(m);
+		}
+	jv_free(md);
+	if (!found) {
+		sel = jv_object_get(jv_object_get(jv_copy(e),
+		    jv_string("schema")), jv_string("selected"));
+		r = jv_get_kind(sel) == JV_KIND_TRUE;
+		jv_free(sel);
+	}
+	return r;
+}
+
+/*
+ * --catalog FILE: the names of the endpoints selected in a Singer
+ * catalog, in *names (n of them, owned by the caller, the strings
+ * too).  Dies with FD_EXIT_USAGE naming the file when it cannot be
+ * read, is not a catalog or names an unknown stream.
+ */
+static char **
+catalog_select(const char *path, int *n)
+{
+	const struct endpoint *ep;
+	char errbuf[FD_ERRSZ], **v;
+	jv cat, streams, id;
+	int k = 0;
+
+	if (fd_json_load(path, &cat, errbuf) == -1)
+		errx(FD_EXIT_USAGE, "%s", errbuf);
+	streams = jv_get_kind(cat) == JV_KIND_OBJECT ?
+	    jv_object_get(jv_copy(cat), jv_string("streams")) : jv_invalid();
+	if (jv_get_kind(streams) != JV_KIND_ARRAY)
+		errx(FD_EXIT_USAGE, "%s: not a Singer catalog: expected "
+		    "{\"streams\":[...]}", path);
+	v = xcalloc((size_t)jv_array_length(jv_copy(streams)) + 1,
+	    sizeof(*v));
+	jv_array_foreach(streams, i, e) {
+		if (jv_get_kind(e) != JV_KIND_OBJECT)
+			errx(FD_EXIT_USAGE, "%s: stream %d: not an object",
+			    path, i + 1);
+		id = jv_object_get(jv_copy(e), jv_string("tap_stream_id"));
+		if (jv_get_kind(id) != JV_KIND_STRING) {
+			jv_free(id);
+			id = jv_object_get(jv_copy(e), jv_string("stream"));
+		}
+		if (jv_get_kind(id) != JV_KIND_STRING)
+			errx(FD_EXIT_USAGE, "%s: stream %d: no tap_stream_id",
+			    path, i + 1);
+		if ((ep = endpoint_find(jv_string_value(id))) == NULL ||
+		    ep->hidden)
+			errx(FD_EXIT_USAGE, "%s: unknown stream %s", path,
+			    showname(jv_string_value(id)));
+		if (entry_selected(e))
+			v[k++] = xstrdup(ep->name);
+		jv_free(id);
+		jv_free(e);
+	}
+	jv_free(streams);
+	jv_free(cat);
+	*n = k;
+	return v;
 }
 
 static void
@@ -523,6 +682,7 @@ usage(FILE *fp)
 	    "                [--per-page n] [--rate n] [--plan plan]\n"
 	    "                [--reserve percent] [--max-wait seconds]\n"
 	    "                [--include list] [--raw] [--reconcile]\n"
+	    "                [--discover] [--catalog file]\n"
 	    "                [endpoint ...]\n");
 	exit(fp == stdout ? FD_EXIT_OK : FD_EXIT_USAGE);
 }
@@ -602,6 +762,12 @@ main(int argc, char *argv[])
 		case OPT_RAW:
 			o.raw = 1;
 			break;
+		case OPT_DISCOVER:
+			o.discover = 1;
+			break;
+		case OPT_CATALOG:
+			o.catalog = optarg;
+			break;
 		default:
 			usage(stderr);
 		}
@@ -609,7 +775,25 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
-	run_all(&o, argc, argv);
+	if (o.discover) {
+		if (argc > 0 || o.catalog != NULL)
+			errx(FD_EXIT_USAGE, "--discover takes no endpoint "
+			    "and no catalog");
+		discover();
+	} else if (o.catalog != NULL) {
+		char **names;
+		int i, n;
+
+		if (argc > 0)
+			errx(FD_EXIT_USAGE, "%s: endpoints come from the "
+			    "catalog, not the operands", o.catalog);
+		names = catalog_select(o.catalog, &n);
+		run_all(&o, n, names);
+		for (i = 0; i < n; i++)
+			free(names[i]);
+		free(names);
+	} else
+		run_all(&o, argc, argv);
 	fd_config_free(&c);
 	return FD_EXIT_OK;
 }

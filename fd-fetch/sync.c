@@ -326,32 +326,11 @@ line_out(struct run *run, int flush)
 		out_fail();
 }
 
+/* The first SCHEMA of ep's stream, if none is out yet (schema.c). */
 static void
 schema(struct run *run, const struct endpoint *ep)
 {
-	static const char *const id[] = { "id" };
-	struct fd_singer_prop props[2];
-	struct fd_singer_xfd xfd = { NULL, NULL, NULL };
-	size_t n = 0;
-
-	if (run->raw || (run->schema_sent & endpoint_bit(ep)))
-		return;
-	run->schema_sent |= endpoint_bit(ep);
-	if (!ep->object) {
-		props[n].name = "id";
-		props[n++].schema = "{\"type\":\"integer\"}";
-	}
-	if (ep->cursor != NULL) {
-		props[n].name = ep->cursor;
-		props[n++].schema = "{\"type\":[\"string\",\"null\"],"
-		    "\"format\":\"date-time\"}";
-	}
-	xfd.disposition = is_full(ep) ? "replace" : "merge";
-	fd_buf_reset(&run->line);
-	if (fd_singer_put_schema(&run->line, endpoint_stream(ep), props, n, id,
-	    ep->object ? 0 : 1, &xfd) == -1)
-		err(FD_EXIT_FAIL, "%s: SCHEMA", ep->name);
-	line_out(run, 0);
+	schema_admit(run, ep, NULL, 0);
 }
 
 /* The ACTIVATE_VERSION of ep's records of this run. */
@@ -382,7 +361,8 @@ emit(struct run *run, const struct endpoint *ep, const struct rec *r,
 	char why[FD_ERRSZ], v[24];
 	int n = 0;
 
-	schema(run, ep);	/* before its first RECORD */
+	/* a SCHEMA admitting it first */
+	schema_admit(run, ep, r->text, r->len);
 	fd_buf_reset(&run->line);
 	if (!run->raw && fd_singer_put_record_head(&run->line,
 	    endpoint_stream(ep)) == -1)

@@ -55,7 +55,8 @@ $(FZB)/sql.o: fd-load/sql.c fd-load/sql.h fd-load/extern.h
 $(FZB)/fuzz_normalize.o: fd-normalize/fd-normalize.c fd-normalize/extern.h
 $(FZB)/fuzz_load.o: fd-load/fd-load.c fd-load/extern.h
 $(FZB)/fuzz_jq.o: fd-normalize/fd-normalize.c fd-normalize/extern.h
-$(FZB)/fuzz_fetch.o: fd-fetch/client.c fd-fetch/sync.c fd-fetch/extern.h
+$(FZB)/fuzz_fetch.o: fd-fetch/client.c fd-fetch/sync.c fd-fetch/schema.c \
+    fd-fetch/extern.h
 $(FZB)/endpoints.o: fd-fetch/endpoints.c fd-fetch/extern.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FZ_CFLAGS) $(FZ_CPPFLAGS) -c -o $@ $<

@@ -27,6 +27,7 @@
 
 #include "../../fd-fetch/client.c"
 #include "../../fd-fetch/sync.c"
+#include "../../fd-fetch/schema.c"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int	LLVMFuzzerInitialize(int *, char ***);
@@ -63,8 +64,10 @@ check_line(const struct endpoint *ep)
 		abort();
 	}
 	assert(m.type == FD_SINGER_RECORD);
-	assert(m.stream.len == strlen(ep->name) + 2 &&
-	    memcmp(m.stream.p + 1, ep->name, m.stream.len - 2) == 0);
+	/* its stream: archived_tickets writes tickets' */
+	assert(m.stream.len == strlen(endpoint_stream(ep)) + 2 &&
+	    memcmp(m.stream.p + 1, endpoint_stream(ep), m.stream.len - 2) ==
+	    0);
 }
 
 int
@@ -117,7 +120,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (fd_buf_append(&resp->body, data + 2, size - 2) == -1)
 		abort();
 	run.raw = (data[0] & 8) != 0;
-	run.schema_sent = run.no_feature = 0;
+	/* each input a run of its own: its SCHEMAs start afresh */
+	schemas_free(run.schemas);
+	schemas_free(run.seen);
+	run.schemas = run.seen = NULL;
+	run.no_feature = 0;
 	memset(&pg, 0, sizeof(pg));
 	pg.url = "http://127.0.0.1:1/api/v2/x";
 	pg.ep = ep;
