@@ -110,3 +110,38 @@ gets() {
 	run -0 --separate-stderr fd-fetch -q --state "$T/state.json" tickets contacts
 	[ "$(printf '%s\n' "$output" | jq -s '[.[] | select(.type == "RECORD")] | length')" -eq 0 ]
 }
+
+@test "config: the Meltano way: discover, select two streams, run with --config, --catalog and --state, then again from the state the loader printed" {
+	e2e_sim --tickets 60 --contacts 20
+	new_dest
+	local dom=$FRESHDESK_DOMAIN
+	unset FRESHDESK_DOMAIN FRESHDESK_API_KEY
+	conf "$T/tap.json" "{\"domain\": \"$dom\", \"api_key_file\": \"$SIM_RUNDIR/api_key\",
+	    \"start_date\": \"$SINCE\", \"quiet\": true}"
+	conf "$T/map.json" '{}'
+	conf "$T/target.json" "{\"to\": \"$TO\", \"quiet\": true}"
+	run -0 --separate-stderr fd-fetch --config "$T/tap.json" --discover
+	[ "$(gets)" -eq 0 ]
+	printf '%s\n' "$output" | jq '.streams |= map(.tap_stream_id as $s |
+	    .metadata |= map(if .breadcrumb == [] then
+	    .metadata.selected = ($s == "tickets" or $s == "contacts") else . end))' \
+	    >"$T/catalog.json"
+	set -o pipefail
+	fd-fetch --config "$T/tap.json" --catalog "$T/catalog.json" |
+	    fd-normalize --config "$T/map.json" |
+	    fd-load --config "$T/target.json" >"$T/states"
+	truth tickets contacts
+	# only the selected streams were read
+	[ "$(q "select group_concat(name) from sqlite_master where type = 'table' and name in ('groups', 'agents', 'companies')")" = "" ]
+	tail -n 1 "$T/states" >"$T/state.json"
+	advance 10
+	local ids
+	ids=$(mutate "{\"ids\":$(sim_truth tickets | jq -c '[.[] | select((.deleted | not) and (.spam | not)) | .id][:3]')}")
+	fd-fetch --config "$T/tap.json" --catalog "$T/catalog.json" \
+	    --state "$T/state.json" | tee "$T/fetch.ndjson" |
+	    fd-normalize --config "$T/map.json" |
+	    fd-load --config "$T/target.json" >"$T/states2"
+	truth tickets contacts
+	[ "$(fetched_ids tickets | paste -sd ' ')" = "$(printf '%s\n' $ids | sort | paste -sd ' ')" ]
+	[ "$(tail -n 1 "$T/states2" | jq -cS .)" = "$(db_state | jq -cS .)" ]
+}
