@@ -95,6 +95,8 @@ struct table {
 	char		*name;
 	char		*root;		/* the root table's name */
 	int		 child;		/* table_kind child */
+	int		 normalized;	/* its SCHEMA is fd-normalize's (x-fd
+					 * has a table_kind) */
 	enum disposition disp;
 	char		**keys;		/* primary key columns (root) */
 	size_t		 nkeys;
@@ -209,7 +211,9 @@ extern const struct dest_ops sqlite_ops, pg_ops, csv_ops, jsonl_ops;
  * Splits record rec (a JSON object of len bytes, borrowed until the
  * next call) into t->vals, one per column, and checks each value
  * against its column's type.  Returns 0, or -1 with "column X: ..."
- * in errbuf.  scratch is the caller's.
+ * in errbuf (a member no column is of: "column X is not in the
+ * SCHEMA", with a hint at fd-normalize when t is not normalized).
+ * scratch is the caller's.
  */
 int	row_split(struct table *t, const char *rec, size_t len,
 	    struct fd_buf *scratch, char *errbuf);

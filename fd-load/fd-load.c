@@ -80,6 +80,9 @@ struct loader {
 	/* the stream */
 	struct fd_map	*tables;	/* stream -> struct table */
 	struct fd_map	*versions;	/* replace root -> its version */
+	struct fd_map	*activated;	/* replace root -> the version its
+					 * last ACTIVATE_VERSION made live, or
+					 * NULL: rows staged since */
 	struct fd_buf	 scratch;	/* row_split's */
 	int		 warned_unknown;
 	struct fd_map	*idsets;	/* stream -> struct idopen (or NULL) */
@@ -139,6 +142,7 @@ static const struct option longopts[] = {
 struct shape {
 	char		*root;
 	int		 child;
+	int		 normalized;
 	enum disposition disp;
 	char		**keys;
 	size_t		 nkeys;
@@ -292,8 +296,10 @@ read_xfd(const struct fd_singer_msg *m, const char *name, const char *mode,
 		    errbuf) == 0 && *x == '"')
 			s->root = decode(x, xl, errbuf);
 		if (fd_jscan_field(m->xfd.p, m->xfd.len, "table_kind", &x, &xl,
-		    errbuf) == 0 && is_string(x, xl, "child"))
-			s->child = 1;
+		    errbuf) == 0) {
+			s->normalized = 1;
+			s->child = is_string(x, xl, "child");
+		}
 		if (fd_jscan_field(m->xfd.p, m->xfd.len, "disposition", &x,
 		    &xl, errbuf) == 0 && *x == '"' &&
 		    (dp = disp_parse(x + 1, xl - 2)) != -1)
@@ -343,6 +349,7 @@ same_table(const struct table *t, const struct shape *s, const char *props,
 	size_t vl, i;
 
 	if (t->disp != s->disp || t->child != s->child ||
+	    t->normalized != s->normalized ||
 	    t->nkeys != s->nkeys || strcmp(t->root, s->root) != 0)
 		return 0;
 	for (i = 0; i < s->nkeys; i++)
@@ -379,11 +386,12 @@ table_new(struct loader *l, const char *name)
 static void
 table_reshape(struct table *t, struct shape *s)
 {
-	struct shape old = { t->root, 0, DISP_APPEND, t->keys, t->nkeys };
+	struct shape old = { t->root, 0, 0, DISP_APPEND, t->keys, t->nkeys };
 
 	shape_free(&old);
 	t->root = s->root;
 	t->child = s->child;
+	t->normalized = s->normalized;
 	t->disp = s->disp;
 	t->keys = s->keys;
 	t->nkeys = s->nkeys;
@@ -450,7 +458,7 @@ static int
 schema(struct loader *l, const struct fd_singer_msg *m, const char *name,
     char *errbuf)
 {
-	struct shape s = { NULL, 0, DISP_APPEND, NULL, 0 };
+	struct shape s = { NULL, 0, 0, DISP_APPEND, NULL, 0 };
 	struct table *t;
 	const char *props;
 	size_t plen;
@@ -828,6 +836,21 @@ new_version(struct loader *l, const struct table *t,
 		err(FD_EXIT_FAIL, NULL);
 }
 
+/* A row of replace table t is staged: its chain's next ACTIVATE_VERSION
+ * has work to do, whatever its version. */
+static void
+unactivated(struct loader *l, const struct table *t)
+{
+	char *ver;
+
+	if ((ver = fd_map_get(l->activated, t->root,
+	    strlen(t->root))) == NULL)
+		return;
+	free(ver);
+	if (fd_map_put(l->activated, t->root, strlen(t->root), NULL) == -1)
+		err(FD_EXIT_FAIL, NULL);
+}
+
 /*
  * The table of m's stream in *tp: NULL when no SCHEMA described it,
  * which is an error when a message of type what (not NULL) needs one.
@@ -857,8 +880,11 @@ record(struct loader *l, const struct fd_singer_msg *m, char *errbuf)
 
 	if (stream_table(l, m, "RECORD", &t, errbuf) == -1)
 		return -1;
-	if (t->disp == DISP_REPLACE && m->version.p != NULL)
-		new_version(l, t, m);
+	if (t->disp == DISP_REPLACE) {
+		if (m->version.p != NULL)
+			new_version(l, t, m);
+		unactivated(l, t);
+	}
 	/* --batch-rows: a commit before a root row, never between a
 	 * record's rows (a merge replaces a record whole) */
 	if (l->pending >= l->batch_rows && !l->ops->coarse && !t->child)
@@ -881,17 +907,47 @@ record(struct loader *l, const struct fd_singer_msg *m, char *errbuf)
 	return 0;
 }
 
-/* An ACTIVATE_VERSION: a replace table's version goes live at the next
- * commit.  0, or -1 with errbuf. */
+/* Whether version text v (malloc'd, or NULL) is m's version. */
+static int
+same_version(const char *v, const struct fd_singer_msg *m)
+{
+	return v != NULL && strlen(v) == m->version.len &&
+	    memcmp(v, m->version.p, m->version.len) == 0;
+}
+
+/*
+ * An ACTIVATE_VERSION: a replace chain's version goes live at the next
+ * commit.  The chain is activated whole by its root's; the child
+ * tables' own ones (fd-normalize sends one per table of the chain, the
+ * root's first) confirm it, and so does the root's again before any
+ * row is staged: no-ops.  A child table's for a version its root has
+ * not activated would split the chain: bad input.  A table no SCHEMA
+ * described, or that does not replace, has nothing staged: a no-op.
+ * 0, or -1 with errbuf.
+ */
 static int
 activate(struct loader *l, const struct fd_singer_msg *m, char *errbuf)
 {
 	struct table *t;
+	char *ver;
 
 	if (stream_table(l, m, NULL, &t, errbuf) == -1)
 		return -1;
-	if (t != NULL && t->disp == DISP_REPLACE)
-		l->ops->activate(l->dst, t);
+	if (t == NULL || t->disp != DISP_REPLACE)
+		return 0;
+	ver = fd_map_get(l->activated, t->root, strlen(t->root));
+	if (same_version(ver, m))
+		return 0;
+	if (t->child)
+		return fd_diag_set(errbuf, "table %s: ACTIVATE_VERSION %.*s "
+		    "of a child table before its root table %s's",
+		    showname(t->name), (int)m->version.len, m->version.p,
+		    showname(t->root));
+	l->ops->activate(l->dst, t);
+	free(ver);
+	ver = xstrndup(m->version.p, m->version.len);
+	if (fd_map_put(l->activated, t->root, strlen(t->root), ver) == -1)
+		err(FD_EXIT_FAIL, NULL);
 	return 0;
 }
 
@@ -1043,6 +1099,9 @@ loader_free(struct loader *l)
 	fd_map_free(l->idsets);
 	for (i = 0; fd_map_at(l->versions, i, (void **)&v) != NULL; i++)
 		free(v);
+	for (i = 0; fd_map_at(l->activated, i, (void **)&v) != NULL; i++)
+		free(v);
+	fd_map_free(l->activated);
 	fd_map_free(l->tables);
 	fd_map_free(l->versions);
 	fd_buf_free(&l->scratch);
@@ -1067,6 +1126,7 @@ run(struct loader *l, int argc, char *argv[])
 	    (long long)tv.tv_sec, (long)tv.tv_usec);
 	if ((l->tables = fd_map_new()) == NULL ||
 	    (l->versions = fd_map_new()) == NULL ||
+	    (l->activated = fd_map_new()) == NULL ||
 	    (l->idsets = fd_map_new()) == NULL)
 		err(FD_EXIT_FAIL, NULL);
 	l->dst = l->ops->open(where, load_id);

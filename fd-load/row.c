@@ -102,7 +102,9 @@ row_split(struct table *t, const char *rec, size_t len,
 		}
 		if ((idx = (size_t)fd_map_get(t->colidx, name, nlen)) == 0)
 			return fd_diag_set(errbuf, "column %s is not in the "
-			    "SCHEMA", fd_diag_name(n, sizeof(n), name, nlen));
+			    "SCHEMA%s", fd_diag_name(n, sizeof(n), name, nlen),
+			    t->normalized ? "" : " (a raw stream? pipe it "
+			    "through fd-normalize, or declare every column)");
 		val = &t->vals[idx - 1];
 		val->kind = v.kind;
 		val->flags = v.flags;
