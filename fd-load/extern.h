@@ -104,6 +104,9 @@ struct table {
 	struct column	*cols;
 	size_t		 ncols;
 	struct fd_map	*colidx;	/* column name -> index + 1 */
+	struct fd_map	*untyped;	/* property name -> non-NULL: typed
+					 * only "null" so far, no column yet
+					 * (a raw stream's) */
 	struct value	*vals;		/* the row being written, ncols */
 	void		*priv;		/* the destination's */
 };
@@ -212,7 +215,8 @@ extern const struct dest_ops sqlite_ops, pg_ops, csv_ops, jsonl_ops;
  * next call) into t->vals, one per column, and checks each value
  * against its column's type.  Returns 0, or -1 with "column X: ..."
  * in errbuf (a member no column is of: "column X is not in the
- * SCHEMA", with a hint at fd-normalize when t is not normalized).
+ * SCHEMA", with a hint at fd-normalize when t is not normalized; a
+ * null member of an untyped property is passed over).
  * scratch is the caller's.
  */
 int	row_split(struct table *t, const char *rec, size_t len,

@@ -336,6 +336,36 @@ read_keys(const struct fd_singer_msg *m, struct shape *s, char *errbuf)
 		s->disp = DISP_APPEND;
 }
 
+/*
+ * Whether JSON Schema property p (len bytes) types its values null and
+ * nothing else ("type": "null" or ["null"], without x-fd-type): a raw
+ * stream that has seen only nulls of a member.  Its column waits for a
+ * SCHEMA that types it: made now, it would be json, and a later load's
+ * integers or strings would go to a variant column.
+ */
+static int
+untyped(const char *p, size_t len)
+{
+	struct fd_jscan js;
+	struct fd_jtok k;
+	const char *v;
+	size_t vl;
+	int n = 0;
+
+	if (fd_jscan_field(p, len, "x-fd-type", &v, &vl, NULL) == 0 ||
+	    fd_jscan_field(p, len, "type", &v, &vl, NULL) != 0)
+		return 0;
+	if (is_string(v, vl, "null"))
+		return 1;
+	fd_jscan_init(&js, v, vl);
+	if (fd_jscan_next(&js, &k) != FD_JTOK_ARRAY)
+		return 0;
+	while (fd_jscan_next(&js, &k) == FD_JTOK_STRING)
+		if (!is_string(k.p, k.len, "null") || n++ > 0)
+			return 0;
+	return k.kind == FD_JTOK_ARRAY_END && n == 1;
+}
+
 /* Whether a SCHEMA of t with shape s would leave t as it is: the same
  * shape, and no new column among the properties (plen bytes at
  * props). */
@@ -361,7 +391,9 @@ same_table(const struct table *t, const struct shape *s, const char *props,
 		/* an escaped name is decoded by the slow path */
 		if ((k.flags & FD_JTOK_ESCAPED) || (k.len - 2 > 0 &&
 		    fd_map_get(t->colidx, k.p + 1, k.len - 2) == NULL &&
-		    !is_string(k.p, k.len, LOAD_ID_COLUMN)))
+		    !is_string(k.p, k.len, LOAD_ID_COLUMN) &&
+		    (fd_map_get(t->untyped, k.p + 1, k.len - 2) == NULL ||
+		    !untyped(vp, vl))))
 			return 0;
 	}
 	return 1;
@@ -376,6 +408,7 @@ table_new(struct loader *l, const char *name)
 	t = xcalloc(1, sizeof(*t));
 	t->name = xstrdup(name);
 	if ((t->colidx = fd_map_new()) == NULL ||
+	    (t->untyped = fd_map_new()) == NULL ||
 	    fd_map_put(l->tables, name, strlen(name), t) == -1)
 		err(FD_EXIT_FAIL, NULL);
 	return t;
@@ -424,6 +457,16 @@ add_columns(struct table *t, const char *props, size_t plen, char *errbuf)
 			free(col);
 			continue;
 		}
+		/* a property typed null waits for its type */
+		if (untyped(vp, vl)) {
+			if (fd_map_put(t->untyped, col, strlen(col), t) == -1)
+				err(FD_EXIT_FAIL, NULL);
+			free(col);
+			continue;
+		}
+		if (fd_map_get(t->untyped, col, strlen(col)) != NULL &&
+		    fd_map_put(t->untyped, col, strlen(col), NULL) == -1)
+			err(FD_EXIT_FAIL, NULL);
 		t->cols = xreallocarray(t->cols, t->ncols + 1,
 		    sizeof(*t->cols));
 		c = &t->cols[t->ncols++];
@@ -1074,6 +1117,7 @@ table_free(struct table *t)
 	free(t->keyidx);
 	free(t->vals);
 	fd_map_free(t->colidx);
+	fd_map_free(t->untyped);
 	free(t->root);
 	free(t->name);
 	free(t);

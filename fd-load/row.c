@@ -100,7 +100,15 @@ row_split(struct table *t, const char *rec, size_t len,
 			name = scratch->data;
 			nlen = scratch->len;
 		}
-		if ((idx = (size_t)fd_map_get(t->colidx, name, nlen)) == 0)
+		if ((idx = (size_t)fd_map_get(t->colidx, name, nlen)) == 0 &&
+		    fd_map_get(t->untyped, name, nlen) != NULL) {
+			if (v.kind == FD_JTOK_NULL)
+				continue;
+			return fd_diag_set(errbuf, "column %s: a value of a "
+			    "property its SCHEMA types null", fd_diag_name(n,
+			    sizeof(n), name, nlen));
+		}
+		if (idx == 0)
 			return fd_diag_set(errbuf, "column %s is not in the "
 			    "SCHEMA%s", fd_diag_name(n, sizeof(n), name, nlen),
 			    t->normalized ? "" : " (a raw stream? pipe it "

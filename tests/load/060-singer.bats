@@ -178,6 +178,34 @@ t_raw() {
 	[ "$(q 'select cc_emails from tickets where id = 2')" = '["z@example.com"]' ]
 }
 
+t_raw_null() {
+	# a member seen only null so far is typed null: its column waits for
+	# the SCHEMA that types it (fd-fetch widens before the record), so a
+	# later load's integers find an integer column, not a json one
+	dest "$1" db
+	local s0 s1
+	s0='{"type":"SCHEMA","stream":"tickets","schema":{"type":"object","properties":{"id":{"type":["null","integer"]},"group_id":{"type":["null"]},"x":{"type":"null"}}},"key_properties":["id"],"x-fd":{"disposition":"merge"}}'
+	s1='{"type":"SCHEMA","stream":"tickets","schema":{"type":"object","properties":{"id":{"type":["null","integer"]},"group_id":{"type":["null","integer"]},"x":{"type":"null"}}},"key_properties":["id"],"x-fd":{"disposition":"merge"}}'
+	msg "$s0" '{"type":"RECORD","stream":"tickets","record":{"id":1,"group_id":null,"x":null}}' \
+	    '{"type":"STATE","value":1}' "$s0" \
+	    "$s1" '{"type":"RECORD","stream":"tickets","record":{"id":2,"group_id":5,"x":null}}'
+	run --separate-stderr fd-load -t "$TO" "$T/in.ndjson"
+	assert_success
+	[ -z "$output$stderr" ]
+	[ "$(q 'select id, group_id from tickets order by id')" = "$(printf '1|\n2|5')" ]
+	[ "$(q "select count(*) from tickets where group_id = 5")" -eq 1 ]
+	# the next load's SCHEMA types it at once: the same column, no variant
+	msg "$s1" '{"type":"RECORD","stream":"tickets","record":{"id":3,"group_id":7}}'
+	run --separate-stderr fd-load -t "$TO" "$T/in.ndjson"
+	assert_success
+	[ -z "$stderr" ]
+	[ "$(col 'select group_id from tickets where group_id is not null order by id')" = 5,7 ]
+	# a value of a property typed null: one line, the column named
+	msg "$s0" '{"type":"RECORD","stream":"tickets","record":{"id":4,"x":"v"}}'
+	run -1 --separate-stderr fd-load -t "$TO" "$T/in.ndjson"
+	[ "$stderr" = "fd-load: $T/in.ndjson:2: table tickets: column x: a value of a property its SCHEMA types null" ]
+}
+
 t_raw_unknown() {
 	dest "$1" db
 	# a raw stream's record with a member its SCHEMA lacks: the hint
@@ -261,6 +289,15 @@ t_emit_durable() {
 	[ "$(q "select custom_fields->>'cf_note', cc_emails->>0 from tickets where id = 2")" = "$(printf 'l1\nl2 "q" é|z@example.com')" ]
 	[ "$(q "select format_type(atttypid, atttypmod) from pg_attribute where attrelid = 'tickets'::regclass and attnum > 0 order by attnum" | paste -sd, -)" = \
 	    'bigint,text,boolean,jsonb,jsonb,timestamp with time zone,text' ]
+}
+@test "singer: sqlite: a raw stream's member typed null gets its column when typed" {
+	t_raw_null sqlite
+	[ "$(q "select type from pragma_table_info('tickets') where name = 'group_id'")" = INTEGER ]
+	[ "$(q "select count(*) from pragma_table_info('tickets') where name = 'x'")" -eq 0 ]
+}
+@test "singer: pg: a raw stream's member typed null gets its column when typed" {
+	t_raw_null pg
+	[ "$(q "select format_type(atttypid, atttypmod) from pg_attribute where attrelid = 'tickets'::regclass and attnum > 0 order by attnum" | paste -sd, -)" = 'bigint,text,bigint' ]
 }
 @test "singer: sqlite: a raw stream's member not in its SCHEMA: the hint at fd-normalize" { t_raw_unknown sqlite; }
 @test "singer: pg: a raw stream's member not in its SCHEMA: the hint at fd-normalize" { t_raw_unknown pg; }
