@@ -221,6 +221,9 @@ extern const struct dest_ops sqlite_ops, pg_ops, csv_ops, jsonl_ops;
  */
 int	row_split(struct table *t, const char *rec, size_t len,
 	    struct fd_buf *scratch, char *errbuf);
+/* Whether a column of type col takes every value that one of type vals
+ * takes (row_split's checks). */
+int	type_holds(enum fd_coltype col, enum fd_coltype vals);
 /*
  * Appends the text of a string (decoded), number (as written), object
  * or array (compact JSON) to out.  Returns 0, or -1 with errbuf.

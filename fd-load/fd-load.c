@@ -366,9 +366,29 @@ untyped(const char *p, size_t len)
 	return k.kind == FD_JTOK_ARRAY_END && n == 1;
 }
 
+/*
+ * The type property p (len bytes) declares for column c of table t, if
+ * t is of a raw stream and c does not take its values (fd-fetch widens
+ * a SCHEMA when a page brings a new type of value: integers, then
+ * numbers), else c's own: variants() then sends the values to a variant
+ * column when the destination's column does not take them.
+ * fd-normalize's SCHEMAs keep a column's type.
+ */
+static enum fd_coltype
+widened(const struct table *t, const struct column *c, const char *p,
+    size_t len)
+{
+	enum fd_coltype ty;
+
+	if (t->normalized || fd_jscan_kind(p, len) != FD_JTOK_OBJECT)
+		return c->type;
+	ty = fd_coltype_of_schema(p, len);
+	return type_holds(c->type, ty) ? c->type : ty;
+}
+
 /* Whether a SCHEMA of t with shape s would leave t as it is: the same
- * shape, and no new column among the properties (plen bytes at
- * props). */
+ * shape, no new column among the properties (plen bytes at props), and
+ * no column widened. */
 static int
 same_table(const struct table *t, const struct shape *s, const char *props,
     size_t plen)
@@ -376,7 +396,7 @@ same_table(const struct table *t, const struct shape *s, const char *props,
 	struct fd_jscan js;
 	struct fd_jtok k, v;
 	const char *vp;
-	size_t vl, i;
+	size_t vl, i, idx;
 
 	if (t->disp != s->disp || t->child != s->child ||
 	    t->normalized != s->normalized ||
@@ -394,6 +414,10 @@ same_table(const struct table *t, const struct shape *s, const char *props,
 		    !is_string(k.p, k.len, LOAD_ID_COLUMN) &&
 		    (fd_map_get(t->untyped, k.p + 1, k.len - 2) == NULL ||
 		    !untyped(vp, vl))))
+			return 0;
+		if (k.len - 2 > 0 && (idx = (size_t)fd_map_get(t->colidx,
+		    k.p + 1, k.len - 2)) != 0 && widened(t, &t->cols[idx - 1],
+		    vp, vl) != t->cols[idx - 1].type)
 			return 0;
 	}
 	return 1;
@@ -444,7 +468,7 @@ add_columns(struct table *t, const char *props, size_t plen, char *errbuf)
 	struct fd_jtok k, v;
 	struct column *c;
 	const char *vp;
-	size_t vl;
+	size_t vl, idx;
 	char *col;
 
 	fd_jscan_init(&js, props, plen);
@@ -452,8 +476,14 @@ add_columns(struct table *t, const char *props, size_t plen, char *errbuf)
 	while (fd_jscan_member(&js, &k, &v, &vp, &vl) == 1) {
 		if ((col = decode(k.p, k.len, errbuf)) == NULL)
 			return -1;
-		if (*col == '\0' || strcmp(col, LOAD_ID_COLUMN) == 0 ||
-		    fd_map_get(t->colidx, col, strlen(col)) != NULL) {
+		if ((idx = (size_t)fd_map_get(t->colidx, col,
+		    strlen(col))) != 0) {
+			c = &t->cols[idx - 1];
+			c->type = widened(t, c, vp, vl);
+			free(col);
+			continue;
+		}
+		if (*col == '\0' || strcmp(col, LOAD_ID_COLUMN) == 0) {
 			free(col);
 			continue;
 		}

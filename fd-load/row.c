@@ -68,6 +68,26 @@ check(const struct value *v, enum fd_coltype ty, struct fd_buf *scratch,
 }
 
 int
+type_holds(enum fd_coltype col, enum fd_coltype vals)
+{
+#define B(t)	FD_COL_BIT(FD_COL_ ## t)
+	/* check()'s rules, by the type of the values */
+	static const unsigned holds[FD_COL_NTYPES] = {
+		[FD_COL_BIGINT] = B(BIGINT),
+		[FD_COL_DOUBLE] = B(BIGINT) | B(DOUBLE),
+		[FD_COL_BOOL] = B(BOOL),
+		[FD_COL_TEXT] = B(TEXT) | B(BIGINT) | B(DOUBLE) | B(DECIMAL) |
+		    B(TIMESTAMP),
+		[FD_COL_TIMESTAMP] = B(TIMESTAMP),
+		[FD_COL_JSON] = FD_COL_ANY,
+		[FD_COL_DECIMAL] = B(BIGINT) | B(DECIMAL),
+	};
+#undef B
+
+	return (holds[col] & FD_COL_BIT(vals)) != 0;
+}
+
+int
 row_split(struct table *t, const char *rec, size_t len,
     struct fd_buf *scratch, char *errbuf)
 {

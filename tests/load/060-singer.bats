@@ -206,6 +206,25 @@ t_raw_null() {
 	[ "$stderr" = "fd-load: $T/in.ndjson:2: table tickets: column x: a value of a property its SCHEMA types null" ]
 }
 
+t_raw_widen() {
+	# the SCHEMA widens a column's type in the load (integers, then a
+	# number): the values go on in its variant column, as when an
+	# earlier load made the column
+	dest "$1" db
+	local s0='{"type":"SCHEMA","stream":"m","schema":{"type":"object","properties":{"id":{"type":["null","integer"]},"x":{"type":["null","integer"]}}},"key_properties":["id"],"x-fd":{"disposition":"merge"}}'
+	local s1='{"type":"SCHEMA","stream":"m","schema":{"type":"object","properties":{"id":{"type":["null","integer"]},"x":{"type":["null","integer","number"]}}},"key_properties":["id"],"x-fd":{"disposition":"merge"}}'
+	msg "$s0" '{"type":"RECORD","stream":"m","record":{"id":1,"x":1}}' \
+	    '{"type":"STATE","value":1}' "$s1" \
+	    '{"type":"RECORD","stream":"m","record":{"id":2,"x":1.5}}' \
+	    '{"type":"RECORD","stream":"m","record":{"id":3,"x":2}}' \
+	    "$s0" '{"type":"RECORD","stream":"m","record":{"id":4,"x":2.5}}'
+	run --separate-stderr fd-load -t "$TO" "$T/in.ndjson"
+	assert_success
+	[ -z "$output" ]
+	[ "$stderr" = "fd-load: table m: column x: the destination's column takes no double: into x__v_double" ]
+	[ "$(q 'select id, x, cast(x__v_double * 10 as integer) from m order by id')" = "$(printf '1|1|\n2||15\n3||20\n4||25')" ]
+}
+
 t_raw_unknown() {
 	dest "$1" db
 	# a raw stream's record with a member its SCHEMA lacks: the hint
@@ -299,6 +318,8 @@ t_emit_durable() {
 	t_raw_null pg
 	[ "$(q "select format_type(atttypid, atttypmod) from pg_attribute where attrelid = 'tickets'::regclass and attnum > 0 order by attnum" | paste -sd, -)" = 'bigint,text,bigint' ]
 }
+@test "singer: sqlite: a raw stream's SCHEMA widens a column: a variant column" { t_raw_widen sqlite; }
+@test "singer: pg: a raw stream's SCHEMA widens a column: a variant column" { t_raw_widen pg; }
 @test "singer: sqlite: a raw stream's member not in its SCHEMA: the hint at fd-normalize" { t_raw_unknown sqlite; }
 @test "singer: pg: a raw stream's member not in its SCHEMA: the hint at fd-normalize" { t_raw_unknown pg; }
 @test "singer: sqlite: --emit-state prints each committed state alone, the last the database's" { t_emit sqlite; }
