@@ -215,9 +215,9 @@ extern const struct dest_ops sqlite_ops, pg_ops, csv_ops, jsonl_ops;
  * next call) into t->vals, one per column, and checks each value
  * against its column's type.  Returns 0, or -1 with "column X: ..."
  * in errbuf (a member no column is of: "column X is not in the
- * SCHEMA", with a hint at fd-normalize when t is not normalized; a
- * null member of an untyped property is passed over).
- * scratch is the caller's.
+ * SCHEMA", with a hint at fd-normalize when t is not normalized and X
+ * is not the load id's column; a null member of an untyped property is
+ * passed over).  scratch is the caller's.
  */
 int	row_split(struct table *t, const char *rec, size_t len,
 	    struct fd_buf *scratch, char *errbuf);

@@ -97,7 +97,7 @@ row_split(struct table *t, const char *rec, size_t len,
 	const char *vp, *name;
 	char n[FD_DIAG_NAMESZ];
 	size_t vl, nlen, i, idx;
-	int rc;
+	int rc, raw;
 
 	for (i = 0; i < t->ncols; i++) {
 		t->vals[i].kind = FD_JTOK_NULL;
@@ -128,11 +128,16 @@ row_split(struct table *t, const char *rec, size_t len,
 			    "property its SCHEMA types null", fd_diag_name(n,
 			    sizeof(n), name, nlen));
 		}
-		if (idx == 0)
+		if (idx == 0) {
+			/* a stream not from fd-normalize (the load id's
+			 * column is the destination's own, not missing) */
+			raw = !t->normalized && (nlen != strlen(LOAD_ID_COLUMN) ||
+			    memcmp(name, LOAD_ID_COLUMN, nlen) != 0);
 			return fd_diag_set(errbuf, "column %s is not in the "
 			    "SCHEMA%s", fd_diag_name(n, sizeof(n), name, nlen),
-			    t->normalized ? "" : " (a raw stream? pipe it "
-			    "through fd-normalize, or declare every column)");
+			    raw ? " (a raw stream? pipe it through "
+			    "fd-normalize, or declare every column)" : "");
+		}
 		val = &t->vals[idx - 1];
 		val->kind = v.kind;
 		val->flags = v.flags;
