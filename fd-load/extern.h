@@ -95,6 +95,8 @@ struct table {
 	char		*name;
 	char		*root;		/* the root table's name */
 	int		 child;		/* table_kind child */
+	int		 normalized;	/* its SCHEMA is fd-normalize's (x-fd
+					 * has a table_kind) */
 	enum disposition disp;
 	char		**keys;		/* primary key columns (root) */
 	size_t		 nkeys;
@@ -102,6 +104,9 @@ struct table {
 	struct column	*cols;
 	size_t		 ncols;
 	struct fd_map	*colidx;	/* column name -> index + 1 */
+	struct fd_map	*untyped;	/* property name -> non-NULL: typed
+					 * only "null" so far, no column yet
+					 * (a raw stream's) */
 	struct value	*vals;		/* the row being written, ncols */
 	void		*priv;		/* the destination's */
 };
@@ -209,10 +214,16 @@ extern const struct dest_ops sqlite_ops, pg_ops, csv_ops, jsonl_ops;
  * Splits record rec (a JSON object of len bytes, borrowed until the
  * next call) into t->vals, one per column, and checks each value
  * against its column's type.  Returns 0, or -1 with "column X: ..."
- * in errbuf.  scratch is the caller's.
+ * in errbuf (a member no column is of: "column X is not in the
+ * SCHEMA", with a hint at fd-normalize when t is not normalized and X
+ * is not the load id's column; a null member of an untyped property is
+ * passed over).  scratch is the caller's.
  */
 int	row_split(struct table *t, const char *rec, size_t len,
 	    struct fd_buf *scratch, char *errbuf);
+/* Whether a column of type col takes every value that one of type vals
+ * takes (row_split's checks). */
+int	type_holds(enum fd_coltype col, enum fd_coltype vals);
 /*
  * Appends the text of a string (decoded), number (as written), object
  * or array (compact JSON) to out.  Returns 0, or -1 with errbuf.

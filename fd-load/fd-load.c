@@ -81,6 +81,9 @@ struct loader {
 	/* the stream */
 	struct fd_map	*tables;	/* stream -> struct table */
 	struct fd_map	*versions;	/* replace root -> its version */
+	struct fd_map	*activated;	/* replace root -> the version its
+					 * last ACTIVATE_VERSION made live, or
+					 * NULL: rows staged since */
 	struct fd_buf	 scratch;	/* row_split's */
 	int		 warned_unknown;
 	struct fd_map	*idsets;	/* stream -> struct idopen (or NULL) */
@@ -140,6 +143,7 @@ static const struct option longopts[] = {
 struct shape {
 	char		*root;
 	int		 child;
+	int		 normalized;
 	enum disposition disp;
 	char		**keys;
 	size_t		 nkeys;
@@ -293,8 +297,10 @@ read_xfd(const struct fd_singer_msg *m, const char *name, const char *mode,
 		    errbuf) == 0 && *x == '"')
 			s->root = decode(x, xl, errbuf);
 		if (fd_jscan_field(m->xfd.p, m->xfd.len, "table_kind", &x, &xl,
-		    errbuf) == 0 && is_string(x, xl, "child"))
-			s->child = 1;
+		    errbuf) == 0) {
+			s->normalized = 1;
+			s->child = is_string(x, xl, "child");
+		}
 		if (fd_jscan_field(m->xfd.p, m->xfd.len, "disposition", &x,
 		    &xl, errbuf) == 0 && *x == '"' &&
 		    (dp = disp_parse(x + 1, xl - 2)) != -1)
@@ -331,9 +337,59 @@ read_keys(const struct fd_singer_msg *m, struct shape *s, char *errbuf)
 		s->disp = DISP_APPEND;
 }
 
+/*
+ * Whether JSON Schema property p (len bytes) types its values null and
+ * nothing else ("type": "null" or ["null"], without x-fd-type): a raw
+ * stream that has seen only nulls of a member.  Its column waits for a
+ * SCHEMA that types it: made now, it would be json, and a later load's
+ * integers or strings would go to a variant column.
+ */
+static int
+untyped(const char *p, size_t len)
+{
+	struct fd_jscan js;
+	struct fd_jtok k;
+	const char *v;
+	size_t vl;
+	int n = 0;
+
+	if (fd_jscan_field(p, len, "x-fd-type", &v, &vl, NULL) == 0 ||
+	    fd_jscan_field(p, len, "type", &v, &vl, NULL) != 0)
+		return 0;
+	if (is_string(v, vl, "null"))
+		return 1;
+	fd_jscan_init(&js, v, vl);
+	if (fd_jscan_next(&js, &k) != FD_JTOK_ARRAY)
+		return 0;
+	while (fd_jscan_next(&js, &k) == FD_JTOK_STRING)
+		if (!is_string(k.p, k.len, "null") || n++ > 0)
+			return 0;
+	return k.kind == FD_JTOK_ARRAY_END && n == 1;
+}
+
+/*
+ * The type property p (len bytes) declares for column c of table t, if
+ * t is of a raw stream and c does not take its values (fd-fetch widens
+ * a SCHEMA when a page brings a new type of value: integers, then
+ * numbers), else c's own: variants() then sends the values to a variant
+ * column when the destination's column does not take them.
+ * fd-normalize's SCHEMAs keep a column's type.
+ */
+static enum fd_coltype
+widened(const struct table *t, const struct column *c, const char *p,
+    size_t len)
+{
+	enum fd_coltype ty;
+
+	if (t->normalized || fd_jscan_kind(p, len) != FD_JTOK_OBJECT)
+		return c->type;
+	ty = fd_coltype_of_schema(p, len);
+	return type_holds(c->type, ty) ? c->type : ty;
+}
+
 /* Whether a SCHEMA of t with shape s would leave t as it is: the same
- * shape, and no new column among the properties (plen bytes at
- * props). */
+ * shape, no new column among the properties (plen bytes at props), and
+ * no column widened. */
 static int
 same_table(const struct table *t, const struct shape *s, const char *props,
     size_t plen)
@@ -341,9 +397,10 @@ same_table(const struct table *t, const struct shape *s, const char *props,
 	struct fd_jscan js;
 	struct fd_jtok k, v;
 	const char *vp;
-	size_t vl, i;
+	size_t vl, i, idx;
 
 	if (t->disp != s->disp || t->child != s->child ||
+	    t->normalized != s->normalized ||
 	    t->nkeys != s->nkeys || strcmp(t->root, s->root) != 0)
 		return 0;
 	for (i = 0; i < s->nkeys; i++)
@@ -355,7 +412,13 @@ same_table(const struct table *t, const struct shape *s, const char *props,
 		/* an escaped name is decoded by the slow path */
 		if ((k.flags & FD_JTOK_ESCAPED) || (k.len - 2 > 0 &&
 		    fd_map_get(t->colidx, k.p + 1, k.len - 2) == NULL &&
-		    !is_string(k.p, k.len, LOAD_ID_COLUMN)))
+		    !is_string(k.p, k.len, LOAD_ID_COLUMN) &&
+		    (fd_map_get(t->untyped, k.p + 1, k.len - 2) == NULL ||
+		    !untyped(vp, vl))))
+			return 0;
+		if (k.len - 2 > 0 && (idx = (size_t)fd_map_get(t->colidx,
+		    k.p + 1, k.len - 2)) != 0 && widened(t, &t->cols[idx - 1],
+		    vp, vl) != t->cols[idx - 1].type)
 			return 0;
 	}
 	return 1;
@@ -370,6 +433,7 @@ table_new(struct loader *l, const char *name)
 	t = xcalloc(1, sizeof(*t));
 	t->name = xstrdup(name);
 	if ((t->colidx = fd_map_new()) == NULL ||
+	    (t->untyped = fd_map_new()) == NULL ||
 	    fd_map_put(l->tables, name, strlen(name), t) == -1)
 		err(FD_EXIT_FAIL, NULL);
 	return t;
@@ -380,11 +444,12 @@ table_new(struct loader *l, const char *name)
 static void
 table_reshape(struct table *t, struct shape *s)
 {
-	struct shape old = { t->root, 0, DISP_APPEND, t->keys, t->nkeys };
+	struct shape old = { t->root, 0, 0, DISP_APPEND, t->keys, t->nkeys };
 
 	shape_free(&old);
 	t->root = s->root;
 	t->child = s->child;
+	t->normalized = s->normalized;
 	t->disp = s->disp;
 	t->keys = s->keys;
 	t->nkeys = s->nkeys;
@@ -404,7 +469,7 @@ add_columns(struct table *t, const char *props, size_t plen, char *errbuf)
 	struct fd_jtok k, v;
 	struct column *c;
 	const char *vp;
-	size_t vl;
+	size_t vl, idx;
 	char *col;
 
 	fd_jscan_init(&js, props, plen);
@@ -412,11 +477,27 @@ add_columns(struct table *t, const char *props, size_t plen, char *errbuf)
 	while (fd_jscan_member(&js, &k, &v, &vp, &vl) == 1) {
 		if ((col = decode(k.p, k.len, errbuf)) == NULL)
 			return -1;
-		if (*col == '\0' || strcmp(col, LOAD_ID_COLUMN) == 0 ||
-		    fd_map_get(t->colidx, col, strlen(col)) != NULL) {
+		if ((idx = (size_t)fd_map_get(t->colidx, col,
+		    strlen(col))) != 0) {
+			c = &t->cols[idx - 1];
+			c->type = widened(t, c, vp, vl);
 			free(col);
 			continue;
 		}
+		if (*col == '\0' || strcmp(col, LOAD_ID_COLUMN) == 0) {
+			free(col);
+			continue;
+		}
+		/* a property typed null waits for its type */
+		if (untyped(vp, vl)) {
+			if (fd_map_put(t->untyped, col, strlen(col), t) == -1)
+				err(FD_EXIT_FAIL, NULL);
+			free(col);
+			continue;
+		}
+		if (fd_map_get(t->untyped, col, strlen(col)) != NULL &&
+		    fd_map_put(t->untyped, col, strlen(col), NULL) == -1)
+			err(FD_EXIT_FAIL, NULL);
 		t->cols = xreallocarray(t->cols, t->ncols + 1,
 		    sizeof(*t->cols));
 		c = &t->cols[t->ncols++];
@@ -451,7 +532,7 @@ static int
 schema(struct loader *l, const struct fd_singer_msg *m, const char *name,
     char *errbuf)
 {
-	struct shape s = { NULL, 0, DISP_APPEND, NULL, 0 };
+	struct shape s = { NULL, 0, 0, DISP_APPEND, NULL, 0 };
 	struct table *t;
 	const char *props;
 	size_t plen;
@@ -829,6 +910,21 @@ new_version(struct loader *l, const struct table *t,
 		err(FD_EXIT_FAIL, NULL);
 }
 
+/* A row of replace table t is staged: its chain's next ACTIVATE_VERSION
+ * has work to do, whatever its version. */
+static void
+unactivated(struct loader *l, const struct table *t)
+{
+	char *ver;
+
+	if ((ver = fd_map_get(l->activated, t->root,
+	    strlen(t->root))) == NULL)
+		return;
+	free(ver);
+	if (fd_map_put(l->activated, t->root, strlen(t->root), NULL) == -1)
+		err(FD_EXIT_FAIL, NULL);
+}
+
 /*
  * The table of m's stream in *tp: NULL when no SCHEMA described it,
  * which is an error when a message of type what (not NULL) needs one.
@@ -858,8 +954,11 @@ record(struct loader *l, const struct fd_singer_msg *m, char *errbuf)
 
 	if (stream_table(l, m, "RECORD", &t, errbuf) == -1)
 		return -1;
-	if (t->disp == DISP_REPLACE && m->version.p != NULL)
-		new_version(l, t, m);
+	if (t->disp == DISP_REPLACE) {
+		if (m->version.p != NULL)
+			new_version(l, t, m);
+		unactivated(l, t);
+	}
 	/* --batch-rows: a commit before a root row, never between a
 	 * record's rows (a merge replaces a record whole) */
 	if (l->pending >= l->batch_rows && !l->ops->coarse && !t->child)
@@ -882,17 +981,47 @@ record(struct loader *l, const struct fd_singer_msg *m, char *errbuf)
 	return 0;
 }
 
-/* An ACTIVATE_VERSION: a replace table's version goes live at the next
- * commit.  0, or -1 with errbuf. */
+/* Whether version text v (malloc'd, or NULL) is m's version. */
+static int
+same_version(const char *v, const struct fd_singer_msg *m)
+{
+	return v != NULL && strlen(v) == m->version.len &&
+	    memcmp(v, m->version.p, m->version.len) == 0;
+}
+
+/*
+ * An ACTIVATE_VERSION: a replace chain's version goes live at the next
+ * commit.  The chain is activated whole by its root's; the child
+ * tables' own ones (fd-normalize sends one per table of the chain, the
+ * root's first) confirm it, and so does the root's again before any
+ * row is staged: no-ops.  A child table's for a version its root has
+ * not activated would split the chain: bad input.  A table no SCHEMA
+ * described, or that does not replace, has nothing staged: a no-op.
+ * 0, or -1 with errbuf.
+ */
 static int
 activate(struct loader *l, const struct fd_singer_msg *m, char *errbuf)
 {
 	struct table *t;
+	char *ver;
 
 	if (stream_table(l, m, NULL, &t, errbuf) == -1)
 		return -1;
-	if (t != NULL && t->disp == DISP_REPLACE)
-		l->ops->activate(l->dst, t);
+	if (t == NULL || t->disp != DISP_REPLACE)
+		return 0;
+	ver = fd_map_get(l->activated, t->root, strlen(t->root));
+	if (same_version(ver, m))
+		return 0;
+	if (t->child)
+		return fd_diag_set(errbuf, "table %s: ACTIVATE_VERSION %.*s "
+		    "of a child table before its root table %s's",
+		    showname(t->name), (int)m->version.len, m->version.p,
+		    showname(t->root));
+	l->ops->activate(l->dst, t);
+	free(ver);
+	ver = xstrndup(m->version.p, m->version.len);
+	if (fd_map_put(l->activated, t->root, strlen(t->root), ver) == -1)
+		err(FD_EXIT_FAIL, NULL);
 	return 0;
 }
 
@@ -1019,6 +1148,7 @@ table_free(struct table *t)
 	free(t->keyidx);
 	free(t->vals);
 	fd_map_free(t->colidx);
+	fd_map_free(t->untyped);
 	free(t->root);
 	free(t->name);
 	free(t);
@@ -1044,6 +1174,9 @@ loader_free(struct loader *l)
 	fd_map_free(l->idsets);
 	for (i = 0; fd_map_at(l->versions, i, (void **)&v) != NULL; i++)
 		free(v);
+	for (i = 0; fd_map_at(l->activated, i, (void **)&v) != NULL; i++)
+		free(v);
+	fd_map_free(l->activated);
 	fd_map_free(l->tables);
 	fd_map_free(l->versions);
 	fd_buf_free(&l->scratch);
@@ -1068,6 +1201,7 @@ run(struct loader *l, int argc, char *argv[])
 	    (long long)tv.tv_sec, (long)tv.tv_usec);
 	if ((l->tables = fd_map_new()) == NULL ||
 	    (l->versions = fd_map_new()) == NULL ||
+	    (l->activated = fd_map_new()) == NULL ||
 	    (l->idsets = fd_map_new()) == NULL)
 		err(FD_EXIT_FAIL, NULL);
 	l->dst = l->ops->open(where, load_id);

@@ -343,10 +343,19 @@ root_of(struct dest *d, const struct table *t)
 	return fd_map_get(d->tables, t->root, strlen(t->root));
 }
 
+/* Whether root r has the column its child rows hang off (_fd_id): a
+ * stream not from fd-normalize has no child tables. */
+static int
+has_fd_id(const struct table *r)
+{
+	return fd_map_get(r->colidx, "_fd_id", 6) != NULL;
+}
+
 /*
  * Where t's rows go, into its ptable (at each of its SCHEMAs, so the
  * rows of a batch are sent as they were routed): through a twin, with
- * _fd_seq when t is of a merge chain, else straight to the table.
+ * _fd_seq when t is of a merge chain (a merge root, or a child table of
+ * one with _fd_id), else straight to the table.
  */
 static void
 route(struct dest *d, struct table *t)
@@ -360,7 +369,7 @@ route(struct dest *d, struct table *t)
 		s->via = 1;
 	else if ((r = t->child ? root_of(d, t) : t) != NULL &&
 	    TABLE_MERGES(r) && r->priv != NULL &&
-	    fd_map_get(r->colidx, "_fd_id", 6) != NULL) {
+	    (!t->child || has_fd_id(r))) {
 		s->via = s->viaseq = 1;
 		s->rootp = r->priv;
 	}
@@ -519,8 +528,9 @@ merge(struct dest *d, struct table *r, int k)
 	const char *kids, *n;
 
 	/* in the core's buffer, not malloc'd: a failure here ends the
-	 * writer thread, which would leak it */
-	kids = sql_children(&d->sql, r->name);
+	 * writer thread, which would leak it; no child rows hang off a
+	 * root without _fd_id */
+	kids = has_fd_id(r) ? sql_children(&d->sql, r->name) : "";
 	merge_delete(d, r, kids);
 	merge_insert_root(d, r);
 	for (n = kids; *n != '\0'; n += strlen(n) + 1)

@@ -68,6 +68,26 @@ check(const struct value *v, enum fd_coltype ty, struct fd_buf *scratch,
 }
 
 int
+type_holds(enum fd_coltype col, enum fd_coltype vals)
+{
+#define B(t)	FD_COL_BIT(FD_COL_ ## t)
+	/* check()'s rules, by the type of the values */
+	static const unsigned holds[FD_COL_NTYPES] = {
+		[FD_COL_BIGINT] = B(BIGINT),
+		[FD_COL_DOUBLE] = B(BIGINT) | B(DOUBLE),
+		[FD_COL_BOOL] = B(BOOL),
+		[FD_COL_TEXT] = B(TEXT) | B(BIGINT) | B(DOUBLE) | B(DECIMAL) |
+		    B(TIMESTAMP),
+		[FD_COL_TIMESTAMP] = B(TIMESTAMP),
+		[FD_COL_JSON] = FD_COL_ANY,
+		[FD_COL_DECIMAL] = B(BIGINT) | B(DECIMAL),
+	};
+#undef B
+
+	return (holds[col] & FD_COL_BIT(vals)) != 0;
+}
+
+int
 row_split(struct table *t, const char *rec, size_t len,
     struct fd_buf *scratch, char *errbuf)
 {
@@ -77,7 +97,7 @@ row_split(struct table *t, const char *rec, size_t len,
 	const char *vp, *name;
 	char n[FD_DIAG_NAMESZ];
 	size_t vl, nlen, i, idx;
-	int rc;
+	int rc, raw;
 
 	for (i = 0; i < t->ncols; i++) {
 		t->vals[i].kind = FD_JTOK_NULL;
@@ -100,9 +120,24 @@ row_split(struct table *t, const char *rec, size_t len,
 			name = scratch->data;
 			nlen = scratch->len;
 		}
-		if ((idx = (size_t)fd_map_get(t->colidx, name, nlen)) == 0)
+		if ((idx = (size_t)fd_map_get(t->colidx, name, nlen)) == 0 &&
+		    fd_map_get(t->untyped, name, nlen) != NULL) {
+			if (v.kind == FD_JTOK_NULL)
+				continue;
+			return fd_diag_set(errbuf, "column %s: a value of a "
+			    "property its SCHEMA types null", fd_diag_name(n,
+			    sizeof(n), name, nlen));
+		}
+		if (idx == 0) {
+			/* a stream not from fd-normalize (the load id's
+			 * column is the destination's own, not missing) */
+			raw = !t->normalized && (nlen != strlen(LOAD_ID_COLUMN) ||
+			    memcmp(name, LOAD_ID_COLUMN, nlen) != 0);
 			return fd_diag_set(errbuf, "column %s is not in the "
-			    "SCHEMA", fd_diag_name(n, sizeof(n), name, nlen));
+			    "SCHEMA%s", fd_diag_name(n, sizeof(n), name, nlen),
+			    raw ? " (a raw stream? pipe it through "
+			    "fd-normalize, or declare every column)" : "");
+		}
 		val = &t->vals[idx - 1];
 		val->kind = v.kind;
 		val->flags = v.flags;

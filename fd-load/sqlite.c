@@ -338,7 +338,7 @@ bind(struct dest *d, sqlite3_stmt *st, int i, enum fd_coltype ty,
 
 /*
  * The merge statements of root t: find, the _fd_id of the rows with
- * the key; one DELETE per child table (from _fd_tables: those of
+ * the key (NULL when t has no _fd_id); one DELETE per child table (from _fd_tables: those of
  * earlier runs too) by such an _fd_root_id; drop, the DELETE of the rows
  * with the key.  Made again when a child table appears.  (One DELETE
  * ... IN (SELECT ...) per child builds a temporary table for every
@@ -352,6 +352,9 @@ merge_statements(struct dest *d, struct table *t)
 	const char *n;
 	char *kids;
 	size_t i;
+	/* child rows hang off the root's _fd_id: none without one (a raw
+	 * stream's table) */
+	int ided = fd_map_get(t->colidx, "_fd_id", 6) != NULL;
 
 	for (i = 0; i < s->ndel; i++)
 		sqlite3_finalize(s->del[i]);
@@ -359,13 +362,20 @@ merge_statements(struct dest *d, struct table *t)
 	sqlite3_finalize(s->find);
 	sqlite3_finalize(s->drop);
 	fd_buf_reset(b);
-	sql_merge_find(b, &sql_sqlite, t);
+	if (ided)
+		sql_merge_find(b, &sql_sqlite, t);
+	else {
+		fd_buf_puts(b, "SELECT NULL FROM ");
+		sql_ident(b, "", t->name);
+		sql_key_where(b, &sql_sqlite, t);
+	}
 	s->find = prepare(d, xbuf(b));
 	fd_buf_reset(b);
 	sql_merge_drop(b, &sql_sqlite, t);
 	s->drop = prepare(d, xbuf(b));
 	kids = sql_chain(&d->sql, t->name);
-	for (n = kids + strlen(kids) + 1; *n != '\0'; n += strlen(n) + 1) {
+	for (n = kids + strlen(kids) + 1; ided && *n != '\0';
+	    n += strlen(n) + 1) {
 		fd_buf_reset(b);
 		sql_merge_drop_children(b, &sql_sqlite, n);
 		s->del = xreallocarray(s->del, s->ndel + 1, sizeof(*s->del));

@@ -76,7 +76,7 @@ fd_coltype_of_schema(const char *p, size_t len)
 {
 	const char *v;
 	size_t vl;
-	int t;
+	int t, in, num, b, str;
 
 	if (fd_jscan_field(p, len, "x-fd-type", &v, &vl, NULL) == 0 &&
 	    vl >= 2 && *v == '"' &&
@@ -85,15 +85,21 @@ fd_coltype_of_schema(const char *p, size_t len)
 	if (fd_jscan_field(p, len, "format", &v, &vl, NULL) == 0 &&
 	    vl == 11 && memcmp(v, "\"date-time\"", 11) == 0)
 		return FD_COL_TIMESTAMP;
-	if (fd_jscan_field(p, len, "type", &v, &vl, NULL) == 0) {
-		if (contains(v, vl, "\"integer\""))
-			return FD_COL_BIGINT;
-		if (contains(v, vl, "\"number\""))
-			return FD_COL_DOUBLE;
-		if (contains(v, vl, "\"boolean\""))
-			return FD_COL_BOOL;
-		if (contains(v, vl, "\"string\""))
-			return FD_COL_TEXT;
-	}
+	if (fd_jscan_field(p, len, "type", &v, &vl, NULL) != 0 ||
+	    contains(v, vl, "\"object\"") || contains(v, vl, "\"array\""))
+		return FD_COL_JSON;
+	/* a union of types: the one column type that takes them all */
+	in = contains(v, vl, "\"integer\"");
+	num = contains(v, vl, "\"number\"");
+	b = contains(v, vl, "\"boolean\"");
+	str = contains(v, vl, "\"string\"");
+	if (b)
+		return in || num || str ? FD_COL_JSON : FD_COL_BOOL;
+	if (str)
+		return FD_COL_TEXT;
+	if (num)
+		return FD_COL_DOUBLE;
+	if (in)
+		return FD_COL_BIGINT;
 	return FD_COL_JSON;
 }

@@ -47,8 +47,10 @@ const char	*fd_coltype_schema(enum fd_coltype);
 /*
  * The type of a JSON Schema property (p, len bytes of JSON text): its
  * x-fd-type when it has one, else from "format": "date-time" and the
- * "type" names (integer, number, boolean, string); any other property
- * is json.
+ * "type" names, a union taking the type that holds them all: integer
+ * bigint, number (with or without integer) double, boolean bool,
+ * string (with numbers too) text; a boolean with another type, object,
+ * array, no type, or null alone is json.
  */
 enum fd_coltype	 fd_coltype_of_schema(const char *p, size_t len);
 

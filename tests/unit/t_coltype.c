@@ -30,6 +30,15 @@ t_coltype(void)
 	T_INT(OF("{}"), FD_COL_JSON);
 	T_INT(OF("{\"type\":\"string\",\"x-fd-type\":\"decimal\"}"),
 	    FD_COL_DECIMAL);
+	/* unions (a raw stream's widened SCHEMA): the type that takes all */
+	T_INT(OF("{\"type\":[\"null\",\"integer\",\"number\"]}"),
+	    FD_COL_DOUBLE);
+	T_INT(OF("{\"type\":[\"null\",\"integer\",\"string\"]}"),
+	    FD_COL_TEXT);
+	T_INT(OF("{\"type\":[\"boolean\",\"string\"]}"), FD_COL_JSON);
+	T_INT(OF("{\"type\":[\"null\",\"array\",\"string\"]}"),
+	    FD_COL_JSON);
+	T_INT(OF("{\"type\":[\"null\"]}"), FD_COL_JSON);
 	/* an unknown x-fd-type falls back to the JSON Schema type */
 	T_INT(OF("{\"type\":\"integer\",\"x-fd-type\":\"money\"}"),
 	    FD_COL_BIGINT);
