@@ -166,7 +166,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	l.qflag = quiet = 1;
 	l.ops = &stub;
 	if ((l.tables = fd_map_new()) == NULL ||
-	    (l.versions = fd_map_new()) == NULL)
+	    (l.versions = fd_map_new()) == NULL ||
+	    (l.activated = fd_map_new()) == NULL ||
+	    (l.idsets = fd_map_new()) == NULL)
 		abort();
 	if ((copy = malloc(size)) == NULL)
 		abort();
