@@ -208,8 +208,9 @@ extern const struct dest_ops sqlite_ops, pg_ops, csv_ops, jsonl_ops;
 /*
  * Splits record rec (a JSON object of len bytes, borrowed until the
  * next call) into t->vals, one per column, and checks each value
- * against its column's type.  Returns 0, or -1 with "column X: ..."
- * in errbuf.  scratch is the caller's.
+ * against its column's type.  A null of a name t has no column of is
+ * skipped (a column declared with no type yet has none).  Returns 0,
+ * or -1 with "column X: ..." in errbuf.  scratch is the caller's.
  */
 int	row_split(struct table *t, const char *rec, size_t len,
 	    struct fd_buf *scratch, char *errbuf);

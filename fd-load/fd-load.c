@@ -218,6 +218,37 @@ is_string(const char *p, size_t len, const char *s)
 }
 
 /*
+ * Whether the property (a JSON Schema, vl bytes at vp) declares a column
+ * with no type yet: an object whose "type" is "null" or a list of
+ * "null" only, without x-fd-type (fd-normalize declares so a column an
+ * input SCHEMA told of before its first value).  Such a column is made
+ * by the first SCHEMA that types it, never as json.
+ */
+static int
+untyped(const struct fd_jtok *v, const char *vp, size_t vl)
+{
+	struct fd_jscan js;
+	struct fd_jtok t;
+	const char *p;
+	size_t n;
+	int nulls = 0;
+
+	if (v->kind != FD_JTOK_OBJECT ||
+	    fd_jscan_field(vp, vl, "x-fd-type", &p, &n, NULL) != 1 ||
+	    fd_jscan_field(vp, vl, "type", &p, &n, NULL) != 0)
+		return 0;
+	if (is_string(p, n, "null"))
+		return 1;
+	fd_jscan_init(&js, p, n);
+	if (fd_jscan_next(&js, &t) != FD_JTOK_ARRAY)
+		return 0;
+	while (fd_jscan_next(&js, &t) == FD_JTOK_STRING &&
+	    is_string(t.p, t.len, "null"))
+		nulls++;
+	return nulls > 0 && t.kind == FD_JTOK_ARRAY_END;
+}
+
+/*
  * A column whose values the destination's column of that name does not
  * take (an earlier run made it bigint, this one's first value was a
  * string) goes to its variant column "<name>__v_<type>", as
@@ -355,7 +386,8 @@ same_table(const struct table *t, const struct shape *s, const char *props,
 		/* an escaped name is decoded by the slow path */
 		if ((k.flags & FD_JTOK_ESCAPED) || (k.len - 2 > 0 &&
 		    fd_map_get(t->colidx, k.p + 1, k.len - 2) == NULL &&
-		    !is_string(k.p, k.len, LOAD_ID_COLUMN)))
+		    !is_string(k.p, k.len, LOAD_ID_COLUMN) &&
+		    !untyped(&v, vp, vl)))
 			return 0;
 	}
 	return 1;
@@ -393,7 +425,8 @@ table_reshape(struct table *t, struct shape *s)
 
 /*
  * The properties (plen bytes at props, a JSON object) that t has no
- * column of yet become its columns, in their order; then t->vals has
+ * column of yet become its columns, in their order, but for those that
+ * have no type yet (untyped); then t->vals has
  * room for a row.  The load id's column is the destination's own.
  * Returns 0, or -1 with errbuf (a name that does not decode).
  */
@@ -413,7 +446,8 @@ add_columns(struct table *t, const char *props, size_t plen, char *errbuf)
 		if ((col = decode(k.p, k.len, errbuf)) == NULL)
 			return -1;
 		if (*col == '\0' || strcmp(col, LOAD_ID_COLUMN) == 0 ||
-		    fd_map_get(t->colidx, col, strlen(col)) != NULL) {
+		    fd_map_get(t->colidx, col, strlen(col)) != NULL ||
+		    untyped(&v, vp, vl)) {
 			free(col);
 			continue;
 		}

@@ -100,7 +100,10 @@ row_split(struct table *t, const char *rec, size_t len,
 			name = scratch->data;
 			nlen = scratch->len;
 		}
-		if ((idx = (size_t)fd_map_get(t->colidx, name, nlen)) == 0)
+		if ((idx = (size_t)fd_map_get(t->colidx, name, nlen)) == 0 &&
+		    v.kind == FD_JTOK_NULL)
+			continue;	/* a column with no type yet */
+		if (idx == 0)
 			return fd_diag_set(errbuf, "column %s is not in the "
 			    "SCHEMA", fd_diag_name(n, sizeof(n), name, nlen));
 		val = &t->vals[idx - 1];
