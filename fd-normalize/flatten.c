@@ -1237,6 +1237,21 @@ members_dense(struct flattener *f, const struct ctx *c, struct table *t,
 	}
 }
 
+/* Link column name of table t, of type type: a column an input SCHEMA
+ * declared of that name (stream_hints) is typed so. */
+static struct column *
+link_column(struct flattener *f, struct table *t, const char *name,
+    enum fd_coltype type)
+{
+	struct column *c = column_new(f, t, name, type);
+
+	if (c->untyped) {
+		c->untyped = 0;
+		c->type = type;
+	}
+	return c;
+}
+
 /*
  * Writes the RECORD of row r of table t (members_sparse or
  * members_dense say how).  The link columns are made on the table's
@@ -1250,12 +1265,12 @@ record_out(struct flattener *f, const struct ctx *c, struct table *t,
 {
 	if (t->l_id == NULL) {
 		if (parent != NULL) {
-			t->l_root = column_new(f, t, f->c->root, FD_COL_TEXT);
-			t->l_parent = column_new(f, t, f->c->parent,
+			t->l_root = link_column(f, t, f->c->root, FD_COL_TEXT);
+			t->l_parent = link_column(f, t, f->c->parent,
 			    FD_COL_TEXT);
-			t->l_idx = column_new(f, t, f->c->idx, FD_COL_BIGINT);
+			t->l_idx = link_column(f, t, f->c->idx, FD_COL_BIGINT);
 		}
-		t->l_id = column_new(f, t, f->c->id, FD_COL_TEXT);
+		t->l_id = link_column(f, t, f->c->id, FD_COL_TEXT);
 	}
 	schema_out(f, t);
 

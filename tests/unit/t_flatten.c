@@ -330,6 +330,17 @@ t_flatten_hints(void)
 	    "," P("_fd_id", TEXT) ROOT("", "append", "t"));
 	flatten_end(f);
 
+	/* a declared link column is the link column, typed */
+	f = flatten_init(&o, &out);
+	fd_buf_reset(&out);
+	s = stream_get(f, "t", 1);
+	stream_hints(f, s, "{\"properties\":{\"_fd_id\":{\"type\":"
+	    "\"string\"},\"a\":{\"type\":\"string\"}}}", 65);
+	T_INT(flat(f, s, "{\"b\":1}"), 0);
+	T_STR(line_at(&out, 0), SCHEMA("t") P("_fd_id", TEXT) ","
+	    P("a", UNTYPED) "," P("b", BIGINT) ROOT("", "append", "t"));
+	flatten_end(f);
+
 	/* sparse: no hints */
 	o.dense = 0;
 	f = flatten_init(&o, &out);
