@@ -63,6 +63,21 @@ void	stream_schema(struct flattener *f, struct stream *s,
 	    const char *disposition);
 
 /*
+ * The columns that the properties of a stream's input SCHEMA (the
+ * JSON Schema text schema, len bytes, valid) give its root table, with
+ * dense records only: each property that a value of would be a root
+ * column (a scalar, or one inside an object flattened into it, as
+ * max_nesting allows) is declared, untyped ({"type":["null"]}), in the
+ * properties' order, after the columns the table has.  So the first
+ * record holds them all, null.  A column's first value types it as
+ * ever, and the table's SCHEMA is written again before that row.
+ * Lists (child tables) and objects without properties are left to the
+ * data; so is everything of a SCHEMA without properties.
+ */
+void	stream_hints(struct flattener *f, struct stream *s,
+	    const char *schema, size_t len);
+
+/*
  * Writes the rows of one record (the JSON object text rec, len bytes,
  * valid) of stream s: the root row and its child rows, each table's
  * SCHEMA before its first row and again when it has grown.  version

@@ -320,6 +320,10 @@ line(struct run *r, const char *p, size_t len, char *errbuf)
 			return -1;
 		if (fd_map_put(r->schemas, r->name.data, r->name.len, st) == -1)
 			err(FD_EXIT_FAIL, NULL);
+		/* a --jq filter makes other records: its columns are its
+		 * own */
+		if (r->jq == NULL && m.schema.kind == FD_JTOK_OBJECT)
+			stream_hints(r->fl, st, m.schema.p, m.schema.len);
 		return schema_keys(r, st, &m, schema_disposition(&m, errbuf),
 		    errbuf);
 	case FD_SINGER_STATE:

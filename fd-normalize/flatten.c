@@ -60,6 +60,8 @@
  * "YYYY-MM-DDTHH:MM" up to seconds, 9 digits of fraction and a zone. */
 #define TIME_QLEN_MIN	18
 #define TIME_QLEN_MAX	40
+/* The property of a declared column that has no value yet. */
+#define UNTYPED_SCHEMA	"{\"type\":[\"null\"]}"
 /* The first size of a growing array. */
 #define GROW_MIN	16
 
@@ -78,6 +80,9 @@ struct column {
 	char		*member;	/* "name": as JSON, for records */
 	size_t		 lmember;
 	enum fd_coltype	 type;
+	/* declared by an input SCHEMA, no value yet: no type (written
+	 * {"type":["null"]}); its first value types it */
+	int		 untyped;
 	struct column	*variant[FD_COL_NTYPES];	/* by value type */
 };
 
@@ -478,6 +483,119 @@ node_kid(struct flattener *f, struct node *n, const char *k, size_t klen)
 	return c;
 }
 
+/* What a JSON Schema property's "type" allows (HINT_*), 0 when it has
+ * no "type" or one that is not a name or a list of names. */
+#define HINT_SCALAR	0x1	/* null, string, integer, number, boolean */
+#define HINT_OBJECT	0x2
+#define HINT_ARRAY	0x4
+
+static int
+hint_kinds(const char *p, size_t len)
+{
+	static const char *const scalars[] = { "null", "string", "integer",
+	    "number", "boolean" };
+	struct fd_jscan js;
+	struct fd_jtok t;
+	struct fd_singer_span sp;
+	const char *v;
+	size_t vl, i;
+	int k = 0, list;
+
+	if (fd_jscan_field(p, len, "type", &v, &vl, NULL) != 0)
+		return 0;
+	fd_jscan_init(&js, v, vl);
+	if (fd_jscan_next(&js, &t) <= 0)
+		return 0;
+	if ((list = t.kind == FD_JTOK_ARRAY) && fd_jscan_next(&js, &t) <= 0)
+		return 0;
+	for (; t.kind == FD_JTOK_STRING; ) {
+		sp.kind = t.kind;
+		sp.p = t.p;
+		sp.len = t.len;
+		if (fd_singer_is(&sp, "object"))
+			k |= HINT_OBJECT;
+		else if (fd_singer_is(&sp, "array"))
+			k |= HINT_ARRAY;
+		else
+			for (i = 0; i < sizeof(scalars) / sizeof(scalars[0]);
+			    i++)
+				if (fd_singer_is(&sp, scalars[i]))
+					k |= HINT_SCALAR;
+		if (!list || fd_jscan_next(&js, &t) <= 0)
+			break;
+	}
+	return k;
+}
+
+/*
+ * Declares the columns of the properties (the JSON object props, plen
+ * bytes) under node n of root table t, at level lvl (collect's): a
+ * property that a value of would be a column of t, untyped, in the
+ * properties' order.  An object with properties is walked as collect
+ * flattens one; a list (a child table), an object without properties
+ * and a property without a type are left to the data.
+ */
+static void
+hint_walk(struct flattener *f, struct table *t, struct node *n,
+    const char *props, size_t plen, int lvl)
+{
+	struct fd_jscan js;
+	struct fd_jtok key, val;
+	struct node *kid;
+	const char *k, *vp, *sub;
+	size_t klen, vlen, slen, had;
+	int kinds;
+
+	fd_jscan_init(&js, props, plen);
+	if (fd_jscan_next(&js, &key) != FD_JTOK_OBJECT)
+		return;
+	while (fd_jscan_member(&js, &key, &val, &vp, &vlen) == 1) {
+		if (val.kind != FD_JTOK_OBJECT ||
+		    (kinds = hint_kinds(vp, vlen)) == 0)
+			continue;
+		if (key.flags & FD_JTOK_ESCAPED) {
+			fd_buf_reset(&f->keytmp);
+			if (fd_jscan_string(key.p, key.len, &f->keytmp,
+			    f->why) == -1)
+				continue;
+			xbuf_check(&f->keytmp);
+			k = f->keytmp.data;
+			klen = f->keytmp.len;
+		} else {
+			k = key.p + 1;
+			klen = key.len - 2;
+		}
+		kid = node_kid(f, n, k, klen);
+		if (lvl > 0 && (kinds & HINT_ARRAY))
+			continue;
+		if (lvl > 0 && (kinds & HINT_OBJECT)) {
+			if (fd_jscan_field(vp, vlen, "properties", &sub, &slen,
+			    NULL) == 0 && *sub == '{')
+				hint_walk(f, t, kid, sub, slen, lvl - 1);
+			continue;
+		}
+		if (kid->col != NULL)
+			continue;
+		had = t->ncols;
+		kid->col = column_new(f, t, kid->colname, FD_COL_TEXT);
+		if (t->ncols > had)
+			kid->col->untyped = 1;
+	}
+}
+
+void
+stream_hints(struct flattener *f, struct stream *s, const char *schema,
+    size_t len)
+{
+	const char *props;
+	size_t plen;
+
+	if (!f->opts.dense || fd_jscan_field(schema, len, "properties",
+	    &props, &plen, NULL) != 0 || *props != '{')
+		return;
+	hint_walk(f, s->root, &s->root->top, props, plen, f->opts.max_nesting);
+}
+
 /* The type of a cell's value (a scalar, or json: never a null). */
 static enum fd_coltype
 value_type(struct flattener *f, const struct cell *v)
@@ -533,6 +651,13 @@ column_for(struct flattener *f, struct table *t, struct node *n,
 	/* (two paths may give one name: the column may exist already) */
 	if (c == NULL)
 		c = n->col = column_new(f, t, n->colname, vt);
+	if (c->untyped) {
+		/* a declared column's first value: typed as inference
+		 * types it, and the table's SCHEMA written again */
+		c->untyped = 0;
+		c->type = vt;
+		t->sent = (size_t)-1;
+	}
 	if (fits(c->type, vt))
 		return c;
 	/* a time in a non-text column is a text variant, typed text */
@@ -608,7 +733,8 @@ schema_out(struct flattener *f, struct table *t)
 	xgrow(&f->props, &f->capprops, t->ncols, sizeof(*f->props));
 	for (i = 0; i < t->ncols; i++) {
 		f->props[i].name = t->order[i]->name;
-		f->props[i].schema = fd_coltype_schema(t->order[i]->type);
+		f->props[i].schema = t->order[i]->untyped ? UNTYPED_SCHEMA :
+		    fd_coltype_schema(t->order[i]->type);
 	}
 	if (t != t->root) {
 		/* a child row's key: its id, a function of its place */
@@ -714,7 +840,8 @@ stack_push(struct flattener *f, const char *p, size_t len, struct node *n,
 static int
 stays_json(const struct node *n, int lvl)
 {
-	return lvl <= 0 || (n->col != NULL && n->col->type == FD_COL_JSON);
+	return lvl <= 0 || (n->col != NULL && !n->col->untyped &&
+	    n->col->type == FD_COL_JSON);
 }
 
 /*
@@ -1110,6 +1237,21 @@ members_dense(struct flattener *f, const struct ctx *c, struct table *t,
 	}
 }
 
+/* Link column name of table t, of type type: a column an input SCHEMA
+ * declared of that name (stream_hints) is typed so. */
+static struct column *
+link_column(struct flattener *f, struct table *t, const char *name,
+    enum fd_coltype type)
+{
+	struct column *c = column_new(f, t, name, type);
+
+	if (c->untyped) {
+		c->untyped = 0;
+		c->type = type;
+	}
+	return c;
+}
+
 /*
  * Writes the RECORD of row r of table t (members_sparse or
  * members_dense say how).  The link columns are made on the table's
@@ -1123,12 +1265,12 @@ record_out(struct flattener *f, const struct ctx *c, struct table *t,
 {
 	if (t->l_id == NULL) {
 		if (parent != NULL) {
-			t->l_root = column_new(f, t, f->c->root, FD_COL_TEXT);
-			t->l_parent = column_new(f, t, f->c->parent,
+			t->l_root = link_column(f, t, f->c->root, FD_COL_TEXT);
+			t->l_parent = link_column(f, t, f->c->parent,
 			    FD_COL_TEXT);
-			t->l_idx = column_new(f, t, f->c->idx, FD_COL_BIGINT);
+			t->l_idx = link_column(f, t, f->c->idx, FD_COL_BIGINT);
 		}
-		t->l_id = column_new(f, t, f->c->id, FD_COL_TEXT);
+		t->l_id = link_column(f, t, f->c->id, FD_COL_TEXT);
 	}
 	schema_out(f, t);
 

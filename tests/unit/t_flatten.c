@@ -264,6 +264,96 @@ t_flatten_dense(void)
 	fd_buf_free(&out);
 }
 
+/* stream_hints: a SCHEMA's properties are the root's first columns,
+ * untyped, in their order (objects flattened, lists and objects without
+ * properties left out), each typed by its first value with a SCHEMA
+ * again; a column of the data only is appended; nesting limits the
+ * walk; sparse records take no hints. */
+#define UNTYPED	"{\"type\":[\"null\"]}"
+void
+t_flatten_hints(void)
+{
+	static const char props[] = "{\"type\":\"object\",\"properties\":{"
+	    "\"id\":{\"type\":\"integer\"},"
+	    "\"p\":{\"type\":[\"null\",\"integer\"]},"
+	    "\"l\":{\"type\":[\"null\",\"array\"]},"
+	    "\"o\":{\"type\":[\"null\",\"object\"],\"properties\":{"
+	    "\"X Y\":{\"type\":\"string\"},"
+	    "\"q\":{\"type\":\"object\",\"properties\":{"
+	    "\"r\":{\"type\":\"boolean\"}}}}},"
+	    "\"blob\":{\"type\":\"object\"},"
+	    "\"any\":{}}}";
+	struct fd_buf out = FD_BUF_INIT;
+	struct flattener *f;
+	struct stream *s;
+	struct norm_opts o;
+	char why[FD_ERRSZ], *key = "id";
+	size_t klen = 2;
+
+	memset(&o, 0, sizeof(o));
+	if (fd_naming_conv_parse("snake_case", &o.conv, why) == -1)
+		abort();
+	o.max_nesting = 1000;
+	o.dense = 1;
+	f = flatten_init(&o, &out);
+	s = stream_get(f, "t", 1);
+	stream_schema(f, s, &key, &klen, 1, NULL);
+	stream_hints(f, s, props, sizeof(props) - 1);
+	T_INT(flat(f, s, "{\"id\":1,\"new\":true}"), 0);
+	T_INT(flat(f, s, "{\"id\":2,\"o\":{\"q\":{\"r\":false}}}"), 0);
+	T_INT(nlines(&out), 4);
+	T_STR(line_at(&out, 0), SCHEMA("t") P("id", BIGINT) ","
+	    P("p", UNTYPED) "," P("o__x_y", UNTYPED) "," P("o__q__r", UNTYPED)
+	    "," P("new", BOOL) "," P("_fd_id", TEXT)
+	    ROOT("\"id\"", "merge", "t"));
+	T_STR(line_at(&out, 1), RECORD("t") "{\"id\":1,\"p\":null,"
+	    "\"o__x_y\":null,\"o__q__r\":null,\"new\":true,\"_fd_id\":\""
+	    "7MT96I9kcNhALw\"}}");
+	T_STR(line_at(&out, 2), SCHEMA("t") P("id", BIGINT) ","
+	    P("p", UNTYPED) "," P("o__x_y", UNTYPED) "," P("o__q__r", BOOL)
+	    "," P("new", BOOL) "," P("_fd_id", TEXT)
+	    ROOT("\"id\"", "merge", "t"));
+	T_STR(line_at(&out, 3), RECORD("t") "{\"id\":2,\"p\":null,"
+	    "\"o__x_y\":null,\"o__q__r\":false,\"new\":null,\"_fd_id\":\""
+	    "/LMPtThAGH537Q\"}}");
+	flatten_end(f);
+
+	/* nesting 1: o's members are columns, o__q stays json */
+	o.max_nesting = 1;
+	f = flatten_init(&o, &out);
+	fd_buf_reset(&out);
+	s = stream_get(f, "t", 1);
+	stream_hints(f, s, props, sizeof(props) - 1);
+	T_INT(flat(f, s, "{\"id\":1}"), 0);
+	T_STR(line_at(&out, 0), SCHEMA("t") P("id", BIGINT) ","
+	    P("p", UNTYPED) "," P("o__x_y", UNTYPED) "," P("o__q", UNTYPED)
+	    "," P("_fd_id", TEXT) ROOT("", "append", "t"));
+	flatten_end(f);
+
+	/* a declared link column is the link column, typed */
+	f = flatten_init(&o, &out);
+	fd_buf_reset(&out);
+	s = stream_get(f, "t", 1);
+	stream_hints(f, s, "{\"properties\":{\"_fd_id\":{\"type\":"
+	    "\"string\"},\"a\":{\"type\":\"string\"}}}", 65);
+	T_INT(flat(f, s, "{\"b\":1}"), 0);
+	T_STR(line_at(&out, 0), SCHEMA("t") P("_fd_id", TEXT) ","
+	    P("a", UNTYPED) "," P("b", BIGINT) ROOT("", "append", "t"));
+	flatten_end(f);
+
+	/* sparse: no hints */
+	o.dense = 0;
+	f = flatten_init(&o, &out);
+	fd_buf_reset(&out);
+	s = stream_get(f, "t", 1);
+	stream_hints(f, s, props, sizeof(props) - 1);
+	T_INT(flat(f, s, "{\"id\":1}"), 0);
+	T_STR(line_at(&out, 0), SCHEMA("t") P("id", BIGINT) ","
+	    P("_fd_id", TEXT) ROOT("", "append", "t"));
+	flatten_end(f);
+	fd_buf_free(&out);
+}
+
 /* stream_activate: the root's ACTIVATE_VERSION, then its declared
  * child tables' in the order of their first SCHEMA; a child table
  * without a row (an empty list) is not declared. */
