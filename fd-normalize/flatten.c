@@ -61,7 +61,6 @@
 #define TIME_QLEN_MIN	18
 #define TIME_QLEN_MAX	40
 /* The property of a declared column that has no value yet. */
-#define UNTYPED_SCHEMA	"{\"type\":[\"null\"]}"
 /* The first size of a growing array. */
 #define GROW_MIN	16
 
@@ -80,9 +79,6 @@ struct column {
 	char		*member;	/* "name": as JSON, for records */
 	size_t		 lmember;
 	enum fd_coltype	 type;
-	/* declared by an input SCHEMA, no value yet: no type (written
-	 * {"type":["null"]}); its first value types it */
-	int		 untyped;
 	struct column	*variant[FD_COL_NTYPES];	/* by value type */
 };
 
@@ -484,23 +480,27 @@ node_kid(struct flattener *f, struct node *n, const char *k, size_t klen)
 }
 
 /* What a JSON Schema property's "type" allows (HINT_*), 0 when it has
- * no "type" or one that is not a name or a list of names. */
+ * no "type" or one that is not a name or a list of names.  *one is the
+ * column type of a property that allows null and exactly one of
+ * integer, boolean or a string of format date-time: the type inference
+ * gives each of its values (bigint, bool, timestamp); else -1. */
 #define HINT_SCALAR	0x1	/* null, string, integer, number, boolean */
 #define HINT_OBJECT	0x2
 #define HINT_ARRAY	0x4
 
 static int
-hint_kinds(const char *p, size_t len)
+hint_kinds(const char *p, size_t len, int *one)
 {
-	static const char *const scalars[] = { "null", "string", "integer",
-	    "number", "boolean" };
+	static const char *const scalars[] = { "string", "integer",
+	    "boolean", "number", "null" };
 	struct fd_jscan js;
 	struct fd_jtok t;
 	struct fd_singer_span sp;
 	const char *v;
 	size_t vl, i;
-	int k = 0, list;
+	int k = 0, list, nonnull = 0, which = -1;
 
+	*one = -1;
 	if (fd_jscan_field(p, len, "type", &v, &vl, NULL) != 0)
 		return 0;
 	fd_jscan_init(&js, v, vl);
@@ -519,10 +519,29 @@ hint_kinds(const char *p, size_t len)
 		else
 			for (i = 0; i < sizeof(scalars) / sizeof(scalars[0]);
 			    i++)
-				if (fd_singer_is(&sp, scalars[i]))
+				if (fd_singer_is(&sp, scalars[i])) {
 					k |= HINT_SCALAR;
+					if (i < 4) {
+						nonnull++;
+						which = (int)i;
+					}
+				}
 		if (!list || fd_jscan_next(&js, &t) <= 0)
 			break;
+	}
+	if (k != HINT_SCALAR || nonnull != 1)
+		return k;
+	if (which == 1)
+		*one = FD_COL_BIGINT;
+	else if (which == 2)
+		*one = FD_COL_BOOL;
+	else if (which == 0 && fd_jscan_field(p, len, "format", &v, &vl,
+	    NULL) == 0) {
+		sp.kind = FD_JTOK_STRING;
+		sp.p = v;
+		sp.len = vl;
+		if (fd_singer_is(&sp, "date-time"))
+			*one = FD_COL_TIMESTAMP;
 	}
 	return k;
 }
@@ -530,10 +549,14 @@ hint_kinds(const char *p, size_t len)
 /*
  * Declares the columns of the properties (the JSON object props, plen
  * bytes) under node n of root table t, at level lvl (collect's): a
- * property that a value of would be a column of t, untyped, in the
- * properties' order.  An object with properties is walked as collect
- * flattens one; a list (a child table), an object without properties
- * and a property without a type are left to the data.
+ * property that a value of would be a column of t, typed as inference
+ * would type any of its values (hint_kinds' one), in the properties'
+ * order.  An object with properties is walked as collect flattens one;
+ * a list (a child table), an object without properties and a property
+ * of any other type are left to the data, so that a column's type is
+ * always the one its values give (no column is declared without a
+ * type: a target that makes its table from the first SCHEMA would make
+ * it of another type, then change it).
  */
 static void
 hint_walk(struct flattener *f, struct table *t, struct node *n,
@@ -543,15 +566,15 @@ hint_walk(struct flattener *f, struct table *t, struct node *n,
 	struct fd_jtok key, val;
 	struct node *kid;
 	const char *k, *vp, *sub;
-	size_t klen, vlen, slen, had;
-	int kinds;
+	size_t klen, vlen, slen;
+	int kinds, one;
 
 	fd_jscan_init(&js, props, plen);
 	if (fd_jscan_next(&js, &key) != FD_JTOK_OBJECT)
 		return;
 	while (fd_jscan_member(&js, &key, &val, &vp, &vlen) == 1) {
 		if (val.kind != FD_JTOK_OBJECT ||
-		    (kinds = hint_kinds(vp, vlen)) == 0)
+		    (kinds = hint_kinds(vp, vlen, &one)) == 0)
 			continue;
 		if (key.flags & FD_JTOK_ESCAPED) {
 			fd_buf_reset(&f->keytmp);
@@ -574,12 +597,9 @@ hint_walk(struct flattener *f, struct table *t, struct node *n,
 				hint_walk(f, t, kid, sub, slen, lvl - 1);
 			continue;
 		}
-		if (kid->col != NULL)
+		if (kid->col != NULL || one == -1)
 			continue;
-		had = t->ncols;
-		kid->col = column_new(f, t, kid->colname, FD_COL_TEXT);
-		if (t->ncols > had)
-			kid->col->untyped = 1;
+		kid->col = column_new(f, t, kid->colname, one);
 	}
 }
 
@@ -651,13 +671,6 @@ column_for(struct flattener *f, struct table *t, struct node *n,
 	/* (two paths may give one name: the column may exist already) */
 	if (c == NULL)
 		c = n->col = column_new(f, t, n->colname, vt);
-	if (c->untyped) {
-		/* a declared column's first value: typed as inference
-		 * types it, and the table's SCHEMA written again */
-		c->untyped = 0;
-		c->type = vt;
-		t->sent = (size_t)-1;
-	}
 	if (fits(c->type, vt))
 		return c;
 	/* a time in a non-text column is a text variant, typed text */
@@ -733,8 +746,7 @@ schema_out(struct flattener *f, struct table *t)
 	xgrow(&f->props, &f->capprops, t->ncols, sizeof(*f->props));
 	for (i = 0; i < t->ncols; i++) {
 		f->props[i].name = t->order[i]->name;
-		f->props[i].schema = t->order[i]->untyped ? UNTYPED_SCHEMA :
-		    fd_coltype_schema(t->order[i]->type);
+		f->props[i].schema = fd_coltype_schema(t->order[i]->type);
 	}
 	if (t != t->root) {
 		/* a child row's key: its id, a function of its place */
@@ -840,8 +852,7 @@ stack_push(struct flattener *f, const char *p, size_t len, struct node *n,
 static int
 stays_json(const struct node *n, int lvl)
 {
-	return lvl <= 0 || (n->col != NULL && !n->col->untyped &&
-	    n->col->type == FD_COL_JSON);
+	return lvl <= 0 || (n->col != NULL && n->col->type == FD_COL_JSON);
 }
 
 /*
@@ -1237,19 +1248,12 @@ members_dense(struct flattener *f, const struct ctx *c, struct table *t,
 	}
 }
 
-/* Link column name of table t, of type type: a column an input SCHEMA
- * declared of that name (stream_hints) is typed so. */
+/* Link column name of table t, of type type. */
 static struct column *
 link_column(struct flattener *f, struct table *t, const char *name,
     enum fd_coltype type)
 {
-	struct column *c = column_new(f, t, name, type);
-
-	if (c->untyped) {
-		c->untyped = 0;
-		c->type = type;
-	}
-	return c;
+	return column_new(f, t, name, type);
 }
 
 /*
