@@ -482,8 +482,11 @@ node_kid(struct flattener *f, struct node *n, const char *k, size_t klen)
 /* What a JSON Schema property's "type" allows (HINT_*), 0 when it has
  * no "type" or one that is not a name or a list of names.  *one is the
  * column type of a property that allows null and exactly one of
- * integer, boolean or a string of format date-time: the type inference
- * gives each of its values (bigint, bool, timestamp); else -1. */
+ * integer, boolean or string: the type that takes each of its values
+ * as inference types it (bigint, bool; text, or timestamp for a string
+ * of format date-time); else -1.  (A number is left out: a column made
+ * of integers is bigint, and a double one in a destination of an
+ * earlier run would split its values.) */
 #define HINT_SCALAR	0x1	/* null, string, integer, number, boolean */
 #define HINT_OBJECT	0x2
 #define HINT_ARRAY	0x4
@@ -535,12 +538,12 @@ hint_kinds(const char *p, size_t len, int *one)
 		*one = FD_COL_BIGINT;
 	else if (which == 2)
 		*one = FD_COL_BOOL;
-	else if (which == 0 && fd_jscan_field(p, len, "format", &v, &vl,
-	    NULL) == 0) {
+	else if (which == 0) {
+		/* (a time in a text column stays text: fits) */
+		*one = FD_COL_TEXT;
 		sp.kind = FD_JTOK_STRING;
-		sp.p = v;
-		sp.len = vl;
-		if (fd_singer_is(&sp, "date-time"))
+		if (fd_jscan_field(p, len, "format", &sp.p, &sp.len,
+		    NULL) == 0 && fd_singer_is(&sp, "date-time"))
 			*one = FD_COL_TIMESTAMP;
 	}
 	return k;
@@ -549,9 +552,8 @@ hint_kinds(const char *p, size_t len, int *one)
 /*
  * Declares the columns of the properties (the JSON object props, plen
  * bytes) under node n of root table t, at level lvl (collect's): a
- * property that a value of would be a column of t, typed as inference
- * would type any of its values (hint_kinds' one), in the properties'
- * order.  An object with properties is walked as collect flattens one;
+ * property that a value of would be a column of t, typed to take any
+ * of its values (hint_kinds' one), in the properties' order.  An object with properties is walked as collect flattens one;
  * a list (a child table), an object without properties and a property
  * of any other type are left to the data, so that a column's type is
  * always the one its values give (no column is declared without a

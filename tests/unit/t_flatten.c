@@ -305,18 +305,19 @@ t_flatten_hints(void)
 	stream_hints(f, s, props, sizeof(props) - 1);
 	T_INT(flat(f, s, "{\"id\":1,\"new\":true}"), 0);
 	T_INT(flat(f, s, "{\"id\":2,\"o\":{\"q\":{\"r\":false}}}"), 0);
-	/* typed as inference types their values: integer, boolean, date-time;
-	 * the others (a plain string, a number, a union) left to the data */
+	/* typed to take their values: integer, boolean, string, date-time;
+	 * the others (a number, a union) left to the data */
 	T_INT(nlines(&out), 3);
 	T_STR(line_at(&out, 0), SCHEMA("t") P("id", BIGINT) ","
-	    P("p", BIGINT) "," P("o__q__r", BOOL) "," P("when", TIMESTAMP)
+	    P("p", BIGINT) "," P("o__x_y", TEXT) "," P("o__q__r", BOOL) ","
+	    P("when", TIMESTAMP)
 	    "," P("new", BOOL) "," P("_fd_id", TEXT)
 	    ROOT("\"id\"", "merge", "t"));
 	T_STR(line_at(&out, 1), RECORD("t") "{\"id\":1,\"p\":null,"
-	    "\"o__q__r\":null,\"when\":null,\"new\":true,\"_fd_id\":\""
+	    "\"o__x_y\":null,\"o__q__r\":null,\"when\":null,\"new\":true,\"_fd_id\":\""
 	    "7MT96I9kcNhALw\"}}");
 	T_STR(line_at(&out, 2), RECORD("t") "{\"id\":2,\"p\":null,"
-	    "\"o__q__r\":false,\"when\":null,\"new\":null,\"_fd_id\":\""
+	    "\"o__x_y\":null,\"o__q__r\":false,\"when\":null,\"new\":null,\"_fd_id\":\""
 	    "/LMPtThAGH537Q\"}}");
 	flatten_end(f);
 
@@ -329,7 +330,8 @@ t_flatten_hints(void)
 	stream_hints(f, s, props, sizeof(props) - 1);
 	T_INT(flat(f, s, "{\"id\":1}"), 0);
 	T_STR(line_at(&out, 0), SCHEMA("t") P("id", BIGINT) ","
-	    P("p", BIGINT) "," P("when", TIMESTAMP) "," P("_fd_id", TEXT)
+	    P("p", BIGINT) "," P("o__x_y", TEXT) "," P("when", TIMESTAMP) ","
+	    P("_fd_id", TEXT)
 	    ROOT("", "append", "t"));
 	flatten_end(f);
 
@@ -340,8 +342,8 @@ t_flatten_hints(void)
 	stream_hints(f, s, "{\"properties\":{\"_fd_id\":{\"type\":"
 	    "\"string\"},\"a\":{\"type\":\"integer\"}}}", 66);
 	T_INT(flat(f, s, "{\"b\":1}"), 0);
-	T_STR(line_at(&out, 0), SCHEMA("t") P("a", BIGINT) ","
-	    P("b", BIGINT) "," P("_fd_id", TEXT) ROOT("", "append", "t"));
+	T_STR(line_at(&out, 0), SCHEMA("t") P("_fd_id", TEXT) ","
+	    P("a", BIGINT) "," P("b", BIGINT) ROOT("", "append", "t"));
 	flatten_end(f);
 
 	/* sparse: no hints */
