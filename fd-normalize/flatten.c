@@ -479,6 +479,22 @@ node_kid(struct flattener *f, struct node *n, const char *k, size_t klen)
 	return c;
 }
 
+/* The node under n of the member whose key is the token key (a JSON
+ * string), or NULL with the reason in errbuf (an escape that does not
+ * decode). */
+static struct node *
+member_node(struct flattener *f, struct node *n, const struct fd_jtok *key,
+    char *errbuf)
+{
+	if (!(key->flags & FD_JTOK_ESCAPED))
+		return node_kid(f, n, key->p + 1, key->len - 2);
+	fd_buf_reset(&f->keytmp);
+	if (fd_jscan_string(key->p, key->len, &f->keytmp, errbuf) == -1)
+		return NULL;
+	xbuf_check(&f->keytmp);
+	return node_kid(f, n, f->keytmp.data, f->keytmp.len);
+}
+
 /* What a JSON Schema property's "type" allows (HINT_*), 0 when it has
  * no "type" or one that is not a name or a list of names.  *one is the
  * column type of a property that allows null and exactly one of
@@ -567,8 +583,8 @@ hint_walk(struct flattener *f, struct table *t, struct node *n,
 	struct fd_jscan js;
 	struct fd_jtok key, val;
 	struct node *kid;
-	const char *k, *vp, *sub;
-	size_t klen, vlen, slen;
+	const char *vp, *sub;
+	size_t vlen, slen;
 	int kinds, one;
 
 	fd_jscan_init(&js, props, plen);
@@ -578,19 +594,8 @@ hint_walk(struct flattener *f, struct table *t, struct node *n,
 		if (val.kind != FD_JTOK_OBJECT ||
 		    (kinds = hint_kinds(vp, vlen, &one)) == 0)
 			continue;
-		if (key.flags & FD_JTOK_ESCAPED) {
-			fd_buf_reset(&f->keytmp);
-			if (fd_jscan_string(key.p, key.len, &f->keytmp,
-			    f->why) == -1)
-				continue;
-			xbuf_check(&f->keytmp);
-			k = f->keytmp.data;
-			klen = f->keytmp.len;
-		} else {
-			k = key.p + 1;
-			klen = key.len - 2;
-		}
-		kid = node_kid(f, n, k, klen);
+		if ((kid = member_node(f, n, &key, f->why)) == NULL)
+			continue;
 		if (lvl > 0 && (kinds & HINT_ARRAY))
 			continue;
 		if (lvl > 0 && (kinds & HINT_OBJECT)) {
@@ -870,26 +875,16 @@ collect(struct flattener *f, struct row *r, const char *p, size_t len,
 	struct fd_jscan js;
 	struct fd_jtok key, val;
 	struct node *kid;
-	const char *k, *vp;
-	size_t klen, vlen;
+	const char *vp;
+	size_t vlen;
 	int rc;
 
 	fd_jscan_init(&js, p, len);
 	if (fd_jscan_next(&js, &key) != FD_JTOK_OBJECT)
 		return fd_diag_set(errbuf, "not an object");
 	while ((rc = fd_jscan_member(&js, &key, &val, &vp, &vlen)) == 1) {
-		if (key.flags & FD_JTOK_ESCAPED) {
-			fd_buf_reset(&f->keytmp);
-			if (fd_jscan_string(key.p, key.len, &f->keytmp,
-			    errbuf) == -1)
-				return -1;
-			k = f->keytmp.data;
-			klen = f->keytmp.len;
-		} else {
-			k = key.p + 1;
-			klen = key.len - 2;
-		}
-		kid = node_kid(f, n, k, klen);
+		if ((kid = member_node(f, n, &key, errbuf)) == NULL)
+			return -1;
 		if (val.kind == FD_JTOK_NULL)
 			continue;
 		if (val.kind != FD_JTOK_OBJECT && val.kind != FD_JTOK_ARRAY)
