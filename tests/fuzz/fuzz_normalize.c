@@ -100,6 +100,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	copy[size - 1] = '\0';
 	fd_buf_reset(&run.out);
 	run.fl = flatten_init(&o, &run.out);
+	if ((run.schemas = fd_map_new()) == NULL)
+		abort();
 	run.plain = NULL;
 	in_input = 1;
 	if (setjmp(died) == 0) {
@@ -137,6 +139,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	in_input = 0;
 	flatten_end(run.fl);
 	run.fl = NULL;
+	fd_map_free(run.schemas);
+	run.schemas = NULL;
 	free(copy);
 	return 0;
 }
