@@ -175,11 +175,12 @@ demo:
 # each variable becomes an option of fd-sync.  Silent on success; on
 # failure one line on stderr, after the programs' own: "try later" (the
 # API's rate limit or the network, the lock held: status 75) or
-# "failed" (status 1: fix something first).  make exits 2 for either;
-# "make -s sync-script > fd-sync-acme" writes a script that runs
-# fd-sync with these settings, whose exit status is fd-sync's: 0, 75
-# or 1 (2: a usage error).  The programs built here come first on PATH,
-# then installed ones.
+# "failed" (status 1: fix something first, such as a setting; 2: a
+# usage error, such as an endpoint that does not exist).  make exits 2
+# for any; "make -s sync-script > fd-sync-acme" writes a script that
+# runs fd-sync with these settings, whose exit status is fd-sync's: 0,
+# 75, 1 or 2.  The programs built here come first on PATH, then
+# installed ones.
 SYNC_DOMAIN	?= $(FRESHDESK_DOMAIN)
 SYNC_KEY_FILE	?= $(FRESHDESK_API_KEY_FILE)
 SYNC_STATE	?= state.json
@@ -204,20 +205,20 @@ fd-load/fd-sync: fd-load/fd-sync.sh FORCE
 
 # SYNC_SH: fd-sync with the SYNC_* settings as options.  It checks the
 # two settings without a default itself, so that its message names the
-# variable.
+# variable (a configuration error: status 1, as fd-sync's).
 define SYNC_SH
 #!/bin/sh
 # fd-sync with the settings of "make sync" (written by "make
-# sync-script"): exit 0, 75 (try later), 1 (failed) or 2 (usage), as
-# fd-sync(1) says.  The programs built in the checkout come first.
+# sync-script"): exit 0, 75 (try later), 1 (failed, or a setting
+# missing) or 2 (a usage error), as fd-sync(1) says.  The programs built in the checkout come first.
 PATH='$(TESTPATH)'
 domain='$(SYNC_DOMAIN)' key='$(SYNC_KEY_FILE)' state='$(SYNC_STATE)'
 to='$(SYNC_TO)' lock='$(SYNC_LOCK)' endpoints='$(SYNC_ENDPOINTS)'
 fetchflags='$(SYNC_FETCH_FLAGS)' loadflags='$(SYNC_LOAD_FLAGS)'
 say() { echo "fd-sync: $$*" >&2; }
-[ -n "$$domain" ] || { say "no domain: set SYNC_DOMAIN"; exit 2; }
+[ -n "$$domain" ] || { say "no domain: set SYNC_DOMAIN"; exit 1; }
 [ -n "$$key" ] || [ -n "$${FRESHDESK_API_KEY:-}" ] ||
-    { say "no key: set SYNC_KEY_FILE"; exit 2; }
+    { say "no key: set SYNC_KEY_FILE"; exit 1; }
 command -v fd-sync >/dev/null ||
     { say "not in $(CURDIR)/fd-load nor on PATH: run make"; exit 1; }
 set -f

@@ -181,6 +181,55 @@ refused(struct run *run, const struct endpoint *ep, struct page *q,
 	    errbuf[0] ? ": " : "", errbuf);
 }
 
+/* The host that must resolve when the resolver and the network work:
+ * the API's own domain (FD_FETCH_REFERENCE_HOST for tests). */
+#define REFERENCE_HOST	"freshdesk.com"
+
+/*
+ * The transfer of url failed because its host's name did not resolve:
+ * a mistyped domain, or the resolver or the network down.  The
+ * reference host tells them apart, looked up once a run (getaddrinfo):
+ * when it resolves, the host is unknown, and this dies (FD_EXIT_CONFIG)
+ * naming it and where the domain comes from, never the key; else msg
+ * (msgsz bytes, the transfer's error) says that the reference does not
+ * resolve either, and the request is retried as any transient failure.
+ */
+static void
+unresolved(struct run *run, const char *url, char *msg, size_t msgsz)
+{
+	const char *ref = getenv("FD_FETCH_REFERENCE_HOST"), *host;
+	size_t len;
+	int ok = -1;
+
+	if (ref == NULL || *ref == '\0')
+		ref = REFERENCE_HOST;
+	if (run->reference != NULL) {
+		pthread_mutex_lock(run->lock);
+		ok = *run->reference;
+		pthread_mutex_unlock(run->lock);
+	}
+	if (ok == -1) {
+		ok = fd_http_resolves(ref);	/* may block: not under lock */
+		if (run->reference != NULL) {
+			pthread_mutex_lock(run->lock);
+			*run->reference = ok;
+			pthread_mutex_unlock(run->lock);
+		}
+	}
+	if (!ok) {
+		len = strlen(msg);
+		snprintf(msg + len, msgsz - len, "; %s does not resolve "
+		    "either: DNS or the network is down", ref);
+		return;
+	}
+	host = strstr(url, "://");
+	host = host != NULL ? host + 3 : url;
+	out_flush();
+	errx(FD_EXIT_CONFIG, "%.*s: the host does not resolve (%s does): "
+	    "check FRESHDESK_DOMAIN or --domain", (int)strcspn(host, "/?#"),
+	    host, ref);
+}
+
 /*
  * Looks at a finished transfer of q: stores the page, or schedules the
  * request again (429, transient failure), or dies on a fatal error.
@@ -190,7 +239,7 @@ static int
 settle(struct run *run, const struct endpoint *ep, struct page *q,
     struct fd_http_resp *r)
 {
-	char errbuf[FD_ERRSZ], msg[FD_ERRSZ + 32];
+	char errbuf[FD_ERRSZ], msg[FD_ERRSZ + 96];
 	int64_t d;
 
 	pthread_mutex_lock(run->lock);
@@ -208,6 +257,8 @@ settle(struct run *run, const struct endpoint *ep, struct page *q,
 	}
 	if (r->transport) {
 		snprintf(msg, sizeof(msg), "%s", r->error);
+		if (r->unresolved)	/* dies if the domain is wrong */
+			unresolved(run, q->url, msg, sizeof(msg));
 	} else if (r->status >= 500) {
 		api_message(r, errbuf, sizeof(errbuf));
 		snprintf(msg, sizeof(msg), "HTTP %ld%s%s", r->status,

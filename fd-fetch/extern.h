@@ -124,6 +124,10 @@ struct run {
 	long		 max_wait;	/* seconds */
 	long		 retry_base_ms;	/* first retry delay */
 	int		 max_retries;
+	/* whether the reference host resolves (1, 0; -1 not yet asked),
+	 * asked once a run, when the account's host does not (client.c):
+	 * shared by the workers, under lock; NULL asks each time */
+	int		*reference;
 	int		 jobs;		/* requests at once, this worker */
 	/* with workers: their requests in flight, at most slots_max, and
 	 * the signal of a slot freed (under lock); NULL when alone */
@@ -168,7 +172,8 @@ void	sleep_ms(struct run *, int64_t ms, const char *why);
  * Fetches the n requests of v (url and missing_ok set by the caller),
  * up to run->jobs at once under the rate budget, until each is done:
  * a 429 waits Retry-After, a transient failure is retried with backoff.
- * Dies on a fatal error (exit 1) or when giving up (exit 75); nothing
+ * Dies on a fatal error (exit 1: a host that does not resolve while
+ * the reference host does is one) or when giving up (exit 75); nothing
  * has been written for the batch then.
  */
 void	page_fetch(struct run *, const struct endpoint *, struct page *v,

@@ -122,6 +122,7 @@ loopback(const char *host, size_t n)
 /*
  * The API base URL for a domain: "acme", "acme.freshdesk.com" or a URL
  * https://host[:port]; http:// only for a loopback host (a simulator).
+ * Dies (FD_EXIT_CONFIG, as for no domain) of any other.
  */
 static char *
 base_url(const char *d)
@@ -136,14 +137,14 @@ base_url(const char *d)
 		if (n == 0 || memchr(host, '@', n) != NULL ||
 		    host[n] == '?' || host[n] == '#' ||
 		    strspn(host + n, "/") != strlen(host + n))
-			errx(FD_EXIT_USAGE, "%s: expected https://host[:port]",
+			errx(FD_EXIT_CONFIG, "%s: expected https://host[:port]",
 			    d);
 		if (d[4] == ':' && !loopback(host, n))
-			errx(FD_EXIT_USAGE, "%s: plain http is only for "
+			errx(FD_EXIT_CONFIG, "%s: plain http is only for "
 			    "loopback hosts; use https://", d);
 		fd_buf_append(&b, d, (size_t)(host - d) + n);
 	} else if (*d == '\0' || strpbrk(d, "/:@?# ") != NULL) {
-		errx(FD_EXIT_USAGE, "%s: not a Freshdesk domain", d);
+		errx(FD_EXIT_CONFIG, "%s: not a Freshdesk domain", d);
 	} else if (strchr(d, '.') != NULL)
 		fd_buf_printf(&b, "https://%s", d);
 	else
@@ -155,7 +156,8 @@ base_url(const char *d)
 
 /* The API key from --config's api_key or api_key_file, else from
  * FRESHDESK_API_KEY or FRESHDESK_API_KEY_FILE (its
- * first line).  Never from argv, where ps(1) shows it. */
+ * first line).  Never from argv, where ps(1) shows it.  Dies
+ * (FD_EXIT_CONFIG) when there is none, naming the file if any. */
 static char *
 api_key(const struct opts *o)
 {
@@ -176,18 +178,18 @@ api_key(const struct opts *o)
 		return p;
 	}
 	if (f == NULL || *f == '\0')
-		errx(FD_EXIT_FAIL, "no API key: set FRESHDESK_API_KEY or "
+		errx(FD_EXIT_CONFIG, "no API key: set FRESHDESK_API_KEY or "
 		    "FRESHDESK_API_KEY_FILE, or api_key_file in --config");
 	if ((fp = fopen(f, "r")) == NULL)
-		err(FD_EXIT_FAIL, "%s", f);
+		err(FD_EXIT_CONFIG, "%s", f);
 	if (getline(&line, &cap, fp) == -1)
-		errx(FD_EXIT_FAIL, "%s: empty key file", f);
+		errx(FD_EXIT_CONFIG, "%s: empty key file", f);
 	fclose(fp);
 	for (p = line + strlen(line); p > line && isspace((unsigned char)p[-1]);
 	    p--)
 		p[-1] = '\0';
 	if (*line == '\0')
-		errx(FD_EXIT_FAIL, "%s: empty key file", f);
+		errx(FD_EXIT_CONFIG, "%s: empty key file", f);
 	return line;
 }
 
@@ -455,15 +457,16 @@ run_all(const struct opts *o, int argc, char *argv[])
 	struct timeval tv;
 	char errbuf[FD_ERRSZ], *key, *base, tuntil[CURSOR_TIMESZ];
 	const char *d;
-	int i, k, n;
+	int i, k, n, reference = -1;
 
 	memset(&run, 0, sizeof(run));
 	run.lock = &lock;
 	run.tally = &tally;
 	run.state = &state;
+	run.reference = &reference;
 	eps = select_endpoints(argc, argv, o->raw, o->catalog != NULL, &n);
 	if ((d = o->domain) == NULL && (d = getenv("FRESHDESK_DOMAIN")) == NULL)
-		errx(FD_EXIT_USAGE, "no domain: use --domain or set "
+		errx(FD_EXIT_CONFIG, "no domain: use --domain or set "
 		    "FRESHDESK_DOMAIN");
 	base = base_url(d);
 	key = api_key(o);

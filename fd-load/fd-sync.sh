@@ -1,7 +1,9 @@
 #!/bin/sh
 # fd-sync: fd-fetch | fd-normalize | fd-load once, for cron (fd-sync(1)).
-# Silent on success; exit 0, 75 (try later), 1 (failed) or 2 (usage),
-# with one line "fd-sync: ..." on stderr after the programs' own.
+# Silent on success; exit 0, 75 (try later), 1 (failed, or a
+# configuration error: no domain, no key) or 2 (usage: fd-sync's
+# command line, or a program's: the flags, the endpoints), with one line
+# "fd-sync: ..." on stderr after the programs' own.
 #
 # The build ("make") writes the version and, for the checkout's copy
 # (fd-load/fd-sync), the checkout's three program directories into the
@@ -22,6 +24,13 @@ say() {
 usage_error() {
 	say "$*"
 	exit 2
+}
+
+# config_error MESSAGE: the one-line message of a setting missing, as
+# fd-fetch's configuration errors
+config_error() {
+	say "$*"
+	exit 1
 }
 
 usage() {
@@ -120,11 +129,11 @@ PATH=$build_path${build_path:+:}$here${here:+:}$PATH
 export PATH
 
 [ -n "$domain" ] ||
-    usage_error "no domain: give --domain or set FRESHDESK_DOMAIN"
+    config_error "no domain: give --domain or set FRESHDESK_DOMAIN"
 [ -n "$key" ] || [ -n "${FRESHDESK_API_KEY:-}" ] ||
-    usage_error "no key: give --key-file, or set FRESHDESK_API_KEY_FILE or FRESHDESK_API_KEY"
+    config_error "no key: give --key-file, or set FRESHDESK_API_KEY_FILE or FRESHDESK_API_KEY"
 [ -z "$key" ] || [ -r "$key" ] ||
-    { say "$key: cannot read the key file"; exit 1; }
+    config_error "$key: cannot read the key file"
 [ -z "$key" ] || export FRESHDESK_API_KEY_FILE="$key"
 
 exec 9>>"$lock" || { say "$lock: cannot open the lock"; exit 1; }
@@ -132,6 +141,29 @@ flock -n 9 || { say "$lock: another sync is running: try later"; exit 75; }
 t=$(mktemp -d "${TMPDIR:-/tmp}/fd-sync.XXXXXX") || exit 1
 trap 'rm -rf "$t"' EXIT
 trap 'exit 1' HUP INT TERM
+
+# load: fd-load, started by the first line of its input, which it is
+# given with the rest: a run that fails before fetching anything (a
+# usage or configuration error, a refused key, an unknown host) starts
+# no fd-load, and creates no database.  Its status, 0 when not started.
+load() {
+	first=
+	IFS= read -r first || [ -n "$first" ] || return 0
+	# shellcheck disable=SC2086
+	{ printf '%s\n' "$first" && exec cat; } |
+	    fd-load $loadflags $verbosity -s "$state" -t "$to"
+}
+
+# failed PROGRAM STATUS: says so and exits: 2 for a usage error of the
+# program's (the flags or the endpoints fd-sync passed on), else 1
+failed() {
+	if [ "$2" -eq 2 ]; then
+		say "failed: $1 exited 2: a usage error"
+		exit 2
+	fi
+	say "failed: $1 exited $2"
+	exit 1
+}
 
 # Each program's status in a file of $t, fd-load's messages too (read
 # for "locked by another", then passed on); the flags are split on
@@ -141,8 +173,7 @@ set -f
 { fd-fetch $fetchflags $verbosity --domain "$domain" -s "$state" "$@" 9>&-
   echo $? >"$t/fetch"; } |
 { fd-normalize 9>&-; echo $? >"$t/norm"; } |
-{ fd-load $loadflags $verbosity -s "$state" -t "$to" 9>&- 2>"$t/err"
-  echo $? >"$t/load"; }
+{ load 9>&- 2>"$t/err"; echo $? >"$t/load"; }
 cat "$t/err" >&2
 f=$(cat "$t/fetch") n=$(cat "$t/norm") l=$(cat "$t/load")
 [ "$f$n$l" = 000 ] && exit 0
@@ -151,11 +182,9 @@ if [ "$l" -ne 0 ]; then
 		say "$to: another load is running: try later"
 		exit 75
 	fi
-	say "failed: fd-load exited $l"
-	exit 1
+	failed fd-load "$l"
 fi
-[ "$n" -eq 0 ] || { say "failed: fd-normalize exited $n"; exit 1; }
+[ "$n" -eq 0 ] || failed fd-normalize "$n"
 [ "$f" -ne 75 ] ||
     { say "the API is not answering (rate limit, network): try later"; exit 75; }
-say "failed: fd-fetch exited $f"
-exit 1
+failed fd-fetch "$f"

@@ -17,6 +17,9 @@
 enum fd_exit {
 	FD_EXIT_OK = 0,		/* success */
 	FD_EXIT_FAIL = 1,	/* runtime failure, bad input */
+	FD_EXIT_CONFIG = 1,	/* configuration: no key or domain, a key
+				   file unreadable, a domain that is not
+				   one or whose host does not resolve */
 	FD_EXIT_USAGE = 2,	/* bad command line */
 	FD_EXIT_TEMPFAIL = 75	/* fd-fetch gave up waiting for the API */
 };

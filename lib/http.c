@@ -6,8 +6,12 @@
  * across requests.  Responses are buffered whole: the caller validates
  * a page before any of it is written anywhere.
  */
+#include <sys/types.h>
+#include <sys/socket.h>
+
 #include <ctype.h>
 #include <errno.h>
+#include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -201,6 +205,7 @@ finish(struct fd_http *h, CURL *e, CURLcode rc)
 	r->seconds = t;
 	if (rc != CURLE_OK) {
 		r->transport = 1;
+		r->unresolved = rc == CURLE_COULDNT_RESOLVE_HOST;
 		fd_diag_set(r->error, "%s", x->cerr[0] ? x->cerr :
 		    curl_easy_strerror(rc));
 	}
@@ -274,6 +279,20 @@ fd_http_resp_free(struct fd_http_resp *r)
 	fd_buf_free(&r->body);
 	free(r->next);
 	free(r);
+}
+
+int
+fd_http_resolves(const char *host)
+{
+	struct addrinfo hints, *res;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(host, NULL, &hints, &res) != 0)
+		return 0;
+	freeaddrinfo(res);
+	return 1;
 }
 
 char *

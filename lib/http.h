@@ -24,6 +24,8 @@ struct fd_http_resp {
 	int		 transport;	/* 1 if the transfer failed (reset,
 					   timeout, short body, ...) */
 	char		 error[FD_ERRSZ]; /* what failed, if transport */
+	int		 unresolved;	/* 1 if the transfer failed because
+					   its host's name did not resolve */
 	struct fd_buf	 body;
 	char		*next;		/* Link rel="next" URL, or NULL */
 	long		 retry_after;	/* seconds, -1 if absent */
@@ -62,6 +64,13 @@ void	fd_http_free(struct fd_http *);
 
 /* Frees a response.  NULL is a no-op. */
 void	fd_http_resp_free(struct fd_http_resp *);
+
+/*
+ * Whether the name host resolves to an address (getaddrinfo(3), any
+ * family): 1, or 0 for any failure, an unknown name or a resolver that
+ * cannot answer alike.  May block for the resolver's timeout.
+ */
+int	fd_http_resolves(const char *host);
 
 /*
  * Header parsing, exposed for tests and fuzzing.

@@ -84,7 +84,7 @@ script() {
 	[[ "$stderr" == *"try later" ]]
 }
 
-@test "e2e sync: a wrong key or an unreadable key file: failed (1); no domain: usage (2)" {
+@test "e2e sync: a wrong key, an unreadable key file or no domain: failed (1)" {
 	echo wrong-key >"$T/key"
 	script SYNC_KEY_FILE="$T/key"
 	run --separate-stderr "$T/fd-sync"
@@ -97,7 +97,7 @@ script() {
 	[ "$stderr" = "fd-sync: $T/nokey: cannot read the key file" ]
 	script SYNC_DOMAIN=
 	run --separate-stderr "$T/fd-sync"
-	[ "$status" -eq 2 ]
+	[ "$status" -eq 1 ]
 	[ "$stderr" = "fd-sync: no domain: set SYNC_DOMAIN" ]
 	# a destination that cannot be written: failed
 	script SYNC_TO="sqlite:$T/no/such/dir/fd.db"
@@ -106,10 +106,10 @@ script() {
 	[[ "$stderr" == *"fd-sync: failed: fd-load exited 1" ]]
 }
 
-@test "e2e sync: no key: usage (2); the key from the environment; SYNC_LOCK and the flags reach fd-sync" {
+@test "e2e sync: no key: failed (1); the key from the environment; SYNC_LOCK and the flags reach fd-sync" {
 	script SYNC_KEY_FILE=
 	run --separate-stderr "$T/fd-sync"
-	[ "$status" -eq 2 ]
+	[ "$status" -eq 1 ]
 	[ "$stderr" = "fd-sync: no key: set SYNC_KEY_FILE" ]
 	[ ! -e "$ST.sync.lock" ]
 	# FRESHDESK_API_KEY when the script runs will do

@@ -109,12 +109,13 @@ args() {
 	[ "$stderr" = "fd-sync: --help: takes no value" ]
 	run -2 --separate-stderr "$BIN/fd-sync" -q --version=2
 	[ "$stderr" = "fd-sync: --version: takes no value" ]
-	# no domain, no key: usage errors too, naming the ways to give them
-	run -2 --separate-stderr "$BIN/fd-sync" --key-file "$KEY"
+	# no domain, no key: configuration errors (1), as fd-fetch's,
+	# naming the ways to give them
+	run -1 --separate-stderr "$BIN/fd-sync" --key-file "$KEY"
 	[ "$stderr" = "fd-sync: no domain: give --domain or set FRESHDESK_DOMAIN" ]
-	run -2 --separate-stderr "$BIN/fd-sync" --domain d
+	run -1 --separate-stderr "$BIN/fd-sync" --domain d
 	[ "$stderr" = "fd-sync: no key: give --key-file, or set FRESHDESK_API_KEY_FILE or FRESHDESK_API_KEY" ]
-	# an unreadable key file is a failure
+	# an unreadable key file too
 	run -1 --separate-stderr "$BIN/fd-sync" --domain d --key-file "$T/nokey"
 	[ "$stderr" = "fd-sync: $T/nokey: cannot read the key file" ]
 	# none of them ran a program or took the lock
@@ -192,7 +193,7 @@ args() {
 	# decoys come first on PATH, and it fails with the real fd-fetch's
 	# message, not theirs
 	cd "$T"
-	PATH="$T/decoy:$PATH" run -1 --separate-stderr "$FD_TOP/fd-load/fd-sync" \
+	PATH="$T/decoy:$PATH" run -2 --separate-stderr "$FD_TOP/fd-load/fd-sync" \
 	    --domain http://127.0.0.1:1 --key-file "$KEY" --fetch-flags "--bad"
 	[[ "$stderr" == "fd-fetch: unrecognized option '--bad'"* ]]
 	[ ! -e "$T/decoy/used" ]
@@ -200,7 +201,7 @@ args() {
 	run -1 grep -F "$FD_TOP" "$BIN/fd-sync"
 }
 
-@test "fd-sync: the programs' statuses: 75 try later, 1 failed, fd-load's messages passed on" {
+@test "fd-sync: the programs' statuses: 75 try later, 1 failed, 2 usage, fd-load's messages passed on" {
 	installed
 	cd "$T"
 	local A=(--domain acme --key-file "$KEY")
@@ -211,8 +212,9 @@ args() {
 fd-sync: the API is not answering (rate limit, network): try later" ]
 	FAKE_fetch=1 run -1 --separate-stderr "$BIN/fd-sync" "${A[@]}"
 	[ "$stderr" = "fd-sync: failed: fd-fetch exited 1" ]
-	FAKE_fetch=2 run -1 --separate-stderr "$BIN/fd-sync" "${A[@]}"
-	[ "$stderr" = "fd-sync: failed: fd-fetch exited 2" ]
+	# its usage error (the flags, the endpoints) is fd-sync's
+	FAKE_fetch=2 run -2 --separate-stderr "$BIN/fd-sync" "${A[@]}"
+	[ "$stderr" = "fd-sync: failed: fd-fetch exited 2: a usage error" ]
 	# fd-normalize's failure counts before fd-fetch's
 	FAKE_fetch=75 FAKE_normalize=1 run -1 --separate-stderr "$BIN/fd-sync" "${A[@]}"
 	[ "$stderr" = "fd-sync: failed: fd-normalize exited 1" ]

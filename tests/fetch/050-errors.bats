@@ -155,8 +155,8 @@ truth_ids() {
 	[ "$(requests)" -eq 0 ]
 }
 
-@test "errors: no domain is a usage error with a message" {
-	run -2 --separate-stderr env -u FRESHDESK_DOMAIN fd-fetch groups
+@test "errors: no domain is a configuration error (1) with a message" {
+	run -1 --separate-stderr env -u FRESHDESK_DOMAIN fd-fetch groups
 	[ -z "$output" ]
 	[ "${#stderr_lines[@]}" -eq 1 ]
 	[[ "$stderr" == "fd-fetch: "*domain* ]]
@@ -167,10 +167,10 @@ truth_ids() {
 	FRESHDESK_DOMAIN=http://127.0.0.1:1 run -0 --separate-stderr fd-fetch --domain "$SIM_URL" groups
 }
 
-@test "errors: plain http to a host that is not loopback is a usage error" {
+@test "errors: plain http to a host that is not loopback is a configuration error (1)" {
 	local d
 	for d in http://example.com http://example.com:8080/ http://10.1.2.3; do
-		run -2 --separate-stderr fd-fetch --domain "$d" groups
+		run -1 --separate-stderr fd-fetch --domain "$d" groups
 		[ -z "$output" ]
 		[ "${#stderr_lines[@]}" -eq 1 ]
 		[[ "$stderr" == "fd-fetch: "*http* ]]
@@ -178,21 +178,21 @@ truth_ids() {
 	[ "$(requests)" -eq 0 ]
 }
 
-@test "errors: plain http to a host that only starts like a loopback one is a usage error" {
+@test "errors: plain http to a host that only starts like a loopback one is a configuration error (1)" {
 	local d
 	for d in http://127.0.0.1.example.com http://localhost.example.com \
 	    http://localhost.example.com:8080 http://127.0.0.1@example.com; do
-		FD_FETCH_RETRY_MS=1 run -2 --separate-stderr fd-fetch --domain "$d" groups
+		FD_FETCH_RETRY_MS=1 run -1 --separate-stderr fd-fetch --domain "$d" groups
 		[ -z "$output" ]
 		[ "${#stderr_lines[@]}" -eq 1 ]
 		[[ "$stderr" == "fd-fetch: "*http* ]]
 	done
 }
 
-@test "errors: a malformed domain is a usage error" {
+@test "errors: a malformed domain is a configuration error (1)" {
 	local d
 	for d in '' 'acme corp' 'acme/x' 'ftp://acme.freshdesk.com'; do
-		run -2 --separate-stderr fd-fetch --domain "$d" groups
+		run -1 --separate-stderr fd-fetch --domain "$d" groups
 		[ -z "$output" ]
 		[ "${#stderr_lines[@]}" -eq 1 ]
 	done
