@@ -28,22 +28,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coltype.h"
 #include "jscan.h"
 #include "json.h"
 #include "singer.h"
 #include "extern.h"
 
-/* The JSON types, in the order a SCHEMA lists them. */
-#define T_NULL	0x01
-#define T_BOOL	0x02
-#define T_INT	0x04
-#define T_NUM	0x08
-#define T_STR	0x10
-#define T_ARR	0x20
-#define T_OBJ	0x40
-static const char *const tnames[] = { "null", "boolean", "integer", "number",
-    "string", "array", "object" };
-#define NTYPES	7
 
 /* The endpoints at most (endpoint_bit). */
 #define STREAMS_MAX	64
@@ -54,7 +44,7 @@ struct props;
 struct prop {
 	char		*name;		/* owned */
 	size_t		 namelen;
-	unsigned	 types;		/* T_* */
+	unsigned	 types;		/* FD_JT_* */
 	unsigned	 items;		/* an array's item types; 0: any */
 	int		 datetime;	/* its strings are date-times */
 	struct props	*sub;		/* an object's members (top level
@@ -180,7 +170,8 @@ props_add(struct props *p, const char *name, size_t len)
 	return m;
 }
 
-/* The T_* bits of the letters at s (n bytes) of endpoints.c's notation. */
+/* The FD_JT_* bits of the letters at s (n bytes) of endpoints.c's
+ * notation. */
 static unsigned
 letters(const char *s, size_t n, int *datetime)
 {
@@ -189,13 +180,13 @@ letters(const char *s, size_t n, int *datetime)
 
 	for (i = 0; i < n; i++)
 		switch (s[i]) {
-		case 'i': t |= T_INT; break;
-		case 'n': t |= T_NUM; break;
-		case 's': t |= T_STR; break;
-		case 't': t |= T_STR; *datetime = 1; break;
-		case 'b': t |= T_BOOL; break;
-		case 'a': t |= T_ARR; break;
-		case 'o': t |= T_OBJ; break;
+		case 'i': t |= FD_JT_INTEGER; break;
+		case 'n': t |= FD_JT_NUMBER; break;
+		case 's': t |= FD_JT_STRING; break;
+		case 't': t |= FD_JT_STRING; *datetime = 1; break;
+		case 'b': t |= FD_JT_BOOLEAN; break;
+		case 'a': t |= FD_JT_ARRAY; break;
+		case 'o': t |= FD_JT_OBJECT; break;
 		default:
 			errx(FD_EXIT_FAIL, "fields: bad type letter %c", s[i]);
 		}
@@ -229,14 +220,14 @@ declare(struct props *p, const char *s, int top)
 		m->types = letters(s, n, &dt);
 		m->datetime = dt;
 		if (!(top && strcmp(m->name, "id") == 0))
-			m->types |= T_NULL;
+			m->types |= FD_JT_NULL;
 		s += n;
 		if (*s == '[') {
 			n = strcspn(++s, "]");
 			m->items = letters(s, n, &dt);
 			s += n + (s[n] == ']');
 		}
-		if (top && (m->types & T_OBJ)) {
+		if (top && (m->types & FD_JT_OBJECT)) {
 			m->sub = xcalloc(1, sizeof(*m->sub));
 			if (*s == '{') {
 				s = declare(m->sub, s + 1, 0);
@@ -246,19 +237,19 @@ declare(struct props *p, const char *s, int top)
 	}
 }
 
-/* The T_* bit of a token's kind. */
+/* The FD_JT_* bit of a token's kind. */
 static unsigned
 type_of(const struct fd_jtok *t)
 {
 	switch (t->kind) {
-	case FD_JTOK_NULL:	return T_NULL;
+	case FD_JTOK_NULL:	return FD_JT_NULL;
 	case FD_JTOK_TRUE:
-	case FD_JTOK_FALSE:	return T_BOOL;
-	case FD_JTOK_NUMBER:	return t->flags & FD_JTOK_INTEGER ? T_INT :
-				    T_NUM;
-	case FD_JTOK_STRING:	return T_STR;
-	case FD_JTOK_ARRAY:	return T_ARR;
-	default:		return T_OBJ;
+	case FD_JTOK_FALSE:	return FD_JT_BOOLEAN;
+	case FD_JTOK_NUMBER:	return t->flags & FD_JTOK_INTEGER ? FD_JT_INTEGER :
+				    FD_JT_NUMBER;
+	case FD_JTOK_STRING:	return FD_JT_STRING;
+	case FD_JTOK_ARRAY:	return FD_JT_ARRAY;
+	default:		return FD_JT_OBJECT;
 	}
 }
 
@@ -266,7 +257,7 @@ type_of(const struct fd_jtok *t)
 static int
 admits(unsigned types, unsigned t)
 {
-	return (types & t) || (t == T_INT && (types & T_NUM));
+	return (types & t) || (t == FD_JT_INTEGER && (types & FD_JT_NUMBER));
 }
 
 /*
@@ -312,7 +303,7 @@ fit(struct props *p, const char *text, size_t len, int top, int add,
 				return 1;
 			/* null too: a value left out next time */
 			m = props_add(p, name, nlen);
-			m->types = T_NULL;
+			m->types = FD_JT_NULL;
 			changed = 1;
 		}
 		t = type_of(&v);
@@ -322,7 +313,7 @@ fit(struct props *p, const char *text, size_t len, int top, int add,
 			m->types |= t;
 			changed = 1;
 		}
-		if (top && t == T_OBJ) {
+		if (top && t == FD_JT_OBJECT) {
 			if (m->sub == NULL && !add)
 				return 1;
 			if (m->sub == NULL)
@@ -332,7 +323,7 @@ fit(struct props *p, const char *text, size_t len, int top, int add,
 					return 1;
 				changed = 1;
 			}
-		} else if (top && t == T_ARR && m->items != 0) {
+		} else if (top && t == FD_JT_ARRAY && m->items != 0) {
 			fd_jscan_init(&ja, vp, vl);
 			if (fd_jscan_next(&ja, &e) != FD_JTOK_ARRAY)
 				continue;
@@ -362,10 +353,10 @@ put_types(struct fd_buf *b, unsigned t)
 	int i, first = 1;
 
 	fd_buf_puts(b, "\"type\":[");
-	for (i = 0; i < NTYPES; i++)
+	for (i = 0; i < FD_JT_N; i++)
 		if (t & (1u << i)) {
 			fd_buf_printf(b, "%s\"%s\"", first ? "" : ",",
-			    tnames[i]);
+			    fd_coltype_json_name(i));
 			first = 0;
 		}
 	fd_buf_putc(b, ']');
@@ -379,15 +370,15 @@ put_prop(struct fd_buf *b, const struct prop *m)
 {
 	fd_buf_putc(b, '{');
 	put_types(b, m->types);
-	if (m->datetime && (m->types & T_STR))
+	if (m->datetime && (m->types & FD_JT_STRING))
 		fd_buf_puts(b, ",\"format\":\"date-time\"");
-	if (m->types & T_ARR) {
+	if (m->types & FD_JT_ARRAY) {
 		fd_buf_puts(b, ",\"items\":{");
 		if (m->items != 0)
 			put_types(b, m->items);
 		fd_buf_putc(b, '}');
 	}
-	if ((m->types & T_OBJ) && m->sub != NULL) {
+	if ((m->types & FD_JT_OBJECT) && m->sub != NULL) {
 		fd_buf_puts(b, ",\"properties\":");
 		put_props(b, m->sub);
 	}

@@ -510,57 +510,28 @@ member_node(struct flattener *f, struct node *n, const struct fd_jtok *key,
 static int
 hint_kinds(const char *p, size_t len, int *one)
 {
-	static const char *const scalars[] = { "string", "integer",
-	    "boolean", "number", "null" };
-	struct fd_jscan js;
-	struct fd_jtok t;
-	struct fd_singer_span sp;
-	const char *v;
-	size_t vl, i;
-	int k = 0, list, nonnull = 0, which = -1;
+	unsigned types = fd_coltype_json_types(p, len);
+	int k = 0;
 
 	*one = -1;
-	if (fd_jscan_field(p, len, "type", &v, &vl, NULL) != 0)
-		return 0;
-	fd_jscan_init(&js, v, vl);
-	if (fd_jscan_next(&js, &t) <= 0)
-		return 0;
-	if ((list = t.kind == FD_JTOK_ARRAY) && fd_jscan_next(&js, &t) <= 0)
-		return 0;
-	for (; t.kind == FD_JTOK_STRING; ) {
-		sp.kind = t.kind;
-		sp.p = t.p;
-		sp.len = t.len;
-		if (fd_singer_is(&sp, "object"))
-			k |= HINT_OBJECT;
-		else if (fd_singer_is(&sp, "array"))
-			k |= HINT_ARRAY;
-		else
-			for (i = 0; i < sizeof(scalars) / sizeof(scalars[0]);
-			    i++)
-				if (fd_singer_is(&sp, scalars[i])) {
-					k |= HINT_SCALAR;
-					if (i < 4) {
-						nonnull++;
-						which = (int)i;
-					}
-				}
-		if (!list || fd_jscan_next(&js, &t) <= 0)
-			break;
-	}
-	if (k != HINT_SCALAR || nonnull != 1)
-		return k;
-	if (which == 1)
+	if (types & FD_JT_SCALAR)
+		k |= HINT_SCALAR;
+	if (types & FD_JT_OBJECT)
+		k |= HINT_OBJECT;
+	if (types & FD_JT_ARRAY)
+		k |= HINT_ARRAY;
+	switch (types & ~FD_JT_NULL) {
+	case FD_JT_INTEGER:
 		*one = FD_COL_BIGINT;
-	else if (which == 2)
+		break;
+	case FD_JT_BOOLEAN:
 		*one = FD_COL_BOOL;
-	else if (which == 0) {
+		break;
+	case FD_JT_STRING:
 		/* (a time in a text column stays text: fits) */
-		*one = FD_COL_TEXT;
-		sp.kind = FD_JTOK_STRING;
-		if (fd_jscan_field(p, len, "format", &sp.p, &sp.len,
-		    NULL) == 0 && fd_singer_is(&sp, "date-time"))
-			*one = FD_COL_TIMESTAMP;
+		*one = fd_coltype_datetime(p, len) ? FD_COL_TIMESTAMP :
+		    FD_COL_TEXT;
+		break;
 	}
 	return k;
 }

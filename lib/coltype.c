@@ -59,16 +59,61 @@ fd_coltype_parse(const char *name, size_t len)
 	return -1;
 }
 
-/* Whether the n bytes at p contain s. */
-static int
-contains(const char *p, size_t n, const char *s)
-{
-	size_t k = strlen(s), i;
+static const char *const jnames[FD_JT_N] = { "null", "boolean",
+    "integer", "number", "string", "array", "object" };
 
-	for (i = 0; i + k <= n; i++)
-		if (memcmp(p + i, s, k) == 0)
-			return 1;
+const char *
+fd_coltype_json_name(int i)
+{
+	return jnames[i];
+}
+
+/* The FD_JT_* bit of the JSON string token t, 0 if no type's name. */
+static unsigned
+json_bit(const struct fd_jtok *t)
+{
+	size_t n;
+	int i;
+
+	for (i = 0; i < FD_JT_N; i++)
+		if (t->len == (n = strlen(jnames[i])) + 2 &&
+		    memcmp(t->p + 1, jnames[i], n) == 0)
+			return 1u << i;
 	return 0;
+}
+
+unsigned
+fd_coltype_json_types(const char *p, size_t len)
+{
+	struct fd_jscan js;
+	struct fd_jtok t;
+	const char *v;
+	size_t vl;
+	unsigned k = 0;
+
+	if (fd_jscan_field(p, len, "type", &v, &vl, NULL) != 0)
+		return 0;
+	fd_jscan_init(&js, v, vl);
+	if (fd_jscan_next(&js, &t) <= 0)
+		return 0;
+	if (t.kind == FD_JTOK_STRING)
+		return json_bit(&t);
+	if (t.kind != FD_JTOK_ARRAY)
+		return 0;
+	while (fd_jscan_next(&js, &t) > 0 && t.kind != FD_JTOK_ARRAY_END)
+		if (t.kind == FD_JTOK_STRING)
+			k |= json_bit(&t);
+	return k;
+}
+
+int
+fd_coltype_datetime(const char *p, size_t len)
+{
+	const char *v;
+	size_t vl;
+
+	return fd_jscan_field(p, len, "format", &v, &vl, NULL) == 0 &&
+	    vl == 11 && memcmp(v, "\"date-time\"", 11) == 0;
 }
 
 enum fd_coltype
@@ -76,30 +121,27 @@ fd_coltype_of_schema(const char *p, size_t len)
 {
 	const char *v;
 	size_t vl;
-	int t, in, num, b, str;
+	unsigned k;
+	int t;
 
 	if (fd_jscan_field(p, len, "x-fd-type", &v, &vl, NULL) == 0 &&
 	    vl >= 2 && *v == '"' &&
 	    (t = fd_coltype_parse(v + 1, vl - 2)) != -1)
 		return (enum fd_coltype)t;
-	if (fd_jscan_field(p, len, "format", &v, &vl, NULL) == 0 &&
-	    vl == 11 && memcmp(v, "\"date-time\"", 11) == 0)
+	if (fd_coltype_datetime(p, len))
 		return FD_COL_TIMESTAMP;
-	if (fd_jscan_field(p, len, "type", &v, &vl, NULL) != 0 ||
-	    contains(v, vl, "\"object\"") || contains(v, vl, "\"array\""))
+	k = fd_coltype_json_types(p, len);
+	if (k & (FD_JT_OBJECT | FD_JT_ARRAY))
 		return FD_COL_JSON;
 	/* a union of types: the one column type that takes them all */
-	in = contains(v, vl, "\"integer\"");
-	num = contains(v, vl, "\"number\"");
-	b = contains(v, vl, "\"boolean\"");
-	str = contains(v, vl, "\"string\"");
-	if (b)
-		return in || num || str ? FD_COL_JSON : FD_COL_BOOL;
-	if (str)
+	if (k & FD_JT_BOOLEAN)
+		return k & (FD_JT_INTEGER | FD_JT_NUMBER | FD_JT_STRING) ?
+		    FD_COL_JSON : FD_COL_BOOL;
+	if (k & FD_JT_STRING)
 		return FD_COL_TEXT;
-	if (num)
+	if (k & FD_JT_NUMBER)
 		return FD_COL_DOUBLE;
-	if (in)
+	if (k & FD_JT_INTEGER)
 		return FD_COL_BIGINT;
 	return FD_COL_JSON;
 }

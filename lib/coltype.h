@@ -54,4 +54,31 @@ const char	*fd_coltype_schema(enum fd_coltype);
  */
 enum fd_coltype	 fd_coltype_of_schema(const char *p, size_t len);
 
+/* The JSON types a JSON Schema names, as bits of a set, in the order
+ * fd-fetch lists them in a "type" union. */
+#define FD_JT_NULL	0x01
+#define FD_JT_BOOLEAN	0x02
+#define FD_JT_INTEGER	0x04
+#define FD_JT_NUMBER	0x08
+#define FD_JT_STRING	0x10
+#define FD_JT_ARRAY	0x20
+#define FD_JT_OBJECT	0x40
+#define FD_JT_N		7
+#define FD_JT_SCALAR	(FD_JT_NULL | FD_JT_BOOLEAN | FD_JT_INTEGER | \
+			    FD_JT_NUMBER | FD_JT_STRING)
+
+/* The name of the type of bit 1 << i ("null", "boolean", ...). */
+const char	*fd_coltype_json_name(int i);
+
+/*
+ * The one reader of a JSON Schema property's "type" (p, len bytes of
+ * JSON text: the property): the FD_JT_* bits of the name or list of
+ * names it gives, names it does not know ignored; 0 when it has no
+ * "type", or one that is neither a string nor a list.
+ */
+unsigned	 fd_coltype_json_types(const char *p, size_t len);
+
+/* Whether the property (p, len bytes) has "format": "date-time". */
+int		 fd_coltype_datetime(const char *p, size_t len);
+
 #endif /* FD_COLTYPE_H */

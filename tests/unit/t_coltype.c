@@ -1,4 +1,5 @@
 /* Unit tests of lib/coltype.c. */
+#include <stdio.h>
 #include <string.h>
 
 #include "coltype.h"
@@ -43,4 +44,24 @@ t_coltype(void)
 	T_INT(OF("{\"type\":\"integer\",\"x-fd-type\":\"money\"}"),
 	    FD_COL_BIGINT);
 #undef OF
+#define JT(s) fd_coltype_json_types(s, strlen(s))
+	T_INT(JT("{\"type\":\"string\"}"), FD_JT_STRING);
+	T_INT(JT("{\"type\":[\"null\",\"integer\",\"object\"]}"),
+	    FD_JT_NULL | FD_JT_INTEGER | FD_JT_OBJECT);
+	T_INT(JT("{\"type\":[\"array\",\"money\",\"boolean\",\"number\"]}"),
+	    FD_JT_ARRAY | FD_JT_BOOLEAN | FD_JT_NUMBER);
+	/* "type" inside another member is not the property's */
+	T_INT(JT("{\"items\":{\"type\":\"string\"}}"), 0);
+	T_INT(JT("{\"type\":7}"), 0);
+	T_INT(JT("{}"), 0);
+	for (t = 0; t < FD_JT_N; t++) {
+		char b[64];
+
+		snprintf(b, sizeof(b), "{\"type\":[\"%s\"]}",
+		    fd_coltype_json_name(t));
+		T_INT(JT(b), 1 << t);
+	}
+	T_INT(fd_coltype_datetime("{\"format\":\"date-time\"}", 23), 1);
+	T_INT(fd_coltype_datetime("{\"format\":\"date\"}", 18), 0);
+#undef JT
 }
