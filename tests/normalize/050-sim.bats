@@ -7,17 +7,8 @@
 # One simulator and one fetch for the whole file.
 
 setup_file() {
-	load ../common
-	load ../sim/sim
-	export FD_FETCH_RETRY_MS=20
-	# --stable-ties: the column types follow the first ticket, which is
-	# one of a burst that shares its second (the real API's order of
-	# them changes on each request)
-	sim_start --tickets 300 --contacts 150 --rate-total 1000000 --window 2 \
-	    --stable-ties
-	D="$BATS_FILE_TMPDIR"
-	fd-fetch tickets contacts >"$D/raw" 2>"$D/fetch.err"
-	echo $? >"$D/fetch.rc"
+	load normalize
+	sim_fetch_file tickets contacts
 	fd-normalize "$D/raw" >"$D/norm" 2>"$D/norm.err"
 	echo $? >"$D/norm.rc"
 }

@@ -9,15 +9,8 @@
 # groups with agent_ids), fetched once for the file.
 
 setup_file() {
-	load ../common
-	load ../sim/sim
-	export FD_FETCH_RETRY_MS=20
-	sim_start --tickets 300 --contacts 150 --rate-total 1000000 --window 2 \
-	    --stable-ties
-	D="$BATS_FILE_TMPDIR"
-	fd-fetch tickets contacts solution_articles groups >"$D/raw" \
-	    2>"$D/fetch.err"
-	echo $? >"$D/fetch.rc"
+	load normalize
+	sim_fetch_file tickets contacts solution_articles groups
 }
 
 teardown_file() {

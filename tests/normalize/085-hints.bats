@@ -10,14 +10,8 @@
 # fetched once for the file, and a hand-written stream.
 
 setup_file() {
-	load ../common
-	load ../sim/sim
-	export FD_FETCH_RETRY_MS=20
-	sim_start --tickets 300 --contacts 150 --rate-total 1000000 --window 2 \
-	    --stable-ties
-	D="$BATS_FILE_TMPDIR"
-	fd-fetch tickets contacts >"$D/raw" 2>"$D/fetch.err"
-	echo $? >"$D/fetch.rc"
+	load normalize
+	sim_fetch_file tickets contacts
 }
 
 teardown_file() {
