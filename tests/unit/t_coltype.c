@@ -61,7 +61,10 @@ t_coltype(void)
 		    fd_coltype_json_name(t));
 		T_INT(JT(b), 1 << t);
 	}
-	T_INT(fd_coltype_datetime("{\"format\":\"date-time\"}", 23), 1);
-	T_INT(fd_coltype_datetime("{\"format\":\"date\"}", 18), 0);
+#define DT(s) fd_coltype_datetime(s, strlen(s))
+	T_INT(DT("{\"format\":\"date-time\"}"), 1);
+	T_INT(DT("{\"format\":\"date\"}"), 0);
+	T_INT(DT("{\"type\":\"string\"}"), 0);
+#undef DT
 #undef JT
 }
