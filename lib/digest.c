@@ -35,8 +35,12 @@ fd_digest_b64(const unsigned char *p, size_t n, char *out)
 	return (size_t)len;
 }
 
+/* A hasher: SHAKE-128 fetched from the provider once (EVP_shake128()
+ * alone would fetch it again, under the provider's lock, at each
+ * init), and one context reused for each id. */
 struct fd_digest {
 	EVP_MD_CTX	*ctx;
+	EVP_MD		*md;
 };
 
 struct fd_digest *
@@ -46,8 +50,10 @@ fd_digest_new(void)
 
 	if ((d = malloc(sizeof(*d))) == NULL)
 		return NULL;
-	if ((d->ctx = EVP_MD_CTX_new()) == NULL) {
-		free(d);
+	d->ctx = EVP_MD_CTX_new();
+	d->md = EVP_MD_fetch(NULL, "SHAKE128", NULL);
+	if (d->ctx == NULL || d->md == NULL) {
+		fd_digest_free(d);
 		return NULL;
 	}
 	return d;
@@ -59,6 +65,7 @@ fd_digest_free(struct fd_digest *d)
 	if (d == NULL)
 		return;
 	EVP_MD_CTX_free(d->ctx);
+	EVP_MD_free(d->md);
 	free(d);
 }
 
@@ -71,7 +78,7 @@ fd_digest_id(struct fd_digest *d, const void *p, size_t n, char out[15])
 	if (d == NULL) {
 		if (fd_digest_shake128(p, n, h, sizeof(h)) == -1)
 			return -1;
-	} else if (EVP_DigestInit_ex(d->ctx, EVP_shake128(), NULL) != 1 ||
+	} else if (EVP_DigestInit_ex2(d->ctx, d->md, NULL) != 1 ||
 	    EVP_DigestUpdate(d->ctx, p, n) != 1 ||
 	    EVP_DigestFinalXOF(d->ctx, h, sizeof(h)) != 1)
 		return -1;

@@ -28,7 +28,8 @@ size_t	fd_digest_b64(const unsigned char *p, size_t n, char *out);
  * up libcrypto for each), or NULL for a one-off.
  */
 struct fd_digest;
-struct fd_digest	*fd_digest_new(void);	/* NULL if out of memory */
+struct fd_digest	*fd_digest_new(void);	/* NULL if out of memory, or
+						 * no SHAKE-128 */
 void	fd_digest_free(struct fd_digest *);	/* NULL is a no-op */
 int	fd_digest_id(struct fd_digest *d, const void *p, size_t n,
 	    char out[15]);

@@ -54,6 +54,24 @@ t_digest(void)
 	in = "wX3f5vn801W16A_tickets__tags_1";
 	T(fd_digest_id(d, in, strlen(in), id) == 0);
 	T_STR(id, "HRhTv3Ed/0TWQw");
+	/* the empty text, and texts longer than SHAKE-128's 168-byte
+	 * block (Python's hashlib.shake_128, 10 bytes, base64) */
+	T(fd_digest_id(d, "", 0, id) == 0);
+	T_STR(id, "f5wrpOiPgn1hYA");
+	{
+		char x[201], u[209];
+		int i;
+
+		memset(x, 'x', 200);
+		x[200] = '\0';
+		T(fd_digest_id(d, x, 200, id) == 0);
+		T_STR(id, "/x9VFC6Sx0xnGA");
+		memcpy(u, "tickets.", 8);
+		for (i = 0; i < 40; i++)	/* U+00E9 U+4E2D */
+			memcpy(u + 8 + i * 5, "\xc3\xa9\xe4\xb8\xad", 5);
+		T(fd_digest_id(d, u, 208, id) == 0);
+		T_STR(id, "Ami4KG8mOSgnBg");
+	}
 	fd_digest_free(d);
 	fd_digest_free(NULL);
 	T_INT(fd_digest_b64((const unsigned char *)"fo", 2, b), 3);
