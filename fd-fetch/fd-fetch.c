@@ -902,7 +902,7 @@ static void
 list_endpoints(void)
 {
 	const struct endpoint *ep;
-	const char *sep;
+	const char *sep, *p;
 	int i, j;
 
 	for (i = 0; (ep = endpoint_at(i)) != NULL; i++) {
@@ -917,11 +917,10 @@ list_endpoints(void)
 			for (j = 0, sep = " passes="; j < PASSES_MAX &&
 			    ep->passes[j].bookmark != NULL; j++, sep = ",")
 				printf("%s%s", sep, ep->passes[j].bookmark);
-		if (ep->child != NULL) {
-			const char *p = strstr(ep->child, "%lld");
+		/* the parent's id is the path's one %lld */
+		if (ep->child != NULL && (p = strstr(ep->child, "%lld")) != NULL)
 			printf(" each=%.*s{id}%s", (int)(p - ep->child),
 			    ep->child, p + 4);
-		}
 		putchar('\n');
 	}
 	out_flush();
