@@ -139,6 +139,9 @@ struct run {
 	int64_t		 started, shown;	/* ms */
 	const char	*current;	/* endpoint being read */
 	uint64_t	 asked;		/* endpoint_bit()s of the operands */
+	/* endpoint_bit()s whose bookmarks the run ignores (--reset): they
+	 * start as if new, and keep theirs until their passes set new ones */
+	uint64_t	 reset;
 	int		 reconcile;	/* --reconcile: send the id sets */
 	long		 set_ranges;	/* ranges in one part of a set */
 	/* archived tickets being probed (progress line) */
@@ -194,6 +197,17 @@ void	progress(struct run *, int64_t waiting, int force);
  * same (job_fits).
  */
 void	sync_job(struct run *, const struct endpoint *const *eps, size_t n);
+/*
+ * Whether a pass of ep has a bookmark that the run reads (not reset);
+ * with latest, the latest cursor of them goes there ("" for none).
+ */
+int	sync_bookmarked(struct run *, const struct endpoint *ep,
+	    char latest[CURSOR_TIMESZ]);
+/*
+ * -n: what sync_job would do for the same job, written on stdout, one
+ * line per pass (and for the probe and a reconcile); no request.
+ */
+void	sync_plan(struct run *, const struct endpoint *const *eps, size_t n);
 /* Whether per-ticket endpoint kid can ride on lead's pass now. */
 int	job_fits(struct run *, const struct endpoint *lead,
 	    const struct endpoint *kid);

@@ -17,25 +17,36 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "config.h"
 #include "diag.h"
+#include "isotime.h"
 #include "json.h"
 #include "state.h"
 #include "tool.h"
 #include "extern.h"
 
+/* Endpoints named at most (all of them, and names repeated); so also
+ * --reset options. */
+#define ENDPOINTS_MAX	64
+/* Seconds a --since or --until may be ahead of this machine's clock:
+ * its clock and the server's are not quite the same. */
+#define FUTURE_SLACK	60
+
 /* The command line's settings (main fills it, run_all reads it). */
 struct opts {
-	int		 quiet, verbose, raw, reconcile;
+	int		 quiet, verbose, raw, reconcile, dry_run;
 	long long	 jobs, per_page, rate, reserve, max_wait;
 	const char	*statefile, *domain, *since, *until, *plan, *include;
 	/* --config's "api_key" and "api_key_file", or NULL */
 	const char	*key, *keyfile;
 	const char	*catalog;	/* --catalog, --properties */
 	int		 discover;
+	const char	*reset[ENDPOINTS_MAX];	/* --reset, in turn */
+	int		 nreset;
 };
 
 /* --config: its members that are not spelled as options */
@@ -54,18 +65,18 @@ static const char *const taken[] = { "api_key", "api_key_file", NULL };
 /* --reconcile: ranges of ids in one STATE's fd_ids part at most
  * (FD_FETCH_SET_RANGES for tests). */
 #define SET_RANGES	10000
-/* Endpoints named at most (all of them, and names repeated). */
-#define ENDPOINTS_MAX	64
 
 enum {
 	OPT_DOMAIN = CHAR_MAX + 1, OPT_SINCE, OPT_UNTIL, OPT_PER_PAGE,
 	OPT_RATE, OPT_PLAN, OPT_RESERVE, OPT_MAX_WAIT, OPT_INCLUDE, OPT_RAW,
-	OPT_RECONCILE, OPT_DISCOVER, OPT_CATALOG
+	OPT_RECONCILE, OPT_DISCOVER, OPT_CATALOG, OPT_RESET
 };
 
 static const struct option longopts[] = {
 	{ "help",	no_argument,		NULL,	'h' },
 	{ "jobs",	required_argument,	NULL,	'j' },
+	{ "list",	no_argument,		NULL,	'l' },
+	{ "dry-run",	no_argument,		NULL,	'n' },
 	{ "quiet",	no_argument,		NULL,	'q' },
 	{ "state",	required_argument,	NULL,	's' },
 	{ "verbose",	no_argument,		NULL,	'v' },
@@ -84,6 +95,7 @@ static const struct option longopts[] = {
 	{ "discover",	no_argument,		NULL,	OPT_DISCOVER },
 	{ "catalog",	required_argument,	NULL,	OPT_CATALOG },
 	{ "properties",	required_argument,	NULL,	OPT_CATALOG },
+	{ "reset",	required_argument,	NULL,	OPT_RESET },
 	{ NULL,		0,			NULL,	0 }
 };
 
@@ -193,6 +205,59 @@ api_key(const struct opts *o)
 	return line;
 }
 
+/* The edit distance (Levenshtein) of a and b, b shorter than 64. */
+static size_t
+distance(const char *a, const char *b)
+{
+	size_t row[64], lb = strlen(b), i, j, diag, up;
+
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; *a != '\0'; a++, i++) {
+		diag = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			up = row[j];
+			row[j] = diag + (*a != b[j - 1]);
+			if (up + 1 < row[j])
+				row[j] = up + 1;
+			if (row[j - 1] + 1 < row[j])
+				row[j] = row[j - 1] + 1;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+/* " (did you mean NAME?)" for the operand nearest to name, a typo of
+ * it (two edits at most, and at most a third of it), or "". */
+static const char *
+nearest(const char *name)
+{
+	static char hint[64];
+	const struct endpoint *ep;
+	const char *best = NULL, *cand;
+	size_t d, bd = SIZE_MAX;
+	int i;
+
+	for (i = 0;; i++) {
+		if ((ep = endpoint_at(i)) != NULL && ep->hidden)
+			continue;
+		cand = ep != NULL ? ep->name : "all";
+		d = distance(name, cand);
+		if (d < bd && d <= 2 && d * 3 <= strlen(cand)) {
+			bd = d;
+			best = cand;
+		}
+		if (ep == NULL)
+			break;
+	}
+	if (best == NULL)
+		return "";
+	snprintf(hint, sizeof(hint), " (did you mean %s?)", best);
+	return hint;
+}
+
 /* The endpoints named by the operands, checked before any request. */
 static const struct endpoint **
 select_endpoints(int argc, char *argv[], int raw, int catalog, int *n)
@@ -215,7 +280,8 @@ select_endpoints(int argc, char *argv[], int raw, int catalog, int *n)
 			continue;
 		}
 		if ((ep = endpoint_find(argv[i])) == NULL || ep->hidden)
-			errx(FD_EXIT_USAGE, "%s: unknown endpoint", argv[i]);
+			errx(FD_EXIT_USAGE, "%s: unknown endpoint%s",
+			    showname(argv[i]), nearest(argv[i]));
 		if (k < cap)
 			v[k++] = ep;
 	}
@@ -407,32 +473,60 @@ state_load(const char *path)
 	return state;
 }
 
-/* The run's settings from the options; --until's time goes to tuntil,
- * which outlives the run. */
+/* The present plus FUTURE_SLACK, as utc() writes times. */
+static void
+present(char out[CURSOR_TIMESZ])
+{
+	time_t t = time(NULL) + FUTURE_SLACK;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, CURSOR_TIMESZ, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/*
+ * The time s of option opt (--since, --until) in out, as utc() writes
+ * it: an ISO 8601 date-time, or a date alone, its midnight UTC.  Dies
+ * with FD_EXIT_USAGE when it is neither, or is later than the present
+ * (FUTURE_SLACK): a cursor there would skip every change until then.
+ */
+static void
+arg_time(const char *opt, const char *s, char out[CURSOR_TIMESZ])
+{
+	char t[FD_ISOTIME_MAX], now[CURSOR_TIMESZ];
+
+	if (fd_isotime_arg(s, strlen(s), t) == -1)
+		errx(FD_EXIT_USAGE, "%s %s: expected a date (YYYY-MM-DD) or "
+		    "an ISO 8601 date-time", opt, showname(s));
+	memcpy(out, t, 19);
+	memcpy(out + 19, "Z", 2);
+	present(now);
+	if (strcmp(out, now) > 0)
+		errx(FD_EXIT_USAGE, "%s %s: in the future", opt, s);
+}
+
+/* The run's settings from the options; --since's and --until's times
+ * go to tsince and tuntil, which outlive the run. */
 static void
 run_settings(struct run *run, const struct opts *o,
-    char tuntil[CURSOR_TIMESZ])
+    char tsince[CURSOR_TIMESZ], char tuntil[CURSOR_TIMESZ])
 {
-	char tsince[CURSOR_TIMESZ];
 	const char *e;
 
-	run->since = o->since != NULL ? o->since : "2022-01-01T00:00:00Z";
-	if (utc(run->since, tsince) == -1)
-		errx(FD_EXIT_USAGE, "--since %s: not an ISO 8601 time",
-		    run->since);
+	if (o->reconcile && (o->raw || o->until != NULL))
+		errx(FD_EXIT_USAGE, "--reconcile reads whole lists into a "
+		    "stream: not with %s", o->raw ? "--raw" : "--until");
+	arg_time("--since", o->since != NULL ? o->since :
+	    "2022-01-01T00:00:00Z", tsince);
+	run->since = tsince;
 	if (o->until != NULL) {
-		if (utc(o->until, tuntil) == -1)
-			errx(FD_EXIT_USAGE, "--until %s: not an ISO 8601 time",
-			    o->until);
+		arg_time("--until", o->until, tuntil);
 		run->until = tuntil;
 	}
 	run->include = o->include;
 	run->per_page = (int)o->per_page;
 	run->raw = o->raw;
 	run->reconcile = o->reconcile;
-	if (o->reconcile && (o->raw || o->until != NULL))
-		errx(FD_EXIT_USAGE, "--reconcile reads whole lists into a "
-		    "stream: not with %s", o->raw ? "--raw" : "--until");
 	run->verbose = o->verbose;
 	run->quiet = o->quiet;
 	run->max_wait = (long)o->max_wait;
@@ -446,6 +540,145 @@ run_settings(struct run *run, const struct opts *o,
 	run->jobs = (int)o->jobs;
 }
 
+/*
+ * The endpoint_bit()s of --reset's endpoints ("all": every one of
+ * eps): each must be one of eps, the run's endpoints (n), else a usage
+ * error.
+ */
+static uint64_t
+reset_bits(const struct opts *o, const struct endpoint **eps, int n)
+{
+	const struct endpoint *ep;
+	uint64_t bits = 0;
+	int i, j;
+
+	for (i = 0; i < o->nreset; i++) {
+		if (strcmp(o->reset[i], "all") == 0) {
+			for (j = 0; j < n; j++)
+				bits |= endpoint_bit(eps[j]);
+			continue;
+		}
+		if ((ep = endpoint_find(o->reset[i])) == NULL || ep->hidden)
+			errx(FD_EXIT_USAGE, "--reset %s: unknown endpoint%s",
+			    showname(o->reset[i]), nearest(o->reset[i]));
+		for (j = 0; j < n && eps[j] != ep; j++)
+			;
+		if (j == n)
+			errx(FD_EXIT_USAGE, "--reset %s: not an endpoint of "
+			    "this run", o->reset[i]);
+		bits |= endpoint_bit(ep);
+	}
+	return bits;
+}
+
+/*
+ * Warns (not with -q) of the bookmarks that --since does not move: the
+ * run's incremental endpoints with a bookmark win over it, in one line;
+ * and of each bookmark in the future (the state of a run that took such
+ * a --since: it skips every change until then).
+ */
+static void
+bookmark_warnings(struct run *run, const struct opts *o,
+    const struct endpoint **eps, int n)
+{
+	struct fd_buf b = FD_BUF_INIT;
+	char latest[CURSOR_TIMESZ], now[CURSOR_TIMESZ];
+	int i;
+
+	if (o->quiet)
+		return;
+	present(now);
+	for (i = 0; i < n; i++) {
+		if (eps[i]->kind == SYNC_FULL || eps[i]->kind ==
+		    SYNC_FULL_CHILD || !sync_bookmarked(run, eps[i], latest))
+			continue;
+		if (strcmp(latest, now) > 0)
+			warnx("%s: bookmark %s is in the future: changes "
+			    "until then are skipped; --reset %s starts it at "
+			    "--since", eps[i]->name, latest, eps[i]->name);
+		/* archived_tickets starts at the beginning, not --since */
+		if (eps[i]->kind != SYNC_ARCHIVE)
+			fd_buf_printf(&b, "%s%s", b.len ? ", " : "",
+			    eps[i]->name);
+	}
+	xbuf_check(&b);
+	if (o->since != NULL && b.len > 0)
+		warnx("--since %s: not used for %s: the bookmarks in %s win; "
+		    "--reset ENDPOINT or --reset all starts them at --since",
+		    o->since, b.data, o->statefile);
+	fd_buf_free(&b);
+}
+
+/*
+ * What run_all and plan_all do once the state is loaded: the endpoints
+ * eps (n) that the run reads, returned in eps and counted (archived
+ * tickets not with --until), run->asked; warnings of the bookmarks.
+ */
+static int
+prepare(struct run *run, const struct opts *o, const struct endpoint **eps,
+    int n)
+{
+	int i, k;
+
+	for (i = k = 0; i < n; i++) {
+		/* ids of tickets updated after --until would look missing */
+		if (eps[i]->kind == SYNC_ARCHIVE && run->until != NULL) {
+			if (!o->quiet)
+				warnx("%s: not read with --until: its probe "
+				    "needs the whole tickets passes",
+				    eps[i]->name);
+			continue;
+		}
+		run->asked |= endpoint_bit(eps[i]);
+		eps[k++] = eps[i];
+	}
+	if (run->reconcile && !(run->asked & (endpoint_bit(endpoint_find(
+	    "tickets")) | endpoint_bit(endpoint_find("contacts")))))
+		errx(FD_EXIT_USAGE, "--reconcile: it reconciles tickets and "
+		    "contacts, and neither is fetched");
+	bookmark_warnings(run, o, eps, k);
+	return k;
+}
+
+/*
+ * -n: the passes a run would make, on stdout (sync_plan), with no
+ * request and no key; a domain, if any, is checked.
+ */
+static void
+plan_all(const struct opts *o, int argc, char *argv[])
+{
+	const struct endpoint **eps;
+	struct run run;
+	struct tally tally = { 0, 0, 0 };
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	struct job *jl;
+	jv state;
+	char tsince[CURSOR_TIMESZ], tuntil[CURSOR_TIMESZ];
+	const char *d;
+	int i, n, nj;
+
+	memset(&run, 0, sizeof(run));
+	run.lock = &lock;
+	run.tally = &tally;
+	run.state = &state;
+	eps = select_endpoints(argc, argv, o->raw, o->catalog != NULL, &n);
+	run.reset = reset_bits(o, eps, n);
+	run_settings(&run, o, tsince, tuntil);
+	if ((d = o->domain) != NULL || (d = getenv("FRESHDESK_DOMAIN")) != NULL)
+		free(base_url(d));
+	run.base = "";		/* paths under /api/v2 */
+	state = state_load(o->statefile);
+	n = prepare(&run, o, eps, n);
+	jl = xcalloc((size_t)(n ? n : 1), sizeof(*jl));
+	nj = make_jobs(&run, eps, n, jl);
+	for (i = 0; i < nj; i++)
+		sync_plan(&run, jl[i].eps, jl[i].n);
+	out_flush();
+	jv_free(state);
+	free(jl);
+	free(eps);
+}
+
 static void
 run_all(const struct opts *o, int argc, char *argv[])
 {
@@ -455,9 +688,10 @@ run_all(const struct opts *o, int argc, char *argv[])
 	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	jv state;
 	struct timeval tv;
-	char errbuf[FD_ERRSZ], *key, *base, tuntil[CURSOR_TIMESZ];
+	char errbuf[FD_ERRSZ], *key, *base, tsince[CURSOR_TIMESZ],
+	    tuntil[CURSOR_TIMESZ];
 	const char *d;
-	int i, k, n, reference = -1;
+	int n, reference = -1;
 
 	memset(&run, 0, sizeof(run));
 	run.lock = &lock;
@@ -465,6 +699,8 @@ run_all(const struct opts *o, int argc, char *argv[])
 	run.state = &state;
 	run.reference = &reference;
 	eps = select_endpoints(argc, argv, o->raw, o->catalog != NULL, &n);
+	run.reset = reset_bits(o, eps, n);
+	run_settings(&run, o, tsince, tuntil);
 	if ((d = o->domain) == NULL && (d = getenv("FRESHDESK_DOMAIN")) == NULL)
 		errx(FD_EXIT_CONFIG, "no domain: use --domain or set "
 		    "FRESHDESK_DOMAIN");
@@ -481,24 +717,7 @@ run_all(const struct opts *o, int argc, char *argv[])
 		errx(FD_EXIT_USAGE, "--plan %s: expected growth, pro, "
 		    "enterprise, trial or free", o->plan);
 	state = state_load(o->statefile);
-	run_settings(&run, o, tuntil);
-	for (i = k = 0; i < n; i++) {
-		/* ids of tickets updated after --until would look missing */
-		if (eps[i]->kind == SYNC_ARCHIVE && run.until != NULL) {
-			if (!o->quiet)
-				warnx("%s: not read with --until: its probe "
-				    "needs the whole tickets passes",
-				    eps[i]->name);
-			continue;
-		}
-		run.asked |= endpoint_bit(eps[i]);
-		eps[k++] = eps[i];
-	}
-	n = k;
-	if (run.reconcile && !(run.asked & (endpoint_bit(endpoint_find(
-	    "tickets")) | endpoint_bit(endpoint_find("contacts")))))
-		errx(FD_EXIT_USAGE, "--reconcile: it reconciles tickets and "
-		    "contacts, and neither is fetched");
+	n = prepare(&run, o, eps, n);
 	gettimeofday(&tv, NULL);
 	run.version = (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 	srandom((unsigned)(tv.tv_usec ^ getpid()));
@@ -676,17 +895,92 @@ catalog_select(const char *path, int *n)
 	return v;
 }
 
+/*
+ * --list: each endpoint an operand names, one a line: its name,
+ * "incremental" or "full", "default" when fetched with no operand (else
+ * "-"), and what it reads: its passes' bookmarks, the per-record paths
+ * and the parent it is read through.
+ */
+static void
+list_endpoints(void)
+{
+	const struct endpoint *ep;
+	const char *sep, *p;
+	int i, j;
+
+	for (i = 0; (ep = endpoint_at(i)) != NULL; i++) {
+		if (ep->hidden)
+			continue;
+		printf("%-24s %-11s %-7s", ep->name, ep->kind == SYNC_FULL ||
+		    ep->kind == SYNC_FULL_CHILD ? "full" : "incremental",
+		    ep->is_default ? "default" : "-");
+		if (ep->kind == SYNC_FULL_CHILD)
+			printf(" parent=%s", ep->parent);
+		else
+			for (j = 0, sep = " passes="; j < PASSES_MAX &&
+			    ep->passes[j].bookmark != NULL; j++, sep = ",")
+				printf("%s%s", sep, ep->passes[j].bookmark);
+		/* the parent's id is the path's one %lld */
+		if (ep->child != NULL && (p = strstr(ep->child, "%lld")) != NULL)
+			printf(" each=%.*s{id}%s", (int)(p - ep->child),
+			    ep->child, p + 4);
+		putchar('\n');
+	}
+	out_flush();
+}
+
 static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: fd-fetch [-hqvV] [--config file] [-j jobs] [-s state]\n"
+	    "usage: fd-fetch [-hlnqvV] [--config file] [-j jobs] [-s state]\n"
 	    "                [--domain domain] [--since time] [--until time]\n"
-	    "                [--per-page n] [--rate n] [--plan plan]\n"
-	    "                [--reserve percent] [--max-wait seconds]\n"
-	    "                [--include list] [--raw] [--reconcile]\n"
-	    "                [--discover] [--catalog file]\n"
+	    "                [--reset endpoint] [--per-page n] [--rate n]\n"
+	    "                [--plan plan] [--reserve percent]\n"
+	    "                [--max-wait seconds] [--include list] [--raw]\n"
+	    "                [--reconcile] [--discover] [--catalog file]\n"
 	    "                [endpoint ...]\n");
+	if (fp == stdout)
+		fputs("\n"
+		    "  -h, --help           this help\n"
+		    "  -l, --list           list the endpoints and exit\n"
+		    "  -n, --dry-run        print the passes a run would make; "
+		    "no request\n"
+		    "  -q, --quiet          errors only on stderr\n"
+		    "  -v, --verbose        a line per request on stderr\n"
+		    "  -V, --version        print the version\n"
+		    "  --config file        settings from a JSON file\n"
+		    "  -j, --jobs jobs      requests at once, 1 to 16 "
+		    "(default 1)\n"
+		    "  -s, --state state    the bookmarks, as fd-load writes "
+		    "them\n"
+		    "  --domain domain      the helpdesk (or FRESHDESK_DOMAIN)\n"
+		    "  --since time         start of a stream without bookmark "
+		    "(UTC)\n"
+		    "  --until time         leave out records updated after "
+		    "time\n"
+		    "  --reset endpoint     ignore its bookmarks: start at "
+		    "--since (all: every one)\n"
+		    "  --per-page n         records per request, 1 to 100\n"
+		    "  --rate n             credits per minute at most\n"
+		    "  --plan plan          growth, pro, enterprise, trial, "
+		    "free\n"
+		    "  --reserve percent    budget left to other apps "
+		    "(default 10)\n"
+		    "  --max-wait seconds   longest wait before exit 75 "
+		    "(default 3600)\n"
+		    "  --include list       extra ticket fields "
+		    "(description,stats,...)\n"
+		    "  --raw                bare records of one endpoint\n"
+		    "  --reconcile          send the id sets of tickets and "
+		    "contacts\n"
+		    "  --discover           print the Singer catalog\n"
+		    "  --catalog file       the endpoints a catalog selects\n"
+		    "\n"
+		    "With no endpoint: agents companies contacts groups roles "
+		    "tickets.\n"
+		    "fd-fetch --list shows every endpoint; man fd-fetch tells "
+		    "the rest.\n", fp);
 	exit(fp == stdout ? FD_EXIT_OK : FD_EXIT_USAGE);
 }
 
@@ -696,13 +990,13 @@ main(int argc, char *argv[])
 	struct opts o = { .jobs = 1, .per_page = 100, .reserve = 10,
 	    .max_wait = 3600 };
 	struct fd_config c;
-	int ch;
+	int ch, list = 0;
 
 	config_args(&argc, &argv, longopts, aliases, taken, &c);
 	o.key = c.taken[0];
 	o.keyfile = c.taken[1];
 
-	while ((ch = getopt_long(argc, argv, "hj:qs:vV", longopts,
+	while ((ch = getopt_long(argc, argv, "hj:lnqs:vV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'h':
@@ -710,6 +1004,12 @@ main(int argc, char *argv[])
 			break;
 		case 'j':
 			o.jobs = number("-j", optarg, 1, 16);
+			break;
+		case 'l':
+			list = 1;
+			break;
+		case 'n':
+			o.dry_run = 1;
 			break;
 		case 'q':
 			o.quiet = 1;
@@ -771,6 +1071,12 @@ main(int argc, char *argv[])
 		case OPT_CATALOG:
 			o.catalog = optarg;
 			break;
+		case OPT_RESET:
+			if (o.nreset == ENDPOINTS_MAX)
+				errx(FD_EXIT_USAGE, "--reset: more than %d",
+				    ENDPOINTS_MAX);
+			o.reset[o.nreset++] = optarg;
+			break;
 		default:
 			usage(stderr);
 		}
@@ -778,7 +1084,11 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
-	if (o.discover) {
+	if (list) {
+		if (argc > 0)
+			errx(FD_EXIT_USAGE, "--list takes no endpoint");
+		list_endpoints();
+	} else if (o.discover) {
 		if (argc > 0 || o.catalog != NULL)
 			errx(FD_EXIT_USAGE, "--discover takes no endpoint "
 			    "and no catalog");
@@ -791,12 +1101,12 @@ main(int argc, char *argv[])
 			errx(FD_EXIT_USAGE, "%s: endpoints come from the "
 			    "catalog, not the operands", o.catalog);
 		names = catalog_select(o.catalog, &n);
-		run_all(&o, n, names);
+		(o.dry_run ? plan_all : run_all)(&o, n, names);
 		for (i = 0; i < n; i++)
 			free(names[i]);
 		free(names);
 	} else
-		run_all(&o, argc, argv);
+		(o.dry_run ? plan_all : run_all)(&o, argc, argv);
 	fd_config_free(&c);
 	return FD_EXIT_OK;
 }

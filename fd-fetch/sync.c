@@ -44,6 +44,10 @@
 #include "singer.h"
 #include "extern.h"
 
+/* The bookmark of the probe: {"probed_to": N, "todo": ranges,
+ * "found": ranges} (idset.h's ranges). */
+#define PROBE_BOOKMARK	"archived_tickets:probe"
+
 /* Set of record ids at the cursor second, kept sorted. */
 struct ids {
 	int64_t	*v;
@@ -438,6 +442,42 @@ ids_to(const struct ids *s)
 	return list;
 }
 
+/* Whether bookmark name belongs to an endpoint the run resets
+ * (--reset): one of its passes', or for archived_tickets its probe's. */
+static int
+bookmark_reset(const struct run *run, const char *name)
+{
+	const struct endpoint *ep;
+	int i, j;
+
+	for (i = 0; run->reset != 0 && (ep = endpoint_at(i)) != NULL; i++) {
+		if (!(run->reset & endpoint_bit(ep)))
+			continue;
+		for (j = 0; j < PASSES_MAX && ep->passes[j].bookmark != NULL;
+		    j++)
+			if (strcmp(ep->passes[j].bookmark, name) == 0)
+				return 1;
+		if (ep->kind == SYNC_ARCHIVE && strcmp(name,
+		    PROBE_BOOKMARK) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The state's bookmark name as this run sees it, or null for none or
+ * one the run resets (it stays in the state, and in each STATE,
+ * until the pass sets a new one).  The caller holds run->lock.
+ */
+static jv
+state_bookmark(struct run *run, const char *name)
+{
+	if (bookmark_reset(run, name))
+		return jv_null();
+	return jv_getpath(jv_copy(*run->state), JV_ARRAY(
+	    jv_string("bookmarks"), jv_string(name)));
+}
+
 /* The bookmark's cursor and ids, or start; with gs, the seconds a
  * stopped run left to re-read (they count as evidence).  The bookmark is
  * the state's, or with from valid (an object of bookmarks, not
@@ -454,8 +494,7 @@ bookmark_get(struct run *run, jv from, const char *name, const char *start,
 	if (jv_is_valid(from))
 		b = jv_object_get(jv_copy(from), jv_string(name));
 	else
-		b = jv_getpath(jv_copy(*run->state), JV_ARRAY(
-		    jv_string("bookmarks"), jv_string(name)));
+		b = state_bookmark(run, name);
 	c = jv_get_kind(b) == JV_KIND_OBJECT ?
 	    jv_object_get(jv_copy(b), jv_string("updated_at")) : jv_invalid();
 	if (jv_get_kind(c) == JV_KIND_STRING) {
@@ -617,9 +656,6 @@ shown_add(struct shown *sh, const struct rec *r)
 		sh->fresh++;
 }
 
-/* The bookmark of the probe: {"probed_to": N, "todo": ranges,
- * "found": ranges} (idset.h's ranges). */
-#define PROBE_BOOKMARK	"archived_tickets:probe"
 /* Where a read of a whole tickets list starts. */
 #define EPOCH		"1970-01-01T00:00:00Z"
 /* Probes in one batch, a STATE after each. */
@@ -1560,8 +1596,7 @@ probe_get(struct run *run, struct probe *pb)
 
 	memset(pb, 0, sizeof(*pb));
 	pthread_mutex_lock(run->lock);
-	b = jv_getpath(jv_copy(*run->state), JV_ARRAY(jv_string("bookmarks"),
-	    jv_string(PROBE_BOOKMARK)));
+	b = state_bookmark(run, PROBE_BOOKMARK);
 	if (jv_get_kind(b) == JV_KIND_OBJECT) {
 		v = jv_object_get(jv_copy(b), jv_string("probed_to"));
 		if (jv_get_kind(v) != JV_KIND_NUMBER ||
@@ -2034,18 +2069,30 @@ reconcile_walked(struct run *run, const struct endpoint *ep)
 	return 0;
 }
 
-/* Whether ep's first pass has a bookmark in the state. */
-static int
-has_bookmark(struct run *run, const struct endpoint *ep)
+int
+sync_bookmarked(struct run *run, const struct endpoint *ep,
+    char latest[CURSOR_TIMESZ])
 {
-	jv b;
-	int has;
+	char T[CURSOR_TIMESZ];
+	jv b, c;
+	int i, has = 0;
 
+	if (latest != NULL)
+		latest[0] = '\0';
 	pthread_mutex_lock(run->lock);
-	b = jv_getpath(jv_copy(*run->state), JV_ARRAY(jv_string("bookmarks"),
-	    jv_string(ep->passes[0].bookmark)));
-	has = jv_get_kind(b) == JV_KIND_OBJECT;
-	jv_free(b);
+	for (i = 0; i < PASSES_MAX && ep->passes[i].bookmark != NULL; i++) {
+		b = state_bookmark(run, ep->passes[i].bookmark);
+		if (jv_get_kind(b) == JV_KIND_OBJECT) {
+			has = 1;
+			c = jv_object_get(jv_copy(b), jv_string("updated_at"));
+			if (latest != NULL && jv_get_kind(c) == JV_KIND_STRING &&
+			    utc(jv_string_value(c), T) == 0 &&
+			    strcmp(T, latest) > 0)
+				strcpy(latest, T);
+			jv_free(c);
+		}
+		jv_free(b);
+	}
 	pthread_mutex_unlock(run->lock);
 	return has;
 }
@@ -2061,8 +2108,8 @@ job_fits(struct run *run, const struct endpoint *lead,
 	    strcmp(lead->name, "tickets") != 0))
 		return 0;
 	/* archived_tickets' first passes start at EPOCH, not --since */
-	if ((kid->kind == SYNC_ARCHIVE && !has_bookmark(run, kid)) ||
-	    (lead->kind == SYNC_ARCHIVE && !has_bookmark(run, lead)))
+	if ((kid->kind == SYNC_ARCHIVE && !sync_bookmarked(run, kid, NULL)) ||
+	    (lead->kind == SYNC_ARCHIVE && !sync_bookmarked(run, lead, NULL)))
 		return 0;
 	/* each pass of the kid rides on the lead's pass of its filter */
 	pthread_mutex_lock(run->lock);
@@ -2072,10 +2119,8 @@ job_fits(struct run *run, const struct endpoint *lead,
 			same = 0;
 			break;
 		}
-		a = jv_getpath(jv_copy(*run->state), JV_ARRAY(
-		    jv_string("bookmarks"), jv_string(lead->passes[i].bookmark)));
-		b = jv_getpath(jv_copy(*run->state), JV_ARRAY(
-		    jv_string("bookmarks"), jv_string(kid->passes[i].bookmark)));
+		a = state_bookmark(run, lead->passes[i].bookmark);
+		b = state_bookmark(run, kid->passes[i].bookmark);
 		same = jv_equal(a, b);
 	}
 	pthread_mutex_unlock(run->lock);
@@ -2137,4 +2182,162 @@ sync_job(struct run *run, const struct endpoint *const *eps, size_t n)
 		reconcile_tickets(run);
 	else if (run->reconcile && strcmp(ep->name, "contacts") == 0)
 		reconcile_walked(run, ep);
+}
+
+/* The kinds of sync as -n names them. */
+static const char *const kind_names[SYNC_NKINDS] = {
+	[SYNC_ORDERED] = "ordered", [SYNC_FILTERED] = "filtered",
+	[SYNC_FULL] = "full", [SYNC_CHILD] = "child",
+	[SYNC_FULL_CHILD] = "full_child", [SYNC_ARCHIVE] = "archive"
+};
+
+/* Appends a child path (its "%lld" the parent's id) as "{id}". */
+static void
+path_put(struct fd_buf *b, const char *child)
+{
+	const char *p = strstr(child, "%lld");
+
+	if (p == NULL) {
+		fd_buf_puts(b, child);
+		return;
+	}
+	fd_buf_append(b, child, (size_t)(p - child));
+	fd_buf_puts(b, "{id}");
+	fd_buf_puts(b, p + 4);
+}
+
+/*
+ * Where pass bookmark name starts, in T: "bookmark" (the state's), else
+ * "since" (--since) or "epoch" (dflt EPOCH: a whole list).
+ */
+static const char *
+plan_start(struct run *run, const char *name, const char *dflt,
+    char T[CURSOR_TIMESZ])
+{
+	const char *start;
+	jv b, c;
+
+	pthread_mutex_lock(run->lock);
+	b = state_bookmark(run, name);
+	c = jv_get_kind(b) == JV_KIND_OBJECT ?
+	    jv_object_get(jv_copy(b), jv_string("updated_at")) : jv_invalid();
+	if (jv_get_kind(c) == JV_KIND_STRING) {
+		if (utc(jv_string_value(c), T) == -1)
+			errx(FD_EXIT_FAIL, "state: bookmark %s: invalid "
+			    "updated_at: %s", name, jv_string_value(c));
+		start = "bookmark";
+	} else {
+		if (utc(dflt, T) == -1)
+			errx(FD_EXIT_USAGE, "--since %s: not an ISO 8601 time",
+			    dflt);
+		start = strcmp(dflt, EPOCH) == 0 ? "epoch" : "since";
+	}
+	jv_free(c);
+	jv_free(b);
+	pthread_mutex_unlock(run->lock);
+	return start;
+}
+
+void
+sync_plan(struct run *run, const struct endpoint *const *eps, size_t n)
+{
+	const struct endpoint *ep = eps[0], *lep = listed(ep), *arch = NULL;
+	struct fd_buf url = FD_BUF_INIT, line = FD_BUF_INIT;
+	struct consumers c;
+	struct probe pb;
+	char T[CURSOR_TIMESZ];
+	const char *start, *sep;
+	size_t k;
+	int i;
+
+	for (k = 0; k < n; k++)
+		if (eps[k]->kind == SYNC_ARCHIVE)
+			arch = eps[k];
+	for (i = 0; i < PASSES_MAX && ep->passes[i].bookmark != NULL; i++) {
+		const struct pass *ps = &ep->passes[i];
+		const struct endpoint *on[JOB_EPS_MAX];
+
+		c.v = on;
+		c.n = 0;
+		c.pass = i;
+		for (k = 0; k < n && c.n < JOB_EPS_MAX; k++)
+			if (k == 0 || eps[k]->passes[i].bookmark != NULL)
+				on[c.n++] = eps[k];
+		fd_buf_reset(&line);
+		fd_buf_printf(&line, "pass %s endpoint=%s kind=%s", ps->bookmark,
+		    ep->name, kind_names[ep->kind]);
+		switch (ep->kind) {
+		case SYNC_ORDERED:
+		case SYNC_CHILD:
+		case SYNC_ARCHIVE:
+		case SYNC_FILTERED:
+			start = plan_start(run, ps->bookmark,
+			    ep->kind == SYNC_ARCHIVE ? EPOCH : run->since, T);
+			fd_buf_printf(&line, " start=%s from=%s", start, T);
+			if (run->until != NULL)
+				fd_buf_printf(&line, " until=%s", run->until);
+			url_of(run, lep, ps, T, run->per_page, 1, &url, ep);
+			fd_buf_printf(&line, " get=%s", xbuf(&url));
+			break;
+		case SYNC_FULL:
+			if (ep->object)
+				fd_buf_printf(&line, " get=%s", ep->path);
+			else {
+				url_of(run, ep, ps, NULL, run->per_page, 1, &url,
+				    ep);
+				fd_buf_printf(&line, " get=%s", xbuf(&url));
+			}
+			break;
+		case SYNC_FULL_CHILD:
+			fd_buf_printf(&line, " parents=%s", ep->parent);
+			break;
+		}
+		/* the per-record requests, and what rides on the pass */
+		for (k = 0, sep = " each="; k < c.n; k++)
+			if (c.v[k]->kind == SYNC_CHILD ||
+			    c.v[k]->kind == SYNC_FULL_CHILD) {
+				fd_buf_puts(&line, sep);
+				path_put(&line, c.v[k]->child);
+				sep = ",";
+			}
+		for (k = 1, sep = " riders="; k < c.n; k++) {
+			fd_buf_printf(&line, "%s%s", sep, c.v[k]->name);
+			sep = ",";
+		}
+		if (ep->kind != SYNC_FULL && ep->kind != SYNC_FULL_CHILD)
+			for (k = 0, sep = " bookmarks="; k < c.n; k++) {
+				fd_buf_printf(&line, "%s%s", sep,
+				    bookmark_of(&c, k, ps));
+				sep = ",";
+			}
+		fd_buf_putc(&line, '\n');
+		xbuf_check(&line);
+		if (fwrite(line.data, 1, line.len, stdout) != line.len)
+			out_fail();
+	}
+	if (arch != NULL) {
+		probe_get(run, &pb);
+		fd_buf_reset(&line);
+		fd_buf_printf(&line, "probe %s endpoint=%s probed_to=%lld "
+		    "todo=%zu each=", PROBE_BOOKMARK, arch->name,
+		    (long long)pb.probed_to, pb.todo.n);
+		path_put(&line, arch->child);
+		if (run->asked & endpoint_bit(endpoint_find("conversations"))) {
+			fd_buf_putc(&line, ',');
+			path_put(&line, endpoint_find(
+			    "archived_conversations")->child);
+		}
+		fd_buf_putc(&line, '\n');
+		xbuf_check(&line);
+		if (fwrite(line.data, 1, line.len, stdout) != line.len)
+			out_fail();
+		probe_free(&pb);
+	}
+	if (run->reconcile && (strcmp(ep->name, "tickets") == 0 ||
+	    strcmp(ep->name, "contacts") == 0))
+		if (printf("reconcile %s endpoint=%s\n", endpoint_stream(ep),
+		    ep->name) < 0)
+			out_fail();
+	fd_buf_free(&url);
+	fd_buf_free(&line);
 }

@@ -145,3 +145,15 @@ fd_isotime_utc(const char *s, size_t len, char *out)
 	out[n] = '\0';
 	return n;
 }
+
+int
+fd_isotime_arg(const char *s, size_t len, char *out)
+{
+	char t[sizeof("YYYY-MM-DDT00:00:00Z")];
+
+	if (len != 10)
+		return fd_isotime_utc(s, len, out);
+	memcpy(t, s, 10);
+	memcpy(t + 10, "T00:00:00Z", 10);
+	return fd_isotime_utc(t, 20, out);
+}

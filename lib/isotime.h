@@ -22,4 +22,11 @@
  */
 int	fd_isotime_utc(const char *s, size_t len, char *out);
 
+/*
+ * As fd_isotime_utc, and a date alone (YYYY-MM-DD, exactly 10 bytes)
+ * is its midnight UTC: for a time a user gives (fd-fetch --since).
+ * Data is parsed with fd_isotime_utc, where a date is not a date-time.
+ */
+int	fd_isotime_arg(const char *s, size_t len, char *out);
+
 #endif /* FD_ISOTIME_H */

@@ -42,17 +42,17 @@ nothing_made() {
 @test "sync errors: an endpoint that does not exist: usage error (2) from fd-sync, its script and make sync, and no database" {
 	run -2 --separate-stderr fd-sync "${A[@]}" ticket
 	[ -z "$output" ]
-	[ "$stderr" = "fd-fetch: ticket: unknown endpoint
+	[ "$stderr" = "fd-fetch: ticket: unknown endpoint (did you mean tickets?)
 fd-sync: failed: fd-fetch exited 2: a usage error" ]
 	nothing_made
 	script SYNC_ENDPOINTS="tickets contact"
 	run -2 --separate-stderr "$T/fd-sync-acme"
-	[ "$stderr" = "fd-fetch: contact: unknown endpoint
+	[ "$stderr" = "fd-fetch: contact: unknown endpoint (did you mean contacts?)
 fd-sync: failed: fd-fetch exited 2: a usage error" ]
 	nothing_made
 	# make exits 2 for any failure; the message is fd-sync's
 	run -2 --separate-stderr make "${SYNC[@]}" SYNC_ENDPOINTS=ticket sync
-	[[ "$stderr" == "fd-fetch: ticket: unknown endpoint
+	[[ "$stderr" == "fd-fetch: ticket: unknown endpoint (did you mean tickets?)
 fd-sync: failed: fd-fetch exited 2: a usage error"* ]]
 	nothing_made
 	# an unknown option of fd-fetch's, in the flags: the same

@@ -39,7 +39,7 @@ gets() {
 	[ $(( $(gets) - ten )) -lt "$ten" ]
 	# start_date is --since: a later one reads fewer tickets
 	conf "$T/late.json" "{\"domain\": \"$dom\", \"api_key_file\": \"$SIM_RUNDIR/api_key\",
-	    \"start_date\": \"2100-01-01T00:00:00Z\", \"quiet\": true}"
+	    \"start_date\": \"2026-11-01T00:00:00Z\", \"quiet\": true}"
 	run -0 --separate-stderr fd-fetch --config "$T/late.json" tickets
 	[ "$(printf '%s\n' "$output" | jq -s '[.[] | select(.type == "RECORD")] | length')" -eq 0 ]
 }

@@ -5,11 +5,18 @@ setup() {
 	load ../common
 }
 
-@test "fd-fetch --help prints the man page synopsis on stdout" {
+@test "fd-fetch --help prints the man page synopsis on stdout, then a line per option" {
 	run --separate-stderr fd-fetch --help
 	assert_success
 	[ -z "$stderr" ]
-	[ "$(one_line "${output#usage: }")" = "$(man_synopsis fd-fetch.1)" ]
+	# the synopsis: up to the first empty line
+	local syn=${output%%$'\n\n'*}
+	[ "$(one_line "${syn#usage: }")" = "$(man_synopsis fd-fetch.1)" ]
+	# every long option of the synopsis has its line
+	local o
+	for o in $(grep -o -- '--[a-z-]*' <<<"$syn" | sort -u); do
+		grep -q -- "^  \(-[a-zA-Z], \)\?$o\b" <<<"$output" || { echo "no line for $o"; return 1; }
+	done
 	run -0 fd-fetch -h
 }
 
@@ -25,7 +32,7 @@ setup() {
 	run -2 --separate-stderr fd-fetch --no-such-option
 	[ -z "$output" ]
 	[ "${stderr_lines[0]}" = "fd-fetch: unrecognized option '--no-such-option'" ]
-	[ "${stderr_lines[1]}" = "usage: fd-fetch [-hqvV] [--config file] [-j jobs] [-s state]" ]
+	[ "${stderr_lines[1]}" = "usage: fd-fetch [-hlnqvV] [--config file] [-j jobs] [-s state]" ]
 	run -2 --separate-stderr fd-fetch -Z
 	[ "${stderr_lines[0]}" = "fd-fetch: invalid option -- 'Z'" ]
 }

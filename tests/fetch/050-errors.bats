@@ -245,9 +245,9 @@ truth_ids() {
 	run -2 --separate-stderr fd-fetch --since yesterday tickets
 	[ -z "$output" ]
 	[[ "$stderr" == "fd-fetch: --since yesterday: "* ]]
-	run -2 --separate-stderr fd-fetch --until 2024-06-01 tickets
+	run -2 --separate-stderr fd-fetch --until 2024-06-01T10 tickets
 	[ -z "$output" ]
-	[[ "$stderr" == "fd-fetch: --until 2024-06-01: "* ]]
+	[[ "$stderr" == "fd-fetch: --until 2024-06-01T10: "* ]]
 	run -2 --separate-stderr fd-fetch --plan platinum tickets
 	[ -z "$output" ]
 	[[ "$stderr" == "fd-fetch: --plan platinum: "* ]]

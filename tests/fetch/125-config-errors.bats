@@ -119,12 +119,12 @@ gets() {
 
 @test "config: a bad command line stays a usage error (2), told before the configuration" {
 	run -2 --separate-stderr fd-fetch --domain "$NOWHERE" ticket
-	[ "$stderr" = "fd-fetch: ticket: unknown endpoint" ]
+	[ "$stderr" = "fd-fetch: ticket: unknown endpoint (did you mean tickets?)" ]
 	run -2 --separate-stderr fd-fetch --no-such-option
 	[ -z "$output" ]
 	# an unknown endpoint with no domain: the usage error
 	run -2 --separate-stderr env -u FRESHDESK_API_KEY fd-fetch ticket
-	[ "$stderr" = "fd-fetch: ticket: unknown endpoint" ]
+	[ "$stderr" = "fd-fetch: ticket: unknown endpoint (did you mean tickets?)" ]
 	run -2 --separate-stderr fd-fetch --domain "$NOWHERE" --since yesterday tickets
 	[[ "$stderr" == "fd-fetch: --since yesterday: "* ]]
 	no_key

@@ -60,7 +60,7 @@ FILE	*t_file(const char *s, size_t len);
 	X(rate_paces_below_the_limit) X(rate_reserve_and_cap)		\
 	X(rate_sub_limits) X(rate_retry_after) X(rate_other_apps)	\
 	X(rate_retry_after_zero) X(rate_learns_the_window)		\
-	X(naming) X(isotime) X(map) X(digest) X(sql)			\
+	X(naming) X(isotime) X(isotime_arg) X(map) X(digest) X(sql)			\
 	X(flatten_root_and_child) X(flatten_ids) X(flatten_schema_grows) \
 	X(flatten_variant) X(flatten_max_nesting) X(flatten_dlt)	\
 	X(flatten_stream_schema) X(flatten_handles) X(flatten_errors)	\

@@ -43,3 +43,32 @@ t_isotime(void)
 	T_STR(utc(""), "-");
 	T_STR(utc("2024-01-01T00:00:00+05"), "-");
 }
+
+static const char *
+arg(const char *s)
+{
+	static char out[FD_ISOTIME_MAX];
+
+	if (fd_isotime_arg(s, strlen(s), out) == -1)
+		return "-";
+	return out;
+}
+
+void
+t_isotime_arg(void)
+{
+	/* a date alone is its midnight UTC */
+	T_STR(arg("2024-01-01"), "2024-01-01T00:00:00Z");
+	T_STR(arg("2024-02-29"), "2024-02-29T00:00:00Z");
+	/* date-times as fd_isotime_utc takes them */
+	T_STR(arg("2024-01-01T05:30:00+05:30"), "2024-01-01T00:00:00Z");
+	T_STR(arg("2021-07-24 10:51"), "2021-07-24T10:51:00Z");
+	/* a date is checked as strictly */
+	T_STR(arg("2023-02-29"), "-");
+	T_STR(arg("2024-13-01"), "-");
+	T_STR(arg("2024-1-01"), "-");
+	T_STR(arg("2024-01-01T"), "-");
+	T_STR(arg("20240101"), "-");
+	T_STR(arg("yesterday"), "-");
+	T_STR(arg(""), "-");
+}
