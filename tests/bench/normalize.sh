@@ -9,6 +9,9 @@
 # lists), repeated to at least 100,000 tickets (about 300 MB); RSS is
 # also measured on a quarter of it.
 #
+# The same figures on the realistic corpus (real.sh: long texts with
+# escapes, emoji and CJK, 9 rows a ticket across 8 tables).
+#
 # fd-normalize runs twice: as by default (dense records, every column
 # of the SCHEMA in each) and with --sparse (a row's values only), with
 # the size of what each writes for the quarter.
@@ -18,6 +21,8 @@ set -o pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd) || exit 1
 # shellcheck source=../sim/sim.bash disable=SC1091
 . "$TOP/tests/sim/sim.bash"
+# shellcheck source=real.sh disable=SC1091
+. "$TOP/tests/bench/real.sh"
 W=$(mktemp -d /tmp/fd-bench-norm.XXXXXX) || exit 1
 trap 'sim_stop >/dev/null 2>&1; rm -rf "$W"' EXIT INT TERM
 BATS_TEST_TMPDIR=$W
@@ -68,6 +73,16 @@ tj=$(best jq -c . "$W/big.ndjson") || exit 1
 rs=$(rss "$TOP/fd-normalize/fd-normalize" "$W/small.ndjson") || exit 1
 rb=$(rss "$TOP/fd-normalize/fd-normalize" "$W/big.ndjson") || exit 1
 
+R=$(real_corpus) || exit 1
+rmb=$(( $(stat -c %s "$R") / 1000000 ))
+rn=$(( $(wc -l <"$R") - 2 ))
+head -n $(( rn / 4 + 1 )) "$R" >"$W/realq.ndjson"
+say "normalize: timing on the realistic corpus, $rmb MB"
+trn=$(best "$TOP/fd-normalize/fd-normalize" "$R") || exit 1
+trj=$(best jq -c . "$R") || exit 1
+rrs=$(rss "$TOP/fd-normalize/fd-normalize" "$W/realq.ndjson") || exit 1
+rrb=$(rss "$TOP/fd-normalize/fd-normalize" "$R") || exit 1
+
 echo
 echo "fd-normalize benchmark ($records tickets repeated to $((n * 4)) records, $mb MB; best of 3)"
 echo
@@ -84,6 +99,16 @@ awk -v mb="$mb" -v tn="$tn" -v tj="$tj" -v rs="$rs" -v rb="$rb" \
 	    rs, mbs, rb, mb
 	printf "targets: ratio >= 6, peak RSS < 50 MB and flat\n"
 }'
+echo
+echo "on the realistic corpus ($rn tickets, $rmb MB; best of 3)"
+echo
+awk -v mb="$rmb" -v tn="$trn" -v tj="$trj" -v rs="$rrs" -v rb="$rrb" 'BEGIN {
+	printf "%-28s %8s %8s %8s\n", "run", "wall s", "MB/s", "ratio"
+	printf "%-28s %8.2f %8.0f %8s\n", "jq -c .", tj, mb / tj, "1.00"
+	printf "%-28s %8.2f %8.0f %8.2f\n", "fd-normalize", tn, mb / tn, tj / tn
+	printf "\npeak RSS of fd-normalize: %s MB on a quarter, %s MB on all\n",
+	    rs, rb
+}'
 if [ -n "${FD_BENCH_SUMMARY:-}" ]; then
 	awk -v mb="$mb" -v tn="$tn" -v tj="$tj" -v rs="$rs" -v rb="$rb" \
 	    -v ts="$ts" 'BEGIN {
@@ -92,5 +117,10 @@ if [ -n "${FD_BENCH_SUMMARY:-}" ]; then
 		printf "normalize --sparse\tMB/s\t%.0f\t%.2f\t\n", mb / ts,
 		    tj / ts
 		printf "normalize\tpeak RSS MB, 1/4 and all\t%s, %s\t\t< 50, flat\n", rs, rb
+	}' >>"$FD_BENCH_SUMMARY"
+	awk -v mb="$rmb" -v tn="$trn" -v tj="$trj" -v rs="$rrs" -v rb="$rrb" 'BEGIN {
+		printf "normalize realistic %d MB\tMB/s (jq -c .)\t%.0f (%.0f)\t%.2f\t>= 6\n",
+		    mb, mb / tn, mb / tj, tj / tn
+		printf "normalize realistic\tpeak RSS MB, 1/4 and all\t%s, %s\t\t< 50, flat\n", rs, rb
 	}' >>"$FD_BENCH_SUMMARY"
 fi
