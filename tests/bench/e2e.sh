@@ -3,12 +3,17 @@
 # fd-load into SQLite, against the simulator without rate limit or
 # latency: records per second end to end, against fd-fetch alone to a
 # file in the same run (the bound: the API), and each program's peak RSS.
+# Then fd-normalize | fd-load from the realistic corpus (real.sh) into a
+# new SQLite file, and again into the database that holds them (a
+# merge): tickets per second (targets 25,000 and 15,000).
 set -u
 set -o pipefail
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd) || exit 1
 # shellcheck source=../sim/sim.bash disable=SC1091
 . "$TOP/tests/sim/sim.bash"
+# shellcheck source=real.sh disable=SC1091
+. "$TOP/tests/bench/real.sh"
 W=$(mktemp -d /tmp/fd-bench-e2e.XXXXXX) || exit 1
 trap 'sim_stop >/dev/null 2>&1; rm -rf "$W"' EXIT INT TERM
 BATS_TEST_TMPDIR=$W
@@ -58,5 +63,34 @@ if [ -n "${FD_BENCH_SUMMARY:-}" ]; then
 	    -v rl="$rl" 'BEGIN {
 		printf "end to end, sqlite\trecords/s (fd-fetch alone)\t%.0f (%.0f)\t%.2f\t\n", r / te, r / tf, tf / te
 		printf "end to end\tpeak RSS MB fetch, normalize, load\t%.1f, %.1f, %.1f\t\t\n", rf / 1024, rn / 1024, rl / 1024
+	}' >>"$FD_BENCH_SUMMARY"
+fi
+
+R=$(real_corpus) || exit 1
+rn=$(( $(wc -l <"$R") - 2 ))
+say "e2e: the realistic corpus, $rn tickets, into SQLite"
+NL="fd-normalize <$R | fd-load -q -t sqlite:$W/fd.db"
+tn=$(best "$NL") || exit 1		# best() starts each run on no database
+tm=999999
+for i in 1 2 3; do
+	rm -f "$W"/fd.db*
+	sh -c "$NL" || exit 1
+	/usr/bin/time -f %e -o "$W/t" sh -c "$NL" || exit 1
+	tm=$(awk -v a="$(cat "$W/t")" -v b="$tm" 'BEGIN { print (a < b) ? a : b }')
+done
+[ "$(sqlite3 "$W/fd.db" 'select count(*) from tickets')" -eq "$rn" ] ||
+    { echo "bench: the realistic tickets did not all load" >&2; exit 1; }
+echo
+echo "realistic corpus ($rn tickets) | fd-normalize | fd-load sqlite: (best of 3)"
+echo
+awk -v r="$rn" -v tn="$tn" -v tm="$tm" 'BEGIN {
+	printf "%-44s %8s %10s %8s\n", "run", "wall s", "tickets/s", "target"
+	printf "%-44s %8.2f %10.0f %8s\n", "into a new database", tn, r / tn, ">= 25000"
+	printf "%-44s %8.2f %10.0f %8s\n", "merged into the database that holds them", tm, r / tm, ">= 15000"
+}'
+if [ -n "${FD_BENCH_SUMMARY:-}" ]; then
+	awk -v r="$rn" -v tn="$tn" -v tm="$tm" 'BEGIN {
+		printf "end to end realistic, new sqlite\ttickets/s\t%.0f\t\t>= 25000\n", r / tn
+		printf "end to end realistic, merge\ttickets/s\t%.0f\t\t>= 15000\n", r / tm
 	}' >>"$FD_BENCH_SUMMARY"
 fi
