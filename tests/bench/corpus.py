@@ -5,8 +5,8 @@
 
 Writes N tickets (default 100,000: about 220 MB) as fd-fetch writes
 them with include=description,requester,stats: the SCHEMA line read on
-stdin (fd-fetch's, from --discover), then one RECORD line a ticket, then
-a STATE. The same seed gives the same bytes.
+stdin (fd-fetch's, from --discover), then one RECORD line a ticket and a
+STATE after each hundred, as fd-fetch's pages. The same seed gives the same bytes.
 
 What makes it realistic, against the simulator's tickets (FRESHDESK.md
 1.6, issue 19): description_text of hundreds to thousands of characters (a
@@ -166,8 +166,14 @@ def main():
         t += r.randint(0, 40)
         out.write('{"type":"RECORD","stream":"tickets","record":' +
                   dump(ticket(r, i, t)) + "}\n")
-    out.write(dump({"type": "STATE", "value": {"bookmarks": {"tickets": {
-        "updated_at": stamp(t)}}}}) + "\n")
+        if i % 100 == 0 or i == a.tickets:
+            state(out, t)
+
+
+def state(out, t):
+    """A STATE after each page of 100, as fd-fetch writes them."""
+    out.write('{"type":"STATE","value":{"bookmarks":{"tickets":'
+              '{"updated_at":"%s"}}}}\n' % stamp(t))
 
 
 if __name__ == "__main__":

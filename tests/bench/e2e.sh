@@ -67,7 +67,7 @@ if [ -n "${FD_BENCH_SUMMARY:-}" ]; then
 fi
 
 R=$(real_corpus) || exit 1
-rn=$(( $(wc -l <"$R") - 2 ))
+rn=$(real_count "$R")
 say "e2e: the realistic corpus, $rn tickets, into SQLite"
 NL="fd-normalize <$R | fd-load -q -t sqlite:$W/fd.db"
 tn=$(best "$NL") || exit 1		# best() starts each run on no database

@@ -75,8 +75,8 @@ rb=$(rss "$TOP/fd-normalize/fd-normalize" "$W/big.ndjson") || exit 1
 
 R=$(real_corpus) || exit 1
 rmb=$(( $(stat -c %s "$R") / 1000000 ))
-rn=$(( $(wc -l <"$R") - 2 ))
-head -n $(( rn / 4 + 1 )) "$R" >"$W/realq.ndjson"
+rn=$(real_count "$R")
+real_head $((rn / 4)) "$R" >"$W/realq.ndjson"
 say "normalize: timing on the realistic corpus, $rmb MB"
 trn=$(best "$TOP/fd-normalize/fd-normalize" "$R") || exit 1
 trj=$(best jq -c . "$R") || exit 1

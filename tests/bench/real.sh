@@ -24,3 +24,14 @@ real_corpus() {
 	fi
 	echo "$f"
 }
+
+# real_head N FILE: the first N tickets of the corpus FILE, with its
+# SCHEMA and the STATEs among them
+real_head() {
+	awk -v n="$1" '/^{"type":"RECORD"/ { if (++k > n) exit } { print }' "$2"
+}
+
+# real_count FILE: the tickets in the corpus FILE
+real_count() {
+	grep -c '^{"type":"RECORD"' "$1"
+}
