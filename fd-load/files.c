@@ -49,6 +49,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -688,6 +689,39 @@ manifest_table(struct dest *d, const struct table *t, const char *dir)
 	e = jv_object_set(e, jv_string("deletions"), listed(d->manifest,
 	    t->name, "deletions"));
 	set_entry(d, t->name, e);
+}
+
+/* dest_ops.columns: the columns the tree's table name has (this
+ * load's, or the manifest's), each taking files_takes of its type. */
+static void
+files_columns(struct dest *d, const char *name, struct fd_map *into)
+{
+	struct ftable tmp, *s;
+	struct table *t;
+	size_t i;
+
+	memset(&tmp, 0, sizeof(tmp));
+	if ((t = fd_map_get(d->tables, name, strlen(name))) != NULL)
+		s = t->priv;
+	else {
+		s = &tmp;
+		s->dir = dir_name(name);
+		if ((s->colidx = fd_map_new()) == NULL)
+			err(FD_EXIT_FAIL, NULL);
+		cols_read(d, s, name);
+	}
+	for (i = 0; i < s->ncols; i++)
+		if (fd_map_put(into, s->cols[i].name,
+		    strlen(s->cols[i].name),
+		    (void *)(uintptr_t)files_takes(s->cols[i].type)) == -1)
+			err(FD_EXIT_FAIL, NULL);
+	for (i = 0; i < tmp.ncols; i++) {
+		free(tmp.cols[i].name);
+		free(tmp.cols[i].json);
+	}
+	free(tmp.cols);
+	fd_map_free(tmp.colidx);
+	free(tmp.dir);
 }
 
 static void
@@ -1625,6 +1659,7 @@ const struct dest_ops csv_ops = {
 	.scheme = "csv",
 	.coarse = 1,
 	.open = csv_open,
+	.columns = files_columns,
 	.table = files_table,
 	.row = files_row,
 	.activate = files_activate,
@@ -1640,6 +1675,7 @@ const struct dest_ops jsonl_ops = {
 	.scheme = "jsonl",
 	.coarse = 1,
 	.open = jsonl_open,
+	.columns = files_columns,
 	.table = files_table,
 	.row = files_row,
 	.activate = files_activate,

@@ -737,6 +737,14 @@ read_columns(struct dest *d, struct table *t)
 }
 
 static void
+pg_columns(struct dest *d, const char *name, struct fd_map *into)
+{
+	release(d);
+	idle(d);
+	sql_takes_of(&d->sql, name, into);
+}
+
+static void
 pg_table(struct dest *d, struct table *t)
 {
 	struct ptable *s;
@@ -1140,6 +1148,7 @@ pg_close(struct dest *d, long long rows)
 const struct dest_ops pg_ops = {
 	.scheme = "postgresql",
 	.open = pg_open,
+	.columns = pg_columns,
 	.table = pg_table,
 	.row = pg_row,
 	.activate = pg_activate,

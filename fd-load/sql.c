@@ -3,6 +3,7 @@
  * database takes, through its dialect.
  */
 #include <err.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <strings.h>
 #include <stdlib.h>
@@ -222,6 +223,24 @@ sql_columns_free(struct fd_map *m)
 	for (i = 0; fd_map_at(m, i, (void **)&v) != NULL; i++)
 		free(v);
 	fd_map_free(m);
+}
+
+void
+sql_takes_of(struct sql *s, const char *name, struct fd_map *into)
+{
+	struct fd_map *have;
+	const char *col;
+	void *ty;
+	size_t i;
+
+	if ((have = fd_map_new()) == NULL)
+		err(FD_EXIT_FAIL, NULL);
+	sql_columns(s, "", name, have);
+	for (i = 0; (col = fd_map_at(have, i, &ty)) != NULL; i++)
+		if (fd_map_put(into, col, strlen(col),
+		    (void *)(uintptr_t)sql_takes(s->dl, ty)) == -1)
+			err(FD_EXIT_FAIL, NULL);
+	sql_columns_free(have);
 }
 
 /* "CREATE TABLE prefix+name (c1 type, ..., "_fd_load_id" text)" */

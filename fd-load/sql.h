@@ -157,6 +157,9 @@ void	 sql_indexes(struct sql *s, const struct table *t);
 void	 sql_columns(struct sql *s, const char *prefix, const char *name,
 	    struct fd_map *into);
 void	 sql_columns_free(struct fd_map *);
+/* dest_ops.columns: what each column of table name takes, into into
+ * (name -> FD_COL_BIT()s as a pointer). */
+void	 sql_takes_of(struct sql *s, const char *name, struct fd_map *into);
 /* What a column of catalog type ty takes, per the dialect. */
 unsigned sql_takes(const struct sql_dialect *, const char *ty);
 

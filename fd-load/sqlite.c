@@ -251,6 +251,12 @@ sqlite_open(const char *path, const char *load_id)
 	return d;
 }
 
+static void
+sqlite_columns(struct dest *d, const char *name, struct fd_map *into)
+{
+	sql_takes_of(&d->sql, name, into);
+}
+
 static sqlite3_stmt *
 insert_stmt(struct dest *d, struct table *t, const char *prefix)
 {
@@ -664,6 +670,7 @@ sqlite_close(struct dest *d, long long rows)
 const struct dest_ops sqlite_ops = {
 	.scheme = "sqlite",
 	.open = sqlite_open,
+	.columns = sqlite_columns,
 	.table = sqlite_table,
 	.row = sqlite_row,
 	.activate = sqlite_activate,
