@@ -131,6 +131,16 @@ struct dest_ops {
 	/* Opens (and locks) the destination; dies when it cannot. */
 	struct dest	*(*open)(const char *target, const char *load_id);
 	/*
+	 * At the input's first line, before any other call: makes what
+	 * the load writes into (the database file, fd's tables).  NULL:
+	 * open did.  When the input has no line, discard takes the place
+	 * of commit and close: the destination is left as it was before
+	 * open (no file or directory made, no _fd_loads row), the lock
+	 * released.  NULL: commit and close as for any input.
+	 */
+	void		 (*begin)(struct dest *);
+	void		 (*discard)(struct dest *);
+	/*
 	 * The columns table name has in the destination, before a SCHEMA
 	 * changes it, into map into (emptied by the caller): column name ->
 	 * what it takes, FD_COL_BIT()s cast to a pointer (never 0).  None

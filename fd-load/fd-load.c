@@ -97,6 +97,7 @@ struct loader {
 	int		 holding;	/* the destination holds a STATE */
 	double		 last_commit;	/* when commit() last committed (now()) */
 	int		 settle_due;	/* the last line was a STATE given to it */
+	int		 begun;		/* a line came: dest_ops.begin called */
 
 	/* the progress line */
 	int		 progressflag;	/* stderr is a terminal */
@@ -1178,6 +1179,9 @@ input(struct loader *l, FILE *fp, const char *fname)
 			break;
 		if (strspn(p, " \t\r") == len)
 			continue;
+		if (!l->begun && l->ops->begin != NULL)
+			l->ops->begin(l->dst);
+		l->begun = 1;
 		if (line(l, p, len, errbuf) == -1) {
 			/* what was committed before is told, then the error */
 			if (l->ops->settle != NULL)
@@ -1311,12 +1315,18 @@ run(struct loader *l, int argc, char *argv[])
 		input(l, fp, *argv);
 		fclose(fp);
 	}
-	/* what a coarse destination held back, and rows after the last
-	 * STATE (a stream without STATE messages) */
-	commit(l, l->held, 1);
-	free(l->held);
-	l->held = NULL;
-	l->ops->close(l->dst, l->rows);
+	/* an empty input (fd-fetch failed before its first message)
+	 * leaves the destination as it was: no empty database */
+	if (!l->begun && l->ops->discard != NULL)
+		l->ops->discard(l->dst);
+	else {
+		/* what a coarse destination held back, and rows after the
+		 * last STATE (a stream without STATE messages) */
+		commit(l, l->held, 1);
+		free(l->held);
+		l->held = NULL;
+		l->ops->close(l->dst, l->rows);
+	}
 	if (l->progressflag) {
 		progress(l, 1);
 		fputc('\n', stderr);

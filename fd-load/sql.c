@@ -135,6 +135,29 @@ sql_begin_load(struct sql *s)
 	sql_param(&s->stmt, s->dl, 1);
 	fd_buf_printf(&s->stmt, ", 'running', %s)", s->dl->now);
 	sql_run(s, "_fd_loads", xbuf(&s->stmt), 1, p);
+	/* a load still running would hold the lock we hold now: one
+	 * marked so died (killed, a crash, an error) before it completed */
+	fd_buf_reset(&s->stmt);
+	fd_buf_printf(&s->stmt, "UPDATE _fd_loads SET status = 'aborted', "
+	    "finished_at = %s WHERE status = 'running' AND load_id <> ",
+	    s->dl->now);
+	sql_param(&s->stmt, s->dl, 1);
+	sql_run(s, "_fd_loads", xbuf(&s->stmt), 1, p);
+}
+
+void
+sql_load_rows(struct sql *s, long long rows)
+{
+	char n[sizeof("-9223372036854775808")];	/* a long long */
+	const char *p[2] = { n, s->load_id };
+
+	snprintf(n, sizeof(n), "%lld", rows);
+	fd_buf_reset(&s->stmt);
+	fd_buf_puts(&s->stmt, "UPDATE _fd_loads SET rows = ");
+	sql_param(&s->stmt, s->dl, 1);
+	fd_buf_puts(&s->stmt, " WHERE load_id = ");
+	sql_param(&s->stmt, s->dl, 2);
+	sql_run(s, "_fd_loads", xbuf(&s->stmt), 2, p);
 }
 
 void
