@@ -103,7 +103,10 @@ struct table {
 	size_t		*keyidx;	/* each key's column index */
 	struct column	*cols;
 	size_t		 ncols;
-	struct fd_map	*colidx;	/* column name -> index + 1 */
+	struct fd_map	*colidx;	/* the stream's property name ->
+					 * index + 1 of the column it goes to
+					 * (a variant property may share its
+					 * base's: fd-load.c dest_name) */
 	struct fd_map	*untyped;	/* property name -> non-NULL: typed
 					 * only "null" so far, no column yet
 					 * (a raw stream's) */
@@ -127,6 +130,26 @@ struct dest_ops {
 	int		 coarse;
 	/* Opens (and locks) the destination; dies when it cannot. */
 	struct dest	*(*open)(const char *target, const char *load_id);
+	/*
+	 * At the input's first line, before any other call: makes what
+	 * the load writes into (the database file, fd's tables).  NULL:
+	 * open did.  When the input has no line, discard takes the place
+	 * of commit and close: the destination is left as it was before
+	 * open (no file or directory made, no _fd_loads row), the lock
+	 * released.  NULL: commit and close as for any input.
+	 */
+	void		 (*begin)(struct dest *);
+	void		 (*discard)(struct dest *);
+	/*
+	 * The columns table name has in the destination, before a SCHEMA
+	 * changes it, into map into (emptied by the caller): column name ->
+	 * what it takes, FD_COL_BIT()s cast to a pointer (never 0).  None
+	 * for a table it does not have.  fd-load.c maps the stream's
+	 * columns onto them (fd-load.1: a value goes to the existing
+	 * column that takes it).
+	 */
+	void		 (*columns)(struct dest *, const char *name,
+			    struct fd_map *into);
 	/* Makes table t exist with at least its columns (added, never
 	 * narrowed) and sets each column's accepts from the destination's
 	 * column of that name; t is kept by the caller for the
@@ -217,7 +240,9 @@ extern const struct dest_ops sqlite_ops, pg_ops, csv_ops, jsonl_ops;
  * in errbuf (a member no column is of: "column X is not in the
  * SCHEMA", with a hint at fd-normalize when t is not normalized and X
  * is not the load id's column; a null member of an untyped property is
- * passed over).  scratch is the caller's.
+ * passed over; a column two properties share takes the value of the
+ * one that is not null, the last if both are).  scratch is the
+ * caller's.
  */
 int	row_split(struct table *t, const char *rec, size_t len,
 	    struct fd_buf *scratch, char *errbuf);

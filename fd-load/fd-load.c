@@ -13,6 +13,7 @@
 #include <err.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,6 +97,7 @@ struct loader {
 	int		 holding;	/* the destination holds a STATE */
 	double		 last_commit;	/* when commit() last committed (now()) */
 	int		 settle_due;	/* the last line was a STATE given to it */
+	int		 begun;		/* a line came: dest_ops.begin called */
 
 	/* the progress line */
 	int		 progressflag;	/* stderr is a terminal */
@@ -223,9 +225,10 @@ is_string(const char *p, size_t len, const char *s)
 
 /*
  * A column whose values the destination's column of that name does not
- * take (an earlier run made it bigint, this one's first value was a
- * string) goes to its variant column "<name>__v_<type>", as
- * fd-normalize does within a run; then the table is told again.
+ * take (a raw stream's later SCHEMA widened it: integers, then numbers;
+ * dest_name placed the others) goes to its variant column
+ * "<name>__v_<type>", as fd-normalize does within a run; then the
+ * table is told again.
  */
 static int
 variants(struct loader *l, struct table *t, char *errbuf)
@@ -456,21 +459,85 @@ table_reshape(struct table *t, struct shape *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/* What the destination's column name takes (dcols: the destination's
+ * columns, ops->columns), or 0: it has no such column. */
+static unsigned
+dest_takes(struct fd_map *dcols, const char *name, size_t len)
+{
+	return (unsigned)(uintptr_t)fd_map_get(dcols, name, len);
+}
+
+/*
+ * The destination's name of a new column col of t, whose values are of
+ * type ty (malloc'd): the destination's column that takes them (dcols,
+ * as ops->columns gives them).  A variant "<base>__v_<type>" goes to
+ * its base column when that takes ty (an earlier run made the column
+ * with this type: the order the values came in this run does not split
+ * them); a column the destination has but that does not take ty goes to
+ * its variant "<col>__v_<ty>", with a remark; else col itself.
+ */
+static char *
+dest_name(const struct table *t, const char *col, enum fd_coltype ty,
+    struct fd_map *dcols)
+{
+	struct fd_buf b = FD_BUF_INIT;
+	const char *v, *p;
+	unsigned takes;
+	char *s;
+
+	for (v = NULL, p = col; (p = strstr(p, "__v_")) != NULL; p++)
+		v = p;
+	if (v != NULL && v > col && fd_coltype_parse(v + 4,
+	    strlen(v + 4)) != -1 && (dest_takes(dcols, col, v - col) &
+	    FD_COL_BIT(ty)))
+		return xstrndup(col, v - col);
+	takes = dest_takes(dcols, col, strlen(col));
+	if (takes == 0 || (takes & FD_COL_BIT(ty)))
+		return xstrdup(col);
+	fd_buf_printf(&b, "%s__v_%s", col, fd_coltype_name(ty));
+	remark("table %s: column %s: the destination's column takes no %s: "
+	    "into %s", showname(t->name), showname(col), fd_coltype_noun(ty),
+	    showname(xbuf(&b)));
+	if ((s = fd_buf_take(&b)) == NULL)
+		err(FD_EXIT_FAIL, NULL);
+	return s;
+}
+
+/* The index of t's column that the destination calls name, or
+ * (size_t)-1. */
+static size_t
+column_named(const struct table *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->ncols; i++)
+		if (strcmp(t->cols[i].name, name) == 0)
+			return i;
+	return (size_t)-1;
+}
+
 /*
  * The properties (plen bytes at props, a JSON object) that t has no
- * column of yet become its columns, in their order; then t->vals has
- * room for a row.  The load id's column is the destination's own.
- * Returns 0, or -1 with errbuf (a name that does not decode).
+ * column of yet become its columns, in their order, each under the
+ * name dest_name gives it (dcols: the destination's columns); one that
+ * goes to a column t has already (a variant and its base, both to the
+ * base) shares it, typed with the wider of the two types.  Then t->vals
+ * has room for a row.  The load id's column is the destination's own.
+ * Returns 0, or -1 with errbuf (a name that does not decode; two
+ * properties of types neither of which holds the other, for one
+ * column).
  */
 static int
-add_columns(struct table *t, const char *props, size_t plen, char *errbuf)
+add_columns(struct table *t, const char *props, size_t plen,
+    struct fd_map *dcols, char *errbuf)
 {
 	struct fd_jscan js;
 	struct fd_jtok k, v;
 	struct column *c;
+	enum fd_coltype ty;
 	const char *vp;
 	size_t vl, idx;
-	char *col;
+	char *col, *dname;
 
 	fd_jscan_init(&js, props, plen);
 	fd_jscan_next(&js, &k);
@@ -498,16 +565,37 @@ add_columns(struct table *t, const char *props, size_t plen, char *errbuf)
 		if (fd_map_get(t->untyped, col, strlen(col)) != NULL &&
 		    fd_map_put(t->untyped, col, strlen(col), NULL) == -1)
 			err(FD_EXIT_FAIL, NULL);
-		t->cols = xreallocarray(t->cols, t->ncols + 1,
-		    sizeof(*t->cols));
-		c = &t->cols[t->ncols++];
-		c->name = col;
-		c->type = v.kind == FD_JTOK_OBJECT ?
-		    fd_coltype_of_schema(vp, vl) : FD_COL_JSON;
-		c->accepts = 0;
+		ty = v.kind == FD_JTOK_OBJECT ? fd_coltype_of_schema(vp, vl) :
+		    FD_COL_JSON;
+		dname = dest_name(t, col, ty, dcols);
+		if ((idx = column_named(t, dname)) != (size_t)-1) {
+			/* a record fills one of them (row_split) */
+			c = &t->cols[idx];
+			if (!type_holds(c->type, ty) && !type_holds(ty, c->type)) {
+				fd_diag_set(errbuf, "table %s: column %s: "
+				    "its type is not the destination's, and "
+				    "its variant is taken", showname(t->name),
+				    showname(col));
+				free(dname);
+				free(col);
+				return -1;
+			}
+			if (!type_holds(c->type, ty))
+				c->type = ty;
+			free(dname);
+		} else {
+			t->cols = xreallocarray(t->cols, t->ncols + 1,
+			    sizeof(*t->cols));
+			idx = t->ncols++;
+			c = &t->cols[idx];
+			c->name = dname;
+			c->type = ty;
+			c->accepts = 0;
+		}
 		if (fd_map_put(t->colidx, col, strlen(col),
-		    (void *)t->ncols) == -1)
+		    (void *)(idx + 1)) == -1)
 			err(FD_EXIT_FAIL, NULL);
+		free(col);
 	}
 	t->vals = xreallocarray(t->vals, t->ncols + 1, sizeof(*t->vals));
 	return 0;
@@ -533,9 +621,11 @@ schema(struct loader *l, const struct fd_singer_msg *m, const char *name,
     char *errbuf)
 {
 	struct shape s = { NULL, 0, 0, DISP_APPEND, NULL, 0 };
+	struct fd_map *dcols;
 	struct table *t;
 	const char *props;
 	size_t plen;
+	int rc;
 
 	read_xfd(m, name, l->mode, &s, errbuf);
 	read_keys(m, &s, errbuf);
@@ -559,7 +649,12 @@ schema(struct loader *l, const struct fd_singer_msg *m, const char *name,
 	if (t == NULL)
 		t = table_new(l, name);
 	table_reshape(t, &s);
-	if (add_columns(t, props, plen, errbuf) == -1)
+	if ((dcols = fd_map_new()) == NULL)
+		err(FD_EXIT_FAIL, NULL);
+	l->ops->columns(l->dst, name, dcols);
+	rc = add_columns(t, props, plen, dcols, errbuf);
+	fd_map_free(dcols);
+	if (rc == -1)
 		return -1;
 	index_keys(t);
 	l->ops->table(l->dst, t);
@@ -1084,6 +1179,9 @@ input(struct loader *l, FILE *fp, const char *fname)
 			break;
 		if (strspn(p, " \t\r") == len)
 			continue;
+		if (!l->begun && l->ops->begin != NULL)
+			l->ops->begin(l->dst);
+		l->begun = 1;
 		if (line(l, p, len, errbuf) == -1) {
 			/* what was committed before is told, then the error */
 			if (l->ops->settle != NULL)
@@ -1217,12 +1315,18 @@ run(struct loader *l, int argc, char *argv[])
 		input(l, fp, *argv);
 		fclose(fp);
 	}
-	/* what a coarse destination held back, and rows after the last
-	 * STATE (a stream without STATE messages) */
-	commit(l, l->held, 1);
-	free(l->held);
-	l->held = NULL;
-	l->ops->close(l->dst, l->rows);
+	/* an empty input (fd-fetch failed before its first message)
+	 * leaves the destination as it was: no empty database */
+	if (!l->begun && l->ops->discard != NULL)
+		l->ops->discard(l->dst);
+	else {
+		/* what a coarse destination held back, and rows after the
+		 * last STATE (a stream without STATE messages) */
+		commit(l, l->held, 1);
+		free(l->held);
+		l->held = NULL;
+		l->ops->close(l->dst, l->rows);
+	}
 	if (l->progressflag) {
 		progress(l, 1);
 		fputc('\n', stderr);

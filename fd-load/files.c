@@ -49,6 +49,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,6 +156,7 @@ struct dest {
 	struct recon	*recon;		/* applied at the next commit, or NULL */
 	char		*recon_key;	/* its key column */
 	long long	 seq;		/* root rows written (SEQ_COLUMN) */
+	int		 made;		/* open made DIR */
 };
 
 /* Dies with the path and errno. */
@@ -227,8 +229,9 @@ fsync_dir(const char *dir)
 /*
  * Makes directory path if it is not there; a new one is made durable
  * (its parent fsynced) before any commit can name what it holds.
+ * Returns 1 when it made it, 0 when it was there.
  */
-static void
+static int
 make_dir(const char *path)
 {
 	char *copy;
@@ -236,11 +239,12 @@ make_dir(const char *path)
 	if (mkdir(path, DIR_MODE) == -1) {
 		if (errno != EEXIST)
 			err(FD_EXIT_FAIL, "%s", path);
-		return;
+		return 0;
 	}
 	copy = xstrdup(path);
 	fsync_dir(dirname(copy));
 	free(copy);
+	return 1;
 }
 
 /* o[k], or null when o is not an object (o and k consumed). */
@@ -403,7 +407,7 @@ files_open(enum fmt fmt, const char *dir, const char *load_id)
 	if ((d->tables = fd_map_new()) == NULL)
 		err(FD_EXIT_FAIL, NULL);
 	d->fmt = fmt;
-	make_dir(dir);
+	d->made = make_dir(dir);
 	if (stat(dir, &sb) == -1 || !S_ISDIR(sb.st_mode))
 		errx(FD_EXIT_FAIL, "%s: not a directory", dir);
 	if ((d->lock = fd_state_lock(path_of(d, "_fd", NULL), why)) == NULL)
@@ -688,6 +692,39 @@ manifest_table(struct dest *d, const struct table *t, const char *dir)
 	e = jv_object_set(e, jv_string("deletions"), listed(d->manifest,
 	    t->name, "deletions"));
 	set_entry(d, t->name, e);
+}
+
+/* dest_ops.columns: the columns the tree's table name has (this
+ * load's, or the manifest's), each taking files_takes of its type. */
+static void
+files_columns(struct dest *d, const char *name, struct fd_map *into)
+{
+	struct ftable tmp, *s;
+	struct table *t;
+	size_t i;
+
+	memset(&tmp, 0, sizeof(tmp));
+	if ((t = fd_map_get(d->tables, name, strlen(name))) != NULL)
+		s = t->priv;
+	else {
+		s = &tmp;
+		s->dir = dir_name(name);
+		if ((s->colidx = fd_map_new()) == NULL)
+			err(FD_EXIT_FAIL, NULL);
+		cols_read(d, s, name);
+	}
+	for (i = 0; i < s->ncols; i++)
+		if (fd_map_put(into, s->cols[i].name,
+		    strlen(s->cols[i].name),
+		    (void *)(uintptr_t)files_takes(s->cols[i].type)) == -1)
+			err(FD_EXIT_FAIL, NULL);
+	for (i = 0; i < tmp.ncols; i++) {
+		free(tmp.cols[i].name);
+		free(tmp.cols[i].json);
+	}
+	free(tmp.cols);
+	fd_map_free(tmp.colidx);
+	free(tmp.dir);
 }
 
 static void
@@ -1621,10 +1658,35 @@ files_close(struct dest *d, long long rows)
 	free(d);
 }
 
+/*
+ * An empty input: nothing written, the manifest unchanged; DIR, if
+ * open made it, removed with its lock file (a load that opened the lock
+ * file meanwhile fails: DIR is gone), so no empty tree is left.
+ */
+static void
+files_discard(struct dest *d)
+{
+	if (d->made) {
+		unlink(path_of(d, "_fd.lock", NULL));
+		rmdir(d->path);
+	}
+	jv_free(d->manifest);
+	fd_map_free(d->tables);
+	fd_buf_free(&d->val);
+	fd_buf_free(&d->line);
+	fd_buf_free(&d->retire);
+	fd_state_unlock(d->lock);
+	free(d->path);
+	free(d->load_id);
+	free(d);
+}
+
 const struct dest_ops csv_ops = {
 	.scheme = "csv",
 	.coarse = 1,
 	.open = csv_open,
+	.discard = files_discard,
+	.columns = files_columns,
 	.table = files_table,
 	.row = files_row,
 	.activate = files_activate,
@@ -1640,6 +1702,8 @@ const struct dest_ops jsonl_ops = {
 	.scheme = "jsonl",
 	.coarse = 1,
 	.open = jsonl_open,
+	.discard = files_discard,
+	.columns = files_columns,
 	.table = files_table,
 	.row = files_row,
 	.activate = files_activate,

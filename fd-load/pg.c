@@ -103,6 +103,10 @@ struct dest {
 	char		*jobstate;	/* commit the batch with it, or NULL */
 	int		 jobcommit;
 	char		*held;		/* a STATE not committed yet */
+	long long	 uncommitted;	/* rows written, not in a commit's job */
+	long long	 heldrows;	/* ... when the STATE was held */
+	long long	 jobrows;	/* rows the job commits */
+	long long	 committed;	/* rows committed (_fd_loads.rows) */
 	double		 released;	/* when release() last committed it */
 	char		*durable;	/* the state of the last commit */
 	char		*reported;	/* the last one take_durable gave */
@@ -564,13 +568,16 @@ send_side(struct dest *d, int k)
 			    ((struct ptable *)t->priv)->side[k].markrows = 0;
 }
 
-/* Commits the open transaction with state (or none), opens the next. */
+/* Commits the open transaction with state (or none) and rows more
+ * rows, opens the next. */
 static void
-commit_now(struct dest *d, const char *state)
+commit_now(struct dest *d, const char *state, long long rows)
 {
 	if (state != NULL)
 		sql_state(&d->sql, state);
+	sql_load_rows(&d->sql, d->committed + rows);
 	exec(d, "commit", "COMMIT");
+	d->committed += rows;
 	exec(d, "begin", "BEGIN");
 }
 
@@ -589,7 +596,7 @@ writer(void *arg)
 		pthread_mutex_unlock(&d->mu);
 		send_side(d, !d->fill);
 		if (d->jobcommit)
-			commit_now(d, d->jobstate);
+			commit_now(d, d->jobstate, d->jobrows);
 		pthread_mutex_lock(&d->mu);
 		if (d->jobcommit && d->jobstate != NULL) {
 			free(d->durable);	/* superseded, never told */
@@ -629,6 +636,10 @@ submit(struct dest *d, int commit, char *state)
 	d->waiting = 0;
 	d->jobcommit = commit;
 	d->jobstate = state;
+	if (commit) {
+		d->jobrows = d->uncommitted;
+		d->uncommitted = 0;
+	}
 	d->job = 1;
 	pthread_cond_broadcast(&d->cv);
 	pthread_mutex_unlock(&d->mu);
@@ -736,6 +747,102 @@ read_columns(struct dest *d, struct table *t)
 	sql_columns(&d->sql, "", t->name, s->dbcols);
 }
 
+/* The first column of query sql's first row (n parameters) into b,
+ * NUL-terminated: "" when there is none. */
+static const char *
+pg_value(struct dest *d, const char *what, const char *sql, int n,
+    const char *const *params, struct fd_buf *b)
+{
+	sql_names(&d->sql, what, sql, n, params, b);
+	return b->data;
+}
+
+/*
+ * A merge root's key as a constraint: the table gets a real primary key
+ * (UNIQUE when it has a primary key of its own), named as the core's
+ * index of the key ("_fd_key_<oid>", which a reconcile reads the key
+ * from).  A table an earlier fd-load made has that index alone: it
+ * becomes the constraint when the rows allow (no key twice, none
+ * null), else it stays, with a remark.  Other tables get the core's
+ * indexes.
+ */
+static void
+pg_key(struct dest *d, struct table *t)
+{
+	struct fd_buf tq = FD_BUF_INIT, iq = FD_BUF_INIT, v = FD_BUF_INIT;
+	struct fd_buf *q = &d->sql.stmt;
+	const char *p[1];
+	size_t k;
+	int pkey;
+
+	if (!TABLE_MERGES(t)) {
+		sql_indexes(&d->sql, t);
+		return;
+	}
+	sql_ident(&tq, "", t->name);
+	p[0] = xbuf(&tq);
+	fd_buf_puts(&iq, "_fd_key_");
+	fd_buf_puts(&iq, pg_value(d, t->name, "SELECT to_regclass($1)::oid",
+	    1, p, &v));
+	fd_buf_reset(&v);
+	sql_ident(&v, "", xbuf(&iq));
+	fd_buf_reset(&iq);
+	fd_buf_puts(&iq, xbuf(&v));	/* the index's name, quoted */
+	p[0] = xbuf(&iq);
+	if (strcmp(pg_value(d, t->name, "SELECT i.indisunique FROM pg_index i "
+	    "WHERE i.indexrelid = to_regclass($1)", 1, p, &v), "t") == 0)
+		goto out;
+	/* a key twice, or null, in the rows there */
+	fd_buf_reset(q);
+	fd_buf_puts(q, "SELECT 1 FROM ");
+	fd_buf_puts(q, xbuf(&tq));
+	fd_buf_puts(q, " WHERE ");
+	for (k = 0; k < t->nkeys; k++) {
+		fd_buf_puts(q, k > 0 ? " OR " : "");
+		sql_ident(q, "", t->keys[k]);
+		fd_buf_puts(q, " IS NULL");
+	}
+	fd_buf_puts(q, " UNION ALL (SELECT 1 FROM ");
+	fd_buf_puts(q, xbuf(&tq));
+	fd_buf_puts(q, " GROUP BY ");
+	sql_key_list(q, t);
+	fd_buf_puts(q, " HAVING count(*) > 1) LIMIT 1");
+	if (*pg_value(d, t->name, xbuf(q), 0, NULL, &v) != '\0') {
+		remark("postgresql: table %s: a key is null or in two rows: "
+		    "no primary key on it", showname(t->name));
+		sql_indexes(&d->sql, t);
+		goto out;
+	}
+	p[0] = xbuf(&tq);
+	pkey = *pg_value(d, t->name, "SELECT 1 FROM pg_constraint WHERE "
+	    "conrelid = to_regclass($1) AND contype = 'p'", 1, p, &v) == '\0';
+	fd_buf_reset(q);
+	fd_buf_puts(q, "DROP INDEX IF EXISTS ");
+	fd_buf_puts(q, xbuf(&iq));
+	sql_exec(&d->sql, t->name);
+	fd_buf_reset(q);
+	fd_buf_puts(q, "ALTER TABLE ");
+	fd_buf_puts(q, xbuf(&tq));
+	fd_buf_puts(q, " ADD CONSTRAINT ");
+	fd_buf_puts(q, xbuf(&iq));
+	fd_buf_puts(q, pkey ? " PRIMARY KEY (" : " UNIQUE (");
+	sql_key_list(q, t);
+	fd_buf_putc(q, ')');
+	sql_exec(&d->sql, t->name);
+out:
+	fd_buf_free(&tq);
+	fd_buf_free(&iq);
+	fd_buf_free(&v);
+}
+
+static void
+pg_columns(struct dest *d, const char *name, struct fd_map *into)
+{
+	release(d);
+	idle(d);
+	sql_takes_of(&d->sql, name, into);
+}
+
 static void
 pg_table(struct dest *d, struct table *t)
 {
@@ -755,7 +862,7 @@ pg_table(struct dest *d, struct table *t)
 	if (fd_map_put(d->tables, t->name, strlen(t->name), t) == -1)
 		err(FD_EXIT_FAIL, NULL);
 	sql_register(&d->sql, t);
-	sql_indexes(&d->sql, t);
+	pg_key(d, t);
 	route(d, t);
 	if (s->via)
 		twin(d, t, s->viaseq);
@@ -869,6 +976,7 @@ pg_row(struct dest *d, struct table *t, char *errbuf)
 	}
 	fd_buf_putc(&b->copy, '\n');
 	d->waiting += b->copy.len - mark;
+	d->uncommitted++;
 	return 0;
 bad:
 	fd_diag_prefix(errbuf, "column %s", t->cols[i].name);
@@ -971,6 +1079,7 @@ pg_settle(struct dest *d, int failing)
 				b->copy.data[b->mark] = '\0';
 			b->rows = b->markrows;
 		}
+		d->uncommitted = d->heldrows;
 	}
 	/* the batch must go before a table changes: it is sent with the
 	 * columns as they were */
@@ -1001,6 +1110,7 @@ pg_hold(struct dest *d, const char *state)
 	}
 	free(d->held);
 	d->held = xstrdup(state);
+	d->heldrows = d->uncommitted;
 	return take_durable(d);
 }
 
@@ -1137,9 +1247,32 @@ pg_close(struct dest *d, long long rows)
 	free(d);
 }
 
+/* An empty input: the open transaction (the load's _fd_loads row)
+ * rolled back, the connection (and its advisory lock) closed. */
+static void
+pg_discard(struct dest *d)
+{
+	pthread_mutex_lock(&d->mu);
+	d->quit = 1;
+	pthread_cond_broadcast(&d->cv);
+	pthread_mutex_unlock(&d->mu);
+	pthread_join(d->writer, NULL);
+	exec(d, "rollback", "ROLLBACK");
+	PQfinish(d->c);
+	fd_map_free(d->tables);
+	sql_free(&d->sql);
+	fd_buf_free(&d->val);
+	pthread_mutex_destroy(&d->mu);
+	pthread_cond_destroy(&d->cv);
+	free(d->load_id);
+	free(d);
+}
+
 const struct dest_ops pg_ops = {
 	.scheme = "postgresql",
 	.open = pg_open,
+	.discard = pg_discard,
+	.columns = pg_columns,
 	.table = pg_table,
 	.row = pg_row,
 	.activate = pg_activate,

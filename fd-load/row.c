@@ -138,6 +138,10 @@ row_split(struct table *t, const char *rec, size_t len,
 			    raw ? " (a raw stream? pipe it through "
 			    "fd-normalize, or declare every column)" : "");
 		}
+		/* a column may be two properties' (a variant and its
+		 * base): the one with a value fills it */
+		if (v.kind == FD_JTOK_NULL)
+			continue;
 		val = &t->vals[idx - 1];
 		val->kind = v.kind;
 		val->flags = v.flags;

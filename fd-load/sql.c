@@ -3,6 +3,7 @@
  * database takes, through its dialect.
  */
 #include <err.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <strings.h>
 #include <stdlib.h>
@@ -134,6 +135,29 @@ sql_begin_load(struct sql *s)
 	sql_param(&s->stmt, s->dl, 1);
 	fd_buf_printf(&s->stmt, ", 'running', %s)", s->dl->now);
 	sql_run(s, "_fd_loads", xbuf(&s->stmt), 1, p);
+	/* a load still running would hold the lock we hold now: one
+	 * marked so died (killed, a crash, an error) before it completed */
+	fd_buf_reset(&s->stmt);
+	fd_buf_printf(&s->stmt, "UPDATE _fd_loads SET status = 'aborted', "
+	    "finished_at = %s WHERE status = 'running' AND load_id <> ",
+	    s->dl->now);
+	sql_param(&s->stmt, s->dl, 1);
+	sql_run(s, "_fd_loads", xbuf(&s->stmt), 1, p);
+}
+
+void
+sql_load_rows(struct sql *s, long long rows)
+{
+	char n[sizeof("-9223372036854775808")];	/* a long long */
+	const char *p[2] = { n, s->load_id };
+
+	snprintf(n, sizeof(n), "%lld", rows);
+	fd_buf_reset(&s->stmt);
+	fd_buf_puts(&s->stmt, "UPDATE _fd_loads SET rows = ");
+	sql_param(&s->stmt, s->dl, 1);
+	fd_buf_puts(&s->stmt, " WHERE load_id = ");
+	sql_param(&s->stmt, s->dl, 2);
+	sql_run(s, "_fd_loads", xbuf(&s->stmt), 2, p);
 }
 
 void
@@ -222,6 +246,24 @@ sql_columns_free(struct fd_map *m)
 	for (i = 0; fd_map_at(m, i, (void **)&v) != NULL; i++)
 		free(v);
 	fd_map_free(m);
+}
+
+void
+sql_takes_of(struct sql *s, const char *name, struct fd_map *into)
+{
+	struct fd_map *have;
+	const char *col;
+	void *ty;
+	size_t i;
+
+	if ((have = fd_map_new()) == NULL)
+		err(FD_EXIT_FAIL, NULL);
+	sql_columns(s, "", name, have);
+	for (i = 0; (col = fd_map_at(have, i, &ty)) != NULL; i++)
+		if (fd_map_put(into, col, strlen(col),
+		    (void *)(uintptr_t)sql_takes(s->dl, ty)) == -1)
+			err(FD_EXIT_FAIL, NULL);
+	sql_columns_free(have);
 }
 
 /* "CREATE TABLE prefix+name (c1 type, ..., "_fd_load_id" text)" */

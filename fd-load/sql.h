@@ -132,8 +132,14 @@ void	 sql_names(struct sql *s, const char *what, const char *sql, int n,
 	    const char *const *params, struct fd_buf *into);
 
 /* Makes fd's bookkeeping tables exist and records the load (its
- * _fd_loads row, "running"), in the open transaction. */
+ * _fd_loads row, "running"), in the open transaction.  The caller holds
+ * the destination's lock: the rows still "running" are of loads that
+ * died, and are marked "aborted", finished_at the time now (their rows,
+ * those their commits covered: sql_load_rows). */
 void	 sql_begin_load(struct sql *s);
+/* Records in the load's _fd_loads row the rows the open transaction
+ * commits with the earlier ones, before each commit. */
+void	 sql_load_rows(struct sql *s, long long rows);
 /* Marks the load completed with its rows. */
 void	 sql_end_load(struct sql *s, long long rows);
 /* Writes the state (JSON text) to _fd_state, in the open
@@ -157,6 +163,9 @@ void	 sql_indexes(struct sql *s, const struct table *t);
 void	 sql_columns(struct sql *s, const char *prefix, const char *name,
 	    struct fd_map *into);
 void	 sql_columns_free(struct fd_map *);
+/* dest_ops.columns: what each column of table name takes, into into
+ * (name -> FD_COL_BIT()s as a pointer). */
+void	 sql_takes_of(struct sql *s, const char *name, struct fd_map *into);
 /* What a column of catalog type ty takes, per the dialect. */
 unsigned sql_takes(const struct sql_dialect *, const char *ty);
 

@@ -20,7 +20,10 @@
  * the same key (by _fd_root_id), then that row, then is inserted; its
  * child rows follow as inserts.  Replace: rows go to a staging table
  * "_fd_stage_<name>"; ACTIVATE_VERSION swaps the staged rows of the
- * whole chain in, in one transaction.
+ * whole chain in, in one transaction.  A staging table is an ordinary
+ * table (a TEMP one would hold a version's rows in memory: temp_store)
+ * made by the load that needs it and dropped at its end; one a load
+ * left that died is dropped by the next (drop_stages).
  */
 #include <err.h>
 #include <fcntl.h>
@@ -71,6 +74,8 @@ struct dest {
 	struct fd_map	*tables;	/* name -> struct table (all known) */
 	struct fd_buf	 val;
 	char		*held;		/* the STATE written, not committed */
+	long long	 rows;		/* rows written (_fd_loads.rows) */
+	long long	 heldrows;	/* ... when the STATE was held */
 	char		*done;		/* what commit last gave as done */
 };
 
@@ -177,12 +182,15 @@ const struct sql_dialect sql_sqlite = {
 };
 
 /*
- * Empties every staging table: rows staged by a load that ended
- * before its ACTIVATE_VERSION are never to be activated (a new version
- * empties its chain's staging too, but only of the tables it knows).
+ * Drops every staging table, in the open transaction: at the end of a
+ * load (its rows staged before no ACTIVATE_VERSION are never to be
+ * activated), and when a load opens the database, those a load left
+ * that died (a new version empties its chain's staging too, but only
+ * of the tables it knows).  So no staging table stays where users look
+ * (.tables) once a load is done.  No statement of them may be running.
  */
 static void
-unstage_all(struct dest *d)
+drop_stages(struct dest *d)
 {
 	struct fd_buf names = FD_BUF_INIT;
 	const char *n;
@@ -192,7 +200,8 @@ unstage_all(struct dest *d)
 	    STAGE "'", 0, NULL, &names);
 	for (n = names.data; *n != '\0'; n += strlen(n) + 1) {
 		fd_buf_reset(&d->sql.stmt);
-		sql_delete_from(&d->sql.stmt, "", n);
+		fd_buf_puts(&d->sql.stmt, "DROP TABLE ");
+		sql_ident(&d->sql.stmt, "", n);
 		sql_exec(&d->sql, n);
 	}
 	fd_buf_free(&names);
@@ -220,7 +229,6 @@ sqlite_open(const char *path, const char *load_id)
 {
 	char why[FD_ERRSZ];
 	struct dest *d;
-	int fd;
 
 	if (*path == '\0')
 		errx(FD_EXIT_FAIL, "sqlite: no path");
@@ -232,6 +240,17 @@ sqlite_open(const char *path, const char *load_id)
 	sql_init(&d->sql, &sql_sqlite, d, d->load_id);
 	if ((d->lock = fd_state_lock(path, why)) == NULL)
 		errx(FD_EXIT_FAIL, "%s", why);
+	return d;
+}
+
+/* The database opened (made if it is not there) at the input's first
+ * line: an empty input makes no database. */
+static void
+sqlite_begin(struct dest *d)
+{
+	const char *path = d->path;
+	int fd;
+
 	/* account data: a new database is the owner's only (0600); SQLite
 	 * gives its -wal and -shm files the database's mode */
 	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1)
@@ -247,8 +266,25 @@ sqlite_open(const char *path, const char *load_id)
 	settings(d);
 	exec(d, "BEGIN IMMEDIATE");
 	sql_begin_load(&d->sql);
-	unstage_all(d);
-	return d;
+	drop_stages(d);
+}
+
+/* An empty input: the lock released, the database untouched. */
+static void
+sqlite_discard(struct dest *d)
+{
+	fd_state_unlock(d->lock);
+	fd_map_free(d->tables);
+	sql_free(&d->sql);
+	free(d->path);
+	free(d->load_id);
+	free(d);
+}
+
+static void
+sqlite_columns(struct dest *d, const char *name, struct fd_map *into)
+{
+	sql_takes_of(&d->sql, name, into);
 }
 
 static sqlite3_stmt *
@@ -472,6 +508,7 @@ sqlite_row(struct dest *d, struct table *t, char *errbuf)
 		return fd_diag_set(errbuf, "%s", sqlite3_errmsg(d->db));
 	if (t->disp == DISP_REPLACE)
 		s->staged = 1;
+	d->rows++;
 	return 0;
 }
 
@@ -548,6 +585,7 @@ sqlite_hold(struct dest *d, const char *state)
 	int saved = d->held != NULL;	/* the savepoint fd_held is open */
 
 	write_state(d, state);
+	sql_load_rows(&d->sql, d->heldrows = d->rows);
 	if (saved)
 		exec(d, "RELEASE fd_held");
 	exec(d, "SAVEPOINT fd_held");
@@ -563,6 +601,7 @@ sqlite_commit(struct dest *d, const char *state, int final,
 	d->done = NULL;
 	if (state != NULL)
 		write_state(d, state);
+	sql_load_rows(&d->sql, d->rows);
 	exec(d, "COMMIT");
 	exec(d, "BEGIN IMMEDIATE");
 	/* data only (--batch-rows): the held STATE's row covers it */
@@ -577,6 +616,7 @@ sqlite_settle(struct dest *d, int failing)
 	if (!failing || d->held == NULL)
 		return NULL;
 	exec(d, "ROLLBACK TO fd_held");
+	d->rows = d->heldrows;
 	exec(d, "COMMIT");
 	exec(d, "BEGIN IMMEDIATE");
 	free(d->done);
@@ -632,8 +672,6 @@ sqlite_close(struct dest *d, long long rows)
 
 	if (d == NULL)
 		return;
-	sql_end_load(&d->sql, rows);
-	exec(d, "COMMIT");
 	for (i = 0; fd_map_at(d->tables, i, (void **)&t) != NULL; i++) {
 		if ((s = t->priv) == NULL)
 			continue;
@@ -648,6 +686,9 @@ sqlite_close(struct dest *d, long long rows)
 		free(s);
 		t->priv = NULL;
 	}
+	drop_stages(d);
+	sql_end_load(&d->sql, rows);
+	exec(d, "COMMIT");
 	if (sqlite3_close(d->db) != SQLITE_OK)
 		warnx("%s: %s", d->path, sqlite3_errmsg(d->db));
 	fd_map_free(d->tables);
@@ -664,6 +705,9 @@ sqlite_close(struct dest *d, long long rows)
 const struct dest_ops sqlite_ops = {
 	.scheme = "sqlite",
 	.open = sqlite_open,
+	.begin = sqlite_begin,
+	.discard = sqlite_discard,
+	.columns = sqlite_columns,
 	.table = sqlite_table,
 	.row = sqlite_row,
 	.activate = sqlite_activate,

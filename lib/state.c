@@ -130,7 +130,7 @@ fd_state_lock(const char *path, char *errbuf)
 		return NULL;
 	}
 	if ((fd = open(b.data, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
-		fd_diag_errno(errbuf, errno, "%s", b.data);
+		fd_diag_errno(errbuf, errno, "%s: cannot lock", path);
 		fd_buf_free(&b);
 		return NULL;
 	}
@@ -143,7 +143,7 @@ fd_state_lock(const char *path, char *errbuf)
 			fd_diag_set(errbuf, "%s: locked by another process%s%s%s",
 			    path, *pid ? " (pid " : "", pid, *pid ? ")" : "");
 		} else
-			fd_diag_errno(errbuf, e, "%s", b.data);
+			fd_diag_errno(errbuf, e, "%s: cannot lock", path);
 		close(fd);
 		fd_buf_free(&b);
 		return NULL;
@@ -153,7 +153,7 @@ fd_state_lock(const char *path, char *errbuf)
 		e = errno;
 		close(fd);
 		fd_buf_free(&b);
-		fd_diag_errno(errbuf, e, "%s.lock", path);
+		fd_diag_errno(errbuf, e, "%s: cannot lock", path);
 		return NULL;
 	}
 	if ((l = malloc(sizeof(*l))) == NULL) {

@@ -34,8 +34,9 @@ struct fd_lock;
  * mode 0600 if missing, without waiting: a second pipeline on the same
  * state or destination fails fast.  Returns the lock (owned by the
  * caller, released by fd_state_unlock or at process exit), or NULL
- * with "path: locked by another process (pid N)" or the system error
- * in errbuf.
+ * with "path: locked by another process (pid N)" or "path: cannot
+ * lock: " and the system error in errbuf (path, not its lock file: the
+ * user knows the one, not the other).
  */
 struct fd_lock	*fd_state_lock(const char *path, char *errbuf);
 

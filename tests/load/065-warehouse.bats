@@ -122,9 +122,12 @@ still_prefix() {
 	[ "$(cols jsonl)" = "$c2" ]
 	still_prefix "$c1" "$c2"
 	# x stays INTEGER; its strings went to x__v_text, which comes last
-	# with the new custom field
+	# with the new custom field, in the stream's order (its integers,
+	# x__v_bigint to fd-normalize, went to x)
 	grep -q '^tickets: .*,x:INTEGER,' <<<"$c2"
-	grep -q '^tickets: .*,custom_fields__cf_new:STRING,.*x__v_text:STRING' <<<"$c2"
+	grep -q '^tickets: .*,x__v_text:STRING,.*custom_fields__cf_new:STRING' <<<"$c2"
+	[[ "$c2" != *x__v_bigint* ]]
+	[ "$(sqlite3 "$T/db" 'select x from tickets where id = 4')" = 9 ]
 	[ "$(sqlite3 "$T/db" 'select x__v_text from tickets where id = 1')" = n/a ]
 	[ "$(cat "$T"/jsonl/tickets/*.jsonl | jq -r 'select(.id == 1 and .x__v_text) | [.x, .x__v_text] | @json')" = '[null,"n/a"]' ]
 	load_all 3

@@ -131,7 +131,9 @@ t_sql(void)
 	    "KEY, root VARCHAR(255) NOT NULL, kind VARCHAR(255) NOT NULL, "
 	    "disposition VARCHAR(255) NOT NULL)\n"
 	    "INSERT INTO _fd_loads (load_id, status, started_at) VALUES (?, "
-	    "'running', NOW(6)) [17.5]\n");
+	    "'running', NOW(6)) [17.5]\n"
+	    "UPDATE _fd_loads SET status = 'aborted', finished_at = NOW(6) "
+	    "WHERE status = 'running' AND load_id <> ? [17.5]\n");
 
 	/* a new table: created; the columns accept anything (0) */
 	fd_buf_reset(&log_);
