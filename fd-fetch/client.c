@@ -469,6 +469,9 @@ page_get(struct run *run, const struct endpoint *ep, const char *url,
 	return pg->status;
 }
 
+/* Between the parts of the line. */
+#define SEP	" \xc2\xb7 "
+
 /* A time left as the line shows it: "0.4s", "12s", "3m05s". */
 static void
 put_left(struct fd_buf *b, int64_t ms)
@@ -504,11 +507,13 @@ put_endpoints(struct fd_buf *b, const struct run *run, int done)
 }
 
 /*
- * The line's text, under the run's lock: "fd-fetch: endpoint k of n:"
- * when several were asked for and not all have ended, the endpoints
- * running with their records so far, those that ended ("done: ..."),
- * the requests and their rate, the archive probe, and the wait under
- * way with its reason and the time it has left.
+ * The line's text, under the run's lock, the most telling first, as
+ * the terminal's width may cut it: while endpoints run, "endpoint k of
+ * n:" when several were asked for, the running endpoints with their
+ * records so far, the archive probe, the wait under way with the time
+ * it has left and its reason, the requests and their rate, and "done:"
+ * with those that ended; when none runs (at the end), the requests and
+ * every endpoint read.
  */
 static void
 meter_text(const struct run *run, struct fd_buf *b, int64_t t)
@@ -523,27 +528,32 @@ meter_text(const struct run *run, struct fd_buf *b, int64_t t)
 	for (i = 0; i < m->nbegun; i++)
 		running += !m->done[i];
 	fd_buf_puts(b, "fd-fetch: ");
-	if (m->asked > 1 && running > 0)
-		fd_buf_printf(b, "endpoint %d of %d: ", m->nbegun, m->asked);
-	if (put_endpoints(b, run, 0) > 0 && running < m->nbegun)
-		fd_buf_puts(b, " \xc2\xb7 done: ");
-	put_endpoints(b, run, 1);
-	fd_buf_printf(b, "%s%ld requests", m->nbegun > 0 ? " \xc2\xb7 " : "",
-	    requests);
-	if (min >= 0.1)		/* a rate over a few seconds means little */
-		fd_buf_printf(b, ", %.0f/min", requests / min);
+	if (running > 0) {
+		if (m->asked > 1)
+			fd_buf_printf(b, "endpoint %d of %d: ", m->nbegun,
+			    m->asked);
+		put_endpoints(b, run, 0);
+		fd_buf_puts(b, SEP);
+	}
 	if (m->probe.started != 0 && m->probe.probed > 0) {
 		/* the time left at the probe's rate so far */
 		s = (long)((t - m->probe.started) / 1000.0 * m->probe.left /
 		    m->probe.probed + 0.5);
-		fd_buf_printf(b, " \xc2\xb7 archive: %ld probed, %ld found, "
-		    "%ld left, %ldm%02lds to go", m->probe.probed,
-		    m->probe.found, m->probe.left, s / 60, s % 60);
+		fd_buf_printf(b, "archive: %ld probed, %ld found, %ld left, "
+		    "%ldm%02lds to go" SEP, m->probe.probed, m->probe.found,
+		    m->probe.left, s / 60, s % 60);
 	}
 	if (m->wait_until > t) {
-		fd_buf_puts(b, " \xc2\xb7 waiting ");
+		fd_buf_puts(b, "waiting ");
 		put_left(b, m->wait_until - t);
-		fd_buf_printf(b, ": %s", m->wait_why);
+		fd_buf_printf(b, ": %s" SEP, m->wait_why);
+	}
+	fd_buf_printf(b, "%ld requests", requests);
+	if (min >= 0.1)		/* a rate over a few seconds means little */
+		fd_buf_printf(b, ", %.0f/min", requests / min);
+	if (running < m->nbegun) {
+		fd_buf_puts(b, running > 0 ? SEP "done: " : SEP);
+		put_endpoints(b, run, 1);
 	}
 }
 

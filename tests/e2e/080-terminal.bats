@@ -59,11 +59,10 @@ PY
 	    fd-normalize | fd-load -t sqlite:$T/fd.db"
 	draws "$T/tty" >"$T/draws"
 	# per-endpoint counts; the one read first while it runs
-	grep -q "^fd-fetch: endpoint 3 of 3: contacts [0-9]* · done: agents $a, groups $g · " "$T/draws" ||
+	grep -q "^fd-fetch: endpoint 3 of 3: contacts [0-9]* · [0-9]* requests[^·]* · done: agents $a, groups $g$" "$T/draws" ||
 	    fail "no per-endpoint line: $(head -c 2000 "$T/draws")"
 	# the summary stays: ended by a newline
-	grep -q -F "fd-fetch: agents $a, groups $g, contacts $c · " "$T/tty"
-	[ "$(offsets "$T/tty" "fd-fetch: agents $a, groups $g, contacts $c · " | wc -l)" -ge 1 ]
+	grep -q "fd-fetch: [0-9]* requests[^·]* · agents $a, groups $g, contacts $c"$'\r'"$" "$T/tty"
 	# fd-load drew, and never before fd-fetch's last draw
 	local last first
 	last=$(offsets "$T/tty" 'fd-fetch: ' | tail -n 1)
@@ -101,9 +100,9 @@ PY
 	    {"kind":"503","path":"^/api/v2/roles$","nth":1}]' >/dev/null
 	FD_FETCH_RETRY_MS=400 tty "$T/tty" "fd-fetch --since $SINCE groups roles >/dev/null"
 	draws "$T/tty" >"$T/draws"
-	grep -q '^fd-fetch: endpoint 1 of 2: groups 0 · 1 requests · waiting [0-9.]*s: rate limit (429)$' "$T/draws" ||
+	grep -q '^fd-fetch: endpoint 1 of 2: groups 0 · waiting [0-9.]*s: rate limit (429) · 1 requests$' "$T/draws" ||
 	    fail "no 429 wait: $(cat "$T/draws")"
-	grep -q '· waiting [0-9.]*s: retry 1 of 6 after HTTP 503$' "$T/draws" ||
+	grep -q '^fd-fetch: endpoint 2 of 2: roles 0 · waiting [0-9.]*s: retry 1 of 6 after HTTP 503 · ' "$T/draws" ||
 	    fail "no retry: $(cat "$T/draws")"
 }
 

@@ -270,7 +270,7 @@ truth_ids() {
 @test "errors: a progress line on a terminal's stderr (each endpoint's records, requests), none with -q or off a terminal" {
 	command -v script >/dev/null || skip "script(1) is not installed"
 	run -0 script -qefc "fd-fetch groups roles >/dev/null" /dev/null
-	[[ "$output" == *"fd-fetch: groups $(sim_truth groups | jq length), roles $(sim_truth roles | jq length) · 2 requests"* ]] ||
+	[[ "$output" == *"fd-fetch: 2 requests · groups $(sim_truth groups | jq length), roles $(sim_truth roles | jq length)"* ]] ||
 	    fail "no progress line: $output"
 	run -0 script -qefc "fd-fetch -q groups roles >/dev/null" /dev/null
 	[ -z "$output" ]
