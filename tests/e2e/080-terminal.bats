@@ -78,6 +78,25 @@ PY
 	draws "$T/tty2" | grep -q -v ', committing$'
 }
 
+@test "terminal: with -j 4, the summary counts each endpoint's records as written" {
+	e2e_sim --contacts 600
+	tty "$T/tty" "fd-fetch -j 4 --since $SINCE >$T/out.ndjson"
+	# the endpoints in the order they began: compare as sets
+	local want got
+	want=$(jq -r 'select(.type == "RECORD") | .stream' "$T/out.ndjson" | sort | uniq -c |
+	    awk '{ print $2, $1 }')
+	got=$(python3 - "$T/tty" <<'PY'
+import re, sys
+b = open(sys.argv[1], "rb").read().decode()
+m = re.findall(r"fd-fetch: [0-9]+ requests[^\r\n]*? \u00b7 ([^\r\n]*)\r\n", b)
+for e in m[-1].split(", "):
+    print(e)
+PY
+	)
+	[ "$(sort <<<"$got")" = "$want" ] || fail "summary: $got; written: $want"
+	[ "$(wc -l <<<"$want")" -eq 6 ]
+}
+
 @test "terminal: the line is cut to the terminal's width" {
 	e2e_sim
 	script -qefc "stty cols 40; fd-fetch --since $SINCE agents groups roles >/dev/null" \
