@@ -125,6 +125,16 @@ PY
 	    fail "no retry: $(cat "$T/draws")"
 }
 
+@test "terminal: a wait for a list's sub-limit says so" {
+	# pro: 100 tickets-list requests a minute, one per 0.6 s; each pass
+	# of the tickets is one request
+	sim_start --tickets 5 --rate-total 1000000 --window 1.25 --tickets-list-limit 2
+	tty "$T/tty" "fd-fetch --plan pro --since $SINCE tickets >/dev/null"
+	draws "$T/tty" >"$T/draws"
+	grep -q '^fd-fetch: tickets [0-9]* · waiting [0-9.]*s: sub-limit of the tickets list · [12] requests$' "$T/draws" ||
+	    fail "no sub-limit wait: $(cat "$T/draws")"
+}
+
 @test "terminal: a message printed while a line is drawn starts on a cleared line, in each program" {
 	e2e_sim --no-feature roles
 	tty "$T/tty" "fd-fetch --since $SINCE groups roles >/dev/null"
