@@ -49,7 +49,7 @@ LINK	= $(CC) $(SAN_FLAGS) $(CFLAGS) $(LDFLAGS)
 LIBSRC	= lib/buf.c lib/config.c lib/diag.c lib/digest.c lib/http.c lib/isotime.c \
 	lib/jscan.c lib/json.c lib/lines.c lib/map.c lib/naming.c lib/rate.c \
 	lib/singer.c lib/state.c lib/utf8.c lib/coltype.c lib/tool.c \
-	lib/idset.c lib/ranges.c
+	lib/idset.c lib/ranges.c lib/progress.c
 LIBOBJ	= $(LIBSRC:.c=.o)
 FETCHOBJ = fd-fetch/fd-fetch.o fd-fetch/client.o fd-fetch/endpoints.o \
 	fd-fetch/schema.o fd-fetch/sync.o
@@ -63,7 +63,7 @@ UNITOBJ	= tests/unit/unit.o tests/unit/t_buf.o tests/unit/t_diag.o \
 	tests/unit/t_naming.o tests/unit/t_isotime.o tests/unit/t_map.o \
 	tests/unit/t_coltype.o tests/unit/t_flatten.o tests/unit/t_sql.o \
 	tests/unit/t_idset.o tests/unit/t_ranges.o \
-	tests/unit/t_config.o
+	tests/unit/t_config.o tests/unit/t_progress.o
 OBJ	= $(LIBOBJ) $(FETCHOBJ) $(NORMOBJ) $(LOADOBJ) $(UNITOBJ)
 
 BIN	= fd-fetch/fd-fetch fd-normalize/fd-normalize fd-load/fd-load \

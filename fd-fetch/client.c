@@ -24,24 +24,32 @@ now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Sleeps ms milliseconds; stdout is flushed first, so that the rest of
- * the pipeline works while fd-fetch waits. */
+/* Sleeps ms milliseconds, for the reason why (the progress line and
+ * -v show it); stdout is flushed first, so that the rest of the
+ * pipeline works while fd-fetch waits.  The line counts the wait down,
+ * a second at a time. */
 void
 sleep_ms(struct run *run, int64_t ms, const char *why)
 {
 	struct timespec ts;
+	int64_t until, left;
 
 	if (ms <= 0)
 		return;
 	out_flush();
-	progress(run, ms, 0);
+	until = now_ms() + ms;
+	progress_wait(run, until, why);
 	if (run->verbose && ms >= 1000)
 		warnx("waiting %.1fs: %s", ms / 1000.0, why);
 	__atomic_add_fetch(&run->tally->waits, 1, __ATOMIC_RELAXED);
-	ts.tv_sec = ms / 1000;
-	ts.tv_nsec = (ms % 1000) * 1000000;
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
+	while ((left = until - now_ms()) > 0) {
+		if (left > 1000)
+			left = 1000;
+		ts.tv_sec = left / 1000;
+		ts.tv_nsec = (left % 1000) * 1000000;
+		nanosleep(&ts, NULL);	/* EINTR: the time left again */
+		progress(run, 0, 0);
+	}
 }
 
 /* The path and query of url, for -v (the key is never in a URL). */
@@ -239,12 +247,13 @@ static int
 settle(struct run *run, const struct endpoint *ep, struct page *q,
     struct fd_http_resp *r)
 {
-	char errbuf[FD_ERRSZ], msg[FD_ERRSZ + 96];
-	int64_t d;
+	char errbuf[FD_ERRSZ], msg[FD_ERRSZ + 96], cause[WHY_SZ];
+	int64_t d, blocked;
 
 	pthread_mutex_lock(run->lock);
 	fd_rate_observe(run->rate, ep->pool, (int)r->status, r->rl_total,
 	    r->rl_remaining, r->rl_used, r->retry_after, now_ms());
+	blocked = fd_rate_blocked_until(run->rate);
 	pthread_mutex_unlock(run->lock);
 	if (run->verbose)
 		warnx("GET %s: %s%ld %zu bytes %.3fs remaining %ld",
@@ -253,16 +262,19 @@ settle(struct run *run, const struct endpoint *ep, struct page *q,
 	if (r->status == 429) {
 		fd_http_resp_free(r);
 		throttled(run, ep);
+		progress_wait(run, blocked, "rate limit (429)");
 		return 0;
 	}
 	if (r->transport) {
 		snprintf(msg, sizeof(msg), "%s", r->error);
+		snprintf(cause, sizeof(cause), "%.48s", r->error);
 		if (r->unresolved)	/* dies if the domain is wrong */
 			unresolved(run, q->url, msg, sizeof(msg));
 	} else if (r->status >= 500) {
 		api_message(r, errbuf, sizeof(errbuf));
 		snprintf(msg, sizeof(msg), "HTTP %ld%s%s", r->status,
 		    errbuf[0] ? ": " : "", errbuf);
+		snprintf(cause, sizeof(cause), "HTTP %ld", r->status);
 	} else if (r->status >= 200 && r->status < 300) {
 		if (fd_jscan_validate(r->body.data, r->body.len, errbuf) == 0) {
 			q->resp = r;
@@ -270,6 +282,8 @@ settle(struct run *run, const struct endpoint *ep, struct page *q,
 			return 1;
 		}
 		snprintf(msg, sizeof(msg), "HTTP %ld: %s", r->status, errbuf);
+		snprintf(cause, sizeof(cause), "a bad page (HTTP %ld)",
+		    r->status);
 	} else if (r->status == 404 && q->missing_ok) {
 		fd_http_resp_free(r);
 		q->status = PAGE_MISSING;
@@ -294,6 +308,9 @@ settle(struct run *run, const struct endpoint *ep, struct page *q,
 	if (run->verbose)
 		warnx("%s: %s; retrying in %.1fs", ep->name, msg, d / 1000.0);
 	q->not_before = now_ms() + d;
+	snprintf(q->why, sizeof(q->why), "retry %d of %d after %.48s",
+	    q->attempt, run->max_retries, cause);
+	progress_wait(run, q->not_before, q->why);
 	return 0;
 }
 
@@ -334,16 +351,33 @@ wait_too_long(struct run *run, const struct endpoint *ep, int64_t d,
 	    run->max_wait);
 }
 
+/* Why a request of pool must wait d ms at t for the budget (under the
+ * run's lock): a 429's stop, a list's sub-limit, or the account's. */
+static const char *
+budget_why(const struct run *run, enum fd_rate_pool pool, int64_t d,
+    int64_t t)
+{
+	if (fd_rate_blocked_until(run->rate) - t >= d)
+		return "rate limit (429)";
+	if (pool != FD_RATE_ACCOUNT &&
+	    fd_rate_delay(run->rate, FD_RATE_ACCOUNT, 1, t) < d)
+		return pool == FD_RATE_TICKETS_LIST ?
+		    "sub-limit of the tickets list" :
+		    "sub-limit of the contacts list";
+	return "rate budget";
+}
+
 /*
  * Starts the queued requests of v that the budget and -j allow, in
  * order, with inflight in flight already; returns how many are in
  * flight then.  *wait becomes the time (ms, at most 1000) until the
- * next could start, *no_slot 1 when the -j slots of all workers are
+ * next could start, and *why the reason (a static string or a page's
+ * why, for sleep_ms), *no_slot 1 when the -j slots of all workers are
  * taken.
  */
 static int
 start_requests(struct run *run, const struct endpoint *ep, struct page *v,
-    size_t n, int inflight, int64_t *wait, int *no_slot)
+    size_t n, int inflight, int64_t *wait, const char **why, int *no_slot)
 {
 	const struct endpoint *qep;
 	char errbuf[FD_ERRSZ];
@@ -351,6 +385,7 @@ start_requests(struct run *run, const struct endpoint *ep, struct page *v,
 	size_t i;
 
 	*wait = WAIT_STEP_MS;
+	*why = "rate limit or retry";
 	t = now_ms();
 	*no_slot = 0;
 	while (inflight < run->jobs) {
@@ -360,8 +395,10 @@ start_requests(struct run *run, const struct endpoint *ep, struct page *v,
 		if (i == n) {
 			for (i = 0; i < n; i++)
 				if (v[i].state == 0 &&
-				    v[i].not_before - t < *wait)
+				    v[i].not_before - t < *wait) {
 					*wait = v[i].not_before - t;
+					*why = v[i].why;
+				}
 			break;
 		}
 		qep = v[i].ep ? v[i].ep : ep;
@@ -373,6 +410,7 @@ start_requests(struct run *run, const struct endpoint *ep, struct page *v,
 		}
 		if ((d = fd_rate_delay(run->rate, qep->pool, 1, t)) > 0) {
 			int64_t blocked = fd_rate_blocked_until(run->rate);
+			*why = budget_why(run, qep->pool, d, t);
 			pthread_mutex_unlock(run->lock);
 			/* every wait is bounded: a 429's, and the pacing
 			 * under the budget and sub-limits */
@@ -420,6 +458,7 @@ page_fetch(struct run *run, const struct endpoint *ep, struct page *v,
 {
 	struct fd_http_resp *r;
 	char errbuf[FD_ERRSZ];
+	const char *why;
 	size_t i, done = 0;
 	int inflight = 0, rc, no_slot;
 	int64_t wait;
@@ -430,6 +469,7 @@ page_fetch(struct run *run, const struct endpoint *ep, struct page *v,
 		v[i].not_before = 0;
 		v[i].state = 0;		/* 0 queued, 1 in flight, 2 done */
 		v[i].status = PAGE_OK;
+		v[i].why[0] = '\0';
 	}
 	while (done < n) {
 		/* an endpoint the plan lacks: its other requests are done */
@@ -438,13 +478,13 @@ page_fetch(struct run *run, const struct endpoint *ep, struct page *v,
 			break;
 		/* start what the budget and -j allow, in order */
 		inflight = start_requests(run, ep, v, n, inflight, &wait,
-		    &no_slot);
+		    &why, &no_slot);
 		if (inflight == 0 && no_slot) {
 			slot_wait(run, wait < 1 ? 1 : wait);
 			continue;
 		}
 		if (inflight == 0) {
-			sleep_ms(run, wait < 1 ? 1 : wait, "rate limit or retry");
+			sleep_ms(run, wait < 1 ? 1 : wait, why);
 			continue;
 		}
 		rc = fd_http_wait(run->http, wait < 1 ? 1 : (int)wait, &r,
@@ -480,33 +520,184 @@ page_get(struct run *run, const struct endpoint *ep, const char *url,
 	return pg->status;
 }
 
+/* Between the parts of the line. */
+#define SEP	" \xc2\xb7 "
+
+/* A time left as the line shows it: "0.4s", "12s", "3m05s". */
+static void
+put_left(struct fd_buf *b, int64_t ms)
+{
+	long long s = (ms + 999) / 1000;
+
+	if (ms < 1000)
+		fd_buf_printf(b, "%.1fs", ms / 1000.0);
+	else if (s < 60)
+		fd_buf_printf(b, "%llds", s);
+	else
+		fd_buf_printf(b, "%lldm%02llds", s / 60, s % 60);
+}
+
+/* The begun endpoints that are running (done 0) or ended (done 1),
+ * "name count" each, in the order they began; returns how many. */
+static int
+put_endpoints(struct fd_buf *b, const struct run *run, int done)
+{
+	const struct meter *m = run->meter;
+	const struct endpoint *ep;
+	int i, k = 0;
+
+	for (i = 0; i < m->nbegun; i++) {
+		if (m->done[i] != done ||
+		    (ep = endpoint_at(m->begun[i])) == NULL)
+			continue;
+		fd_buf_printf(b, "%s%s %ld", k++ ? ", " : "", ep->name,
+		    __atomic_load_n(&run->tally->by_ep[m->begun[i]],
+		    __ATOMIC_RELAXED));
+	}
+	return k;
+}
+
+/*
+ * The line's text, under the run's lock, the most telling first, as
+ * the terminal's width may cut it: while endpoints run, "endpoint k of
+ * n:" when several were asked for, the running endpoints with their
+ * records so far, the archive probe, the wait under way with the time
+ * it has left and its reason, the requests and their rate, and "done:"
+ * with those that ended; when none runs (at the end), the requests and
+ * every endpoint read.
+ */
+static void
+meter_text(const struct run *run, struct fd_buf *b, int64_t t)
+{
+	const struct meter *m = run->meter;
+	long requests = __atomic_load_n(&run->tally->requests,
+	    __ATOMIC_RELAXED);
+	double min = (t - m->started) / 60000.0;
+	int i, running = 0;
+	long s;
+
+	for (i = 0; i < m->nbegun; i++)
+		running += !m->done[i];
+	fd_buf_puts(b, "fd-fetch: ");
+	if (running > 0) {
+		if (m->asked > 1)
+			fd_buf_printf(b, "endpoint %d of %d: ", m->nbegun,
+			    m->asked);
+		put_endpoints(b, run, 0);
+		fd_buf_puts(b, SEP);
+	}
+	if (m->probe.started != 0 && m->probe.probed > 0) {
+		/* the time left at the probe's rate so far */
+		s = (long)((t - m->probe.started) / 1000.0 * m->probe.left /
+		    m->probe.probed + 0.5);
+		fd_buf_printf(b, "archive: %ld probed, %ld found, %ld left, "
+		    "%ldm%02lds to go" SEP, m->probe.probed, m->probe.found,
+		    m->probe.left, s / 60, s % 60);
+	}
+	if (m->wait_until > t) {
+		fd_buf_puts(b, "waiting ");
+		put_left(b, m->wait_until - t);
+		fd_buf_printf(b, ": %s" SEP, m->wait_why);
+	}
+	fd_buf_printf(b, "%ld requests", requests);
+	if (min >= 0.1)		/* a rate over a few seconds means little */
+		fd_buf_printf(b, ", %.0f/min", requests / min);
+	if (running < m->nbegun) {
+		fd_buf_puts(b, running > 0 ? SEP "done: " : SEP);
+		put_endpoints(b, run, 1);
+	}
+}
+
+/* Draws the line, under the run's lock; with end, for the last time. */
+static void
+meter_draw(struct run *run, int end)
+{
+	struct fd_buf b = FD_BUF_INIT;
+
+	meter_text(run, &b, now_ms());
+	if (end) {
+		fd_progress_end(run->meter->line, xbuf(&b));
+		run->meter->line = NULL;
+	} else
+		fd_progress_draw(run->meter->line, xbuf(&b));
+	fd_buf_free(&b);
+}
+
 void
 progress(struct run *run, int64_t waiting, int force)
 {
-	int64_t t = now_ms();
-	double min = (t - run->started) / 60000.0;
+	struct meter *m = run->meter;
 
-	if (!run->progress || (!force && waiting < 1000 &&
-	    t - run->shown < 200))
+	if (m == NULL || m->line == NULL)
 		return;
-	run->shown = t;
-	fprintf(stderr, "\r\033[Kfd-fetch: %s: %ld requests, %ld records",
-	    run->current ? run->current : "-", run->tally->requests,
-	    run->tally->records);
-	if (min >= 0.1)		/* a rate over a few seconds means little */
-		fprintf(stderr, ", %.0f requests/min",
-		    run->tally->requests / min);
-	if (run->probe.started != 0 && run->probe.probed > 0) {
-		/* the time left at the probe's rate so far */
-		long s = (long)((t - run->probe.started) / 1000.0 *
-		    run->probe.left / run->probe.probed + 0.5);
-		fprintf(stderr, "; archive: %ld probed, %ld found, %ld left, "
-		    "%ldm%02lds to go", run->probe.probed, run->probe.found,
-		    run->probe.left, s / 60, s % 60);
+	pthread_mutex_lock(run->lock);
+	if (run->probe.started != 0) {
+		m->probe.probed = run->probe.probed;
+		m->probe.found = run->probe.found;
+		m->probe.left = run->probe.left;
+		m->probe.started = run->probe.started;
 	}
-	if (waiting >= 1000)
-		fprintf(stderr, ", waiting %.0fs", waiting / 1000.0);
-	fputc('\r', stderr);
+	if (fd_progress_due(m->line, force || waiting >= 1000))
+		meter_draw(run, 0);
+	pthread_mutex_unlock(run->lock);
+}
+
+void
+progress_job(struct run *run, const struct endpoint *const *eps, size_t n,
+    int done)
+{
+	struct meter *m = run->meter;
+	size_t k;
+	int i, x;
+
+	if (m == NULL || m->line == NULL)
+		return;
+	pthread_mutex_lock(run->lock);
+	for (k = 0; k < n; k++) {
+		x = endpoint_index(eps[k]);
+		for (i = 0; i < m->nbegun && m->begun[i] != x; i++)
+			;
+		if (i == m->nbegun && m->nbegun < ENDPOINTS_NBITS)
+			m->begun[m->nbegun++] = (unsigned char)x;
+		if (i < m->nbegun)
+			m->done[i] = (unsigned char)done;
+		if (done && eps[k]->kind == SYNC_ARCHIVE)
+			m->probe.started = 0;
+	}
+	meter_draw(run, 0);
+	pthread_mutex_unlock(run->lock);
+}
+
+void
+progress_wait(struct run *run, int64_t until, const char *why)
+{
+	struct meter *m = run->meter;
+	int64_t t = now_ms();
+
+	if (m == NULL || m->line == NULL || until <= t)
+		return;
+	pthread_mutex_lock(run->lock);
+	if (until >= m->wait_until || m->wait_until <= t) {
+		m->wait_until = until;
+		snprintf(m->wait_why, sizeof(m->wait_why), "%s", why);
+	}
+	/* a wait of a second or more is shown at once */
+	if (fd_progress_due(m->line, until - t >= 1000))
+		meter_draw(run, 0);
+	pthread_mutex_unlock(run->lock);
+}
+
+void
+progress_end(struct run *run)
+{
+	struct meter *m = run->meter;
+
+	if (m == NULL || m->line == NULL)
+		return;
+	pthread_mutex_lock(run->lock);
+	m->wait_until = 0;
+	meter_draw(run, 1);
+	pthread_mutex_unlock(run->lock);
 }
 
 void

@@ -20,6 +20,7 @@
 
 #include "buf.h"
 #include "http.h"
+#include "progress.h"
 #include "rate.h"
 #include "tool.h"
 
@@ -88,9 +89,42 @@ int			 endpoint_per_ticket(const struct endpoint *);
 /* The stream of ep's records. */
 const char		*endpoint_stream(const struct endpoint *);
 
+/* Endpoints at most: endpoint_bit() gives each a bit of a uint64_t. */
+#define ENDPOINTS_NBITS	64
+/* An endpoint's number, 0 to ENDPOINTS_NBITS - 1. */
+#define endpoint_index(ep)	__builtin_ctzll(endpoint_bit(ep))
+
 /* Counters of the whole run, shared by the workers (atomic adds). */
 struct tally {
 	long		 requests, records, waits;
+	long		 by_ep[ENDPOINTS_NBITS];	/* records, by
+							 * endpoint_index */
+};
+
+/* The reason of a wait, as the progress line and -v show it. */
+#define WHY_SZ		80
+
+/*
+ * What the progress line shows of the run (client.c), shared by the
+ * workers under the run's lock.  line is NULL when there is no line
+ * (not a terminal, -q, -v): then nothing else is kept.
+ */
+struct meter {
+	struct fd_progress *line;
+	int64_t		 started;	/* ms */
+	int		 asked;		/* endpoints asked for */
+	/* the endpoint_index()es of the endpoints begun, in that order,
+	 * nbegun of them; done[i] set once begun[i] has ended */
+	unsigned char	 begun[ENDPOINTS_NBITS], done[ENDPOINTS_NBITS];
+	int		 nbegun;
+	/* the wait shown: until then (ms; 0 none), and why */
+	int64_t		 wait_until;
+	char		 wait_why[WHY_SZ];
+	/* the archive probe shown (a worker's run->probe), or none */
+	struct {
+		long	 probed, found, left;
+		int64_t	 started;	/* ms, 0: no probe */
+	} probe;
 };
 
 /*
@@ -135,9 +169,7 @@ struct run {
 	int		 slots_max;
 	pthread_cond_t	*slot_freed;
 	int64_t		 version;	/* of full-refresh records */
-	int		 progress;	/* stderr is a terminal, not -q/-v */
-	int64_t		 started, shown;	/* ms */
-	const char	*current;	/* endpoint being read */
+	struct meter	*meter;		/* shared, under lock */
 	uint64_t	 asked;		/* endpoint_bit()s of the operands */
 	/* endpoint_bit()s whose bookmarks the run ignores (--reset): they
 	 * start as if new, and keep theirs until their passes set new ones */
@@ -168,6 +200,7 @@ struct page {
 	/* private to client.c */
 	int			 state, attempt;
 	int64_t			 not_before;
+	char			 why[WHY_SZ];	/* of not_before */
 };
 int64_t	now_ms(void);
 void	sleep_ms(struct run *, int64_t ms, const char *why);
@@ -185,9 +218,24 @@ void	page_fetch(struct run *, const struct endpoint *, struct page *v,
 enum page_status	page_get(struct run *, const struct endpoint *,
 			    const char *url, struct page *);
 void	page_free(struct page *);
-/* Redraws the progress line (at most five times a second, or now
- * with force); waiting is the wait about to start, in ms. */
+/*
+ * The progress line (fd-fetch.1, DESCRIPTION; fd.7, PROGRESS): each
+ * call is a no-op without one (run->meter->line NULL), and takes the
+ * run's lock.
+ *
+ * progress redraws it when a redraw is due (progress.h), or now with
+ * force or a wait of a second or more about to start (waiting, ms);
+ * it shows run->probe while one is under way.  progress_job marks the
+ * n endpoints of a job begun, or with done ended.  progress_wait shows
+ * a wait until the time until (now_ms()), for the reason why, unless
+ * one that ends later is shown.  progress_end draws the line a last
+ * time and leaves it as the run's summary.
+ */
 void	progress(struct run *, int64_t waiting, int force);
+void	progress_job(struct run *, const struct endpoint *const *eps,
+	    size_t n, int done);
+void	progress_wait(struct run *, int64_t until, const char *why);
+void	progress_end(struct run *);
 
 /* sync.c */
 /*

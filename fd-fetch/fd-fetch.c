@@ -649,7 +649,7 @@ plan_all(const struct opts *o, int argc, char *argv[])
 {
 	const struct endpoint **eps;
 	struct run run;
-	struct tally tally = { 0, 0, 0 };
+	struct tally tally = { 0 };
 	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	struct job *jl;
 	jv state;
@@ -684,7 +684,8 @@ run_all(const struct opts *o, int argc, char *argv[])
 {
 	const struct endpoint **eps;
 	struct run run;
-	struct tally tally = { 0, 0, 0 };
+	struct tally tally = { 0 };
+	struct meter meter = { 0 };
 	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	jv state;
 	struct timeval tv;
@@ -723,16 +724,17 @@ run_all(const struct opts *o, int argc, char *argv[])
 	srandom((unsigned)(tv.tv_usec ^ getpid()));
 
 	run.schemas = schemas_new();	/* before the workers share it */
-	run.started = now_ms();
-	run.progress = !o->quiet && !o->verbose && isatty(STDERR_FILENO);
+	/* the progress line: on a terminal, not with -q or -v */
+	run.meter = &meter;
+	meter.started = now_ms();
+	meter.asked = __builtin_popcountll(run.asked);
+	if (!o->quiet && !o->verbose)
+		meter.line = fd_progress_new(STDERR_FILENO);
 	run_endpoints(&run, eps, n, key);
 	explicit_bzero(key, strlen(key));
 	free(key);
 	out_flush();
-	if (run.progress) {
-		progress(&run, 0, 1);
-		fputc('\n', stderr);
-	}
+	progress_end(&run);
 	if (o->verbose)
 		warnx("%ld requests, %ld records, %ld waits", tally.requests,
 		    tally.records, tally.waits);
@@ -992,6 +994,7 @@ main(int argc, char *argv[])
 	struct fd_config c;
 	int ch, list = 0;
 
+	fd_progress_messages();
 	config_args(&argc, &argv, longopts, aliases, taken, &c);
 	o.key = c.taken[0];
 	o.keyfile = c.taken[1];

@@ -391,6 +391,8 @@ emit(struct run *run, const struct endpoint *ep, const struct rec *r,
 		err(FD_EXIT_FAIL, NULL);
 	line_out(run, 0);
 	__atomic_add_fetch(&run->tally->records, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&run->tally->by_ep[endpoint_index(ep)], 1,
+	    __ATOMIC_RELAXED);
 }
 
 /* Writes the whole state, after the page's records: a checkpoint. */
@@ -2136,7 +2138,7 @@ sync_job(struct run *run, const struct endpoint *const *eps, size_t n)
 	size_t k;
 	int i;
 
-	run->current = ep->name;
+	progress_job(run, eps, n, 0);
 	memset(&sh, 0, sizeof(sh));
 	sh.held = jv_object();
 	for (k = 0; k < n; k++)
@@ -2171,10 +2173,8 @@ sync_job(struct run *run, const struct endpoint *const *eps, size_t n)
 			break;
 		}
 	}
-	if (sh.ep != NULL && !(run->no_feature & endpoint_bit(sh.ep))) {
-		run->current = sh.ep->name;
+	if (sh.ep != NULL && !(run->no_feature & endpoint_bit(sh.ep)))
 		archive_probe(run, &sh);
-	}
 	jv_free(sh.held);
 	fd_idset_free(&sh.ids);
 	/* after the passes: what they wrote is in the set, or deleted */
@@ -2182,6 +2182,7 @@ sync_job(struct run *run, const struct endpoint *const *eps, size_t n)
 		reconcile_tickets(run);
 	else if (run->reconcile && strcmp(ep->name, "contacts") == 0)
 		reconcile_walked(run, ep);
+	progress_job(run, eps, n, 1);
 }
 
 /* The kinds of sync as -n names them. */

@@ -8,6 +8,7 @@
  * dest_ops (extern.h).  The run is one struct loader, made by main()
  * and passed down.
  */
+#include <sys/stat.h>
 #include <sys/time.h>
 
 #include <err.h>
@@ -29,6 +30,7 @@
 #include "json.h"
 #include "lines.h"
 #include "map.h"
+#include "progress.h"
 #include "ranges.h"
 #include "singer.h"
 #include "state.h"
@@ -45,11 +47,10 @@
  * the rate limit. */
 #define IDLE_MS		500
 
-/* The progress line: looked at every PROGRESS_ROWS rows, shown at most
- * once in PROGRESS_GAP seconds; rows/s once the run is older than
+/* The progress line: looked at every PROGRESS_ROWS rows, redrawn as
+ * often as progress.h allows; rows/s once the run is older than
  * PROGRESS_RATE_AFTER seconds. */
 #define PROGRESS_ROWS		1024
-#define PROGRESS_GAP		0.2
 #define PROGRESS_RATE_AFTER	1
 
 /* The bytes of the first line that is not a Singer message that its
@@ -99,9 +100,11 @@ struct loader {
 	int		 settle_due;	/* the last line was a STATE given to it */
 	int		 begun;		/* a line came: dest_ops.begin called */
 
-	/* the progress line */
-	int		 progressflag;	/* stderr is a terminal */
-	double		 started, shown;
+	/* the progress line (fd.7, PROGRESS), or NULL: none (not a
+	 * terminal, -q, -v); drawn only while drawing is set */
+	struct fd_progress *line;
+	int		 drawing;
+	double		 started;
 };
 
 /* -q, for remark(): the one run-wide setting (extern.h), set once by
@@ -661,21 +664,48 @@ schema(struct loader *l, const struct fd_singer_msg *m, const char *name,
 	return variants(l, t, errbuf);
 }
 
-/* The progress line on a terminal: tables, rows, rows/s (at most once
- * in PROGRESS_GAP seconds unless forced). */
+/*
+ * The progress line: tables, rows, rows/s, and what is being done
+ * (what, or NULL), redrawn when one is due (or now with force) while
+ * l->drawing is set.  With end, drawn a last time and left as the
+ * load's summary.
+ */
 static void
-progress(struct loader *l, int force)
+progress(struct loader *l, int force, const char *what, int end)
 {
+	struct fd_buf b = FD_BUF_INIT;
 	double t = now();
 
-	if (!l->progressflag || (!force && t - l->shown < PROGRESS_GAP))
+	if (!l->drawing || !fd_progress_due(l->line, force || end))
 		return;
-	l->shown = t;
-	fprintf(stderr, "\r\033[Kfd-load: %zu tables, %lld rows",
+	fd_buf_printf(&b, "fd-load: %zu tables, %lld rows",
 	    fd_map_len(l->tables), l->rows);
 	if (t - l->started >= PROGRESS_RATE_AFTER)
-		fprintf(stderr, ", %.0f rows/s", l->rows / (t - l->started));
-	fputc('\r', stderr);
+		fd_buf_printf(&b, ", %.0f rows/s", l->rows / (t - l->started));
+	if (what != NULL)
+		fd_buf_printf(&b, ", %s", what);
+	if (end) {
+		fd_progress_end(l->line, xbuf(&b));
+		l->line = NULL;
+	} else
+		fd_progress_draw(l->line, xbuf(&b));
+	fd_buf_free(&b);
+}
+
+/*
+ * Whether the line is drawn while fp is read: when it is a file or a
+ * terminal, not a pipe, FIFO or socket, whose writer (fd-normalize,
+ * after fd-fetch) may have a line of its own on the terminal.  Once
+ * the input has ended, it is drawn whatever it was (fd.7, PROGRESS).
+ */
+static int
+draws_reading(const struct loader *l, FILE *fp)
+{
+	struct stat st;
+
+	if (l->line == NULL || fstat(fileno(fp), &st) == -1)
+		return 0;
+	return S_ISREG(st.st_mode) || isatty(fileno(fp));
 }
 
 /*
@@ -1068,7 +1098,7 @@ record(struct loader *l, const struct fd_singer_msg *m, char *errbuf)
 	if (l->ops->row(l->dst, t, errbuf) == -1)
 		return fd_diag_prefix(errbuf, "table %s", showname(t->name));
 	if (++l->rows % PROGRESS_ROWS == 0)
-		progress(l, 0);
+		progress(l, 0, NULL, 0);
 	/* a coarse destination commits at a STATE only: its files never
 	 * hold rows that the state does not cover */
 	l->pending++;
@@ -1303,15 +1333,19 @@ run(struct loader *l, int argc, char *argv[])
 	    (l->idsets = fd_map_new()) == NULL)
 		err(FD_EXIT_FAIL, NULL);
 	l->dst = l->ops->open(where, load_id);
-	l->progressflag = !l->qflag && !l->vflag && isatty(STDERR_FILENO);
+	if (!l->qflag && !l->vflag)
+		l->line = fd_progress_new(STDERR_FILENO);
 	l->started = now();
 
-	if (argc == 0)
+	if (argc == 0) {
+		l->drawing = draws_reading(l, stdin);
 		input(l, stdin, "<stdin>");
+	}
 	for (; argc > 0; argc--, argv++) {
 		FILE *fp;
 		if ((fp = fopen(*argv, "r")) == NULL)
 			err(FD_EXIT_FAIL, "%s", *argv);
+		l->drawing = draws_reading(l, fp);
 		input(l, fp, *argv);
 		fclose(fp);
 	}
@@ -1322,14 +1356,13 @@ run(struct loader *l, int argc, char *argv[])
 	else {
 		/* what a coarse destination held back, and rows after the
 		 * last STATE (a stream without STATE messages) */
+		l->drawing = l->line != NULL;
+		progress(l, 1, "committing", 0);
 		commit(l, l->held, 1);
 		free(l->held);
 		l->held = NULL;
 		l->ops->close(l->dst, l->rows);
-	}
-	if (l->progressflag) {
-		progress(l, 1);
-		fputc('\n', stderr);
+		progress(l, 1, NULL, 1);
 	}
 	if (l->vflag)
 		warnx("%lld rows loaded", l->rows);
@@ -1356,6 +1389,7 @@ main(int argc, char *argv[])
 	struct fd_config c;
 	int ch;
 
+	fd_progress_messages();
 	/* run the Singer way: committed states on stdout, as targets do */
 	if (config_args(&argc, &argv, longopts, NULL, NULL, &c))
 		l.emitflag = 1;

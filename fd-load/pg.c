@@ -275,7 +275,7 @@ notice(void *arg, const PGresult *r)
 
 	(void)arg;
 	if (sev != NULL && strcmp(sev, "WARNING") == 0)
-		warnx("postgresql: %s", pgmsg(PQresultErrorMessage(r)));
+		remark("postgresql: %s", pgmsg(PQresultErrorMessage(r)));
 }
 
 /* Takes the advisory lock, or dies.  A load that just ended or died

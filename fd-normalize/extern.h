@@ -26,6 +26,7 @@ struct norm_opts {
 	int			 max_nesting;
 	int			 dlt;		/* _dlt_* names, dlt's ids */
 	int			 dense;		/* every column in each record */
+	int			 quiet;		/* -q: no warnings */
 };
 
 struct flattener;
@@ -101,6 +102,14 @@ const char	*stream_table(const struct stream *);
  */
 void	stream_activate(struct flattener *f, const struct stream *s,
 	    const char *version, size_t vlen);
+
+/*
+ * The i-th table of f (0-based, in the order they were made): its
+ * name, the rows written of it and its columns (link and variant
+ * columns too).  NULL past the end.
+ */
+const char	*flatten_table_at(const struct flattener *f, size_t i,
+		    unsigned long long *rows, size_t *ncols);
 
 /* Frees f with every table and stream of it (not its out buffer).
  * NULL is a no-op. */

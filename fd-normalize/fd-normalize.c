@@ -20,6 +20,7 @@
 #include "json.h"
 #include "lines.h"
 #include "map.h"
+#include "progress.h"
 #include "singer.h"
 #include "tool.h"
 #include "extern.h"
@@ -45,6 +46,8 @@ enum {
 
 static const struct option longopts[] = {
 	{ "help",	 no_argument,		NULL,	'h' },
+	{ "quiet",	 no_argument,		NULL,	'q' },
+	{ "verbose",	 no_argument,		NULL,	'v' },
 	{ "version",	 no_argument,		NULL,	'V' },
 	{ "stream",	 required_argument,	NULL,	OPT_STREAM },
 	{ "key",	 required_argument,	NULL,	OPT_KEY },
@@ -64,6 +67,7 @@ struct args {
 	const char		*stream;	/* --stream, or NULL */
 	const char		*key;		/* --key, or NULL */
 	const char		*jq;		/* --jq, or NULL */
+	int			 verbose;	/* -v */
 };
 
 /* A run of fd-normalize. */
@@ -377,11 +381,25 @@ input(struct run *r, FILE *fp, const char *name)
 	fd_lines_close(in);
 }
 
+/* -v: a line for each table, in the order they were made. */
+static void
+summary(const struct flattener *fl)
+{
+	unsigned long long rows;
+	const char *name;
+	size_t i, ncols;
+
+	for (i = 0; (name = flatten_table_at(fl, i, &rows, &ncols)) != NULL;
+	    i++)
+		warnx("table %s: %llu rows, %zu columns", showname(name), rows,
+		    ncols);
+}
+
 static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: fd-normalize [-hV] [--config file] [--dense | --sparse]\n"
+	    "usage: fd-normalize [-hqvV] [--config file] [--dense | --sparse]\n"
 	    "                    [--stream name] [--key field]\n"
 	    "                    [--max-nesting n] [--naming convention]\n"
 	    "                    [--max-length n] [--dlt] [--jq filter]\n"
@@ -400,10 +418,18 @@ options(int argc, char *argv[], struct args *a)
 	memset(a, 0, sizeof(*a));
 	a->o.max_nesting = MAX_NESTING_DEFAULT;
 	a->o.dense = DENSE_DEFAULT;
-	while ((ch = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "hqvV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
 			usage(stdout);
+			break;
+		case 'q':
+			a->o.quiet = 1;
+			a->verbose = 0;
+			break;
+		case 'v':
+			a->verbose = 1;
+			a->o.quiet = 0;
 			break;
 		case 'V':
 			printf("fd-normalize %s\n", FD_VERSION);
@@ -461,6 +487,7 @@ main(int argc, char *argv[])
 	FILE *fp;
 	int i;
 
+	fd_progress_messages();
 	config_args(&argc, &argv, longopts, NULL, NULL, &c);
 	i = options(argc, argv, &a);
 	r.fl = flatten_init(&a.o, &r.out);
@@ -499,6 +526,8 @@ main(int argc, char *argv[])
 	if (ferror(stdout))
 		errx(FD_EXIT_FAIL, "<stdout>: write error");
 	exiting = NULL;		/* (r ends with main) */
+	if (a.verbose)
+		summary(r.fl);
 	jqfilter_close(r.jq);
 	flatten_end(r.fl);
 	fd_buf_free(&r.out);

@@ -113,6 +113,7 @@ struct table {
 	size_t		 lhead;
 	int		 dup;		/* n-th other path of this name, or 0 */
 	int		 ndups;		/* (first of a name) the others */
+	unsigned long long rows;	/* written */
 };
 
 struct stream {
@@ -310,7 +311,7 @@ table_file(struct flattener *f, struct table *t)
 	fd_buf_puts(&f->keytmp, t->name);
 	if ((first = fd_map_get(f->tables, t->name, strlen(t->name))) !=
 	    NULL) {
-		if (first->ndups++ == 0)
+		if (first->ndups++ == 0 && !f->opts.quiet)
 			warnx("table %s: two paths give this name; their rows "
 			    "share it", showname(t->name));
 		t->dup = first->ndups;
@@ -1254,6 +1255,7 @@ record_out(struct flattener *f, const struct ctx *c, struct table *t,
 	fd_buf_putc(f->out, '}');
 	if (fd_singer_put_record_end(f->out, c->version, c->vlen) == -1)
 		err(FD_EXIT_FAIL, NULL);
+	t->rows++;
 }
 
 /*
@@ -1350,6 +1352,19 @@ node_free(struct node *n, int self)
 		free(n->colname);
 		free(n);
 	}
+}
+
+const char *
+flatten_table_at(const struct flattener *f, size_t i,
+    unsigned long long *rows, size_t *ncols)
+{
+	struct table *t;
+
+	if (fd_map_at(f->tables, i, (void **)&t) == NULL)
+		return NULL;
+	*rows = t->rows;
+	*ncols = t->ncols;
+	return t->name;
 }
 
 void

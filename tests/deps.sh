@@ -8,7 +8,7 @@ set -u
 PKGS="gcc make pkg-config libc6-dev libcurl4-openssl-dev libjq-dev clang
 libclang-rt-14-dev
 libsqlite3-dev libpq-dev libssl-dev sqlite3 postgresql bats bats-assert
-bats-support mandoc python3 curl jq time valgrind parallel strace"
+bats-support mandoc python3 curl jq time valgrind parallel strace bsdutils"
 
 missing=
 for p in $PKGS; do

@@ -149,7 +149,8 @@ set_ids() {
 @test "archive: the progress line shows the probe" {
 	command -v script >/dev/null || skip "script(1) is not installed"
 	sim_start "${GENEROUS[@]}" --tickets 300 --archived 50
-	run -0 script -qefc "fd-fetch --since $SINCE archived_tickets >/dev/null" /dev/null
+	# a terminal wide enough for the whole line (80 columns cut it)
+	run -0 script -qefc "stty cols 200; fd-fetch --since $SINCE archived_tickets >/dev/null" /dev/null
 	[[ "$output" == *"archive: "*" probed, "*" found, "*" left, "*"s to go"* ]] ||
 	    fail "no probe in the progress line: $output"
 }

@@ -23,7 +23,7 @@ FZ_LIBS	= -ljq $(shell pkg-config --libs libcurl libcrypto 2>/dev/null || \
 	echo -lcurl -lcrypto) -lpthread
 
 FZ_LIBSRC = buf config diag digest http idset isotime jscan json lines map naming \
-	rate ranges singer state utf8 coltype tool
+	rate ranges singer state utf8 coltype tool progress
 FZ_LIBOBJ = $(FZ_LIBSRC:%=$(FZB)/lib/%.o)
 FZ_BIN	= $(FUZZ_ALL:%=$(FZB)/fuzz_%)
 

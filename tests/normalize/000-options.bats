@@ -22,7 +22,7 @@ setup() {
 	run -2 --separate-stderr fd-normalize --bogus
 	[ -z "$output" ]
 	[ "${stderr_lines[0]}" = "fd-normalize: unrecognized option '--bogus'" ]
-	[ "${stderr_lines[1]}" = "usage: fd-normalize [-hV] [--config file] [--dense | --sparse]" ]
+	[ "${stderr_lines[1]}" = "usage: fd-normalize [-hqvV] [--config file] [--dense | --sparse]" ]
 	run -2 --separate-stderr fd-normalize --max-nesting x
 	[ "$stderr" = "fd-normalize: --max-nesting x: invalid number" ]
 	run -2 --separate-stderr fd-normalize --max-length 3
