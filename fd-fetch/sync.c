@@ -480,16 +480,16 @@ state_bookmark(struct run *run, const char *name)
 	    jv_string("bookmarks"), jv_string(name)));
 }
 
-/* The bookmark's cursor and ids, or start; with gs, the seconds a
- * stopped run left to re-read (they count as evidence).  The bookmark is
- * the state's, or with from valid (an object of bookmarks, not
- * consumed) from's. */
-static void
+/* The bookmark's cursor and, with ids, its ids, or start; with gs,
+ * the seconds a stopped run left to re-read (they count as evidence).
+ * The bookmark is the state's, or with from valid (an object of
+ * bookmarks, not consumed) from's.  Returns whether there was one. */
+static int
 bookmark_get(struct run *run, jv from, const char *name, const char *start,
     char T[CURSOR_TIMESZ], struct ids *ids, struct groups *gs)
 {
 	jv b, c, sec;
-	int i, n;
+	int i, n, had;
 
 	/* all of it under the lock: b shares its parts with the state */
 	pthread_mutex_lock(run->lock);
@@ -499,12 +499,13 @@ bookmark_get(struct run *run, jv from, const char *name, const char *start,
 		b = state_bookmark(run, name);
 	c = jv_get_kind(b) == JV_KIND_OBJECT ?
 	    jv_object_get(jv_copy(b), jv_string("updated_at")) : jv_invalid();
-	if (jv_get_kind(c) == JV_KIND_STRING) {
+	if ((had = jv_get_kind(c) == JV_KIND_STRING)) {
 		if (utc(jv_string_value(c), T) == -1)
 			errx(FD_EXIT_FAIL, "state: bookmark %s: invalid "
 			    "updated_at: %s", name, jv_string_value(c));
-		ids_from(jv_object_get(jv_copy(b), jv_string("ids_at_cursor")),
-		    ids);
+		if (ids != NULL)
+			ids_from(jv_object_get(jv_copy(b),
+			    jv_string("ids_at_cursor")), ids);
 		sec = jv_object_get(jv_copy(b), jv_string("seconds"));
 		n = gs != NULL && jv_get_kind(sec) == JV_KIND_ARRAY ?
 		    jv_array_length(jv_copy(sec)) : 0;
@@ -537,6 +538,7 @@ bookmark_get(struct run *run, jv from, const char *name, const char *start,
 	jv_free(c);
 	jv_free(b);
 	pthread_mutex_unlock(run->lock);
+	return had;
 }
 
 /* A bookmark's value: cursor T, the ids at it, the seconds to verify. */
@@ -2215,28 +2217,9 @@ static const char *
 plan_start(struct run *run, const char *name, const char *dflt,
     char T[CURSOR_TIMESZ])
 {
-	const char *start;
-	jv b, c;
-
-	pthread_mutex_lock(run->lock);
-	b = state_bookmark(run, name);
-	c = jv_get_kind(b) == JV_KIND_OBJECT ?
-	    jv_object_get(jv_copy(b), jv_string("updated_at")) : jv_invalid();
-	if (jv_get_kind(c) == JV_KIND_STRING) {
-		if (utc(jv_string_value(c), T) == -1)
-			errx(FD_EXIT_FAIL, "state: bookmark %s: invalid "
-			    "updated_at: %s", name, jv_string_value(c));
-		start = "bookmark";
-	} else {
-		if (utc(dflt, T) == -1)
-			errx(FD_EXIT_USAGE, "--since %s: not an ISO 8601 time",
-			    dflt);
-		start = strcmp(dflt, EPOCH) == 0 ? "epoch" : "since";
-	}
-	jv_free(c);
-	jv_free(b);
-	pthread_mutex_unlock(run->lock);
-	return start;
+	if (bookmark_get(run, jv_invalid(), name, dflt, T, NULL, NULL))
+		return "bookmark";
+	return strcmp(dflt, EPOCH) == 0 ? "epoch" : "since";
 }
 
 void

@@ -353,24 +353,11 @@ read_keys(const struct fd_singer_msg *m, struct shape *s, char *errbuf)
 static int
 untyped(const char *p, size_t len)
 {
-	struct fd_jscan js;
-	struct fd_jtok k;
 	const char *v;
 	size_t vl;
-	int n = 0;
 
-	if (fd_jscan_field(p, len, "x-fd-type", &v, &vl, NULL) == 0 ||
-	    fd_jscan_field(p, len, "type", &v, &vl, NULL) != 0)
-		return 0;
-	if (is_string(v, vl, "null"))
-		return 1;
-	fd_jscan_init(&js, v, vl);
-	if (fd_jscan_next(&js, &k) != FD_JTOK_ARRAY)
-		return 0;
-	while (fd_jscan_next(&js, &k) == FD_JTOK_STRING)
-		if (!is_string(k.p, k.len, "null") || n++ > 0)
-			return 0;
-	return k.kind == FD_JTOK_ARRAY_END && n == 1;
+	return fd_jscan_field(p, len, "x-fd-type", &v, &vl, NULL) != 0 &&
+	    fd_coltype_json_types(p, len) == FD_JT_NULL;
 }
 
 /*

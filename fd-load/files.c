@@ -1626,6 +1626,26 @@ manifest_load(struct dest *d, long long rows)
 	d->manifest = jv_object_set(d->manifest, jv_string("loads"), loads);
 }
 
+/* Frees d and releases its lock; the manifest is the caller's. */
+static void
+dest_free(struct dest *d)
+{
+	size_t i;
+
+	fd_map_free(d->tables);
+	for (i = 0; i < d->nsets; i++)
+		free(d->sets[i].r);
+	free(d->sets);
+	free(d->recon_key);
+	fd_buf_free(&d->val);
+	fd_buf_free(&d->line);
+	fd_buf_free(&d->retire);
+	fd_state_unlock(d->lock);
+	free(d->path);
+	free(d->load_id);
+	free(d);
+}
+
 static void
 files_close(struct dest *d, long long rows)
 {
@@ -1644,18 +1664,7 @@ files_close(struct dest *d, long long rows)
 	if (fd_state_write(path_of(d, MANIFEST, NULL), d->manifest,
 	    why) == -1)
 		errx(FD_EXIT_FAIL, "%s", why);
-	fd_map_free(d->tables);
-	for (i = 0; i < d->nsets; i++)
-		free(d->sets[i].r);
-	free(d->sets);
-	free(d->recon_key);
-	fd_buf_free(&d->val);
-	fd_buf_free(&d->line);
-	fd_buf_free(&d->retire);
-	fd_state_unlock(d->lock);
-	free(d->path);
-	free(d->load_id);
-	free(d);
+	dest_free(d);
 }
 
 /*
@@ -1671,14 +1680,7 @@ files_discard(struct dest *d)
 		rmdir(d->path);
 	}
 	jv_free(d->manifest);
-	fd_map_free(d->tables);
-	fd_buf_free(&d->val);
-	fd_buf_free(&d->line);
-	fd_buf_free(&d->retire);
-	fd_state_unlock(d->lock);
-	free(d->path);
-	free(d->load_id);
-	free(d);
+	dest_free(d);
 }
 
 const struct dest_ops csv_ops = {
