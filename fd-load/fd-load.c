@@ -1365,6 +1365,30 @@ usage(FILE *fp)
 	    "               [--mode append | replace | merge]\n"
 	    "               [--batch-rows n] [--emit-state] [--hard-delete]\n"
 	    "               [file ...]\n");
+	if (fp == stdout)
+		fputs("\n"
+		    "  -h, --help           this help\n"
+		    "  -q, --quiet          errors only on stderr\n"
+		    "  -v, --verbose        a line per commit on stderr\n"
+		    "  -V, --version        print the version\n"
+		    "  --config file        settings from a JSON file (and "
+		    "--emit-state)\n"
+		    "  -t, --to dest        sqlite:path (default "
+		    "sqlite:freshdesk.db),\n"
+		    "                       postgresql://..., csv:dir or "
+		    "jsonl:dir\n"
+		    "  -s, --state state    the committed state, replaced "
+		    "after each commit\n"
+		    "  --mode mode          append, replace or merge, for every "
+		    "stream\n"
+		    "  --batch-rows n       commit at least every n rows "
+		    "(default 50000)\n"
+		    "  --emit-state         print each committed state on "
+		    "stdout\n"
+		    "  --hard-delete        delete the rows an id set lacks, "
+		    "not mark them\n"
+		    "\nIt reads fd-normalize's stream from the files, or stdin.\n"
+		    "man fd-load tells the rest.\n", fp);
 	exit(fp == stdout ? FD_EXIT_OK : FD_EXIT_USAGE);
 }
 

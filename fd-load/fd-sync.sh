@@ -39,6 +39,25 @@ usage: fd-sync [-hqvV] [-s state] [-t dest] [--domain domain]
                [--key-file file] [--lock file] [--fetch-flags flags]
                [--load-flags flags] [endpoint ...]
 EOF
+	[ "$1" = long ] || return 0
+	cat <<EOF
+
+  -h, --help           this help
+  -q, --quiet          -q to the three programs
+  -v, --verbose        -v to the three programs
+  -V, --version        print the version
+  -s, --state state    the state file (default state.json)
+  -t, --to dest        the destination (default sqlite:freshdesk.db)
+  --domain domain      the helpdesk (default FRESHDESK_DOMAIN)
+  --key-file file      the API key's file (default FRESHDESK_API_KEY_FILE)
+  --lock file          the lock (default: the state file's name.sync.lock)
+  --fetch-flags flags  fd-fetch's options (default: -q --max-wait 900)
+  --load-flags flags   fd-load's options (default: -q)
+
+It runs fd-fetch | fd-normalize | fd-load once, for cron: silent on
+success; exit 0, 75 (try later), 1 (failed) or 2 (usage).
+man fd-sync tells the rest.
+EOF
 }
 
 domain=${FRESHDESK_DOMAIN:-}
@@ -84,7 +103,7 @@ while [ "$left" -gt 0 ]; do
 	esac
 	case $a in
 	-h|--help)
-		usage
+		usage long
 		exit 0 ;;
 	-V|--version)
 		echo "fd-sync $version"
@@ -172,7 +191,7 @@ set -f
 # shellcheck disable=SC2086
 { fd-fetch $fetchflags $verbosity --domain "$domain" -s "$state" "$@" 9>&-
   echo $? >"$t/fetch"; } |
-{ fd-normalize 9>&-; echo $? >"$t/norm"; } |
+{ fd-normalize $verbosity 9>&-; echo $? >"$t/norm"; } |
 { load 9>&- 2>"$t/err"; echo $? >"$t/load"; }
 cat "$t/err" >&2
 f=$(cat "$t/fetch") n=$(cat "$t/norm") l=$(cat "$t/load")

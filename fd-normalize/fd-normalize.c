@@ -404,6 +404,28 @@ usage(FILE *fp)
 	    "                    [--max-nesting n] [--naming convention]\n"
 	    "                    [--max-length n] [--dlt] [--jq filter]\n"
 	    "                    [file ...]\n");
+	if (fp == stdout)
+		fputs("\n"
+		    "  -h, --help           this help\n"
+		    "  -q, --quiet          errors only on stderr\n"
+		    "  -v, --verbose        a line per table at the end\n"
+		    "  -V, --version        print the version\n"
+		    "  --config file        settings from a JSON file\n"
+		    "  --dense              every column in each record "
+		    "(the default)\n"
+		    "  --sparse             a row's values only\n"
+		    "  --stream name        read plain records as the stream "
+		    "name\n"
+		    "  --key field          the primary key of a plain stream\n"
+		    "  --max-nesting n      values nested deeper kept as JSON\n"
+		    "  --naming convention  snake_case (the default) or direct\n"
+		    "  --max-length n       shorten longer names (63 for "
+		    "PostgreSQL)\n"
+		    "  --dlt                dlt's _dlt_* columns and ids\n"
+		    "  --jq filter          a jq program applied to each record "
+		    "first\n"
+		    "\nIt reads fd-fetch's stream from the files, or stdin.\n"
+		    "man fd-normalize tells the rest.\n", fp);
 	exit(fp == stdout ? FD_EXIT_OK : FD_EXIT_USAGE);
 }
 

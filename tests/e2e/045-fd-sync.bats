@@ -72,13 +72,19 @@ args() {
 	paste -sd' ' "$T/$1.args"
 }
 
-@test "fd-sync --help prints the man page synopsis on stdout" {
+@test "fd-sync --help prints the man page synopsis on stdout, then a line per option" {
 	run --separate-stderr fd-sync --help
 	assert_success
 	[ -z "$stderr" ]
-	[ "$(one_line "${output#usage: }")" = "$(man_synopsis fd-sync.1)" ]
+	# the synopsis: up to the first empty line
+	local syn=${output%%$'\n\n'*} o
+	[ "$(one_line "${syn#usage: }")" = "$(man_synopsis fd-sync.1)" ]
+	# every long option of the synopsis has its line
+	for o in $(grep -o -- '--[a-z-]*' <<<"$syn" | sort -u); do
+		grep -q -- "^  \(-[a-zA-Z], \)\?$o\b" <<<"$output" || { echo "no line for $o"; return 1; }
+	done
 	run -0 fd-sync -h
-	[ "$(one_line "${output#usage: }")" = "$(man_synopsis fd-sync.1)" ]
+	[ "${output%%$'\n\n'*}" = "$syn" ]
 }
 
 @test "fd-sync --version and -V: the version of the other programs" {

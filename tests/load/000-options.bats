@@ -5,11 +5,19 @@ setup() {
 	load ../common
 }
 
-@test "fd-load --help prints the man page synopsis on stdout" {
+@test "fd-load --help prints the man page synopsis on stdout, then a line per option" {
 	run --separate-stderr fd-load --help
 	assert_success
 	[ -z "$stderr" ]
-	[ "$(one_line "${output#usage: }")" = "$(man_synopsis fd-load.1)" ]
+	# the synopsis: up to the first empty line
+	local syn=${output%%$'\n\n'*}
+	[ "$(one_line "${syn#usage: }")" = "$(man_synopsis fd-load.1)" ]
+	# every long option of the synopsis has its line
+	local o
+	for o in $(grep -o -- '--[a-z-]*' <<<"$syn" | sort -u); do
+		grep -q -- "^  \(-[a-zA-Z], \)\?$o\b" <<<"$output" || { echo "no line for $o"; return 1; }
+	done
+	run -0 fd-load -h
 }
 
 @test "fd-load --version and -V" {
