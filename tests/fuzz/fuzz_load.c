@@ -131,8 +131,15 @@ s_close(struct dest *d, long long n)
 {
 }
 
+/* The stub's tables start with no columns: a new destination's. */
+static void
+s_columns(struct dest *d, const char *name, struct fd_map *into)
+{
+}
+
 static struct dest_ops stub = {
 	.scheme = "stub",
+	.columns = s_columns,
 	.table = s_table,
 	.row = s_row,
 	.activate = s_void,
