@@ -353,3 +353,17 @@ endpoint_stream(const struct endpoint *ep)
 
 _Static_assert(sizeof(endpoints) / sizeof(endpoints[0]) <= 64,
     "endpoint_bit needs a wider set");
+
+void
+endpoint_path_put(struct fd_buf *b, const char *child)
+{
+	const char *p = strstr(child, "%lld");
+
+	if (p == NULL) {
+		fd_buf_puts(b, child);
+		return;
+	}
+	fd_buf_append(b, child, (size_t)(p - child));
+	fd_buf_puts(b, "{id}");
+	fd_buf_puts(b, p + 4);
+}

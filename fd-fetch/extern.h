@@ -15,6 +15,7 @@
 
 #include <pthread.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <jv.h>
 
@@ -88,6 +89,9 @@ uint64_t		 endpoint_bit(const struct endpoint *);
 int			 endpoint_per_ticket(const struct endpoint *);
 /* The stream of ep's records. */
 const char		*endpoint_stream(const struct endpoint *);
+/* Appends a child path (its "%lld" the parent's id) with "{id}" in
+ * place of the id, as --list and -n show it. */
+void			 endpoint_path_put(struct fd_buf *, const char *child);
 
 /* Endpoints at most: endpoint_bit() gives each a bit of a uint64_t. */
 #define ENDPOINTS_NBITS	64
@@ -265,6 +269,8 @@ int	job_fits(struct run *, const struct endpoint *lead,
  * -1 if s is not one.
  */
 int	utc(const char *s, char out[CURSOR_TIMESZ]);
+/* Instant t (seconds since the epoch) as utc() writes times, in out. */
+void	utc_at(time_t t, char out[CURSOR_TIMESZ]);
 void	out_flush(void);
 /* Dies of a failed write on stdout: exit 1, quietly if the reader has
  * closed the pipe (EPIPE; by default SIGPIPE ends the program first),

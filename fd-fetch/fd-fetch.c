@@ -31,7 +31,6 @@
 
 /* Endpoints named at most (all of them, and names repeated); so also
  * --reset options. */
-#define ENDPOINTS_MAX	64
 /* Seconds a --since or --until may be ahead of this machine's clock:
  * its clock and the server's are not quite the same. */
 #define FUTURE_SLACK	60
@@ -45,7 +44,7 @@ struct opts {
 	const char	*key, *keyfile;
 	const char	*catalog;	/* --catalog, --properties */
 	int		 discover;
-	const char	*reset[ENDPOINTS_MAX];	/* --reset, in turn */
+	const char	*reset[ENDPOINTS_NBITS];	/* --reset, in turn */
 	int		 nreset;
 };
 
@@ -263,7 +262,7 @@ static const struct endpoint **
 select_endpoints(int argc, char *argv[], int raw, int catalog, int *n)
 {
 	const struct endpoint **v, *ep;
-	int i, k = 0, cap = ENDPOINTS_MAX;
+	int i, k = 0, cap = ENDPOINTS_NBITS;
 
 	if ((v = calloc(cap, sizeof(*v))) == NULL)
 		err(FD_EXIT_FAIL, NULL);
@@ -477,11 +476,7 @@ state_load(const char *path)
 static void
 present(char out[CURSOR_TIMESZ])
 {
-	time_t t = time(NULL) + FUTURE_SLACK;
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, CURSOR_TIMESZ, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	utc_at(time(NULL) + FUTURE_SLACK, out);
 }
 
 /*
@@ -906,8 +901,9 @@ catalog_select(const char *path, int *n)
 static void
 list_endpoints(void)
 {
+	struct fd_buf b = FD_BUF_INIT;
 	const struct endpoint *ep;
-	const char *sep, *p;
+	const char *sep;
 	int i, j;
 
 	for (i = 0; (ep = endpoint_at(i)) != NULL; i++) {
@@ -923,11 +919,14 @@ list_endpoints(void)
 			    ep->passes[j].bookmark != NULL; j++, sep = ",")
 				printf("%s%s", sep, ep->passes[j].bookmark);
 		/* the parent's id is the path's one %lld */
-		if (ep->child != NULL && (p = strstr(ep->child, "%lld")) != NULL)
-			printf(" each=%.*s{id}%s", (int)(p - ep->child),
-			    ep->child, p + 4);
+		if (ep->child != NULL && strstr(ep->child, "%lld") != NULL) {
+			fd_buf_reset(&b);
+			endpoint_path_put(&b, ep->child);
+			printf(" each=%s", xbuf(&b));
+		}
 		putchar('\n');
 	}
+	fd_buf_free(&b);
 	out_flush();
 }
 
@@ -1075,9 +1074,9 @@ main(int argc, char *argv[])
 			o.catalog = optarg;
 			break;
 		case OPT_RESET:
-			if (o.nreset == ENDPOINTS_MAX)
+			if (o.nreset == ENDPOINTS_NBITS)
 				errx(FD_EXIT_USAGE, "--reset: more than %d",
-				    ENDPOINTS_MAX);
+				    ENDPOINTS_NBITS);
 			o.reset[o.nreset++] = optarg;
 			break;
 		default:

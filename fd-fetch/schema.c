@@ -35,8 +35,6 @@
 #include "extern.h"
 
 
-/* The endpoints at most (endpoint_bit). */
-#define STREAMS_MAX	64
 
 struct props;
 
@@ -66,7 +64,7 @@ struct sschema {
 struct schemas {
 	/* the shared ones by the stream's own endpoint (stream_slot()), a
 	 * worker's by the endpoint writing (endpoint_bit()) */
-	struct sschema	 v[STREAMS_MAX];
+	struct sschema	 v[ENDPOINTS_NBITS];
 	struct fd_buf	 line;		/* a SCHEMA being written */
 	struct fd_buf	 tmp;		/* a decoded member name */
 };
@@ -90,7 +88,7 @@ schemas_free(struct schemas *s)
 
 	if (s == NULL)
 		return;
-	for (i = 0; i < STREAMS_MAX; i++)
+	for (i = 0; i < ENDPOINTS_NBITS; i++)
 		props_clear(&s->v[i].p);
 	fd_buf_free(&s->line);
 	fd_buf_free(&s->tmp);

@@ -932,8 +932,7 @@ all_refused(const struct run *run, const struct consumers *c)
 	return 1;
 }
 
-/* Instant t as a cursor time (as utc() writes them), in out. */
-static void
+void
 utc_at(time_t t, char out[CURSOR_TIMESZ])
 {
 	struct tm tm;
@@ -2194,21 +2193,6 @@ static const char *const kind_names[SYNC_NKINDS] = {
 	[SYNC_FULL_CHILD] = "full_child", [SYNC_ARCHIVE] = "archive"
 };
 
-/* Appends a child path (its "%lld" the parent's id) as "{id}". */
-static void
-path_put(struct fd_buf *b, const char *child)
-{
-	const char *p = strstr(child, "%lld");
-
-	if (p == NULL) {
-		fd_buf_puts(b, child);
-		return;
-	}
-	fd_buf_append(b, child, (size_t)(p - child));
-	fd_buf_puts(b, "{id}");
-	fd_buf_puts(b, p + 4);
-}
-
 /*
  * Where pass bookmark name starts, in T: "bookmark" (the state's), else
  * "since" (--since) or "epoch" (dflt EPOCH: a whole list).
@@ -2281,7 +2265,7 @@ sync_plan(struct run *run, const struct endpoint *const *eps, size_t n)
 			if (c.v[k]->kind == SYNC_CHILD ||
 			    c.v[k]->kind == SYNC_FULL_CHILD) {
 				fd_buf_puts(&line, sep);
-				path_put(&line, c.v[k]->child);
+				endpoint_path_put(&line, c.v[k]->child);
 				sep = ",";
 			}
 		for (k = 1, sep = " riders="; k < c.n; k++) {
@@ -2305,10 +2289,10 @@ sync_plan(struct run *run, const struct endpoint *const *eps, size_t n)
 		fd_buf_printf(&line, "probe %s endpoint=%s probed_to=%lld "
 		    "todo=%zu each=", PROBE_BOOKMARK, arch->name,
 		    (long long)pb.probed_to, pb.todo.n);
-		path_put(&line, arch->child);
+		endpoint_path_put(&line, arch->child);
 		if (run->asked & endpoint_bit(endpoint_find("conversations"))) {
 			fd_buf_putc(&line, ',');
-			path_put(&line, endpoint_find(
+			endpoint_path_put(&line, endpoint_find(
 			    "archived_conversations")->child);
 		}
 		fd_buf_putc(&line, '\n');

@@ -1205,25 +1205,26 @@ pg_reconcile(struct dest *d, struct recon *r, char *errbuf)
 	return sql_reconcile(&d->sql, r, errbuf);
 }
 
+/* Ends the writer thread, once the jobs it was given are done. */
 static void
-pg_close(struct dest *d, long long rows)
+writer_stop(struct dest *d)
 {
-	struct table *t;
-	struct ptable *s;
-	size_t i;
-
-	if (d == NULL)
-		return;
-	flush(d);
 	pthread_mutex_lock(&d->mu);
 	d->quit = 1;
 	pthread_cond_broadcast(&d->cv);
 	pthread_mutex_unlock(&d->mu);
 	pthread_join(d->writer, NULL);
-	sql_end_load(&d->sql, rows);
-	exec(d, "commit", "COMMIT");
-	exec(d, "unlock", "SELECT pg_advisory_unlock(" PG_LOCK_KEY
-	    ", hashtext(current_schema()))");
+}
+
+/* Closes the connection (its advisory lock goes with it) and frees d,
+ * its tables' parts included. */
+static void
+dest_free(struct dest *d)
+{
+	struct table *t;
+	struct ptable *s;
+	size_t i;
+
 	PQfinish(d->c);
 	for (i = 0; fd_map_at(d->tables, i, (void **)&t) != NULL; i++) {
 		if ((s = t->priv) == NULL)
@@ -1247,25 +1248,28 @@ pg_close(struct dest *d, long long rows)
 	free(d);
 }
 
+static void
+pg_close(struct dest *d, long long rows)
+{
+	if (d == NULL)
+		return;
+	flush(d);
+	writer_stop(d);
+	sql_end_load(&d->sql, rows);
+	exec(d, "commit", "COMMIT");
+	exec(d, "unlock", "SELECT pg_advisory_unlock(" PG_LOCK_KEY
+	    ", hashtext(current_schema()))");
+	dest_free(d);
+}
+
 /* An empty input: the open transaction (the load's _fd_loads row)
  * rolled back, the connection (and its advisory lock) closed. */
 static void
 pg_discard(struct dest *d)
 {
-	pthread_mutex_lock(&d->mu);
-	d->quit = 1;
-	pthread_cond_broadcast(&d->cv);
-	pthread_mutex_unlock(&d->mu);
-	pthread_join(d->writer, NULL);
+	writer_stop(d);
 	exec(d, "rollback", "ROLLBACK");
-	PQfinish(d->c);
-	fd_map_free(d->tables);
-	sql_free(&d->sql);
-	fd_buf_free(&d->val);
-	pthread_mutex_destroy(&d->mu);
-	pthread_cond_destroy(&d->cv);
-	free(d->load_id);
-	free(d);
+	dest_free(d);
 }
 
 const struct dest_ops pg_ops = {

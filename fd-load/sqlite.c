@@ -243,6 +243,21 @@ sqlite_open(const char *path, const char *load_id)
 	return d;
 }
 
+/* Frees d (the database closed) and releases its lock. */
+static void
+dest_free(struct dest *d)
+{
+	fd_map_free(d->tables);
+	free(d->held);
+	free(d->done);
+	sql_free(&d->sql);
+	fd_buf_free(&d->val);
+	fd_state_unlock(d->lock);
+	free(d->path);
+	free(d->load_id);
+	free(d);
+}
+
 /* The database opened (made if it is not there) at the input's first
  * line: an empty input makes no database. */
 static void
@@ -273,12 +288,7 @@ sqlite_begin(struct dest *d)
 static void
 sqlite_discard(struct dest *d)
 {
-	fd_state_unlock(d->lock);
-	fd_map_free(d->tables);
-	sql_free(&d->sql);
-	free(d->path);
-	free(d->load_id);
-	free(d);
+	dest_free(d);
 }
 
 static void
@@ -691,15 +701,7 @@ sqlite_close(struct dest *d, long long rows)
 	exec(d, "COMMIT");
 	if (sqlite3_close(d->db) != SQLITE_OK)
 		warnx("%s: %s", d->path, sqlite3_errmsg(d->db));
-	fd_map_free(d->tables);
-	free(d->held);
-	free(d->done);
-	sql_free(&d->sql);
-	fd_buf_free(&d->val);
-	fd_state_unlock(d->lock);
-	free(d->path);
-	free(d->load_id);
-	free(d);
+	dest_free(d);
 }
 
 const struct dest_ops sqlite_ops = {
