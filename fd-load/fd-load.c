@@ -38,7 +38,7 @@
 #include "extern.h"
 
 /* --batch-rows: its default and its largest value. */
-#define BATCH_ROWS	50000
+#define BATCH_ROWS	200000
 #define BATCH_ROWS_MAX	100000000
 
 /* How long the input may pause after a STATE before what the

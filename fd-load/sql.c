@@ -396,34 +396,45 @@ index_base(struct sql *s, const char *name)
 	fd_buf_puts(&s->arg, xbuf(&s->names));
 }
 
-/* "CREATE INDEX IF NOT EXISTS <prefix><base> ON t (", the columns to
- * follow, into s->stmt. */
+/* "CREATE INDEX IF NOT EXISTS <prefix><base> ON name (", the columns
+ * to follow, into s->stmt. */
 static void
-create_index(struct sql *s, const struct table *t, const char *prefix)
+create_index(struct sql *s, const char *name, const char *prefix)
 {
-	index_base(s, t->name);
+	index_base(s, name);
 	fd_buf_reset(&s->stmt);
 	fd_buf_puts(&s->stmt, "CREATE INDEX IF NOT EXISTS ");
 	sql_ident(&s->stmt, prefix, xbuf(&s->arg));
 	fd_buf_puts(&s->stmt, " ON ");
-	sql_ident(&s->stmt, "", t->name);
+	sql_ident(&s->stmt, "", name);
 	fd_buf_puts(&s->stmt, " (");
+}
+
+int
+sql_rooted(const struct table *t)
+{
+	return t->child && fd_map_get(t->colidx, "_fd_root_id",
+	    strlen("_fd_root_id")) != NULL;
 }
 
 void
 sql_indexes(struct sql *s, const struct table *t)
 {
 	if (TABLE_MERGES(t)) {
-		create_index(s, t, "_fd_key_");
+		create_index(s, t->name, "_fd_key_");
 		sql_key_list(&s->stmt, t);
-	} else if (t->child && fd_map_get(t->colidx, "_fd_root_id",
-	    strlen("_fd_root_id")) != NULL) {
-		create_index(s, t, "_fd_root_");
-		fd_buf_puts(&s->stmt, "\"_fd_root_id\"");
-	} else
-		return;
-	fd_buf_putc(&s->stmt, ')');
-	sql_exec(s, t->name);
+		fd_buf_putc(&s->stmt, ')');
+		sql_exec(s, t->name);
+	} else if (sql_rooted(t))
+		sql_root_index(s, t->name);
+}
+
+void
+sql_root_index(struct sql *s, const char *name)
+{
+	create_index(s, name, "_fd_root_");
+	fd_buf_puts(&s->stmt, "\"_fd_root_id\")");
+	sql_exec(s, name);
 }
 
 const char *

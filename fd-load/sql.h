@@ -156,8 +156,12 @@ void	 sql_schema(struct sql *s, struct table *t, const char *prefix);
 /* Records t in _fd_tables (its root, kind and disposition). */
 void	 sql_register(struct sql *s, const struct table *t);
 /* Makes the index merge looks t's rows up by: its key (a merge root)
- * or _fd_root_id (a child table with one). */
+ * or _fd_root_id (a child table with one: sql_rooted). */
 void	 sql_indexes(struct sql *s, const struct table *t);
+/* Whether t is a child table with _fd_root_id. */
+int	 sql_rooted(const struct table *t);
+/* Makes the _fd_root_id index of child table name. */
+void	 sql_root_index(struct sql *s, const char *name);
 /* The columns of prefix+name in the database, into map into: name ->
  * catalog type (malloc'd, freed by sql_columns_free with the map). */
 void	 sql_columns(struct sql *s, const char *prefix, const char *name,
