@@ -15,6 +15,18 @@
  * commit is synced (synchronous=FULL: one fdatasync of the WAL) before
  * fd-load.c replaces the state file with what it covers.
  *
+ * Rows are written by a second thread, the writer, while the main thread
+ * reads and checks the next ones: the main thread turns each row into
+ * its values as SQLite binds them (queue_row) and queues them, with the
+ * held STATEs in their place among them (sqlite_hold), in a buffer of
+ * QUEUE_BYTES; the writer binds, merges and inserts a full buffer while
+ * the main thread fills the other.  Every other operation first waits
+ * for the writer to be done (drain): the connection is used by one
+ * thread at a time, the main thread's only while the writer is idle.
+ * A failure of the writer (SQLite's: a full disk, an I/O error) rolls
+ * the transaction back there, and the main thread dies with it at its
+ * next wait.
+ *
  * Tables, columns, indexes and fd's own tables are the core's.  A child
  * table empty when the load first sees it gets its _fd_root_ index at
  * the load's end, or as soon as a merge replaces a root row of its
@@ -35,8 +47,11 @@
  * left that died is dropped by the next (drop_stages).
  */
 #include <err.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,7 +76,7 @@
  * 100,000 realistic tickets (890,000 rows) into a database that holds
  * them read 2.1 GB and wrote 1.3 GB with 16 MiB, 0.96 GB and 0.75 GB
  * with 64 MiB (and 2 s between commits).  Memory stays flat: the cache
- * is full at about 80 MB of RSS. */
+ * is full at about 80 MB of RSS, 90 MB with the writer's queue. */
 #define CACHE_PRAGMA	"PRAGMA cache_size=-65536"
 #define STAGE		"_fd_stage_"	/* a staging table's prefix */
 /* glibc gives the top of its heap back to the system once this much of
@@ -70,6 +85,27 @@
  * pages in again, a fifth of a load's time.  Held memory stays within
  * the cache (CACHE_PRAGMA) and the checkpoint's buffers. */
 #define TRIM_BYTES	(64 << 20)
+/* The rows queued for the writer before it takes them (and as much
+ * again that it writes meanwhile). */
+#define QUEUE_BYTES	(512u << 10)
+
+/* A queued entry's first byte: a row, or a held STATE. */
+enum { Q_ROW = 'R', Q_HOLD = 'H' };
+/* A queued value's first byte (then an int64, a double, or a uint32
+ * length and the text's bytes). */
+enum { V_NULL, V_INT, V_DOUBLE, V_TEXT };
+/* A queued row's flags: its statement, whether it merges. */
+#define QF_STAGE	0x1
+#define QF_MERGE	0x2
+
+/* A value as the writer binds it. */
+struct wval {
+	int		 kind;		/* V_* */
+	sqlite3_int64	 i;
+	double		 f;
+	const char	*p;
+	uint32_t	 len;
+};
 
 /* What the destination keeps per table. */
 struct stable {
@@ -99,15 +135,52 @@ struct dest {
 	long long	 heldrows;	/* ... when the STATE was held */
 	char		*done;		/* what commit last gave as done */
 	size_t		 ndeferred;	/* tables whose index waits */
+	/* the writer thread (see the top of this file) */
+	pthread_t	 writer;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	int		 started;	/* the writer runs */
+	struct fd_buf	 q[2];		/* q[fill] fills; the other is written */
+	int		 fill;
+	int		 job;		/* the writer has the other to write */
+	int		 quit;
+	int		 failed;	/* the writer failed: errmsg, rolled back */
+	char		 errmsg[FD_ERRSZ];
+	struct wval	*wv;		/* the writer's row */
+	size_t		 nwv;
 };
+
+static void	 drain(struct dest *);
+static void	*writer(void *);
+
+/*
+ * Rolls the transaction back and dies with message m: the process, or,
+ * on the writer thread, the writer, whose failure the main thread then
+ * dies with (idle).
+ */
+static void __attribute__((noreturn))
+die(struct dest *d, const char *m)
+{
+	sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
+	if (d->started && pthread_equal(pthread_self(), d->writer)) {
+		pthread_mutex_lock(&d->mu);
+		snprintf(d->errmsg, sizeof(d->errmsg), "%s", m);
+		d->failed = 1;
+		pthread_cond_broadcast(&d->cv);
+		pthread_mutex_unlock(&d->mu);
+		pthread_exit(NULL);
+	}
+	errx(FD_EXIT_FAIL, "%s", m);
+}
 
 static void __attribute__((noreturn))
 fail(struct dest *d, const char *what)
 {
-	const char *m = sqlite3_errmsg(d->db);
+	char m[FD_ERRSZ];
 
-	sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
-	errx(FD_EXIT_FAIL, "%s: %s: %s", d->path, what, m);
+	snprintf(m, sizeof(m), "%s: %s: %s", d->path, what,
+	    sqlite3_errmsg(d->db));
+	die(d, m);
 }
 
 static sqlite3_stmt *
@@ -265,10 +338,28 @@ sqlite_open(const char *path, const char *load_id)
 	return d;
 }
 
-/* Frees d (the database closed) and releases its lock. */
+/* Ends the writer thread, idle (drain), if it runs. */
+static void
+writer_stop(struct dest *d)
+{
+	if (!d->started)
+		return;
+	pthread_mutex_lock(&d->mu);
+	d->quit = 1;
+	pthread_cond_broadcast(&d->cv);
+	pthread_mutex_unlock(&d->mu);
+	pthread_join(d->writer, NULL);
+	d->started = 0;
+}
+
+/* Frees d (the database closed, the writer stopped) and releases its
+ * lock. */
 static void
 dest_free(struct dest *d)
 {
+	fd_buf_free(&d->q[0]);
+	fd_buf_free(&d->q[1]);
+	free(d->wv);
 	fd_map_free(d->tables);
 	free(d->held);
 	free(d->done);
@@ -305,6 +396,11 @@ sqlite_begin(struct dest *d)
 	exec(d, "BEGIN IMMEDIATE");
 	sql_begin_load(&d->sql);
 	drop_stages(d);
+	if (pthread_mutex_init(&d->mu, NULL) != 0 ||
+	    pthread_cond_init(&d->cv, NULL) != 0 ||
+	    (errno = pthread_create(&d->writer, NULL, writer, d)) != 0)
+		err(FD_EXIT_FAIL, "%s: writer thread", path);
+	d->started = 1;
 }
 
 /* An empty input: the lock released, the database untouched. */
@@ -317,6 +413,7 @@ sqlite_discard(struct dest *d)
 static void
 sqlite_columns(struct dest *d, const char *name, struct fd_map *into)
 {
+	drain(d);
 	sql_takes_of(&d->sql, name, into);
 }
 
@@ -383,6 +480,7 @@ sqlite_table(struct dest *d, struct table *t)
 	struct stable *s = t->priv;
 	struct table *r;
 
+	drain(d);
 	if (s == NULL)
 		t->priv = s = xcalloc(1, sizeof(*s));
 	sql_schema(&d->sql, t, "");
@@ -410,47 +508,97 @@ sqlite_table(struct dest *d, struct table *t)
 		sql_indexes(&d->sql, t);
 }
 
+/* Appends n bytes of p to the queue's buffer b. */
+static void
+put(struct fd_buf *b, const void *p, size_t n)
+{
+	if (fd_buf_append(b, p, n) == -1)
+		err(FD_EXIT_FAIL, "queue");
+}
+
+/* Appends a text value's header and bytes. */
+static void
+put_text(struct fd_buf *b, const char *p, size_t n)
+{
+	uint32_t len = (uint32_t)n;
+
+	fd_buf_putc(b, V_TEXT);
+	put(b, &len, sizeof(len));
+	put(b, p, n);
+}
+
 /*
- * Binds value v (checked by row_split) to parameter i.  Text that needs
- * no decoding is bound in place (SQLITE_STATIC): the line outlives the
- * statement's step, and every parameter is bound again for each row.
+ * Queues value v (checked by row_split) of a column of type ty as SQLite
+ * is to bind it: text that needs decoding (escapes, an object or array
+ * made compact) is decoded here, on the main thread.  0, or -1 with
+ * errbuf.
  */
 static int
-bind(struct dest *d, sqlite3_stmt *st, int i, enum fd_coltype ty,
+queue_value(struct dest *d, struct fd_buf *b, enum fd_coltype ty,
     const struct value *v, char *errbuf)
 {
+	sqlite3_int64 i;
 	long long n;
+	double f;
 
 	switch (v->kind) {
 	case FD_JTOK_NULL:
-		return sqlite3_bind_null(st, i);
+		fd_buf_putc(b, V_NULL);
+		return 0;
 	case FD_JTOK_TRUE:
 	case FD_JTOK_FALSE:
-		return sqlite3_bind_int(st, i, v->kind == FD_JTOK_TRUE);
+		i = v->kind == FD_JTOK_TRUE;
+		fd_buf_putc(b, V_INT);
+		put(b, &i, sizeof(i));
+		return 0;
 	case FD_JTOK_NUMBER:
-		if (ty == FD_COL_BIGINT && fd_jscan_int64(v->p, v->len, &n) == 0)
-			return sqlite3_bind_int64(st, i, n);
+		if (ty == FD_COL_BIGINT && fd_jscan_int64(v->p, v->len, &n) == 0) {
+			i = n;
+			fd_buf_putc(b, V_INT);
+			put(b, &i, sizeof(i));
+			return 0;
+		}
 		if (ty == FD_COL_DOUBLE) {
 			fd_buf_reset(&d->val);
 			fd_buf_append(&d->val, v->p, v->len);
-			return sqlite3_bind_double(st, i,
-			    strtod(xbuf(&d->val), NULL));
+			f = strtod(xbuf(&d->val), NULL);
+			fd_buf_putc(b, V_DOUBLE);
+			put(b, &f, sizeof(f));
+			return 0;
 		}
-		return sqlite3_bind_text(st, i, v->p, (int)v->len,
-		    SQLITE_STATIC);
+		put_text(b, v->p, v->len);
+		return 0;
 	case FD_JTOK_STRING:
 		if (v->flags & FD_JTOK_ESCAPED)
 			break;
-		return sqlite3_bind_text(st, i, v->p + 1, (int)v->len - 2,
-		    SQLITE_STATIC);
+		put_text(b, v->p + 1, v->len - 2);
+		return 0;
 	default:
 		break;
 	}
 	fd_buf_reset(&d->val);
 	if (value_text(v, &d->val, errbuf) == -1)
 		return -1;
-	return sqlite3_bind_text(st, i, d->val.data, (int)d->val.len,
-	    SQLITE_TRANSIENT);
+	put_text(b, d->val.data != NULL ? d->val.data : "", d->val.len);
+	return 0;
+}
+
+/* Binds value w to parameter i of st: the bytes stay in the queue's
+ * buffer until the writer is done with it. */
+static int
+bind(sqlite3_stmt *st, int i, const struct wval *w)
+{
+	switch (w->kind) {
+	case V_NULL:
+		return sqlite3_bind_null(st, i);
+	case V_INT:
+		return sqlite3_bind_int64(st, i, w->i);
+	case V_DOUBLE:
+		return sqlite3_bind_double(st, i, w->f);
+	default:
+		return sqlite3_bind_text(st, i, w->p, (int)w->len,
+		    SQLITE_STATIC);
+	}
 }
 
 /*
@@ -506,32 +654,30 @@ merge_statements(struct dest *d, struct table *t)
 	s->children_dirty = 0;
 }
 
-/* Steps st to its end; -1 with SQLite's message. */
-static int
-run(struct dest *d, sqlite3_stmt *st, char *errbuf)
+/* The writer: steps st to its end, or fails with the table's name. */
+static void
+run(struct dest *d, sqlite3_stmt *st, const struct table *t)
 {
 	if (sqlite3_step(st) != SQLITE_DONE)
-		return fd_diag_set(errbuf, "%s", sqlite3_errmsg(d->db));
-	return 0;
+		fail(d, t->name);
 }
 
-/* Binds t's primary key of the row in t->vals to st. */
-static int
-bind_key(struct dest *d, sqlite3_stmt *st, struct table *t, char *errbuf)
+/* The writer: binds t's key of the row in d->wv to st. */
+static void
+bind_key(struct dest *d, sqlite3_stmt *st, struct table *t)
 {
 	size_t k;
 
 	sqlite3_reset(st);
 	for (k = 0; k < t->nkeys; k++)
-		if (bind(d, st, (int)k + 1, t->cols[t->keyidx[k]].type,
-		    &t->vals[t->keyidx[k]], errbuf) != SQLITE_OK)
-			return -1;
-	return 0;
+		if (bind(st, (int)k + 1, &d->wv[t->keyidx[k]]) != SQLITE_OK)
+			fail(d, t->name);
 }
 
-/* Merge: removes the rows with the record's key and their children. */
-static int
-merge_replace(struct dest *d, struct table *t, char *errbuf)
+/* The writer, merge: removes the rows with the record's key and their
+ * children. */
+static void
+merge_replace(struct dest *d, struct table *t)
 {
 	struct stable *s = t->priv;
 	const char *id;
@@ -540,8 +686,7 @@ merge_replace(struct dest *d, struct table *t, char *errbuf)
 
 	if (s->children_dirty || s->find == NULL)
 		merge_statements(d, t);
-	if (bind_key(d, s->find, t, errbuf) == -1)
-		return -1;
+	bind_key(d, s->find, t);
 	/* the ids first: a table is not changed under its own SELECT */
 	fd_buf_reset(&s->ids);
 	for (found = 0; (rc = sqlite3_step(s->find)) == SQLITE_ROW; found++)
@@ -551,50 +696,196 @@ merge_replace(struct dest *d, struct table *t, char *errbuf)
 			fd_buf_putc(&s->ids, '\0');
 		}
 	if (rc != SQLITE_DONE)
-		return fd_diag_set(errbuf, "%s", sqlite3_errmsg(d->db));
+		fail(d, t->name);
 	if (found == 0)
-		return 0;	/* a new key */
+		return;		/* a new key */
+	if (fd_buf_error(&s->ids))
+		fail(d, "merge: out of memory");
 	undefer(d, t->name);	/* the children are looked up by it */
 	for (id = s->ids.data; id != NULL && id < s->ids.data + s->ids.len;
 	    id += strlen(id) + 1)
 		for (i = 0; i < s->ndel; i++) {
 			sqlite3_reset(s->del[i]);
 			sqlite3_bind_text(s->del[i], 1, id, -1, SQLITE_STATIC);
-			if (run(d, s->del[i], errbuf) == -1)
-				return -1;
+			run(d, s->del[i], t);
 		}
-	if (bind_key(d, s->drop, t, errbuf) == -1)
-		return -1;
-	return run(d, s->drop, errbuf);
+	bind_key(d, s->drop, t);
+	run(d, s->drop, t);
+}
+
+/* The writer: the row queued at *pp (after its Q_ROW) written; *pp
+ * moved past it. */
+static void
+write_row(struct dest *d, const char **pp)
+{
+	const char *p = *pp;
+	struct table *t;
+	struct stable *s;
+	sqlite3_stmt *st;
+	uint32_t n, i;
+	int flags;
+
+	memcpy(&t, p, sizeof(t));
+	p += sizeof(t);
+	flags = (unsigned char)*p++;
+	memcpy(&n, p, sizeof(n));
+	p += sizeof(n);
+	s = t->priv;
+	if (n > d->nwv) {
+		d->wv = xreallocarray(d->wv, n, sizeof(*d->wv));
+		d->nwv = n;
+	}
+	for (i = 0; i < n; i++) {
+		d->wv[i].kind = (unsigned char)*p++;
+		switch (d->wv[i].kind) {
+		case V_INT:
+			memcpy(&d->wv[i].i, p, sizeof(d->wv[i].i));
+			p += sizeof(d->wv[i].i);
+			break;
+		case V_DOUBLE:
+			memcpy(&d->wv[i].f, p, sizeof(d->wv[i].f));
+			p += sizeof(d->wv[i].f);
+			break;
+		case V_TEXT:
+			memcpy(&d->wv[i].len, p, sizeof(d->wv[i].len));
+			p += sizeof(d->wv[i].len);
+			d->wv[i].p = p;
+			p += d->wv[i].len;
+			break;
+		default:
+			break;
+		}
+	}
+	*pp = p;
+	st = (flags & QF_STAGE) ? s->stage : s->ins;
+	sqlite3_reset(st);
+	for (i = 0; i < n; i++)
+		if (bind(st, (int)i + 1, &d->wv[i]) != SQLITE_OK)
+			fail(d, t->name);
+	sqlite3_bind_text(st, (int)n + 1, d->load_id, -1, SQLITE_STATIC);
+	if (flags & QF_MERGE)
+		merge_replace(d, t);
+	run(d, st, t);
+}
+
+/* The writer: a held STATE queued at *pp (after its Q_HOLD) written
+ * with the rows it covers, and a savepoint taken (see sqlite_hold);
+ * *pp moved past it. */
+static void
+write_hold(struct dest *d, const char **pp)
+{
+	const char *p = *pp;
+	long long rows;
+	int saved;
+
+	saved = *p++;
+	memcpy(&rows, p, sizeof(rows));
+	p += sizeof(rows);
+	sql_state(&d->sql, p);
+	sql_load_rows(&d->sql, rows);
+	*pp = p + strlen(p) + 1;
+	if (saved)
+		exec(d, "RELEASE fd_held");
+	exec(d, "SAVEPOINT fd_held");
+}
+
+/* The writer thread: writes each buffer it is given. */
+static void *
+writer(void *arg)
+{
+	struct dest *d = arg;
+	const struct fd_buf *b;
+	const char *p;
+
+	pthread_mutex_lock(&d->mu);
+	for (;;) {
+		while (!d->job && !d->quit)
+			pthread_cond_wait(&d->cv, &d->mu);
+		if (d->quit)
+			break;
+		pthread_mutex_unlock(&d->mu);
+		b = &d->q[!d->fill];
+		for (p = b->data; p != NULL && p < b->data + b->len;)
+			if (*p++ == Q_ROW)
+				write_row(d, &p);
+			else
+				write_hold(d, &p);
+		pthread_mutex_lock(&d->mu);
+		d->job = 0;
+		pthread_cond_broadcast(&d->cv);
+	}
+	pthread_mutex_unlock(&d->mu);
+	return NULL;
+}
+
+/* Waits until the writer is idle; dies with its failure. */
+static void
+idle(struct dest *d)
+{
+	if (!d->started)
+		return;
+	pthread_mutex_lock(&d->mu);
+	while (d->job && !d->failed)
+		pthread_cond_wait(&d->cv, &d->mu);
+	pthread_mutex_unlock(&d->mu);
+	if (d->failed)
+		errx(FD_EXIT_FAIL, "%s", d->errmsg);
+}
+
+/* Hands what was queued to the writer, once it is idle. */
+static void
+submit(struct dest *d)
+{
+	idle(d);
+	if (fd_buf_error(&d->q[d->fill]))
+		errx(FD_EXIT_FAIL, "%s: queue: out of memory", d->path);
+	pthread_mutex_lock(&d->mu);
+	d->fill = !d->fill;
+	fd_buf_reset(&d->q[d->fill]);
+	d->job = 1;
+	pthread_cond_broadcast(&d->cv);
+	pthread_mutex_unlock(&d->mu);
+}
+
+/* Everything queued written: the connection is the main thread's. */
+static void
+drain(struct dest *d)
+{
+	if (d->q[d->fill].len > 0)
+		submit(d);
+	idle(d);
+}
+
+/* Queues entry end: to the writer when the buffer is full. */
+static void
+queued(struct dest *d)
+{
+	if (d->q[d->fill].len >= QUEUE_BYTES)
+		submit(d);
 }
 
 static int
 sqlite_row(struct dest *d, struct table *t, char *errbuf)
 {
-	struct stable *s = t->priv;
-	sqlite3_stmt *st;
-	size_t i;
+	struct fd_buf *b = &d->q[d->fill];
+	size_t mark = b->len, i;
+	uint32_t n = (uint32_t)t->ncols;
 
-	st = t->disp == DISP_REPLACE ? s->stage : s->ins;
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	fd_buf_putc(b, Q_ROW);
+	put(b, &t, sizeof(t));
+	fd_buf_putc(b, (t->disp == DISP_REPLACE ? QF_STAGE : 0) |
+	    (TABLE_MERGES(t) ? QF_MERGE : 0));
+	put(b, &n, sizeof(n));
 	for (i = 0; i < t->ncols; i++)
-		if (bind(d, st, (int)i + 1, t->cols[i].type, &t->vals[i],
-		    errbuf) != SQLITE_OK) {
-			if (*errbuf == '\0')
-				fd_diag_set(errbuf, "%s",
-				    sqlite3_errmsg(d->db));
+		if (queue_value(d, b, t->cols[i].type, &t->vals[i],
+		    errbuf) == -1) {
+			b->len = mark;	/* the row is not queued */
 			return -1;
 		}
-	sqlite3_bind_text(st, (int)s->ncols + 1, d->load_id, -1,
-	    SQLITE_STATIC);
-	if (TABLE_MERGES(t) && merge_replace(d, t, errbuf) == -1)
-		return -1;
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return fd_diag_set(errbuf, "%s", sqlite3_errmsg(d->db));
 	if (t->disp == DISP_REPLACE)
-		s->staged = 1;
+		((struct stable *)t->priv)->staged = 1;
 	d->rows++;
+	queued(d);
 	return 0;
 }
 
@@ -633,6 +924,7 @@ activate_one(struct dest *d, const char *name, const char *stage,
 static void
 sqlite_activate(struct dest *d, struct table *t)
 {
+	drain(d);
 	chain(d, t, activate_one);
 }
 
@@ -648,6 +940,7 @@ unstage_one(struct dest *d, const char *name, const char *stage,
 static void
 sqlite_unstage(struct dest *d, struct table *t)
 {
+	drain(d);
 	chain(d, t, unstage_one);
 }
 
@@ -661,20 +954,25 @@ write_state(struct dest *d, const char *state)
 }
 
 /*
- * The STATE is written in the open transaction and a savepoint taken:
- * bad input rolls back to it (settle), and the next commit takes it
- * along.  The savepoint's journal is kept in memory (temp_store).
+ * The STATE is written in the open transaction and a savepoint taken
+ * (by the writer, after the rows queued before it: write_hold): bad
+ * input rolls back to it (settle), and the next commit takes it along.
+ * The savepoint's journal is kept in memory (temp_store).
  */
 static const char *
 sqlite_hold(struct dest *d, const char *state)
 {
-	int saved = d->held != NULL;	/* the savepoint fd_held is open */
+	struct fd_buf *b = &d->q[d->fill];
+	long long rows = d->rows;
 
-	write_state(d, state);
-	sql_load_rows(&d->sql, d->heldrows = d->rows);
-	if (saved)
-		exec(d, "RELEASE fd_held");
-	exec(d, "SAVEPOINT fd_held");
+	fd_buf_putc(b, Q_HOLD);
+	fd_buf_putc(b, d->held != NULL);	/* the savepoint is open */
+	put(b, &rows, sizeof(rows));
+	put(b, state, strlen(state) + 1);
+	free(d->held);
+	d->held = xstrdup(state);
+	d->heldrows = rows;
+	queued(d);
 	return NULL;
 }
 
@@ -683,6 +981,7 @@ sqlite_commit(struct dest *d, const char *state, int final,
     const char **done)
 {
 	(void)final;	/* each commit is whole when it returns */
+	drain(d);
 	free(d->done);
 	d->done = NULL;
 	if (state != NULL)
@@ -699,6 +998,7 @@ sqlite_commit(struct dest *d, const char *state, int final,
 static const char *
 sqlite_settle(struct dest *d, int failing)
 {
+	drain(d);
 	if (!failing || d->held == NULL)
 		return NULL;
 	exec(d, "ROLLBACK TO fd_held");
@@ -720,6 +1020,7 @@ sqlite_ids(struct dest *d, int set, const char *ranges, size_t len)
 	sqlite3_stmt *st;
 	int64_t lo, hi, id;
 
+	drain(d);
 	sql_ids(&d->sql);
 	st = prepare(d, "INSERT OR IGNORE INTO temp.\"_fd_ids\" (n, id) "
 	    "VALUES (?1, ?2)");
@@ -740,12 +1041,14 @@ sqlite_ids(struct dest *d, int set, const char *ranges, size_t len)
 static void
 sqlite_drop(struct dest *d, int set)
 {
+	drain(d);
 	sql_ids_drop(&d->sql, set);
 }
 
 static int
 sqlite_reconcile(struct dest *d, struct recon *r, char *errbuf)
 {
+	drain(d);
 	return sql_reconcile(&d->sql, r, errbuf);
 }
 
@@ -758,6 +1061,8 @@ sqlite_close(struct dest *d, long long rows)
 
 	if (d == NULL)
 		return;
+	drain(d);
+	writer_stop(d);
 	undefer(d, NULL);
 	for (i = 0; fd_map_at(d->tables, i, (void **)&t) != NULL; i++) {
 		if ((s = t->priv) == NULL)
