@@ -509,10 +509,12 @@ winners(struct fd_buf *b, const struct table *r)
  * one statement: the child rows are found by the _fd_ids the root's
  * DELETE returns, so the root table is joined with the twin once, and
  * a batch that replaces no row costs a probe of the key per row.
- * Returns whether a key is twice in twin n.
+ * Returns whether a key is twice in twin n; with empty, twin n
+ * empties.
  */
 static int
-merge_delete(struct dest *d, struct table *r, int n, const char *kids)
+merge_delete(struct dest *d, struct table *r, int n, const char *kids,
+    int empty)
 {
 	struct fd_buf *q = &d->sql.stmt;
 	const char *c;
@@ -543,7 +545,12 @@ merge_delete(struct dest *d, struct table *r, int n, const char *kids)
 	    "SET LOCAL enable_mergejoin = off");
 	/* not into names: kids are there */
 	sql_names(&d->sql, r->name, xbuf(q), 0, NULL, &d->sql.arg);
-	exec(d, r->name, "RESET enable_hashjoin; RESET enable_mergejoin");
+	/* the twin empties in the same round trip */
+	fd_buf_reset(q);
+	fd_buf_puts(q, "RESET enable_hashjoin; RESET enable_mergejoin");
+	if (empty)
+		fd_buf_printf(q, "; TRUNCATE \"_fd_tmp_%d\"", n);
+	sql_exec(&d->sql, r->name);
 	return d->sql.arg.data[0] == 't';
 }
 
@@ -638,11 +645,8 @@ merge(struct dest *d, struct table *r, int k)
 		sql_key_list(q, r);
 		fd_buf_puts(q, ") FROM STDIN");
 		copy_in(d, r->name, &b->keys);
-		slow = merge_delete(d, r, s->ktwin, kids);
+		slow = merge_delete(d, r, s->ktwin, kids, 1);
 		deleted = 1;
-		fd_buf_reset(&d->sql.arg);
-		fd_buf_printf(&d->sql.arg, "\"_fd_tmp_%d\"", s->ktwin);
-		sql_empty(&d->sql, r->name, xbuf(&d->sql.arg));
 	}
 	for (i = 0; fd_map_at(d->tables, i, (void **)&c) != NULL; i++)
 		if (in_chain(c, r))
@@ -650,7 +654,7 @@ merge(struct dest *d, struct table *r, int k)
 	if (!slow)
 		return;
 	if (!deleted)
-		merge_delete(d, r, s->twin, kids);
+		merge_delete(d, r, s->twin, kids, 0);
 	merge_insert_root(d, r);
 	for (i = 0; fd_map_at(d->tables, i, (void **)&c) != NULL; i++)
 		if (c != r && in_chain(c, r) && ((struct ptable *)c->priv)->filled)
