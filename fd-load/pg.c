@@ -9,14 +9,19 @@
  * ACTIVATE_VERSION, and when several MB wait (then only before a root
  * row, so that a record and its child rows are flushed together).
  *
- * Append tables are copied into directly.  A merge root and its child
- * tables, and the tables of a replace chain, are copied into temporary
- * twins (_fd_tmp_N, made LIKE the table, so with the table's own
- * column types); a merge twin has one more column, _fd_seq, the order
- * of the root rows, which its child rows share.  At a flush a merge
- * root's twin replaces, by key, the table's rows and their child rows
- * (by _fd_root_id), the latest row of a key winning; a replace chain's
- * twins keep their rows until ACTIVATE_VERSION swaps them in.
+ * Append tables are copied into directly.  The tables of a replace
+ * chain are copied into temporary twins (_fd_tmp_N, made LIKE the
+ * table, so with the table's own column types), which keep their rows
+ * until ACTIVATE_VERSION swaps them in.  A merge root's batch replaces,
+ * by key, the table's rows and their child rows (by _fd_root_id): the
+ * batch's keys go to a temporary table of the key columns, the rows of
+ * those keys and their child rows are deleted, and the batch's rows are
+ * copied into the tables directly (merge).  That needs the keys of a
+ * batch to be distinct, so a root row whose key the batch has starts a
+ * new one.  A batch that cannot go so goes the slow way: into twins
+ * with one more column, _fd_seq, the order of the root rows, which
+ * their child rows share, and from there into the tables, the latest
+ * row of a key winning.
  *
  * fd's own tables are the core's: _fd_loads, _fd_state (written in the
  * transaction of the data it covers) and _fd_tables.  A STATE fd-load.c
@@ -55,13 +60,21 @@
 #define PG_ERRPREFIX	"ERROR:  "	/* libpq's, dropped from messages */
 #define PG_IDS_CHUNK	(64u << 10)	/* COPY text of ids sent at once */
 
-/* A table's rows of one batch: COPY text, of ncopy columns; how much of
- * it the held STATE covers. */
+/*
+ * A table's rows of one batch: COPY text, of ncopy columns (without
+ * _fd_seq); of a merge chain, each row's _fd_seq beside it (a long
+ * long each) and, of its root, each root row's key as COPY text; how
+ * much of them the held STATE covers.
+ */
 struct side {
 	struct fd_buf	 copy;
+	struct fd_buf	 seqs;
+	struct fd_buf	 keys;
 	size_t		 ncopy;
 	size_t		 rows;
-	size_t		 mark, markrows;
+	int		 slow;		/* merge root: the batch goes through
+					 * the twins (merge_slow) */
+	size_t		 mark, markrows, seqmark, keymark;
 };
 
 /* What the destination keeps per table. */
@@ -72,7 +85,12 @@ struct ptable {
 	struct ptable	*rootp;		/* viaseq: the root's, for _fd_seq */
 	int		 twin;		/* its temporary twin's number, or 0 */
 	int		 seq;		/* the twin has _fd_seq (merge) */
+	int		 filled;	/* the twin holds rows */
 	long long	 curseq;	/* merge root: its last row's _fd_seq */
+	int		 ktwin;		/* merge root: its keys' twin, or 0 */
+	char		*kcols;		/* ... made of these key columns */
+	struct fd_map	*batch;		/* merge root: the keys of its rows
+					 * in side[fill] (main thread) */
 	struct fd_map	*dbcols;	/* the table's columns -> type (malloc'd) */
 };
 
@@ -90,6 +108,8 @@ struct dest {
 	char		*load_id;
 	struct fd_map	*tables;	/* name -> struct table (all told) */
 	struct fd_buf	 val;
+	struct fd_buf	 key;		/* the root row's key (main thread) */
+	struct fd_buf	 seqd;		/* COPY text with _fd_seq (writer) */
 	size_t		 waiting;	/* bytes of COPY text in side[fill] */
 	long long	 seq;		/* merge root rows so far */
 	int		 ntwins;
@@ -385,49 +405,89 @@ twin_name(struct fd_buf *b, const struct ptable *s)
 	fd_buf_printf(b, "\"_fd_tmp_%d\"", s->twin);
 }
 
-/* Sends t's COPY text of side k to its table or twin. */
+/* The COPY text of side b with each row's _fd_seq added, in d->seqd. */
+static const struct fd_buf *
+with_seq(struct dest *d, const struct side *b)
+{
+	const char *p = b->copy.data, *end = p + b->copy.len, *nl;
+	long long seq;
+	size_t j;
+
+	fd_buf_reset(&d->seqd);
+	for (j = 0; p < end; j++, p = nl + 1) {
+		/* a row is one line: copy_text escapes newlines */
+		if ((nl = memchr(p, '\n', end - p)) == NULL ||
+		    (j + 1) * sizeof(seq) > b->seqs.len)
+			errx(FD_EXIT_FAIL, "postgresql: internal error: rows "
+			    "and _fd_seq differ");
+		memcpy(&seq, b->seqs.data + j * sizeof(seq), sizeof(seq));
+		fd_buf_append(&d->seqd, p, nl - p);
+		fd_buf_printf(&d->seqd, "\t%lld\n", seq);
+	}
+	return &d->seqd;
+}
+
+/* Runs the COPY ... FROM STDIN in d->sql.stmt with text, for table
+ * what (messages). */
 static void
-copy_out(struct dest *d, struct table *t, int k)
+copy_in(struct dest *d, const char *what, const struct fd_buf *text)
+{
+	PGresult *r;
+
+	xbuf_check(text);
+	r = PQexec(d->c, xbuf(&d->sql.stmt));
+	if (PQresultStatus(r) != PGRES_COPY_IN)
+		fail(d, what, r);
+	PQclear(r);
+	if (PQputCopyData(d->c, text->data, (int)text->len) != 1 ||
+	    PQputCopyEnd(d->c, NULL) != 1)
+		fail(d, what, NULL);
+	while ((r = PQgetResult(d->c)) != NULL) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			fail(d, what, r);
+		PQclear(r);
+	}
+}
+
+/*
+ * Sends t's COPY text of side k: to its twin with twin (with _fd_seq
+ * when t is of a merge chain), else to the table itself.  The text
+ * (and the _fd_seq beside it) empties; the rows still count.
+ */
+static void
+copy_out(struct dest *d, struct table *t, int k, int twin)
 {
 	struct ptable *s = t->priv;
 	struct side *b = &s->side[k];
 	struct fd_buf *q = &d->sql.stmt;
-	PGresult *r;
+	int seq = twin && s->viaseq;
 
 	if (b->copy.len == 0)
 		return;
-	xbuf_check(&b->copy);
 	fd_buf_reset(q);
 	fd_buf_puts(q, "COPY ");
-	if (s->via)
+	if (twin)
 		twin_name(q, s);
 	else
 		sql_ident(q, "", t->name);
 	fd_buf_putc(q, ' ');
-	sql_column_list(q, t, b->ncopy, s->viaseq);
+	sql_column_list(q, t, b->ncopy, seq);
 	fd_buf_puts(q, " FROM STDIN");
-	r = PQexec(d->c, xbuf(q));
-	if (PQresultStatus(r) != PGRES_COPY_IN)
-		fail(d, t->name, r);
-	PQclear(r);
-	if (PQputCopyData(d->c, b->copy.data, (int)b->copy.len) != 1 ||
-	    PQputCopyEnd(d->c, NULL) != 1)
-		fail(d, t->name, NULL);
-	while ((r = PQgetResult(d->c)) != NULL) {
-		if (PQresultStatus(r) != PGRES_COMMAND_OK)
-			fail(d, t->name, r);
-		PQclear(r);
-	}
+	copy_in(d, t->name, seq ? with_seq(d, b) : &b->copy);
+	if (twin)
+		s->filled = 1;
 	fd_buf_reset(&b->copy);
+	fd_buf_reset(&b->seqs);
 }
 
 /* Empties the twin of s, of table what (messages). */
 static void
-empty_twin(struct dest *d, const char *what, const struct ptable *s)
+empty_twin(struct dest *d, const char *what, struct ptable *s)
 {
 	fd_buf_reset(&d->sql.arg);
 	twin_name(&d->sql.arg, s);
 	sql_empty(&d->sql, what, xbuf(&d->sql.arg));
+	s->filled = 0;
 }
 
 /* The winning root rows of twin: (_fd_id, _fd_seq), latest per key. */
@@ -443,34 +503,55 @@ winners(struct fd_buf *b, const struct table *r)
 	fd_buf_puts(b, ", \"_fd_seq\" DESC");
 }
 
-/* Deletes the rows of root r (and, with kids, their child rows in
- * those tables) whose keys are in r's twin. */
-static void
-merge_delete(struct dest *d, struct table *r, const char *kids)
+/*
+ * Deletes the rows of root r whose keys are in twin n (r's twin, or
+ * its keys' twin) and, with kids, their child rows in those tables, in
+ * one statement: the child rows are found by the _fd_ids the root's
+ * DELETE returns, so the root table is joined with the twin once, and
+ * a batch that replaces no row costs a probe of the key per row.
+ * Returns whether a key is twice in twin n; with empty, twin n
+ * empties.
+ */
+static int
+merge_delete(struct dest *d, struct table *r, int n, const char *kids,
+    int empty)
 {
 	struct fd_buf *q = &d->sql.stmt;
-	const char *n;
+	const char *c;
+	int i;
 
-	for (n = kids; *n != '\0'; n += strlen(n) + 1) {
-		fd_buf_reset(q);
-		sql_delete_from(q, "", n);
-		fd_buf_puts(q, " WHERE \"_fd_root_id\" IN (SELECT "
-		    "r.\"_fd_id\" FROM ");
-		sql_ident(q, "", r->name);
-		fd_buf_puts(q, " r JOIN ");
-		twin_name(q, r->priv);
-		fd_buf_puts(q, " s ON ");
-		sql_key_match(q, r, "r", "s");
-		fd_buf_putc(q, ')');
-		sql_exec(&d->sql, n);
-	}
 	fd_buf_reset(q);
+	fd_buf_puts(q, "WITH g AS (");
 	sql_delete_from(q, "", r->name);
-	fd_buf_puts(q, " r USING ");
-	twin_name(q, r->priv);
-	fd_buf_puts(q, " s WHERE ");
+	fd_buf_printf(q, " r USING \"_fd_tmp_%d\" s WHERE ", n);
 	sql_key_match(q, r, "r", "s");
+	fd_buf_puts(q, *kids != '\0' ? " RETURNING r.\"_fd_id\")" : ")");
+	for (i = 0, c = kids; *c != '\0'; c += strlen(c) + 1, i++) {
+		fd_buf_printf(q, ", k%d AS (", i);
+		sql_delete_from(q, "", c);
+		fd_buf_puts(q, " WHERE \"_fd_root_id\" IN (SELECT \"_fd_id\" "
+		    "FROM g))");
+	}
+	fd_buf_printf(q, " SELECT EXISTS (SELECT 1 FROM \"_fd_tmp_%d\" "
+	    "GROUP BY ", n);
+	sql_key_list(q, r);
+	fd_buf_puts(q, " HAVING count(*) > 1)");
+	/*
+	 * The key's index for each row of the twin, not a hash of the
+	 * whole table: without statistics of the twin (a temporary table
+	 * has none) the planner would scan the table, at each batch.
+	 */
+	exec(d, r->name, "SET LOCAL enable_hashjoin = off; "
+	    "SET LOCAL enable_mergejoin = off");
+	/* not into names: kids are there */
+	sql_names(&d->sql, r->name, xbuf(q), 0, NULL, &d->sql.arg);
+	/* the twin empties in the same round trip */
+	fd_buf_reset(q);
+	fd_buf_puts(q, "RESET enable_hashjoin; RESET enable_mergejoin");
+	if (empty)
+		fd_buf_printf(q, "; TRUNCATE \"_fd_tmp_%d\"", n);
 	sql_exec(&d->sql, r->name);
+	return d->sql.arg.data[0] == 't';
 }
 
 /* Inserts the latest row of each key in r's twin into r. */
@@ -494,13 +575,13 @@ merge_insert_root(struct dest *d, struct table *r)
 }
 
 /*
- * Inserts child table c's twin rows of side k into c: a child row of
- * a root row of this batch goes in with the latest version; one whose
- * root row went in an earlier batch (a SCHEMA inside the record
- * committed it) goes in as it is.  Then the twin empties.
+ * Inserts child table c's twin rows into c: a child row of a root row
+ * in r's twin goes in with the latest version; one whose root row went
+ * in an earlier batch (a SCHEMA inside the record committed it) goes
+ * in as it is.  Then the twin empties.
  */
 static void
-merge_insert_child(struct dest *d, struct table *r, struct table *c, int k)
+merge_insert_child(struct dest *d, struct table *r, struct table *c)
 {
 	struct ptable *cs = c->priv;
 	struct fd_buf *q = &d->sql.stmt;
@@ -517,55 +598,109 @@ merge_insert_child(struct dest *d, struct table *r, struct table *c, int k)
 	    "WHERE w.\"_fd_id\" IS NULL OR c.\"_fd_seq\" = w.\"_fd_seq\"");
 	sql_exec(&d->sql, c->name);
 	empty_twin(d, c->name, cs);
-	cs->side[k].rows = 0;
+}
+
+/* Whether t's rows go with root r's (r's chain). */
+static int
+in_chain(const struct table *t, const struct table *r)
+{
+	const struct ptable *s = t->priv;
+
+	return s != NULL && s->viaseq && s->rootp == r->priv;
 }
 
 /*
- * Merge root r: its twin's rows replace the table's rows of their keys
- * and those rows' children; then the twins of the chain empty.
+ * Merge root r, side k: its rows replace the table's rows of their
+ * keys and those rows' child rows, the latest row of a key winning.
+ *
+ * The fast way: the keys go to r's keys' twin, the rows of the table
+ * and of its children there are deleted, and the batch's rows are
+ * copied into the tables themselves.  It needs the batch's keys to be
+ * distinct (pg_row starts a new batch before a key seen in it; the
+ * server checks too, for values equal but written apart) and every
+ * child row's root row to be in the batch (side.slow otherwise).
+ *
+ * Else, the slow way: the rows go to the twins with their _fd_seq,
+ * and from there into the tables (merge_insert_root,
+ * merge_insert_child).
  */
 static void
 merge(struct dest *d, struct table *r, int k)
 {
-	struct ptable *s = r->priv, *cs;
+	struct ptable *s = r->priv;
+	struct side *b = &s->side[k];
+	struct fd_buf *q = &d->sql.stmt;
 	struct table *c;
-	const char *kids, *n;
+	const char *kids;
+	size_t i;
+	int slow = b->slow || s->filled, deleted = 0;
 
 	/* in the core's buffer, not malloc'd: a failure here ends the
 	 * writer thread, which would leak it; no child rows hang off a
 	 * root without _fd_id */
 	kids = has_fd_id(r) ? sql_children(&d->sql, r->name) : "";
-	merge_delete(d, r, kids);
+	if (!slow) {
+		fd_buf_reset(q);
+		fd_buf_printf(q, "COPY \"_fd_tmp_%d\" (", s->ktwin);
+		sql_key_list(q, r);
+		fd_buf_puts(q, ") FROM STDIN");
+		copy_in(d, r->name, &b->keys);
+		slow = merge_delete(d, r, s->ktwin, kids, 1);
+		deleted = 1;
+	}
+	for (i = 0; fd_map_at(d->tables, i, (void **)&c) != NULL; i++)
+		if (in_chain(c, r))
+			copy_out(d, c, k, slow);
+	if (!slow)
+		return;
+	if (!deleted)
+		merge_delete(d, r, s->twin, kids, 0);
 	merge_insert_root(d, r);
-	for (n = kids; *n != '\0'; n += strlen(n) + 1)
-		if ((c = fd_map_get(d->tables, n, strlen(n))) != NULL &&
-		    (cs = c->priv) != NULL && cs->twin != 0 &&
-		    cs->side[k].rows != 0)
-			merge_insert_child(d, r, c, k);
+	for (i = 0; fd_map_at(d->tables, i, (void **)&c) != NULL; i++)
+		if (c != r && in_chain(c, r) && ((struct ptable *)c->priv)->filled)
+			merge_insert_child(d, r, c);
 	empty_twin(d, r->name, s);
-	s->side[k].rows = 0;
 }
 
-/* Sends the rows of side k; merge twins are merged into their tables. */
+/* Whether root r's chain has rows in side k, or in its twins. */
+static int
+chain_rows(struct dest *d, struct table *r, int k)
+{
+	struct ptable *s;
+	struct table *c;
+	size_t i;
+
+	for (i = 0; fd_map_at(d->tables, i, (void **)&c) != NULL; i++)
+		if (in_chain(c, r) && ((s = c->priv)->side[k].rows > 0 ||
+		    s->filled))
+			return 1;
+	return 0;
+}
+
+/* Sends the rows of side k; merge chains are merged into their tables. */
 static void
 send_side(struct dest *d, int k)
 {
+	struct ptable *s;
 	struct table *t;
+	struct side *b;
 	size_t i;
 
 	for (i = 0; fd_map_at(d->tables, i, (void **)&t) != NULL; i++)
-		if (t->priv != NULL)
-			copy_out(d, t, k);
+		if ((s = t->priv) != NULL && !s->viaseq)
+			copy_out(d, t, k, s->via);
 	for (i = 0; fd_map_at(d->tables, i, (void **)&t) != NULL; i++)
-		if (t->priv != NULL && !t->child &&
-		    ((struct ptable *)t->priv)->viaseq &&
-		    ((struct ptable *)t->priv)->side[k].rows > 0)
+		if ((s = t->priv) != NULL && !t->child && s->viaseq &&
+		    chain_rows(d, t, k))
 			merge(d, t, k);
-	for (i = 0; fd_map_at(d->tables, i, (void **)&t) != NULL; i++)
-		if (t->priv != NULL)
-			((struct ptable *)t->priv)->side[k].rows =
-			    ((struct ptable *)t->priv)->side[k].mark =
-			    ((struct ptable *)t->priv)->side[k].markrows = 0;
+	for (i = 0; fd_map_at(d->tables, i, (void **)&t) != NULL; i++) {
+		if ((s = t->priv) == NULL)
+			continue;
+		b = &s->side[k];
+		b->rows = b->mark = b->markrows = b->seqmark = b->keymark = 0;
+		b->slow = 0;
+		fd_buf_reset(&b->keys);
+	}
 }
 
 /* Commits the open transaction with state (or none) and rows more
@@ -622,6 +757,21 @@ idle(struct dest *d)
 		errx(FD_EXIT_FAIL, "%s", d->errmsg);
 }
 
+/* The side being filled is new: no merge root has a key in it. */
+static void
+forget_keys(struct dest *d)
+{
+	struct table *t;
+	struct ptable *s;
+	size_t i;
+
+	for (i = 0; fd_map_at(d->tables, i, (void **)&t) != NULL; i++)
+		if ((s = t->priv) != NULL && s->batch != NULL) {
+			fd_map_free(s->batch);
+			s->batch = NULL;
+		}
+}
+
 /*
  * Hands the rows filled so far to the writer, to be sent (and, if
  * commit, committed with state, a malloc'd copy taken over) while the
@@ -631,6 +781,7 @@ static void
 submit(struct dest *d, int commit, char *state)
 {
 	idle(d);
+	forget_keys(d);
 	pthread_mutex_lock(&d->mu);
 	d->fill = !d->fill;
 	d->waiting = 0;
@@ -669,6 +820,7 @@ flush(struct dest *d)
 {
 	idle(d);
 	send_side(d, d->fill);
+	forget_keys(d);
 	d->waiting = 0;
 }
 
@@ -714,6 +866,42 @@ twin(struct dest *d, struct table *t, int seq)
 		fd_buf_printf(q, " %s", ty);
 		sql_exec(&d->sql, t->name);
 	}
+}
+
+/*
+ * Makes merge root t's keys' twin, of its key columns with the table's
+ * types, or makes it again when the key columns are others (the keys
+ * the batch has so far are then of the old ones: it merges the slow
+ * way).
+ */
+static void
+key_twin(struct dest *d, struct table *t)
+{
+	struct ptable *s = t->priv;
+	struct fd_buf *q = &d->sql.stmt, kc = FD_BUF_INIT;
+
+	sql_key_list(&kc, t);
+	xbuf_check(&kc);
+	if (s->ktwin != 0 && strcmp(s->kcols, kc.data) == 0) {
+		fd_buf_free(&kc);
+		return;
+	}
+	if (s->ktwin != 0) {
+		fd_buf_reset(q);
+		fd_buf_printf(q, "DROP TABLE \"_fd_tmp_%d\"", s->ktwin);
+		sql_exec(&d->sql, t->name);
+		s->side[d->fill].slow = 1;
+	} else
+		s->ktwin = ++d->ntwins;
+	fd_buf_reset(q);
+	fd_buf_printf(q, "CREATE TEMPORARY TABLE \"_fd_tmp_%d\" AS SELECT %s "
+	    "FROM ", s->ktwin, kc.data);
+	sql_ident(q, "", t->name);
+	fd_buf_puts(q, " WITH NO DATA");
+	sql_exec(&d->sql, t->name);
+	free(s->kcols);
+	if ((s->kcols = fd_buf_take(&kc)) == NULL)
+		err(FD_EXIT_FAIL, NULL);
 }
 
 /* Dies when t's name or a column's is longer than PostgreSQL keeps. */
@@ -853,8 +1041,13 @@ pg_table(struct dest *d, struct table *t)
 	check_names(t);
 	if ((s = t->priv) == NULL)
 		t->priv = s = xcalloc(1, sizeof(*s));
-	else
-		copy_out(d, t, d->fill);	/* rows of the old columns */
+	else if (!s->viaseq)
+		copy_out(d, t, d->fill, s->via); /* rows of the old columns */
+	else if (s->side[d->fill].copy.len > 0) {
+		/* ... to the twin: the batch merges the slow way */
+		copy_out(d, t, d->fill, 1);
+		s->rootp->side[d->fill].slow = 1;
+	}
 	/* a SCHEMA may come inside a record (a new child table after its
 	 * root row): nothing is merged here, only copied */
 	sql_schema(&d->sql, t, "");
@@ -866,6 +1059,8 @@ pg_table(struct dest *d, struct table *t)
 	route(d, t);
 	if (s->via)
 		twin(d, t, s->viaseq);
+	if (s->viaseq && !t->child)
+		key_twin(d, t);
 	s->side[0].ncopy = s->side[1].ncopy = t->ncols;
 }
 
@@ -920,16 +1115,72 @@ nul_escape(const char *s, size_t n)
 	return 0;
 }
 
+/* Appends column i of t's row as a COPY text field to out; -1 with
+ * errbuf set on a value PostgreSQL cannot take. */
+static int
+field(struct dest *d, const struct table *t, size_t i, struct fd_buf *out,
+    char *errbuf)
+{
+	const struct value *v = &t->vals[i];
+
+	if (v->kind == FD_JTOK_NULL)
+		return fd_buf_puts(out, "\\N"), 0;
+	if (v->kind == FD_JTOK_TRUE || v->kind == FD_JTOK_FALSE)
+		return fd_buf_putc(out, v->kind == FD_JTOK_TRUE ? 't' : 'f'),
+		    0;
+	fd_buf_reset(&d->val);
+	if ((t->cols[i].type == FD_COL_JSON ? value_json(v, &d->val,
+	    errbuf) : value_text(v, &d->val, errbuf)) == -1)
+		return -1;
+	if (t->cols[i].type == FD_COL_JSON &&
+	    nul_escape(d->val.data, d->val.len))
+		return fd_diag_set(errbuf, "a NUL character (\\u0000), which "
+		    "PostgreSQL jsonb cannot hold");
+	return copy_text(out, d->val.data, d->val.len, errbuf);
+}
+
+/* Merge root t's row's key, as COPY text, into d->key; -1 with errbuf
+ * set on a value PostgreSQL cannot take. */
+static int
+row_key(struct dest *d, const struct table *t, char *errbuf)
+{
+	size_t k, i;
+
+	fd_buf_reset(&d->key);
+	for (k = 0; k < t->nkeys; k++) {
+		if (k > 0)
+			fd_buf_putc(&d->key, '\t');
+		if ((i = t->keyidx[k]) == (size_t)-1)
+			fd_buf_puts(&d->key, "\\N");
+		else if (field(d, t, i, &d->key, errbuf) == -1) {
+			fd_diag_prefix(errbuf, "column %s", t->cols[i].name);
+			return -1;
+		}
+	}
+	fd_buf_putc(&d->key, '\n');
+	xbuf_check(&d->key);
+	return 0;
+}
+
 static int
 pg_row(struct dest *d, struct table *t, char *errbuf)
 {
 	struct ptable *s = t->priv;
 	struct side *b;
-	const struct value *v;
 	size_t i, mark;
+	long long seq;
+	int again = 0;
 
+	/* a merge root row whose key the batch has starts a new batch,
+	 * so that a batch's keys are distinct (merge) */
+	if (!t->child && s->viaseq) {
+		if (row_key(d, t, errbuf) == -1)
+			return -1;
+		again = s->batch != NULL &&
+		    fd_map_get(s->batch, d->key.data, d->key.len) != NULL;
+	}
 	/* a record and its child rows go in one batch */
-	if (!t->child && d->waiting > PG_FLUSH_BYTES) {
+	if (!t->child && (again || d->waiting > PG_FLUSH_BYTES)) {
 		if (d->held != NULL)
 			release(d);
 		else
@@ -938,43 +1189,30 @@ pg_row(struct dest *d, struct table *t, char *errbuf)
 	b = &s->side[d->fill];
 	mark = b->copy.len;
 	for (i = 0; i < t->ncols; i++) {
-		v = &t->vals[i];
 		if (i > 0)
 			fd_buf_putc(&b->copy, '\t');
-		if (v->kind == FD_JTOK_NULL) {
-			fd_buf_puts(&b->copy, "\\N");
-			continue;
-		}
-		if (v->kind == FD_JTOK_TRUE || v->kind == FD_JTOK_FALSE) {
-			fd_buf_putc(&b->copy, v->kind == FD_JTOK_TRUE ?
-			    't' : 'f');
-			continue;
-		}
-		fd_buf_reset(&d->val);
-		if ((t->cols[i].type == FD_COL_JSON ? value_json(v, &d->val,
-		    errbuf) : value_text(v, &d->val, errbuf)) == -1)
-			goto bad;
-		if (t->cols[i].type == FD_COL_JSON &&
-		    nul_escape(d->val.data, d->val.len)) {
-			fd_diag_set(errbuf, "a NUL character (\\u0000), which "
-			    "PostgreSQL jsonb cannot hold");
-			goto bad;
-		}
-		if (copy_text(&b->copy, d->val.data, d->val.len,
-		    errbuf) == -1)
+		if (field(d, t, i, &b->copy, errbuf) == -1)
 			goto bad;
 	}
 	fd_buf_putc(&b->copy, '\t');
 	fd_buf_puts(&b->copy, d->load_id);
-	if (s->via) {
-		if (s->viaseq) {
-			if (!t->child)
-				s->curseq = ++d->seq;
-			fd_buf_printf(&b->copy, "\t%lld", s->rootp->curseq);
-		}
-		b->rows++;
-	}
 	fd_buf_putc(&b->copy, '\n');
+	if (s->via)
+		b->rows++;
+	if (s->viaseq && !t->child) {
+		s->curseq = ++d->seq;
+		fd_buf_append(&b->keys, d->key.data, d->key.len);
+		if (s->batch == NULL && (s->batch = fd_map_new()) == NULL)
+			err(FD_EXIT_FAIL, NULL);
+		if (fd_map_put(s->batch, d->key.data, d->key.len, s) == -1)
+			err(FD_EXIT_FAIL, NULL);
+	} else if (s->viaseq && s->rootp->side[d->fill].rows == 0)
+		/* its root row went in an earlier batch */
+		s->rootp->side[d->fill].slow = 1;
+	if (s->viaseq) {
+		seq = s->rootp->curseq;
+		fd_buf_append(&b->seqs, &seq, sizeof(seq));
+	}
 	d->waiting += b->copy.len - mark;
 	d->uncommitted++;
 	return 0;
@@ -1078,6 +1316,8 @@ pg_settle(struct dest *d, int failing)
 			if (b->copy.data != NULL)
 				b->copy.data[b->mark] = '\0';
 			b->rows = b->markrows;
+			b->seqs.len = b->seqmark;
+			b->keys.len = b->keymark;
 		}
 		d->uncommitted = d->heldrows;
 	}
@@ -1107,6 +1347,8 @@ pg_hold(struct dest *d, const char *state)
 		b = &((struct ptable *)t->priv)->side[d->fill];
 		b->mark = b->copy.len;
 		b->markrows = b->rows;
+		b->seqmark = b->seqs.len;
+		b->keymark = b->keys.len;
 	}
 	free(d->held);
 	d->held = xstrdup(state);
@@ -1224,13 +1466,19 @@ dest_free(struct dest *d)
 	struct table *t;
 	struct ptable *s;
 	size_t i;
+	int k;
 
 	PQfinish(d->c);
 	for (i = 0; fd_map_at(d->tables, i, (void **)&t) != NULL; i++) {
 		if ((s = t->priv) == NULL)
 			continue;
-		fd_buf_free(&s->side[0].copy);
-		fd_buf_free(&s->side[1].copy);
+		for (k = 0; k < 2; k++) {
+			fd_buf_free(&s->side[k].copy);
+			fd_buf_free(&s->side[k].seqs);
+			fd_buf_free(&s->side[k].keys);
+		}
+		fd_map_free(s->batch);
+		free(s->kcols);
 		sql_columns_free(s->dbcols);
 		free(s);
 		t->priv = NULL;
@@ -1238,6 +1486,8 @@ dest_free(struct dest *d)
 	fd_map_free(d->tables);
 	sql_free(&d->sql);
 	fd_buf_free(&d->val);
+	fd_buf_free(&d->key);
+	fd_buf_free(&d->seqd);
 	free(d->durable);
 	free(d->held);
 	free(d->reported);
