@@ -80,8 +80,10 @@ void	stream_hints(struct flattener *f, struct stream *s,
 
 /*
  * Writes the rows of one record (the JSON object text rec, len bytes,
- * valid) of stream s: the root row and its child rows, each table's
- * SCHEMA before its first row and again when it has grown.  version
+ * valid: one that jscan accepted, which is not checked again, so that
+ * each byte of the input is validated once) of stream s: the root row
+ * and its child rows, each table's SCHEMA before its first row and
+ * again when it has grown.  version
  * (the RECORD's, as JSON text, or NULL) is copied onto every row.
  * Returns 0, or -1 with a reason in errbuf (what was written of the
  * record is then the caller's to drop).

@@ -3,12 +3,13 @@
  * (dlt-normalize-semantics.md sections 3 to 5).
  *
  * A record's object is walked with the JSON scanner, never parsed into
- * a tree: scalar values are copied from the input text into the row
- * (numbers exactly as written), nested objects are flattened into
- * "a__b" columns, lists become child tables.  dlt's orders are kept:
- * a level's scalars first, nested objects last seen first (a LIFO
- * stack), then the lists in the order they were met, each child row
- * followed by its own children.
+ * a tree nor validated again (fd_jscan_init_valid: fd-normalize.c
+ * validated the line it came in): scalar values are copied from the
+ * input text into the row (numbers exactly as written), nested objects
+ * are flattened into "a__b" columns, lists become child tables.  dlt's
+ * orders are kept: a level's scalars first, nested objects last seen
+ * first (a LIFO stack), then the lists in the order they were met, each
+ * child row followed by its own children.
  *
  * Each table keeps a trie of the raw key paths its rows have shown, so
  * a key is named (dlt's snake_case) once, not once per row.  A column's
@@ -851,7 +852,7 @@ collect(struct flattener *f, struct row *r, const char *p, size_t len,
 	size_t vlen;
 	int rc;
 
-	fd_jscan_init(&js, p, len);
+	fd_jscan_init_valid(&js, p, len);
 	if (fd_jscan_next(&js, &key) != FD_JTOK_OBJECT)
 		return fd_diag_set(errbuf, "not an object");
 	while ((rc = fd_jscan_member(&js, &key, &val, &vp, &vlen)) == 1) {
@@ -1060,7 +1061,7 @@ list_write(struct flattener *f, struct ctx *c, struct table *t,
 		child = n->child = table_new(f, f->frags, t->nfrags +
 		    n->nfrags, t);
 	}
-	fd_jscan_init(&js, p, len);
+	fd_jscan_init_valid(&js, p, len);
 	fd_jscan_next(&js, &tok);	/* '[' */
 	for (;; idx++) {
 		if (fd_jscan_next(&js, &tok) == -1)
