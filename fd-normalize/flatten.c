@@ -6,10 +6,12 @@
  * a tree nor validated again (fd_jscan_init_valid: fd-normalize.c
  * validated the line it came in): scalar values are copied from the
  * input text into the row (numbers exactly as written), nested objects
- * are flattened into "a__b" columns, lists become child tables.  dlt's
- * orders are kept: a level's scalars first, nested objects last seen
- * first (a LIFO stack), then the lists in the order they were met, each
- * child row followed by its own children.
+ * are flattened into "a__b" columns, lists become child tables.  A
+ * member's key is first compared with the one at its place in the
+ * last object of its path (node's first and next), then looked up.
+ * dlt's orders are kept: a level's scalars first, nested objects last
+ * seen first (a LIFO stack), then the lists in the order they were met,
+ * each child row followed by its own children.
  *
  * Each table keeps a trie of the raw key paths its rows have shown, so
  * a key is named (dlt's snake_case) once, not once per row.  A column's
@@ -88,6 +90,12 @@ struct table;
 /* A raw key path of a table's rows, from the row's top. */
 struct node {
 	struct fd_map	*kids;		/* raw key -> struct node */
+	char		*key;		/* its raw key (decoded), */
+	size_t		 klen;		/* klen bytes; "" at a top */
+	/* the guesses of collect: the kid of the first member of the last
+	 * object at this path, and the sibling that came after this node
+	 * in it (records of a stream keep their keys' order) */
+	struct node	*first, *next;
 	char		**frags;	/* normalized keys from the top */
 	size_t		 nfrags;
 	char		*colname;	/* the column name of this path */
@@ -470,6 +478,10 @@ node_kid(struct flattener *f, struct node *n, const char *k, size_t klen)
 	c = xcalloc(1, sizeof(*c));
 	if ((c->kids = fd_map_new()) == NULL)
 		err(FD_EXIT_FAIL, NULL);
+	c->key = xmalloc(klen + 1);
+	memcpy(c->key, k, klen);
+	c->key[klen] = '\0';
+	c->klen = klen;
 	c->frags = xcalloc(n->nfrags + 1, sizeof(*c->frags));
 	for (i = 0; i < n->nfrags; i++)
 		c->frags[i] = n->frags[i];	/* shared with the parent */
@@ -495,6 +507,32 @@ member_node(struct flattener *f, struct node *n, const struct fd_jtok *key,
 		return NULL;
 	xbuf_check(&f->keytmp);
 	return node_kid(f, n, f->keytmp.data, f->keytmp.len);
+}
+
+/*
+ * The node under n of the member whose key is the token key, the
+ * member after the one of node prev (NULL: the first) in an object:
+ * the node that came there in the last object at n when its raw key is
+ * key's, else member_node's, which is then the guess for next time.
+ * NULL as member_node.
+ */
+static struct node *
+member_next(struct flattener *f, struct node *n, struct node *prev,
+    const struct fd_jtok *key, char *errbuf)
+{
+	struct node *g = prev != NULL ? prev->next : n->first;
+
+	if (g != NULL && !(key->flags & FD_JTOK_ESCAPED) &&
+	    g->klen == key->len - 2 &&
+	    memcmp(g->key, key->p + 1, g->klen) == 0)
+		return g;
+	if ((g = member_node(f, n, key, errbuf)) == NULL)
+		return NULL;
+	if (prev != NULL)
+		prev->next = g;
+	else
+		n->first = g;
+	return g;
 }
 
 /* What a JSON Schema property's "type" allows (HINT_*), 0 when it has
@@ -847,7 +885,7 @@ collect(struct flattener *f, struct row *r, const char *p, size_t len,
 {
 	struct fd_jscan js;
 	struct fd_jtok key, val;
-	struct node *kid;
+	struct node *kid = NULL;
 	const char *vp;
 	size_t vlen;
 	int rc;
@@ -856,7 +894,7 @@ collect(struct flattener *f, struct row *r, const char *p, size_t len,
 	if (fd_jscan_next(&js, &key) != FD_JTOK_OBJECT)
 		return fd_diag_set(errbuf, "not an object");
 	while ((rc = fd_jscan_member(&js, &key, &val, &vp, &vlen)) == 1) {
-		if ((kid = member_node(f, n, &key, errbuf)) == NULL)
+		if ((kid = member_next(f, n, kid, &key, errbuf)) == NULL)
 			return -1;
 		if (val.kind == FD_JTOK_NULL)
 			continue;
@@ -1350,6 +1388,7 @@ node_free(struct node *n, int self)
 	if (self) {
 		free(n->frags[n->nfrags - 1]);
 		free(n->frags);
+		free(n->key);
 		free(n->colname);
 		free(n);
 	}

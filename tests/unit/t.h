@@ -64,7 +64,7 @@ FILE	*t_file(const char *s, size_t len);
 	X(flatten_root_and_child) X(flatten_ids) X(flatten_schema_grows) \
 	X(flatten_variant) X(flatten_max_nesting) X(flatten_dlt)	\
 	X(flatten_stream_schema) X(flatten_handles) X(flatten_errors)	\
-	X(flatten_dense) X(flatten_activate) X(flatten_hints)	\
+	X(flatten_dense) X(flatten_activate) X(flatten_hints) X(flatten_key_order)	\
 	X(progress_fit)
 
 #define DECLARE(name) void t_##name(void);

@@ -212,6 +212,47 @@ t_flatten_schema_grows(void)
 	fd_buf_free(&out);
 }
 
+/* Whether line i of b starts with prefix. */
+static int
+line_starts(const struct fd_buf *b, int i, const char *prefix)
+{
+	const char *l = line_at(b, i);
+
+	return l != NULL && strncmp(l, prefix, strlen(prefix)) == 0;
+}
+
+/* A key is found by its name wherever it is: the guess of the key at a
+ * place (the last object's) fails on keys in another order, added,
+ * left out, escaped or sharing a prefix. */
+void
+t_flatten_key_order(void)
+{
+	struct fd_buf out = FD_BUF_INIT;
+	struct flattener *f = open_into(&out, 0, 1000);
+	struct stream *s = stream_get(f, "t", 1);
+
+	T_INT(flat(f, s, "{\"a\":1,\"b\":2,\"n\":{\"x\":1,\"y\":2}}"), 0);
+	T_INT(flat(f, s, "{\"b\":3,\"a\":4,\"n\":{\"y\":5,\"x\":6}}"), 0);
+	T_INT(flat(f, s, "{\"a\":5,\"c\":6,\"b\":7}"), 0);
+	T_INT(flat(f, s, "{\"\\u0061\":8,\"b\":9,\"n\":{\"x\":1}}"), 0);
+	T_INT(flat(f, s, "{\"ab\":1,\"a\":2,\"\":3}"), 0);
+	T_INT(nlines(&out), 8);
+	T(line_starts(&out, 1, RECORD("t") "{\"a\":1,\"b\":2,\"n__x\":1,"
+	    "\"n__y\":2,\"_fd_id\":"));
+	T(line_starts(&out, 2, RECORD("t") "{\"b\":3,\"a\":4,\"n__y\":5,"
+	    "\"n__x\":6,\"_fd_id\":"));
+	T_STR(line_at(&out, 3), SCHEMA("t") P("a", BIGINT) "," P("b", BIGINT)
+	    "," P("n__x", BIGINT) "," P("n__y", BIGINT) "," P("_fd_id", TEXT)
+	    "," P("c", BIGINT) ROOT("", "append", "t"));
+	T(line_starts(&out, 4, RECORD("t") "{\"a\":5,\"c\":6,\"b\":7,"
+	    "\"_fd_id\":"));
+	T(line_starts(&out, 5, RECORD("t") "{\"a\":8,\"b\":9,\"n__x\":1,"
+	    "\"_fd_id\":"));
+	T(line_starts(&out, 7, RECORD("t") "{\"ab\":1,\"a\":2,"));
+	flatten_end(f);
+	fd_buf_free(&out);
+}
+
 /* Dense records: every column of the table's last SCHEMA, in its
  * order, null where the row has none, the link columns in their
  * places; a column that comes later is in every record after it. */
