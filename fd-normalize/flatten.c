@@ -53,6 +53,9 @@
 /* Room for a row's id: a row's own (a string it brings in the id
  * column, dlt's rule) is kept when it is shorter than this. */
 #define ROWID_SZ	64
+/* Room for a row's id as a JSON string: quotes, each byte escaped at
+ * worst as \u00XX, the NUL. */
+#define ROWID_JSON_SZ	(2 + 6 * (ROWID_SZ - 1) + 1)
 /* A list index in decimal: the digits of any long long. */
 #define IDX_SZ		24
 /* A disposition, "replace" the longest, and its NUL. */
@@ -79,7 +82,9 @@ struct column {
 	char		*name;		/* normalized */
 	unsigned long	 row;		/* the last row that wrote it */
 	size_t		 cell;		/* that row's cell of it */
-	char		*member;	/* "name": as JSON, for records */
+	/* for records: ,"name":null as JSON; the member ,"name": is its
+	 * first lmember bytes (without the comma: from member + 1) */
+	char		*member;
 	size_t		 lmember;
 	enum fd_coltype	 type;
 	struct column	*variant[FD_COL_NTYPES];	/* by value type */
@@ -148,6 +153,9 @@ struct cell {
 	size_t		 len;
 	enum fd_coltype	 type;		/* its type (row_columns) */
 	struct column	*col;		/* where it goes; NULL: nowhere */
+	/* a timestamp's value in UTC (value_type's, for value_out) */
+	char		 utc[FD_ISOTIME_MAX];
+	int		 lutc;
 };
 
 /* A row being built: its cells and its lists (nodes and spans). */
@@ -197,11 +205,19 @@ struct flattener {
 	char			 why[FD_ERRSZ];
 };
 
+/* A row's id, as text and as a JSON string (made once: its child
+ * rows write it as their parent's, or their root's). */
+struct rowid {
+	char		 text[ROWID_SZ];
+	char		 json[ROWID_JSON_SZ];
+	size_t		 ljson;
+};
+
 /* The record being written: what its rows share. */
 struct ctx {
 	const char	*version;
 	size_t		 vlen;
-	char		 root[ROWID_SZ];	/* the root row's id */
+	struct rowid	 root;		/* the root row's id */
 };
 
 /* Grows the array *pp (of *cap elements of size bytes) to hold more
@@ -286,8 +302,13 @@ column_new(struct flattener *f, struct table *t, const char *name,
 	c = xcalloc(1, sizeof(*c));
 	c->name = xstrdup(name);
 	c->type = type;
-	c->member = member(f, name);
-	c->lmember = strlen(c->member);
+	fd_buf_reset(&f->keytmp);
+	fd_buf_putc(&f->keytmp, ',');
+	jstr(&f->keytmp, name, strlen(name));
+	fd_buf_putc(&f->keytmp, ':');
+	c->lmember = f->keytmp.len;
+	fd_buf_puts(&f->keytmp, "null");
+	c->member = xstrdup(xbuf(&f->keytmp));
 	if (fd_map_put(t->cols, name, strlen(name), c) == -1)
 		err(FD_EXIT_FAIL, NULL);
 	xgrow(&t->order, &t->capcols, t->ncols, sizeof(*t->order));
@@ -634,11 +655,11 @@ stream_hints(struct flattener *f, struct stream *s, const char *schema,
 	hint_walk(f, s->root, &s->root->top, props, plen, f->opts.max_nesting);
 }
 
-/* The type of a cell's value (a scalar, or json: never a null). */
+/* The type of a cell's value (a scalar, or json: never a null); a
+ * timestamp's text in UTC goes to the cell's utc. */
 static enum fd_coltype
-value_type(struct flattener *f, const struct cell *v)
+value_type(struct flattener *f, struct cell *v)
 {
-	char t[FD_ISOTIME_MAX];
 	long long n;
 
 	switch (v->kind) {
@@ -654,15 +675,18 @@ value_type(struct flattener *f, const struct cell *v)
 		if (v->len < TIME_QLEN_MIN || v->len > TIME_QLEN_MAX)
 			return FD_COL_TEXT;
 		if (!(v->flags & FD_JTOK_ESCAPED))
-			return fd_isotime_utc(v->p + 1, v->len - 2, t) == -1 ?
-			    FD_COL_TEXT : FD_COL_TIMESTAMP;
-		fd_buf_reset(&f->tmp);
-		if (fd_jscan_string(v->p, v->len, &f->tmp, f->why) == -1) {
-			xbuf_check(&f->tmp);	/* (ENOMEM: no verdict) */
-			return FD_COL_TEXT;
+			v->lutc = fd_isotime_utc(v->p + 1, v->len - 2, v->utc);
+		else {
+			fd_buf_reset(&f->tmp);
+			if (fd_jscan_string(v->p, v->len, &f->tmp,
+			    f->why) == -1) {
+				xbuf_check(&f->tmp);	/* (ENOMEM) */
+				return FD_COL_TEXT;
+			}
+			v->lutc = fd_isotime_utc(f->tmp.data, f->tmp.len,
+			    v->utc);
 		}
-		return fd_isotime_utc(f->tmp.data, f->tmp.len, t) == -1 ?
-		    FD_COL_TEXT : FD_COL_TIMESTAMP;
+		return v->lutc == -1 ? FD_COL_TEXT : FD_COL_TIMESTAMP;
 	default:	/* FD_JTOK_OBJECT, FD_JTOK_ARRAY */
 		return FD_COL_JSON;
 	}
@@ -785,22 +809,19 @@ schema_out(struct flattener *f, struct table *t)
 }
 
 /* Writes a value into the record, as a column of type vt holds it:
- * times in UTC, json compact, the rest as the input wrote it. */
+ * times in UTC (a timestamp column's values are timestamps, typed by
+ * value_type; one written in UTC already is copied), json compact, the
+ * rest as the input wrote it. */
 static void
 value_out(struct flattener *f, const struct cell *v, enum fd_coltype vt)
 {
-	char t[FD_ISOTIME_MAX];
-	int n;
-
 	if (vt == FD_COL_TIMESTAMP) {
-		if (v->flags & FD_JTOK_ESCAPED) {
-			fd_buf_reset(&f->tmp);
-			fd_jscan_string(v->p, v->len, &f->tmp, f->why);
-			xbuf_check(&f->tmp);
-			n = fd_isotime_utc(f->tmp.data, f->tmp.len, t);
-		} else
-			n = fd_isotime_utc(v->p + 1, v->len - 2, t);
-		jstr(f->out, t, (size_t)n);
+		if (!(v->flags & FD_JTOK_ESCAPED) &&
+		    v->len - 2 == (size_t)v->lutc &&
+		    memcmp(v->p + 1, v->utc, v->len - 2) == 0)
+			fd_buf_append(f->out, v->p, v->len);
+		else
+			jstr(f->out, v->utc, (size_t)v->lutc);
 	} else if (vt == FD_COL_JSON) {
 		if (fd_jscan_compact(v->p, v->len, f->out, f->why) == -1)
 			errx(FD_EXIT_FAIL, "json value: %s", f->why);
@@ -808,19 +829,25 @@ value_out(struct flattener *f, const struct cell *v, enum fd_coltype vt)
 		fd_buf_append(f->out, v->p, v->len);
 }
 
-/* Writes a link column: its member (m_*) and its value, a string
- * (quoted) or a number. */
+/* Writes the member m (lm bytes) of a link column and its value, n
+ * bytes of JSON text (a row id's json, an index). */
+static void
+link_put(struct flattener *f, const char *m, size_t lm, const char *v,
+    size_t n)
+{
+	fd_buf_append(f->out, m, lm);
+	fd_buf_append(f->out, v, n);
+}
+
+/* As link_put, with the member of a link name (m_*), after a comma
+ * unless first. */
 static void
 link_out(struct flattener *f, int first, const char *member, const char *v,
-    size_t n, int quote)
+    size_t n)
 {
 	if (!first)
 		fd_buf_putc(f->out, ',');
-	fd_buf_puts(f->out, member);
-	if (quote)
-		jstr(f->out, v, n);
-	else
-		fd_buf_append(f->out, v, n);
+	link_put(f, member, strlen(member), v, n);
 }
 
 /* The row of a depth, emptied. */
@@ -1053,6 +1080,17 @@ own_id(struct flattener *f, struct row *r, char id[ROWID_SZ])
 	return own;
 }
 
+/* Makes id's json of its text. */
+static void
+rowid_json(struct flattener *f, struct rowid *id)
+{
+	fd_buf_reset(&f->tmp);
+	jstr(&f->tmp, id->text, strlen(id->text));
+	xbuf_check(&f->tmp);
+	memcpy(id->json, f->tmp.data, f->tmp.len + 1);
+	id->ljson = f->tmp.len;
+}
+
 /* The decimal text of a list index (not negative) at the end of buf;
  * returns where it starts, its length in *len. */
 static const char *
@@ -1069,8 +1107,8 @@ idx_text(long long idx, char buf[IDX_SZ], size_t *len)
 
 static int	row_write(struct flattener *, struct ctx *, struct table *,
 		    size_t depth, const char *obj, size_t len,
-		    const struct fd_jtok *one, int lvl, const char *parent,
-		    long long idx, char *errbuf);
+		    const struct fd_jtok *one, int lvl,
+		    const struct rowid *parent, long long idx, char *errbuf);
 
 /*
  * Writes the child rows of list (p, len) of table t's row id: one per
@@ -1080,7 +1118,7 @@ static int	row_write(struct flattener *, struct ctx *, struct table *,
 static int
 list_write(struct flattener *f, struct ctx *c, struct table *t,
     struct node *n, size_t depth, const char *p, size_t len, int lvl,
-    const char *id, char *errbuf)
+    const struct rowid *id, char *errbuf)
 {
 	struct fd_jscan js;
 	struct fd_jtok tok;
@@ -1195,8 +1233,8 @@ row_columns(struct flattener *f, struct table *t, struct row *r)
  */
 static void
 members_sparse(struct flattener *f, const struct ctx *c, struct table *t,
-    const struct row *r, const char *parent, const char *idx, size_t ilen,
-    const char *id)
+    const struct row *r, const struct rowid *parent, const char *idx,
+    size_t ilen, const struct rowid *id)
 {
 	struct column *col;
 	size_t i;
@@ -1205,19 +1243,18 @@ members_sparse(struct flattener *f, const struct ctx *c, struct table *t,
 	for (i = 0; i < r->n; i++) {
 		if ((col = r->cells[i].col) == NULL)
 			continue;
-		if (!first)
-			fd_buf_putc(f->out, ',');
+		fd_buf_append(f->out, col->member + first, col->lmember -
+		    first);
 		first = 0;
-		fd_buf_append(f->out, col->member, col->lmember);
 		value_out(f, &r->cells[i], col->type);
 	}
 	if (parent != NULL) {
-		link_out(f, first, f->m_root, c->root, strlen(c->root), 1);
-		link_out(f, 0, f->m_parent, parent, strlen(parent), 1);
-		link_out(f, 0, f->m_idx, idx, ilen, 0);
+		link_out(f, first, f->m_root, c->root.json, c->root.ljson);
+		link_out(f, 0, f->m_parent, parent->json, parent->ljson);
+		link_out(f, 0, f->m_idx, idx, ilen);
 		first = 0;
 	}
-	link_out(f, first, f->m_id, id, strlen(id), 1);
+	link_out(f, first, f->m_id, id->json, id->ljson);
 }
 
 /*
@@ -1229,30 +1266,33 @@ members_sparse(struct flattener *f, const struct ctx *c, struct table *t,
  */
 static void
 members_dense(struct flattener *f, const struct ctx *c, struct table *t,
-    const struct row *r, const char *parent, const char *idx, size_t ilen,
-    const char *id)
+    const struct row *r, const struct rowid *parent, const char *idx,
+    size_t ilen, const struct rowid *id)
 {
-	struct column *col;
-	size_t i;
+	const struct column *col;
+	const char *m;
+	size_t i, lm;
 
 	for (i = 0; i < t->ncols; i++) {
 		col = t->order[i];
-		if (i > 0)
-			fd_buf_putc(f->out, ',');
-		fd_buf_append(f->out, col->member, col->lmember);
-		if (col == t->l_id)
-			jstr(f->out, id, strlen(id));
-		else if (parent != NULL && col == t->l_root)
-			jstr(f->out, c->root, strlen(c->root));
-		else if (parent != NULL && col == t->l_parent)
-			jstr(f->out, parent, strlen(parent));
-		else if (parent != NULL && col == t->l_idx)
-			fd_buf_append(f->out, idx, ilen);
-		else if (col->row == f->serial && col->cell < r->n &&
-		    r->cells[col->cell].col == col)
+		m = col->member + (i == 0);
+		lm = col->lmember - (i == 0);
+		if (col->row == f->serial && col->cell < r->n &&
+		    r->cells[col->cell].col == col && col != t->l_id &&
+		    (parent == NULL || (col != t->l_root &&
+		    col != t->l_parent && col != t->l_idx))) {
+			fd_buf_append(f->out, m, lm);
 			value_out(f, &r->cells[col->cell], col->type);
-		else
-			fd_buf_puts(f->out, "null");
+		} else if (col == t->l_id)
+			link_put(f, m, lm, id->json, id->ljson);
+		else if (parent != NULL && col == t->l_root)
+			link_put(f, m, lm, c->root.json, c->root.ljson);
+		else if (parent != NULL && col == t->l_parent)
+			link_put(f, m, lm, parent->json, parent->ljson);
+		else if (parent != NULL && col == t->l_idx)
+			link_put(f, m, lm, idx, ilen);
+		else	/* no value: the member and its null at once */
+			fd_buf_append(f->out, m, lm + 4);
 	}
 }
 
@@ -1272,8 +1312,8 @@ link_column(struct flattener *f, struct table *t, const char *name,
  */
 static void
 record_out(struct flattener *f, const struct ctx *c, struct table *t,
-    const struct row *r, const char *parent, const char *idx, size_t ilen,
-    const char *id)
+    const struct row *r, const struct rowid *parent, const char *idx,
+    size_t ilen, const struct rowid *id)
 {
 	if (t->l_id == NULL) {
 		if (parent != NULL) {
@@ -1307,12 +1347,13 @@ record_out(struct flattener *f, const struct ctx *c, struct table *t,
 static int
 row_write(struct flattener *f, struct ctx *c, struct table *t,
     size_t depth, const char *obj, size_t len, const struct fd_jtok *one,
-    int lvl, const char *parent, long long idx, char *errbuf)
+    int lvl, const struct rowid *parent, long long idx, char *errbuf)
 {
 	struct row *r = row_at(f, depth);
 	struct cell *l;
+	struct rowid id;
 	const char *itext = NULL;
-	char id[ROWID_SZ], ibuf[IDX_SZ];
+	char ibuf[IDX_SZ];
 	size_t i, ilen = 0;
 
 	if (row_cells(f, r, t, obj, len, one, lvl, errbuf) == -1)
@@ -1320,22 +1361,23 @@ row_write(struct flattener *f, struct ctx *c, struct table *t,
 	row_columns(f, t, r);
 	if (parent != NULL)
 		itext = idx_text(idx, ibuf, &ilen);
-	if (own_id(f, r, id))
+	if (own_id(f, r, id.text))
 		;
 	else if (parent == NULL)
-		root_id(f, t->stream, r, obj, len, id);
+		root_id(f, t->stream, r, obj, len, id.text);
 	else
-		child_id(f, t, parent, itext, ilen, id);
-	record_out(f, c, t, r, parent, itext, ilen, id);
+		child_id(f, t, parent->text, itext, ilen, id.text);
+	rowid_json(f, &id);
+	record_out(f, c, t, r, parent, itext, ilen, &id);
 
 	/* then the children, list by list */
 	if (parent == NULL)
-		memcpy(c->root, id, strlen(id) + 1);
+		c->root = id;
 	/* f->rows moves as deeper rows are added: no pointer into it */
 	for (i = 0; i < f->rows[depth].nlists; i++) {
 		l = &f->rows[depth].lists[i];
 		if (list_write(f, c, t, l->node, depth + 1, l->p, l->len,
-		    lvl - 1, id, errbuf) == -1)
+		    lvl - 1, &id, errbuf) == -1)
 			return -1;
 	}
 	return 0;
@@ -1349,7 +1391,8 @@ flatten_record(struct flattener *f, struct stream *s, const char *rec,
 
 	c.version = version;
 	c.vlen = vlen;
-	c.root[0] = '\0';
+	c.root.text[0] = '\0';
+	c.root.ljson = 0;
 	if (s->disposition[0] == '\0')
 		stream_schema(f, s, NULL, NULL, 0, NULL);
 	return row_write(f, &c, s->root, 0, rec, len, NULL,
