@@ -215,6 +215,8 @@ struct rowid {
 
 /* The record being written: what its rows share. */
 struct ctx {
+	const struct fd_singer_member *mem;	/* flatten_record's */
+	size_t		 nmem;
 	const char	*version;
 	size_t		 vlen;
 	struct rowid	 root;		/* the root row's id */
@@ -901,11 +903,38 @@ stays_json(const struct node *n, int lvl)
 }
 
 /*
- * Collects the members of the object at (p, len), at level lvl, under
- * path node n, into row r: scalars as cells, nested objects onto the
- * stack, lists into r's lists; objects and lists that stay json
- * (stays_json) as cells.
+ * Collects a member (key, its value's first token val, the value's
+ * span vp, vlen) of an object at level lvl under path node n into row
+ * r: a scalar as a cell, a nested object onto the stack, a list into
+ * r's lists; an object or list that stays json (stays_json) as a cell.
+ * *kid is the node of the member before it in the object (NULL: none),
+ * and becomes this one's.  0, or -1 as member_node.
  */
+static inline int
+collect_member(struct flattener *f, struct row *r, struct node *n,
+    struct node **kid, const struct fd_jtok *key, const struct fd_jtok *val,
+    const char *vp, size_t vlen, int lvl, char *errbuf)
+{
+	struct node *k;
+
+	if ((k = *kid = member_next(f, n, *kid, key, errbuf)) == NULL)
+		return -1;
+	if (val->kind == FD_JTOK_NULL)
+		return 0;
+	if (val->kind != FD_JTOK_OBJECT && val->kind != FD_JTOK_ARRAY)
+		cell_push(&r->cells, &r->n, &r->cap, k, val, val->p,
+		    val->len);
+	else if (stays_json(k, lvl))
+		cell_push(&r->cells, &r->n, &r->cap, k, val, vp, vlen);
+	else if (val->kind == FD_JTOK_OBJECT)
+		stack_push(f, vp, vlen, k, lvl - 1);
+	else
+		cell_push(&r->lists, &r->nlists, &r->caplists, k, val, vp,
+		    vlen);
+	return 0;
+}
+
+/* Collects the members of the object at (p, len) (collect_member). */
 static int
 collect(struct flattener *f, struct row *r, const char *p, size_t len,
     struct node *n, int lvl, char *errbuf)
@@ -920,23 +949,10 @@ collect(struct flattener *f, struct row *r, const char *p, size_t len,
 	fd_jscan_init_valid(&js, p, len);
 	if (fd_jscan_next(&js, &key) != FD_JTOK_OBJECT)
 		return fd_diag_set(errbuf, "not an object");
-	while ((rc = fd_jscan_member(&js, &key, &val, &vp, &vlen)) == 1) {
-		if ((kid = member_next(f, n, kid, &key, errbuf)) == NULL)
+	while ((rc = fd_jscan_member(&js, &key, &val, &vp, &vlen)) == 1)
+		if (collect_member(f, r, n, &kid, &key, &val, vp, vlen, lvl,
+		    errbuf) == -1)
 			return -1;
-		if (val.kind == FD_JTOK_NULL)
-			continue;
-		if (val.kind != FD_JTOK_OBJECT && val.kind != FD_JTOK_ARRAY)
-			cell_push(&r->cells, &r->n, &r->cap, kid, &val, val.p,
-			    val.len);
-		else if (stays_json(kid, lvl))
-			cell_push(&r->cells, &r->n, &r->cap, kid, &val, vp,
-			    vlen);
-		else if (val.kind == FD_JTOK_OBJECT)
-			stack_push(f, vp, vlen, kid, lvl - 1);
-		else
-			cell_push(&r->lists, &r->nlists, &r->caplists, kid,
-			    &val, vp, vlen);
-	}
 	return rc == -1 ? fd_jscan_error(&js, errbuf) : 0;
 }
 
@@ -1162,16 +1178,17 @@ list_write(struct flattener *f, struct ctx *c, struct table *t,
 /*
  * Gathers the cells and lists of a row of table t into r (see
  * row_write for obj, len, one): the members of an object, its nested
- * objects flattened (f's stack, LIFO).
+ * objects flattened (f's stack, LIFO).  The object's members are the
+ * nmem of mem when mem is not NULL (flatten_record's).
  */
 static int
 row_cells(struct flattener *f, struct row *r, struct table *t,
     const char *obj, size_t len, const struct fd_jtok *one, int lvl,
-    char *errbuf)
+    const struct fd_singer_member *mem, size_t nmem, char *errbuf)
 {
-	struct node *ln;
+	struct node *ln, *kid = NULL;
 	struct pending pd;
-	size_t base = f->nstack;
+	size_t base = f->nstack, i;
 
 	if (one != NULL && one->kind == FD_JTOK_ARRAY) {
 		ln = node_kid(f, &t->top, "list", 4);
@@ -1186,7 +1203,15 @@ row_cells(struct flattener *f, struct row *r, struct table *t,
 			    node_kid(f, &t->top, "value", 5), one, one->p,
 			    one->len);
 	} else {
-		stack_push(f, obj, len, &t->top, lvl);
+		if (mem == NULL)
+			stack_push(f, obj, len, &t->top, lvl);
+		for (i = 0; mem != NULL && i < nmem; i++)
+			if (collect_member(f, r, &t->top, &kid, &mem[i].key,
+			    &mem[i].val, mem[i].vp, mem[i].vlen, lvl,
+			    errbuf) == -1) {
+				f->nstack = base;
+				return -1;
+			}
 		while (f->nstack > base) {
 			pd = f->stack[--f->nstack];
 			if (collect(f, r, pd.p, pd.len, pd.node, pd.lvl,
@@ -1356,7 +1381,8 @@ row_write(struct flattener *f, struct ctx *c, struct table *t,
 	char ibuf[IDX_SZ];
 	size_t i, ilen = 0;
 
-	if (row_cells(f, r, t, obj, len, one, lvl, errbuf) == -1)
+	if (row_cells(f, r, t, obj, len, one, lvl, parent == NULL ? c->mem :
+	    NULL, c->nmem, errbuf) == -1)
 		return -1;
 	row_columns(f, t, r);
 	if (parent != NULL)
@@ -1385,10 +1411,13 @@ row_write(struct flattener *f, struct ctx *c, struct table *t,
 
 int
 flatten_record(struct flattener *f, struct stream *s, const char *rec,
-    size_t len, const char *version, size_t vlen, char *errbuf)
+    size_t len, const struct fd_singer_member *mem, size_t nmem,
+    const char *version, size_t vlen, char *errbuf)
 {
 	struct ctx c;
 
+	c.mem = mem;
+	c.nmem = nmem;
 	c.version = version;
 	c.vlen = vlen;
 	c.root.text[0] = '\0';

@@ -422,8 +422,8 @@ jqfilter_record(struct jqfilter *q, struct flattener *f, struct stream *s,
 		if (fd_jscan_validate(q->text.data, q->text.len, errbuf) ==
 		    -1)
 			return -1;
-		if (flatten_record(f, s, q->text.data, q->text.len, version,
-		    vlen, errbuf) == -1)
+		if (flatten_record(f, s, q->text.data, q->text.len, NULL, 0,
+		    version, vlen, errbuf) == -1)
 			return -1;
 	}
 	return jq_end(r, errbuf);

@@ -96,7 +96,8 @@ flat(struct flattener *f, struct stream *s, const char *rec)
 {
 	char why[FD_ERRSZ];
 
-	return flatten_record(f, s, rec, strlen(rec), NULL, 0, why);
+	return flatten_record(f, s, rec, strlen(rec), NULL, 0, NULL, 0,
+	    why);
 }
 
 /* dlt's id of a text (fd_digest_id), in a static buffer. */
@@ -608,11 +609,12 @@ t_flatten_errors(void)
 	char why[FD_ERRSZ];
 
 	why[0] = '\0';
-	T_INT(flatten_record(f, s, "[1]", 3, NULL, 0, why), -1);
+	T_INT(flatten_record(f, s, "[1]", 3, NULL, 0, NULL, 0, why), -1);
 	T_STR(why, "not an object");
 	/* a good one after it is written as ever, with the version */
 	fd_buf_reset(&out);
-	T_INT(flatten_record(f, s, "{\"a\":1}", 7, "12", 2, why), 0);
+	T_INT(flatten_record(f, s, "{\"a\":1}", 7, NULL, 0, "12", 2, why),
+	    0);
 	T_INT(strncmp(line_at(&out, 1), RECORD("t") "{\"a\":1,",
 	    strlen(RECORD("t") "{\"a\":1,")), 0);
 	T(strstr(line_at(&out, 1), "},\"version\":12}") != NULL);
