@@ -66,6 +66,9 @@
  * "YYYY-MM-DDTHH:MM" up to seconds, 9 digits of fraction and a zone. */
 #define TIME_QLEN_MIN	18
 #define TIME_QLEN_MAX	40
+/* The length of a JSON integer that is a bigint whatever its digits:
+ * 18 digits, or a sign and 17 (2^63 has 19). */
+#define BIGINT_LEN_SURE	18
 /* The property of a declared column that has no value yet. */
 /* The first size of a growing array. */
 #define GROW_MIN	16
@@ -668,7 +671,8 @@ value_type(struct flattener *f, struct cell *v)
 	case FD_JTOK_NUMBER:
 		if (!(v->flags & FD_JTOK_INTEGER))
 			return FD_COL_DOUBLE;
-		return fd_jscan_int64(v->p, v->len, &n) == 0 ?
+		return v->len <= BIGINT_LEN_SURE ||
+		    fd_jscan_int64(v->p, v->len, &n) == 0 ?
 		    FD_COL_BIGINT : FD_COL_DECIMAL;
 	case FD_JTOK_TRUE:
 	case FD_JTOK_FALSE:
@@ -870,7 +874,8 @@ static void
 cell_push(struct cell **v, size_t *n, size_t *cap, struct node *node,
     const struct fd_jtok *tok, const char *p, size_t len)
 {
-	xgrow(v, cap, *n, sizeof(**v));
+	if (*n >= *cap)
+		xgrow(v, cap, *n, sizeof(**v));
 	(*v)[*n].node = node;
 	(*v)[*n].kind = tok->kind;
 	(*v)[*n].flags = tok->flags;

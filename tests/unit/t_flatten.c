@@ -16,6 +16,7 @@
 #define P(name, schema)	"\"" name "\":" schema
 #define BIGINT	"{\"type\":[\"integer\",\"null\"],\"x-fd-type\":\"bigint\"}"
 #define DOUBLE	"{\"type\":[\"number\",\"null\"],\"x-fd-type\":\"double\"}"
+#define DECIMAL	"{\"type\":[\"number\",\"null\"],\"x-fd-type\":\"decimal\"}"
 #define BOOL	"{\"type\":[\"boolean\",\"null\"],\"x-fd-type\":\"bool\"}"
 #define TEXT	"{\"type\":[\"string\",\"null\"],\"x-fd-type\":\"text\"}"
 #define JSON	"{\"type\":[\"object\",\"array\",\"null\"],\"x-fd-type\":\"json\"}"
@@ -464,6 +465,27 @@ t_flatten_variant(void)
 	T_INT(flat(f, s, "{\"x\":5}"), 0);
 	T_INT(strncmp(line_at(&out, 5), RECORD("t") "{\"x\":5,",
 	    strlen(RECORD("t") "{\"x\":5,")), 0);
+	flatten_end(f);
+	fd_buf_free(&out);
+
+	/* integers: bigint up to 2^63 - 1 (18 digits always are), decimal
+	 * beyond; a time with an offset is written in UTC */
+	f = open_into(&out, 0, 1000);
+	s = stream_get(f, "t", 1);
+	T_INT(flat(f, s, "{\"a\":999999999999999999,"
+	    "\"b\":-99999999999999999,\"c\":9223372036854775807,"
+	    "\"d\":-9223372036854775808,\"e\":9223372036854775808,"
+	    "\"f\":-9223372036854775809,\"g\":\"2024-05-01T12:00:00+02:00\","
+	    "\"h\":\"2024-05-01T10:00:00.5Z\"}"), 0);
+	T_STR(line_at(&out, 0), SCHEMA("t") P("a", BIGINT) "," P("b", BIGINT)
+	    "," P("c", BIGINT) "," P("d", BIGINT) "," P("e", DECIMAL) ","
+	    P("f", DECIMAL) "," P("g", TIMESTAMP) "," P("h", TIMESTAMP) ","
+	    P("_fd_id", TEXT) ROOT("", "append", "t"));
+	T(line_starts(&out, 1, RECORD("t") "{\"a\":999999999999999999,"
+	    "\"b\":-99999999999999999,\"c\":9223372036854775807,"
+	    "\"d\":-9223372036854775808,\"e\":9223372036854775808,"
+	    "\"f\":-9223372036854775809,\"g\":\"2024-05-01T10:00:00Z\","
+	    "\"h\":\"2024-05-01T10:00:00.5Z\","));
 	flatten_end(f);
 	fd_buf_free(&out);
 }
