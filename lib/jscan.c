@@ -115,6 +115,32 @@ low_prefix_ok(const unsigned char *s, size_t n)
  * of the quote (SB_QUOTE), of the end (SB_EOF, SB_CUT) or of the bad
  * byte (SB_BAD with *emsg, SB_UTF8).  ESCAPED is or'ed into *flags.
  */
+/*
+ * Skips string contents from s + i eight bytes at a time while no byte
+ * is a quote, a backslash, a control character or non-ASCII; returns
+ * where it stopped: at such a byte, or up to seven bytes before it or
+ * before len.
+ */
+static inline size_t
+plain_run(const unsigned char *s, size_t len, size_t i)
+{
+	while (i + 8 <= len) {
+		uint64_t w, m;
+
+		memcpy(&w, s + i, 8);
+		m = (w | (w - 0x20 * ONES) | ((w ^ '"' * ONES) - ONES) |
+		    ((w ^ '\\' * ONES) - ONES)) & HIGHS;
+		if (m != 0) {
+#ifdef FIRST_FLAGGED
+			i += FIRST_FLAGGED(m);
+#endif
+			break;
+		}
+		i += 8;
+	}
+	return i;
+}
+
 static inline int
 str_body(const unsigned char *s, size_t len, size_t *ip, int *flags,
     const char **emsg)
@@ -124,20 +150,7 @@ str_body(const unsigned char *s, size_t len, size_t *ip, int *flags,
 	long u, v;
 
 	for (;;) {
-		while (i + 8 <= len) {
-			uint64_t w, m;
-
-			memcpy(&w, s + i, 8);
-			m = (w | (w - 0x20 * ONES) | ((w ^ '"' * ONES) - ONES) |
-			    ((w ^ '\\' * ONES) - ONES)) & HIGHS;
-			if (m != 0) {
-#ifdef FIRST_FLAGGED
-				i += FIRST_FLAGGED(m);
-#endif
-				break;
-			}
-			i += 8;
-		}
+		i = plain_run(s, len, i);
 		if (i >= len) {
 			*ip = len;
 			return SB_EOF;
@@ -445,7 +458,9 @@ string:
 		if ((i = str_end(s, len, i, &t->flags)) >= len)
 			return fail(js, FD_JSCAN_TRUNCATED, len,
 			    "unterminated string");
-	} else switch (str_body(s, len, &i, &t->flags, &emsg)) {
+	} else if ((i = plain_run(s, len, i)) < len && s[i] == '"')
+		;	/* (most strings: plain ASCII, no call) */
+	else switch (str_body(s, len, &i, &t->flags, &emsg)) {
 	case SB_QUOTE:
 		break;
 	case SB_EOF:
