@@ -98,8 +98,8 @@ struct table;
 /* A raw key path of a table's rows, from the row's top. */
 struct node {
 	struct fd_map	*kids;		/* raw key -> struct node */
-	char		*key;		/* its raw key (decoded), */
-	size_t		 klen;		/* klen bytes; "" at a top */
+	char		*key;		/* its raw key (decoded); NULL */
+	size_t		 klen;		/* at a table's top */
 	/* the guesses of collect: the kid of the first member of the last
 	 * object at this path, and the sibling that came after this node
 	 * in it (records of a stream keep their keys' order) */
