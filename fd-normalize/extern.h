@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "naming.h"
+#include "singer.h"
 
 /* The settings of a run (from the options). */
 struct norm_opts {
@@ -80,15 +81,19 @@ void	stream_hints(struct flattener *f, struct stream *s,
 
 /*
  * Writes the rows of one record (the JSON object text rec, len bytes,
- * valid) of stream s: the root row and its child rows, each table's
- * SCHEMA before its first row and again when it has grown.  version
+ * valid: one that jscan accepted, which is not checked again, so that
+ * each byte of the input is validated once) of stream s: the root row
+ * and its child rows, each table's SCHEMA before its first row and
+ * again when it has grown.  When mem is not NULL, its nmem members
+ * are rec's (fd_singer_scan_members gave them), in order: rec's top
+ * level is not scanned again.  version
  * (the RECORD's, as JSON text, or NULL) is copied onto every row.
  * Returns 0, or -1 with a reason in errbuf (what was written of the
  * record is then the caller's to drop).
  */
 int	flatten_record(struct flattener *f, struct stream *s,
-	    const char *rec, size_t len, const char *version, size_t vlen,
-	    char *errbuf);
+	    const char *rec, size_t len, const struct fd_singer_member *mem,
+	    size_t nmem, const char *version, size_t vlen, char *errbuf);
 
 /* The name of a stream's root table. */
 const char	*stream_table(const struct stream *);

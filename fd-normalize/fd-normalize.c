@@ -38,6 +38,8 @@
 #define OUT_FLUSH		(1 << 20)
 /* The first room for a SCHEMA's key_properties. */
 #define KEYS_MIN		8
+/* The first room for the members of a record. */
+#define MEMBERS_MIN		64
 
 enum {
 	OPT_STREAM = CHAR_MAX + 1, OPT_KEY, OPT_MAX_NESTING, OPT_NAMING,
@@ -85,6 +87,9 @@ struct run {
 	struct fd_buf		 keytext;
 	char			**keys;
 	size_t			*lens, capkeys;
+	/* the members of the line's record (mem_put), for the flattener */
+	struct fd_singer_member	*mem;
+	size_t			 nmem, capmem;
 };
 
 /* The run whose whole lines are written at exit (atexit(3) passes no
@@ -214,6 +219,25 @@ schema_disposition(const struct fd_singer_msg *m, char *errbuf)
 	return NULL;
 }
 
+/* fd_singer_scan_members' fn: keeps the members of the record in r. */
+static void
+mem_put(void *arg, const struct fd_singer_member *mem)
+{
+	struct run *r = arg;
+
+	if (mem == NULL) {
+		r->nmem = 0;
+		return;
+	}
+	if (r->nmem == r->capmem) {
+		r->capmem = r->capmem ? r->capmem * 2 : MEMBERS_MIN;
+		r->mem = xreallocarray(r->mem, r->capmem, sizeof(*r->mem));
+	}
+	r->mem[r->nmem++] = *mem;
+}
+
+/* The record rec (len bytes, valid; without --jq, its members are in
+ * r's mem) of stream st. */
 static int
 record(struct run *r, struct stream *st, const char *rec, size_t len,
     const struct fd_singer_msg *m, char *errbuf)
@@ -221,8 +245,8 @@ record(struct run *r, struct stream *st, const char *rec, size_t len,
 	if (r->jq != NULL)
 		return jqfilter_record(r->jq, r->fl, st, rec, len,
 		    m->version.p, m->version.len, errbuf);
-	return flatten_record(r->fl, st, rec, len, m->version.p,
-	    m->version.len, errbuf);
+	return flatten_record(r->fl, st, rec, len, r->mem, r->nmem,
+	    m->version.p, m->version.len, errbuf);
 }
 
 /* A line that is none of our messages: passed through when it looks
@@ -306,7 +330,11 @@ line(struct run *r, const char *p, size_t len, char *errbuf)
 	struct fd_singer_msg m;
 	struct stream *st;
 
-	if (fd_singer_scan(p, len, 0, &m, errbuf) == -1)
+	/* the line validated once: the flattener walks the members the
+	 * scan found (a --jq filter reads the record itself) */
+	if ((r->jq != NULL ? fd_singer_scan(p, len, 0, &m, errbuf) :
+	    fd_singer_scan_members(p, len, r->plain != NULL, &m, mem_put, r,
+	    errbuf)) == -1)
 		return -1;
 	if (r->plain != NULL) {
 		m.version.p = NULL;
@@ -555,6 +583,7 @@ main(int argc, char *argv[])
 	fd_buf_free(&r.out);
 	free(r.keys);
 	free(r.lens);
+	free(r.mem);
 	fd_buf_free(&r.name);
 	fd_buf_free(&r.keytext);
 	fd_map_free(r.schemas);

@@ -3,12 +3,15 @@
  * (dlt-normalize-semantics.md sections 3 to 5).
  *
  * A record's object is walked with the JSON scanner, never parsed into
- * a tree: scalar values are copied from the input text into the row
- * (numbers exactly as written), nested objects are flattened into
- * "a__b" columns, lists become child tables.  dlt's orders are kept:
- * a level's scalars first, nested objects last seen first (a LIFO
- * stack), then the lists in the order they were met, each child row
- * followed by its own children.
+ * a tree nor validated again (fd_jscan_init_valid: fd-normalize.c
+ * validated the line it came in): scalar values are copied from the
+ * input text into the row (numbers exactly as written), nested objects
+ * are flattened into "a__b" columns, lists become child tables.  A
+ * member's key is first compared with the one at its place in the
+ * last object of its path (node's first and next), then looked up.
+ * dlt's orders are kept: a level's scalars first, nested objects last
+ * seen first (a LIFO stack), then the lists in the order they were met,
+ * each child row followed by its own children.
  *
  * Each table keeps a trie of the raw key paths its rows have shown, so
  * a key is named (dlt's snake_case) once, not once per row.  A column's
@@ -50,6 +53,9 @@
 /* Room for a row's id: a row's own (a string it brings in the id
  * column, dlt's rule) is kept when it is shorter than this. */
 #define ROWID_SZ	64
+/* Room for a row's id as a JSON string: quotes, each byte escaped at
+ * worst as \u00XX, the NUL. */
+#define ROWID_JSON_SZ	(2 + 6 * (ROWID_SZ - 1) + 1)
 /* A list index in decimal: the digits of any long long. */
 #define IDX_SZ		24
 /* A disposition, "replace" the longest, and its NUL. */
@@ -60,6 +66,9 @@
  * "YYYY-MM-DDTHH:MM" up to seconds, 9 digits of fraction and a zone. */
 #define TIME_QLEN_MIN	18
 #define TIME_QLEN_MAX	40
+/* The length of a JSON integer that is a bigint whatever its digits:
+ * 18 digits, or a sign and 17 (2^63 has 19). */
+#define BIGINT_LEN_SURE	18
 /* The property of a declared column that has no value yet. */
 /* The first size of a growing array. */
 #define GROW_MIN	16
@@ -76,7 +85,9 @@ struct column {
 	char		*name;		/* normalized */
 	unsigned long	 row;		/* the last row that wrote it */
 	size_t		 cell;		/* that row's cell of it */
-	char		*member;	/* "name": as JSON, for records */
+	/* for records: ,"name":null as JSON; the member ,"name": is its
+	 * first lmember bytes (without the comma: from member + 1) */
+	char		*member;
 	size_t		 lmember;
 	enum fd_coltype	 type;
 	struct column	*variant[FD_COL_NTYPES];	/* by value type */
@@ -87,6 +98,12 @@ struct table;
 /* A raw key path of a table's rows, from the row's top. */
 struct node {
 	struct fd_map	*kids;		/* raw key -> struct node */
+	char		*key;		/* its raw key (decoded); NULL */
+	size_t		 klen;		/* at a table's top */
+	/* the guesses of collect: the kid of the first member of the last
+	 * object at this path, and the sibling that came after this node
+	 * in it (records of a stream keep their keys' order) */
+	struct node	*first, *next;
 	char		**frags;	/* normalized keys from the top */
 	size_t		 nfrags;
 	char		*colname;	/* the column name of this path */
@@ -139,6 +156,9 @@ struct cell {
 	size_t		 len;
 	enum fd_coltype	 type;		/* its type (row_columns) */
 	struct column	*col;		/* where it goes; NULL: nowhere */
+	/* a timestamp's value in UTC (value_type's, for value_out) */
+	char		 utc[FD_ISOTIME_MAX];
+	int		 lutc;
 };
 
 /* A row being built: its cells and its lists (nodes and spans). */
@@ -188,11 +208,21 @@ struct flattener {
 	char			 why[FD_ERRSZ];
 };
 
+/* A row's id, as text and as a JSON string (made once: its child
+ * rows write it as their parent's, or their root's). */
+struct rowid {
+	char		 text[ROWID_SZ];
+	char		 json[ROWID_JSON_SZ];
+	size_t		 ljson;
+};
+
 /* The record being written: what its rows share. */
 struct ctx {
+	const struct fd_singer_member *mem;	/* flatten_record's */
+	size_t		 nmem;
 	const char	*version;
 	size_t		 vlen;
-	char		 root[ROWID_SZ];	/* the root row's id */
+	struct rowid	 root;		/* the root row's id */
 };
 
 /* Grows the array *pp (of *cap elements of size bytes) to hold more
@@ -277,8 +307,13 @@ column_new(struct flattener *f, struct table *t, const char *name,
 	c = xcalloc(1, sizeof(*c));
 	c->name = xstrdup(name);
 	c->type = type;
-	c->member = member(f, name);
-	c->lmember = strlen(c->member);
+	fd_buf_reset(&f->keytmp);
+	fd_buf_putc(&f->keytmp, ',');
+	jstr(&f->keytmp, name, strlen(name));
+	fd_buf_putc(&f->keytmp, ':');
+	c->lmember = f->keytmp.len;
+	fd_buf_puts(&f->keytmp, "null");
+	c->member = xstrdup(xbuf(&f->keytmp));
 	if (fd_map_put(t->cols, name, strlen(name), c) == -1)
 		err(FD_EXIT_FAIL, NULL);
 	xgrow(&t->order, &t->capcols, t->ncols, sizeof(*t->order));
@@ -469,6 +504,10 @@ node_kid(struct flattener *f, struct node *n, const char *k, size_t klen)
 	c = xcalloc(1, sizeof(*c));
 	if ((c->kids = fd_map_new()) == NULL)
 		err(FD_EXIT_FAIL, NULL);
+	c->key = xmalloc(klen + 1);
+	memcpy(c->key, k, klen);
+	c->key[klen] = '\0';
+	c->klen = klen;
 	c->frags = xcalloc(n->nfrags + 1, sizeof(*c->frags));
 	for (i = 0; i < n->nfrags; i++)
 		c->frags[i] = n->frags[i];	/* shared with the parent */
@@ -494,6 +533,32 @@ member_node(struct flattener *f, struct node *n, const struct fd_jtok *key,
 		return NULL;
 	xbuf_check(&f->keytmp);
 	return node_kid(f, n, f->keytmp.data, f->keytmp.len);
+}
+
+/*
+ * The node under n of the member whose key is the token key, the
+ * member after the one of node prev (NULL: the first) in an object:
+ * the node that came there in the last object at n when its raw key is
+ * key's, else member_node's, which is then the guess for next time.
+ * NULL as member_node.
+ */
+static struct node *
+member_next(struct flattener *f, struct node *n, struct node *prev,
+    const struct fd_jtok *key, char *errbuf)
+{
+	struct node *g = prev != NULL ? prev->next : n->first;
+
+	if (g != NULL && !(key->flags & FD_JTOK_ESCAPED) &&
+	    g->klen == key->len - 2 &&
+	    memcmp(g->key, key->p + 1, g->klen) == 0)
+		return g;
+	if ((g = member_node(f, n, key, errbuf)) == NULL)
+		return NULL;
+	if (prev != NULL)
+		prev->next = g;
+	else
+		n->first = g;
+	return g;
 }
 
 /* What a JSON Schema property's "type" allows (HINT_*), 0 when it has
@@ -595,18 +660,19 @@ stream_hints(struct flattener *f, struct stream *s, const char *schema,
 	hint_walk(f, s->root, &s->root->top, props, plen, f->opts.max_nesting);
 }
 
-/* The type of a cell's value (a scalar, or json: never a null). */
+/* The type of a cell's value (a scalar, or json: never a null); a
+ * timestamp's text in UTC goes to the cell's utc. */
 static enum fd_coltype
-value_type(struct flattener *f, const struct cell *v)
+value_type(struct flattener *f, struct cell *v)
 {
-	char t[FD_ISOTIME_MAX];
 	long long n;
 
 	switch (v->kind) {
 	case FD_JTOK_NUMBER:
 		if (!(v->flags & FD_JTOK_INTEGER))
 			return FD_COL_DOUBLE;
-		return fd_jscan_int64(v->p, v->len, &n) == 0 ?
+		return v->len <= BIGINT_LEN_SURE ||
+		    fd_jscan_int64(v->p, v->len, &n) == 0 ?
 		    FD_COL_BIGINT : FD_COL_DECIMAL;
 	case FD_JTOK_TRUE:
 	case FD_JTOK_FALSE:
@@ -615,15 +681,18 @@ value_type(struct flattener *f, const struct cell *v)
 		if (v->len < TIME_QLEN_MIN || v->len > TIME_QLEN_MAX)
 			return FD_COL_TEXT;
 		if (!(v->flags & FD_JTOK_ESCAPED))
-			return fd_isotime_utc(v->p + 1, v->len - 2, t) == -1 ?
-			    FD_COL_TEXT : FD_COL_TIMESTAMP;
-		fd_buf_reset(&f->tmp);
-		if (fd_jscan_string(v->p, v->len, &f->tmp, f->why) == -1) {
-			xbuf_check(&f->tmp);	/* (ENOMEM: no verdict) */
-			return FD_COL_TEXT;
+			v->lutc = fd_isotime_utc(v->p + 1, v->len - 2, v->utc);
+		else {
+			fd_buf_reset(&f->tmp);
+			if (fd_jscan_string(v->p, v->len, &f->tmp,
+			    f->why) == -1) {
+				xbuf_check(&f->tmp);	/* (ENOMEM) */
+				return FD_COL_TEXT;
+			}
+			v->lutc = fd_isotime_utc(f->tmp.data, f->tmp.len,
+			    v->utc);
 		}
-		return fd_isotime_utc(f->tmp.data, f->tmp.len, t) == -1 ?
-		    FD_COL_TEXT : FD_COL_TIMESTAMP;
+		return v->lutc == -1 ? FD_COL_TEXT : FD_COL_TIMESTAMP;
 	default:	/* FD_JTOK_OBJECT, FD_JTOK_ARRAY */
 		return FD_COL_JSON;
 	}
@@ -746,22 +815,19 @@ schema_out(struct flattener *f, struct table *t)
 }
 
 /* Writes a value into the record, as a column of type vt holds it:
- * times in UTC, json compact, the rest as the input wrote it. */
+ * times in UTC (a timestamp column's values are timestamps, typed by
+ * value_type; one written in UTC already is copied), json compact, the
+ * rest as the input wrote it. */
 static void
 value_out(struct flattener *f, const struct cell *v, enum fd_coltype vt)
 {
-	char t[FD_ISOTIME_MAX];
-	int n;
-
 	if (vt == FD_COL_TIMESTAMP) {
-		if (v->flags & FD_JTOK_ESCAPED) {
-			fd_buf_reset(&f->tmp);
-			fd_jscan_string(v->p, v->len, &f->tmp, f->why);
-			xbuf_check(&f->tmp);
-			n = fd_isotime_utc(f->tmp.data, f->tmp.len, t);
-		} else
-			n = fd_isotime_utc(v->p + 1, v->len - 2, t);
-		jstr(f->out, t, (size_t)n);
+		if (!(v->flags & FD_JTOK_ESCAPED) &&
+		    v->len - 2 == (size_t)v->lutc &&
+		    memcmp(v->p + 1, v->utc, v->len - 2) == 0)
+			fd_buf_append(f->out, v->p, v->len);
+		else
+			jstr(f->out, v->utc, (size_t)v->lutc);
 	} else if (vt == FD_COL_JSON) {
 		if (fd_jscan_compact(v->p, v->len, f->out, f->why) == -1)
 			errx(FD_EXIT_FAIL, "json value: %s", f->why);
@@ -769,19 +835,25 @@ value_out(struct flattener *f, const struct cell *v, enum fd_coltype vt)
 		fd_buf_append(f->out, v->p, v->len);
 }
 
-/* Writes a link column: its member (m_*) and its value, a string
- * (quoted) or a number. */
+/* Writes the member m (lm bytes) of a link column and its value, n
+ * bytes of JSON text (a row id's json, an index). */
+static void
+link_put(struct flattener *f, const char *m, size_t lm, const char *v,
+    size_t n)
+{
+	fd_buf_append(f->out, m, lm);
+	fd_buf_append(f->out, v, n);
+}
+
+/* As link_put, with the member of a link name (m_*), after a comma
+ * unless first. */
 static void
 link_out(struct flattener *f, int first, const char *member, const char *v,
-    size_t n, int quote)
+    size_t n)
 {
 	if (!first)
 		fd_buf_putc(f->out, ',');
-	fd_buf_puts(f->out, member);
-	if (quote)
-		jstr(f->out, v, n);
-	else
-		fd_buf_append(f->out, v, n);
+	link_put(f, member, strlen(member), v, n);
 }
 
 /* The row of a depth, emptied. */
@@ -802,7 +874,8 @@ static void
 cell_push(struct cell **v, size_t *n, size_t *cap, struct node *node,
     const struct fd_jtok *tok, const char *p, size_t len)
 {
-	xgrow(v, cap, *n, sizeof(**v));
+	if (*n >= *cap)
+		xgrow(v, cap, *n, sizeof(**v));
 	(*v)[*n].node = node;
 	(*v)[*n].kind = tok->kind;
 	(*v)[*n].flags = tok->flags;
@@ -835,42 +908,56 @@ stays_json(const struct node *n, int lvl)
 }
 
 /*
- * Collects the members of the object at (p, len), at level lvl, under
- * path node n, into row r: scalars as cells, nested objects onto the
- * stack, lists into r's lists; objects and lists that stay json
- * (stays_json) as cells.
+ * Collects a member (key, its value's first token val, the value's
+ * span vp, vlen) of an object at level lvl under path node n into row
+ * r: a scalar as a cell, a nested object onto the stack, a list into
+ * r's lists; an object or list that stays json (stays_json) as a cell.
+ * *kid is the node of the member before it in the object (NULL: none),
+ * and becomes this one's.  0, or -1 as member_node.
  */
+static inline int
+collect_member(struct flattener *f, struct row *r, struct node *n,
+    struct node **kid, const struct fd_jtok *key, const struct fd_jtok *val,
+    const char *vp, size_t vlen, int lvl, char *errbuf)
+{
+	struct node *k;
+
+	if ((k = *kid = member_next(f, n, *kid, key, errbuf)) == NULL)
+		return -1;
+	if (val->kind == FD_JTOK_NULL)
+		return 0;
+	if (val->kind != FD_JTOK_OBJECT && val->kind != FD_JTOK_ARRAY)
+		cell_push(&r->cells, &r->n, &r->cap, k, val, val->p,
+		    val->len);
+	else if (stays_json(k, lvl))
+		cell_push(&r->cells, &r->n, &r->cap, k, val, vp, vlen);
+	else if (val->kind == FD_JTOK_OBJECT)
+		stack_push(f, vp, vlen, k, lvl - 1);
+	else
+		cell_push(&r->lists, &r->nlists, &r->caplists, k, val, vp,
+		    vlen);
+	return 0;
+}
+
+/* Collects the members of the object at (p, len) (collect_member). */
 static int
 collect(struct flattener *f, struct row *r, const char *p, size_t len,
     struct node *n, int lvl, char *errbuf)
 {
 	struct fd_jscan js;
 	struct fd_jtok key, val;
-	struct node *kid;
+	struct node *kid = NULL;
 	const char *vp;
 	size_t vlen;
 	int rc;
 
-	fd_jscan_init(&js, p, len);
+	fd_jscan_init_valid(&js, p, len);
 	if (fd_jscan_next(&js, &key) != FD_JTOK_OBJECT)
 		return fd_diag_set(errbuf, "not an object");
-	while ((rc = fd_jscan_member(&js, &key, &val, &vp, &vlen)) == 1) {
-		if ((kid = member_node(f, n, &key, errbuf)) == NULL)
+	while ((rc = fd_jscan_member(&js, &key, &val, &vp, &vlen)) == 1)
+		if (collect_member(f, r, n, &kid, &key, &val, vp, vlen, lvl,
+		    errbuf) == -1)
 			return -1;
-		if (val.kind == FD_JTOK_NULL)
-			continue;
-		if (val.kind != FD_JTOK_OBJECT && val.kind != FD_JTOK_ARRAY)
-			cell_push(&r->cells, &r->n, &r->cap, kid, &val, val.p,
-			    val.len);
-		else if (stays_json(kid, lvl))
-			cell_push(&r->cells, &r->n, &r->cap, kid, &val, vp,
-			    vlen);
-		else if (val.kind == FD_JTOK_OBJECT)
-			stack_push(f, vp, vlen, kid, lvl - 1);
-		else
-			cell_push(&r->lists, &r->nlists, &r->caplists, kid,
-			    &val, vp, vlen);
-	}
 	return rc == -1 ? fd_jscan_error(&js, errbuf) : 0;
 }
 
@@ -1014,6 +1101,17 @@ own_id(struct flattener *f, struct row *r, char id[ROWID_SZ])
 	return own;
 }
 
+/* Makes id's json of its text. */
+static void
+rowid_json(struct flattener *f, struct rowid *id)
+{
+	fd_buf_reset(&f->tmp);
+	jstr(&f->tmp, id->text, strlen(id->text));
+	xbuf_check(&f->tmp);
+	memcpy(id->json, f->tmp.data, f->tmp.len + 1);
+	id->ljson = f->tmp.len;
+}
+
 /* The decimal text of a list index (not negative) at the end of buf;
  * returns where it starts, its length in *len. */
 static const char *
@@ -1030,8 +1128,8 @@ idx_text(long long idx, char buf[IDX_SZ], size_t *len)
 
 static int	row_write(struct flattener *, struct ctx *, struct table *,
 		    size_t depth, const char *obj, size_t len,
-		    const struct fd_jtok *one, int lvl, const char *parent,
-		    long long idx, char *errbuf);
+		    const struct fd_jtok *one, int lvl,
+		    const struct rowid *parent, long long idx, char *errbuf);
 
 /*
  * Writes the child rows of list (p, len) of table t's row id: one per
@@ -1041,7 +1139,7 @@ static int	row_write(struct flattener *, struct ctx *, struct table *,
 static int
 list_write(struct flattener *f, struct ctx *c, struct table *t,
     struct node *n, size_t depth, const char *p, size_t len, int lvl,
-    const char *id, char *errbuf)
+    const struct rowid *id, char *errbuf)
 {
 	struct fd_jscan js;
 	struct fd_jtok tok;
@@ -1060,7 +1158,7 @@ list_write(struct flattener *f, struct ctx *c, struct table *t,
 		child = n->child = table_new(f, f->frags, t->nfrags +
 		    n->nfrags, t);
 	}
-	fd_jscan_init(&js, p, len);
+	fd_jscan_init_valid(&js, p, len);
 	fd_jscan_next(&js, &tok);	/* '[' */
 	for (;; idx++) {
 		if (fd_jscan_next(&js, &tok) == -1)
@@ -1085,16 +1183,17 @@ list_write(struct flattener *f, struct ctx *c, struct table *t,
 /*
  * Gathers the cells and lists of a row of table t into r (see
  * row_write for obj, len, one): the members of an object, its nested
- * objects flattened (f's stack, LIFO).
+ * objects flattened (f's stack, LIFO).  The object's members are the
+ * nmem of mem when mem is not NULL (flatten_record's).
  */
 static int
 row_cells(struct flattener *f, struct row *r, struct table *t,
     const char *obj, size_t len, const struct fd_jtok *one, int lvl,
-    char *errbuf)
+    const struct fd_singer_member *mem, size_t nmem, char *errbuf)
 {
-	struct node *ln;
+	struct node *ln, *kid = NULL;
 	struct pending pd;
-	size_t base = f->nstack;
+	size_t base = f->nstack, i;
 
 	if (one != NULL && one->kind == FD_JTOK_ARRAY) {
 		ln = node_kid(f, &t->top, "list", 4);
@@ -1109,7 +1208,15 @@ row_cells(struct flattener *f, struct row *r, struct table *t,
 			    node_kid(f, &t->top, "value", 5), one, one->p,
 			    one->len);
 	} else {
-		stack_push(f, obj, len, &t->top, lvl);
+		if (mem == NULL)
+			stack_push(f, obj, len, &t->top, lvl);
+		for (i = 0; mem != NULL && i < nmem; i++)
+			if (collect_member(f, r, &t->top, &kid, &mem[i].key,
+			    &mem[i].val, mem[i].vp, mem[i].vlen, lvl,
+			    errbuf) == -1) {
+				f->nstack = base;
+				return -1;
+			}
 		while (f->nstack > base) {
 			pd = f->stack[--f->nstack];
 			if (collect(f, r, pd.p, pd.len, pd.node, pd.lvl,
@@ -1156,8 +1263,8 @@ row_columns(struct flattener *f, struct table *t, struct row *r)
  */
 static void
 members_sparse(struct flattener *f, const struct ctx *c, struct table *t,
-    const struct row *r, const char *parent, const char *idx, size_t ilen,
-    const char *id)
+    const struct row *r, const struct rowid *parent, const char *idx,
+    size_t ilen, const struct rowid *id)
 {
 	struct column *col;
 	size_t i;
@@ -1166,19 +1273,18 @@ members_sparse(struct flattener *f, const struct ctx *c, struct table *t,
 	for (i = 0; i < r->n; i++) {
 		if ((col = r->cells[i].col) == NULL)
 			continue;
-		if (!first)
-			fd_buf_putc(f->out, ',');
+		fd_buf_append(f->out, col->member + first, col->lmember -
+		    first);
 		first = 0;
-		fd_buf_append(f->out, col->member, col->lmember);
 		value_out(f, &r->cells[i], col->type);
 	}
 	if (parent != NULL) {
-		link_out(f, first, f->m_root, c->root, strlen(c->root), 1);
-		link_out(f, 0, f->m_parent, parent, strlen(parent), 1);
-		link_out(f, 0, f->m_idx, idx, ilen, 0);
+		link_out(f, first, f->m_root, c->root.json, c->root.ljson);
+		link_out(f, 0, f->m_parent, parent->json, parent->ljson);
+		link_out(f, 0, f->m_idx, idx, ilen);
 		first = 0;
 	}
-	link_out(f, first, f->m_id, id, strlen(id), 1);
+	link_out(f, first, f->m_id, id->json, id->ljson);
 }
 
 /*
@@ -1190,30 +1296,33 @@ members_sparse(struct flattener *f, const struct ctx *c, struct table *t,
  */
 static void
 members_dense(struct flattener *f, const struct ctx *c, struct table *t,
-    const struct row *r, const char *parent, const char *idx, size_t ilen,
-    const char *id)
+    const struct row *r, const struct rowid *parent, const char *idx,
+    size_t ilen, const struct rowid *id)
 {
-	struct column *col;
-	size_t i;
+	const struct column *col;
+	const char *m;
+	size_t i, lm;
 
 	for (i = 0; i < t->ncols; i++) {
 		col = t->order[i];
-		if (i > 0)
-			fd_buf_putc(f->out, ',');
-		fd_buf_append(f->out, col->member, col->lmember);
-		if (col == t->l_id)
-			jstr(f->out, id, strlen(id));
-		else if (parent != NULL && col == t->l_root)
-			jstr(f->out, c->root, strlen(c->root));
-		else if (parent != NULL && col == t->l_parent)
-			jstr(f->out, parent, strlen(parent));
-		else if (parent != NULL && col == t->l_idx)
-			fd_buf_append(f->out, idx, ilen);
-		else if (col->row == f->serial && col->cell < r->n &&
-		    r->cells[col->cell].col == col)
+		m = col->member + (i == 0);
+		lm = col->lmember - (i == 0);
+		if (col->row == f->serial && col->cell < r->n &&
+		    r->cells[col->cell].col == col && col != t->l_id &&
+		    (parent == NULL || (col != t->l_root &&
+		    col != t->l_parent && col != t->l_idx))) {
+			fd_buf_append(f->out, m, lm);
 			value_out(f, &r->cells[col->cell], col->type);
-		else
-			fd_buf_puts(f->out, "null");
+		} else if (col == t->l_id)
+			link_put(f, m, lm, id->json, id->ljson);
+		else if (parent != NULL && col == t->l_root)
+			link_put(f, m, lm, c->root.json, c->root.ljson);
+		else if (parent != NULL && col == t->l_parent)
+			link_put(f, m, lm, parent->json, parent->ljson);
+		else if (parent != NULL && col == t->l_idx)
+			link_put(f, m, lm, idx, ilen);
+		else	/* no value: the member and its null at once */
+			fd_buf_append(f->out, m, lm + 4);
 	}
 }
 
@@ -1233,8 +1342,8 @@ link_column(struct flattener *f, struct table *t, const char *name,
  */
 static void
 record_out(struct flattener *f, const struct ctx *c, struct table *t,
-    const struct row *r, const char *parent, const char *idx, size_t ilen,
-    const char *id)
+    const struct row *r, const struct rowid *parent, const char *idx,
+    size_t ilen, const struct rowid *id)
 {
 	if (t->l_id == NULL) {
 		if (parent != NULL) {
@@ -1268,35 +1377,38 @@ record_out(struct flattener *f, const struct ctx *c, struct table *t,
 static int
 row_write(struct flattener *f, struct ctx *c, struct table *t,
     size_t depth, const char *obj, size_t len, const struct fd_jtok *one,
-    int lvl, const char *parent, long long idx, char *errbuf)
+    int lvl, const struct rowid *parent, long long idx, char *errbuf)
 {
 	struct row *r = row_at(f, depth);
 	struct cell *l;
+	struct rowid id;
 	const char *itext = NULL;
-	char id[ROWID_SZ], ibuf[IDX_SZ];
+	char ibuf[IDX_SZ];
 	size_t i, ilen = 0;
 
-	if (row_cells(f, r, t, obj, len, one, lvl, errbuf) == -1)
+	if (row_cells(f, r, t, obj, len, one, lvl, parent == NULL ? c->mem :
+	    NULL, c->nmem, errbuf) == -1)
 		return -1;
 	row_columns(f, t, r);
 	if (parent != NULL)
 		itext = idx_text(idx, ibuf, &ilen);
-	if (own_id(f, r, id))
+	if (own_id(f, r, id.text))
 		;
 	else if (parent == NULL)
-		root_id(f, t->stream, r, obj, len, id);
+		root_id(f, t->stream, r, obj, len, id.text);
 	else
-		child_id(f, t, parent, itext, ilen, id);
-	record_out(f, c, t, r, parent, itext, ilen, id);
+		child_id(f, t, parent->text, itext, ilen, id.text);
+	rowid_json(f, &id);
+	record_out(f, c, t, r, parent, itext, ilen, &id);
 
 	/* then the children, list by list */
 	if (parent == NULL)
-		memcpy(c->root, id, strlen(id) + 1);
+		c->root = id;
 	/* f->rows moves as deeper rows are added: no pointer into it */
 	for (i = 0; i < f->rows[depth].nlists; i++) {
 		l = &f->rows[depth].lists[i];
 		if (list_write(f, c, t, l->node, depth + 1, l->p, l->len,
-		    lvl - 1, id, errbuf) == -1)
+		    lvl - 1, &id, errbuf) == -1)
 			return -1;
 	}
 	return 0;
@@ -1304,13 +1416,17 @@ row_write(struct flattener *f, struct ctx *c, struct table *t,
 
 int
 flatten_record(struct flattener *f, struct stream *s, const char *rec,
-    size_t len, const char *version, size_t vlen, char *errbuf)
+    size_t len, const struct fd_singer_member *mem, size_t nmem,
+    const char *version, size_t vlen, char *errbuf)
 {
 	struct ctx c;
 
+	c.mem = mem;
+	c.nmem = nmem;
 	c.version = version;
 	c.vlen = vlen;
-	c.root[0] = '\0';
+	c.root.text[0] = '\0';
+	c.root.ljson = 0;
 	if (s->disposition[0] == '\0')
 		stream_schema(f, s, NULL, NULL, 0, NULL);
 	return row_write(f, &c, s->root, 0, rec, len, NULL,
@@ -1349,6 +1465,7 @@ node_free(struct node *n, int self)
 	if (self) {
 		free(n->frags[n->nfrags - 1]);
 		free(n->frags);
+		free(n->key);
 		free(n->colname);
 		free(n);
 	}

@@ -417,8 +417,13 @@ jqfilter_record(struct jqfilter *q, struct flattener *f, struct stream *s,
 		pos_reset(&q->pos);
 		jv_out(q, &q->text, r, &q->pos);
 		xbuf_check(&q->text);
-		if (flatten_record(f, s, q->text.data, q->text.len, version,
-		    vlen, errbuf) == -1)
+		/* flatten_record takes valid text, and scans it without
+		 * checking it again: libjq's text is checked here */
+		if (fd_jscan_validate(q->text.data, q->text.len, errbuf) ==
+		    -1)
+			return -1;
+		if (flatten_record(f, s, q->text.data, q->text.len, NULL, 0,
+		    version, vlen, errbuf) == -1)
 			return -1;
 	}
 	return jq_end(r, errbuf);

@@ -115,6 +115,32 @@ low_prefix_ok(const unsigned char *s, size_t n)
  * of the quote (SB_QUOTE), of the end (SB_EOF, SB_CUT) or of the bad
  * byte (SB_BAD with *emsg, SB_UTF8).  ESCAPED is or'ed into *flags.
  */
+/*
+ * Skips string contents from s + i eight bytes at a time while no byte
+ * is a quote, a backslash, a control character or non-ASCII; returns
+ * where it stopped: at such a byte, or up to seven bytes before it or
+ * before len.
+ */
+static inline size_t
+plain_run(const unsigned char *s, size_t len, size_t i)
+{
+	while (i + 8 <= len) {
+		uint64_t w, m;
+
+		memcpy(&w, s + i, 8);
+		m = (w | (w - 0x20 * ONES) | ((w ^ '"' * ONES) - ONES) |
+		    ((w ^ '\\' * ONES) - ONES)) & HIGHS;
+		if (m != 0) {
+#ifdef FIRST_FLAGGED
+			i += FIRST_FLAGGED(m);
+#endif
+			break;
+		}
+		i += 8;
+	}
+	return i;
+}
+
 static inline int
 str_body(const unsigned char *s, size_t len, size_t *ip, int *flags,
     const char **emsg)
@@ -124,20 +150,7 @@ str_body(const unsigned char *s, size_t len, size_t *ip, int *flags,
 	long u, v;
 
 	for (;;) {
-		while (i + 8 <= len) {
-			uint64_t w, m;
-
-			memcpy(&w, s + i, 8);
-			m = (w | (w - 0x20 * ONES) | ((w ^ '"' * ONES) - ONES) |
-			    ((w ^ '\\' * ONES) - ONES)) & HIGHS;
-			if (m != 0) {
-#ifdef FIRST_FLAGGED
-				i += FIRST_FLAGGED(m);
-#endif
-				break;
-			}
-			i += 8;
-		}
+		i = plain_run(s, len, i);
 		if (i >= len) {
 			*ip = len;
 			return SB_EOF;
@@ -252,6 +265,39 @@ lone:
 badutf8:
 	*ip = i;
 	return SB_UTF8;
+}
+
+/*
+ * The offset of the quote that closes the string whose contents start
+ * at i, or len when there is none.  Only '"' and '\\' matter here: the
+ * contents are not checked.  ESCAPED is or'ed into *flags when there
+ * is an escape.
+ */
+static inline size_t
+str_end(const unsigned char *s, size_t len, size_t i, int *flags)
+{
+	for (;;) {
+		while (i + 8 <= len) {
+			uint64_t w, m;
+
+			memcpy(&w, s + i, 8);
+			m = (((w ^ '"' * ONES) - ONES) & ~(w ^ '"' * ONES)) |
+			    (((w ^ '\\' * ONES) - ONES) & ~(w ^ '\\' * ONES));
+			if ((m &= HIGHS) != 0) {
+#ifdef FIRST_FLAGGED
+				i += FIRST_FLAGGED(m);
+#endif
+				break;
+			}
+			i += 8;
+		}
+		while (i < len && s[i] != '"' && s[i] != '\\')
+			i++;
+		if (i >= len || s[i] == '"')
+			return i;
+		*flags |= FD_JTOK_ESCAPED;
+		i += 2;		/* an escape: the next byte is not a quote */
+	}
 }
 
 static int
@@ -408,7 +454,13 @@ value:
 string:
 	st = i++;
 	t->flags = 0;
-	switch (str_body(s, len, &i, &t->flags, &emsg)) {
+	if (js->valid) {
+		if ((i = str_end(s, len, i, &t->flags)) >= len)
+			return fail(js, FD_JSCAN_TRUNCATED, len,
+			    "unterminated string");
+	} else if ((i = plain_run(s, len, i)) < len && s[i] == '"')
+		;	/* (most strings: plain ASCII, no call) */
+	else switch (str_body(s, len, &i, &t->flags, &emsg)) {
 	case SB_QUOTE:
 		break;
 	case SB_EOF:
@@ -525,12 +577,65 @@ fd_jscan_init(struct fd_jscan *js, const char *s, size_t len)
 	js->erroff = 0;
 	js->errmsg = NULL;
 	js->state = ST_VALUE;
+	js->valid = 0;
+}
+
+void
+fd_jscan_init_valid(struct fd_jscan *js, const char *s, size_t len)
+{
+	fd_jscan_init(js, s, len);
+	js->valid = 1;
 }
 
 int
 fd_jscan_next(struct fd_jscan *js, struct fd_jtok *t)
 {
 	return scan(js, t);
+}
+
+/*
+ * Consumes the rest of the object or array that t opened by matching
+ * brackets, not scanning tokens: strings to their closing quote,
+ * brackets by nesting (a '}' may close a '[' there).  The closing
+ * bracket is then scanned as a token, so the scanner goes on after the
+ * value as after skip_value.
+ */
+static inline int
+skip_matched(struct fd_jscan *js, const struct fd_jtok *t, const char **val,
+    size_t *vlen)
+{
+	const unsigned char *s = (const unsigned char *)js->s;
+	size_t len = js->len, i = js->pos;
+	long n = 1;
+	struct fd_jtok u;
+	int flags;
+
+	for (; i < len; i++) {
+		switch (s[i]) {
+		case '"':
+			if ((i = str_end(s, len, i + 1, &flags)) >= len)
+				return fail(js, FD_JSCAN_TRUNCATED, len,
+				    "unterminated string");
+			continue;
+		case '{':
+		case '[':
+			n++;
+			continue;
+		case '}':
+		case ']':
+			if (--n > 0)
+				continue;
+			js->pos = i;
+			if (scan(js, &u) == -1)
+				return -1;
+			*val = t->p;
+			*vlen = (size_t)(u.p + 1 - t->p);
+			return 0;
+		default:
+			continue;
+		}
+	}
+	return fail(js, FD_JSCAN_TRUNCATED, len, "unterminated container");
 }
 
 static inline int
@@ -543,6 +648,8 @@ skip_value(struct fd_jscan *js, const struct fd_jtok *t, const char **val,
 	switch (t->kind) {
 	case FD_JTOK_OBJECT:
 	case FD_JTOK_ARRAY:
+		if (js->valid)
+			return skip_matched(js, t, val, vlen);
 		d = js->depth - 1;
 		do {
 			if (scan(js, &u) == -1)
@@ -585,74 +692,13 @@ fd_jscan_skip(struct fd_jscan *js, const struct fd_jtok *t,
 	return skip_value(js, t, val, vlen);
 }
 
-/*
- * The offset of the quote that closes the string whose contents start
- * at i, or len when there is none.  Only '"' and '\\' matter here.
- */
-static inline size_t
-str_end(const unsigned char *s, size_t len, size_t i)
-{
-	for (;;) {
-		while (i + 8 <= len) {
-			uint64_t w, m;
-
-			memcpy(&w, s + i, 8);
-			m = (((w ^ '"' * ONES) - ONES) & ~(w ^ '"' * ONES)) |
-			    (((w ^ '\\' * ONES) - ONES) & ~(w ^ '\\' * ONES));
-			if ((m &= HIGHS) != 0) {
-#ifdef FIRST_FLAGGED
-				i += FIRST_FLAGGED(m);
-#endif
-				break;
-			}
-			i += 8;
-		}
-		while (i < len && s[i] != '"' && s[i] != '\\')
-			i++;
-		if (i >= len || s[i] == '"')
-			return i;
-		i += 2;		/* an escape: the next byte is not a quote */
-	}
-}
-
 int
 fd_jscan_skip_unchecked(struct fd_jscan *js, const struct fd_jtok *t,
     const char **val, size_t *vlen)
 {
-	const unsigned char *s = (const unsigned char *)js->s;
-	size_t len = js->len, i = js->pos;
-	long n = 1;
-	struct fd_jtok u;
-
 	if (t->kind != FD_JTOK_OBJECT && t->kind != FD_JTOK_ARRAY)
 		return skip_value(js, t, val, vlen);
-	for (; i < len; i++) {
-		switch (s[i]) {
-		case '"':
-			if ((i = str_end(s, len, i + 1)) >= len)
-				return fail(js, FD_JSCAN_TRUNCATED, len,
-				    "unterminated string");
-			continue;
-		case '{':
-		case '[':
-			n++;
-			continue;
-		case '}':
-		case ']':
-			if (--n > 0)
-				continue;
-			/* the closing bracket is the scanner's again */
-			js->pos = i;
-			if (scan(js, &u) == -1)
-				return -1;
-			*val = t->p;
-			*vlen = (size_t)(u.p + 1 - t->p);
-			return 0;
-		default:
-			continue;
-		}
-	}
-	return fail(js, FD_JSCAN_TRUNCATED, len, "unterminated container");
+	return skip_matched(js, t, val, vlen);
 }
 
 int

@@ -97,11 +97,26 @@ struct fd_jscan {
 	const char	*errmsg;	/* detail of the failure (static) */
 	/* private */
 	int		 state;
+	int		 valid;		/* fd_jscan_init_valid's */
 	unsigned char	 stack[(FD_JSCAN_MAXDEPTH + 7) / 8];
 };
 
 /* Starts scanning len bytes of s.  Cannot fail. */
 void	fd_jscan_init(struct fd_jscan *, const char *s, size_t len);
+
+/*
+ * As fd_jscan_init, for a text known to be valid: one this scanner has
+ * accepted whole (fd_jscan_validate, fd_singer_scan), or a value span
+ * that a scan of such a text returned, unchanged since.  The tokens are
+ * those fd_jscan_init's scanner returns, flags included, found without
+ * checking again what was checked: the contents of strings are not
+ * read but for quotes and backslashes, and fd_jscan_skip consumes a
+ * container by matching its brackets.  For a caller that scans a
+ * validated record again (fd-normalize's flattener), so that each byte
+ * is validated once.  Given a text that is not valid, the scanner still
+ * stays within it and ends, but what it returns is unspecified.
+ */
+void	fd_jscan_init_valid(struct fd_jscan *, const char *s, size_t len);
 
 /*
  * Scans the next token into *tok and returns its kind (> 0), or

@@ -10,16 +10,44 @@
 #include "json.h"
 #include "singer.h"
 
-int
-fd_singer_scan(const char *line, size_t len, int flags,
-    struct fd_singer_msg *m, char *errbuf)
+/*
+ * The value of the member whose value's first token v was just
+ * scanned, an object, through its members, each given to fn; its span
+ * into *vp and *vl.  0, or -1 on a scan error.
+ */
+static int
+members(struct fd_jscan *js, const struct fd_jtok *v, const char **vp,
+    size_t *vl, void (*fn)(void *, const struct fd_singer_member *),
+    void *arg)
+{
+	struct fd_singer_member mem;
+	int r;
+
+	while ((r = fd_jscan_member(js, &mem.key, &mem.val, &mem.vp,
+	    &mem.vlen)) == 1)
+		fn(arg, &mem);
+	if (r == -1)
+		return -1;
+	/* the '}' consumed: the value ends before pos */
+	*vp = v->p;
+	*vl = (size_t)(js->s + js->pos - v->p);
+	return 0;
+}
+
+/* fd_singer_scan and fd_singer_scan_members; fn NULL for the former. */
+static int
+scan_line(const char *line, size_t len, int flags, int plain,
+    struct fd_singer_msg *m,
+    void (*fn)(void *, const struct fd_singer_member *), void *arg,
+    char *errbuf)
 {
 	struct fd_jscan js;
 	struct fd_jtok k, v;
+	struct fd_singer_member mem;
 	struct fd_singer_span *sp;
 	const char *vp;
 	size_t vl;
-	int rc;
+	int rc, rec;
 
 	memset(m, 0, sizeof(*m));
 	fd_jscan_init(&js, line, len);
@@ -27,6 +55,8 @@ fd_singer_scan(const char *line, size_t len, int flags,
 		return fd_jscan_error(&js, errbuf);
 	if (k.kind != FD_JTOK_OBJECT)
 		return fd_diag_set(errbuf, "expected a JSON object");
+	if (fn != NULL && plain)
+		fn(arg, NULL);
 	for (;;) {
 #define IS(name) (k.len == sizeof(name) + 1 && \
 		    memcmp(k.p + 1, name, sizeof(name) - 1) == 0)
@@ -38,12 +68,27 @@ fd_singer_scan(const char *line, size_t len, int flags,
 			rc = 0;
 			break;
 		}
-		if (fd_jscan_next(&js, &v) == -1 || ((flags &
-		    FD_SINGER_RECORD_UNCHECKED) && IS("record") ?
-		    fd_jscan_skip_unchecked(&js, &v, &vp, &vl) :
-		    fd_jscan_skip(&js, &v, &vp, &vl)) == -1) {
+		rec = IS("record");
+		if (fd_jscan_next(&js, &v) == -1) {
 			rc = -1;
 			break;
+		}
+		if (fn != NULL && !plain && rec)
+			fn(arg, NULL);
+		if (fn != NULL && !plain && rec && v.kind == FD_JTOK_OBJECT)
+			rc = members(&js, &v, &vp, &vl, fn, arg);
+		else if ((flags & FD_SINGER_RECORD_UNCHECKED) && rec)
+			rc = fd_jscan_skip_unchecked(&js, &v, &vp, &vl);
+		else
+			rc = fd_jscan_skip(&js, &v, &vp, &vl);
+		if (rc == -1)
+			break;
+		if (fn != NULL && plain) {
+			mem.key = k;
+			mem.val = v;
+			mem.vp = vp;
+			mem.vlen = vl;
+			fn(arg, &mem);
 		}
 		if (IS("type"))
 			sp = &m->mtype;
@@ -87,6 +132,22 @@ fd_singer_scan(const char *line, size_t len, int flags,
 		    m->version.kind == FD_JTOK_NUMBER ?
 		    FD_SINGER_ACTIVATE_VERSION : FD_SINGER_NONE;
 	return 0;
+}
+
+int
+fd_singer_scan(const char *line, size_t len, int flags,
+    struct fd_singer_msg *m, char *errbuf)
+{
+	return scan_line(line, len, flags, 0, m, NULL, NULL, errbuf);
+}
+
+int
+fd_singer_scan_members(const char *line, size_t len, int plain,
+    struct fd_singer_msg *m,
+    void (*fn)(void *, const struct fd_singer_member *), void *arg,
+    char *errbuf)
+{
+	return scan_line(line, len, 0, plain, m, fn, arg, errbuf);
 }
 
 int

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "jscan.h"
 
 /*
  * The strict detection rule: a line is a message only if it is an
@@ -55,6 +56,34 @@ int	fd_singer_scan(const char *line, size_t len, int flags,
 /* fd_singer_scan's flags: the inside of "record" is only matched, not
  * validated (fd_jscan_skip_unchecked), for a caller that validates it. */
 #define FD_SINGER_RECORD_UNCHECKED	0x1
+
+/* A member of an object: its key token, its value's first token and
+ * the span of the whole value (borrowed from the line). */
+struct fd_singer_member {
+	struct fd_jtok	 key;
+	struct fd_jtok	 val;
+	const char	*vp;
+	size_t		 vlen;
+};
+
+/*
+ * As fd_singer_scan with flags 0 (the whole line validated, m filled),
+ * and besides gives the members of the line's record to fn, as the scan
+ * meets them, so that a caller that walks the record needs no scan of
+ * its own for the record's top level.  With plain 0: fn(arg, NULL) at
+ * each member named "record" (raw bytes, as m), then fn(arg, member)
+ * for each member of that value when it is an object, in order; with
+ * plain 1 (a plain record, the line itself): fn(arg, NULL) once, then
+ * each member of the line.  The members given before fn(arg, NULL) are
+ * of an earlier "record" and to be forgotten; those given last are
+ * m->record's, unless the scan fails or the line is not a RECORD (the
+ * caller decides from m).  fn cannot fail; it keeps what it needs of
+ * a member, which is valid until the call returns.
+ */
+int	fd_singer_scan_members(const char *line, size_t len, int plain,
+	    struct fd_singer_msg *m,
+	    void (*fn)(void *arg, const struct fd_singer_member *), void *arg,
+	    char *errbuf);
 
 /*
  * Whether span holds the JSON string s (compared as written: a name

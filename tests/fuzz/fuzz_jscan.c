@@ -3,7 +3,9 @@
  * checks, asserts what the header promises: the pull scanner, validate,
  * compact, elements and field agree on validity; compact output is
  * valid, one line, and a fixed point; every element of an array is
- * valid on its own; string decoding agrees with the scanner's.
+ * valid on its own; string decoding agrees with the scanner's; the
+ * scanner of fd_jscan_init_valid finds the same tokens in a valid text,
+ * and stays within any.
  */
 #include <assert.h>
 #include <stdint.h>
@@ -27,6 +29,44 @@ elem(void *arg, const char *e, size_t len)
 	assert(fd_jscan_validate(e, len, errbuf) == 0);
 	w->n++;
 	return 0;
+}
+
+static void
+valid_scan(const char *s, size_t size, int valid)
+{
+	struct fd_jscan a, b;
+	struct fd_jtok x, y;
+	const char *ap, *bp;
+	size_t al, bl, n = 0;
+	int k, kb;
+
+	fd_jscan_init(&a, s, size);
+	fd_jscan_init_valid(&b, s, size);
+	do {
+		kb = fd_jscan_next(&b, &y);
+		if (kb > 0)
+			assert(y.p >= s && y.p + y.len <= s + size);
+		if (valid) {
+			k = fd_jscan_next(&a, &x);
+			assert(k == kb && x.kind == y.kind &&
+			    x.flags == y.flags && x.p == y.p &&
+			    x.len == y.len && a.depth == b.depth);
+		}
+		if ((kb == FD_JTOK_OBJECT || kb == FD_JTOK_ARRAY) &&
+		    n++ % 2 == 1) {
+			if (fd_jscan_skip(&b, &y, &bp, &bl) == 0)
+				assert(bp >= s && bp + bl <= s + size);
+			else
+				assert(!valid);
+			if (valid) {
+				assert(fd_jscan_skip(&a, &x, &ap, &al) == 0);
+				assert(ap == bp && al == bl &&
+				    a.pos == b.pos && a.depth == b.depth);
+			}
+		}
+	} while (kb > 0);
+	if (valid)
+		assert(kb == FD_JTOK_END);
 }
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -96,6 +136,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	(void)fd_jscan_field(s, size, "updated_at", &v, &vl, errbuf);
 	(void)fd_jscan_field(s, size, "", &v, &vl, errbuf);
+
+	/* the scanner of a valid text: on a valid one, the tokens of the
+	 * checking scanner, each container skipped in turn by both; on
+	 * any, tokens within the text and an end */
+	valid_scan(s, size, valid);
 
 	/* the whole input as a string token or its contents */
 	fd_buf_reset(&str);

@@ -51,7 +51,7 @@ FILE	*t_file(const char *s, size_t len);
 	X(lines_basic) X(lines_long) X(lines_no_final_newline)		\
 	X(lines_crlf_and_empty) X(lines_many_small_reads)		\
 	X(json_parse_errors) X(json_parse_ok)				\
-	X(singer_detect) X(singer_scan) X(singer_scan_unchecked)		\
+	X(singer_detect) X(singer_scan) X(singer_scan_unchecked) X(singer_scan_members)		\
 	X(json_put_string) X(singer_put) X(diag_name)							\
 	X(state_missing_and_empty) X(state_roundtrip) X(state_invalid)	\
 	X(state_write_fails_cleanly) X(state_lock)				\
@@ -64,7 +64,7 @@ FILE	*t_file(const char *s, size_t len);
 	X(flatten_root_and_child) X(flatten_ids) X(flatten_schema_grows) \
 	X(flatten_variant) X(flatten_max_nesting) X(flatten_dlt)	\
 	X(flatten_stream_schema) X(flatten_handles) X(flatten_errors)	\
-	X(flatten_dense) X(flatten_activate) X(flatten_hints)	\
+	X(flatten_dense) X(flatten_activate) X(flatten_hints) X(flatten_key_order)	\
 	X(progress_fit)
 
 #define DECLARE(name) void t_##name(void);

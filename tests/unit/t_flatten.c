@@ -16,6 +16,7 @@
 #define P(name, schema)	"\"" name "\":" schema
 #define BIGINT	"{\"type\":[\"integer\",\"null\"],\"x-fd-type\":\"bigint\"}"
 #define DOUBLE	"{\"type\":[\"number\",\"null\"],\"x-fd-type\":\"double\"}"
+#define DECIMAL	"{\"type\":[\"number\",\"null\"],\"x-fd-type\":\"decimal\"}"
 #define BOOL	"{\"type\":[\"boolean\",\"null\"],\"x-fd-type\":\"bool\"}"
 #define TEXT	"{\"type\":[\"string\",\"null\"],\"x-fd-type\":\"text\"}"
 #define JSON	"{\"type\":[\"object\",\"array\",\"null\"],\"x-fd-type\":\"json\"}"
@@ -96,7 +97,8 @@ flat(struct flattener *f, struct stream *s, const char *rec)
 {
 	char why[FD_ERRSZ];
 
-	return flatten_record(f, s, rec, strlen(rec), NULL, 0, why);
+	return flatten_record(f, s, rec, strlen(rec), NULL, 0, NULL, 0,
+	    why);
 }
 
 /* dlt's id of a text (fd_digest_id), in a static buffer. */
@@ -208,6 +210,47 @@ t_flatten_schema_grows(void)
 	    P("_fd_id", TEXT) "," P("b", DOUBLE) ROOT("", "append", "t"));
 	T_INT(flat(f, s, "{\"b\":2}"), 0);
 	T_INT(nlines(&out), 6);
+	flatten_end(f);
+	fd_buf_free(&out);
+}
+
+/* Whether line i of b starts with prefix. */
+static int
+line_starts(const struct fd_buf *b, int i, const char *prefix)
+{
+	const char *l = line_at(b, i);
+
+	return l != NULL && strncmp(l, prefix, strlen(prefix)) == 0;
+}
+
+/* A key is found by its name wherever it is: the guess of the key at a
+ * place (the last object's) fails on keys in another order, added,
+ * left out, escaped or sharing a prefix. */
+void
+t_flatten_key_order(void)
+{
+	struct fd_buf out = FD_BUF_INIT;
+	struct flattener *f = open_into(&out, 0, 1000);
+	struct stream *s = stream_get(f, "t", 1);
+
+	T_INT(flat(f, s, "{\"a\":1,\"b\":2,\"n\":{\"x\":1,\"y\":2}}"), 0);
+	T_INT(flat(f, s, "{\"b\":3,\"a\":4,\"n\":{\"y\":5,\"x\":6}}"), 0);
+	T_INT(flat(f, s, "{\"a\":5,\"c\":6,\"b\":7}"), 0);
+	T_INT(flat(f, s, "{\"\\u0061\":8,\"b\":9,\"n\":{\"x\":1}}"), 0);
+	T_INT(flat(f, s, "{\"ab\":1,\"a\":2,\"\":3}"), 0);
+	T_INT(nlines(&out), 8);
+	T(line_starts(&out, 1, RECORD("t") "{\"a\":1,\"b\":2,\"n__x\":1,"
+	    "\"n__y\":2,\"_fd_id\":"));
+	T(line_starts(&out, 2, RECORD("t") "{\"b\":3,\"a\":4,\"n__y\":5,"
+	    "\"n__x\":6,\"_fd_id\":"));
+	T_STR(line_at(&out, 3), SCHEMA("t") P("a", BIGINT) "," P("b", BIGINT)
+	    "," P("n__x", BIGINT) "," P("n__y", BIGINT) "," P("_fd_id", TEXT)
+	    "," P("c", BIGINT) ROOT("", "append", "t"));
+	T(line_starts(&out, 4, RECORD("t") "{\"a\":5,\"c\":6,\"b\":7,"
+	    "\"_fd_id\":"));
+	T(line_starts(&out, 5, RECORD("t") "{\"a\":8,\"b\":9,\"n__x\":1,"
+	    "\"_fd_id\":"));
+	T(line_starts(&out, 7, RECORD("t") "{\"ab\":1,\"a\":2,"));
 	flatten_end(f);
 	fd_buf_free(&out);
 }
@@ -424,6 +467,27 @@ t_flatten_variant(void)
 	    strlen(RECORD("t") "{\"x\":5,")), 0);
 	flatten_end(f);
 	fd_buf_free(&out);
+
+	/* integers: bigint up to 2^63 - 1 (18 digits always are), decimal
+	 * beyond; a time with an offset is written in UTC */
+	f = open_into(&out, 0, 1000);
+	s = stream_get(f, "t", 1);
+	T_INT(flat(f, s, "{\"a\":999999999999999999,"
+	    "\"b\":-99999999999999999,\"c\":9223372036854775807,"
+	    "\"d\":-9223372036854775808,\"e\":9223372036854775808,"
+	    "\"f\":-9223372036854775809,\"g\":\"2024-05-01T12:00:00+02:00\","
+	    "\"h\":\"2024-05-01T10:00:00.5Z\"}"), 0);
+	T_STR(line_at(&out, 0), SCHEMA("t") P("a", BIGINT) "," P("b", BIGINT)
+	    "," P("c", BIGINT) "," P("d", BIGINT) "," P("e", DECIMAL) ","
+	    P("f", DECIMAL) "," P("g", TIMESTAMP) "," P("h", TIMESTAMP) ","
+	    P("_fd_id", TEXT) ROOT("", "append", "t"));
+	T(line_starts(&out, 1, RECORD("t") "{\"a\":999999999999999999,"
+	    "\"b\":-99999999999999999,\"c\":9223372036854775807,"
+	    "\"d\":-9223372036854775808,\"e\":9223372036854775808,"
+	    "\"f\":-9223372036854775809,\"g\":\"2024-05-01T10:00:00Z\","
+	    "\"h\":\"2024-05-01T10:00:00.5Z\","));
+	flatten_end(f);
+	fd_buf_free(&out);
 }
 
 /* max_nesting: the levels below it stay whole as json values, objects
@@ -567,11 +631,12 @@ t_flatten_errors(void)
 	char why[FD_ERRSZ];
 
 	why[0] = '\0';
-	T_INT(flatten_record(f, s, "[1]", 3, NULL, 0, why), -1);
+	T_INT(flatten_record(f, s, "[1]", 3, NULL, 0, NULL, 0, why), -1);
 	T_STR(why, "not an object");
 	/* a good one after it is written as ever, with the version */
 	fd_buf_reset(&out);
-	T_INT(flatten_record(f, s, "{\"a\":1}", 7, "12", 2, why), 0);
+	T_INT(flatten_record(f, s, "{\"a\":1}", 7, NULL, 0, "12", 2, why),
+	    0);
 	T_INT(strncmp(line_at(&out, 1), RECORD("t") "{\"a\":1,",
 	    strlen(RECORD("t") "{\"a\":1,")), 0);
 	T(strstr(line_at(&out, 1), "},\"version\":12}") != NULL);

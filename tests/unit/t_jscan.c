@@ -1224,6 +1224,46 @@ jq_parse(const char *s, size_t len)
 	return v;
 }
 
+/*
+ * Whether the scanner of fd_jscan_init_valid returns what the checking
+ * one does on the valid text s: the same tokens, flags and depths, and
+ * with every container skipped (fd_jscan_skip) the same spans.
+ */
+static int
+same_as_valid(const char *s, size_t len)
+{
+	struct fd_jscan a, b;
+	struct fd_jtok x, y;
+	const char *ap, *bp;
+	size_t al, bl;
+	int k, pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		fd_jscan_init(&a, s, len);
+		fd_jscan_init_valid(&b, s, len);
+		do {
+			k = fd_jscan_next(&a, &x);
+			if (fd_jscan_next(&b, &y) != k || x.kind != y.kind ||
+			    x.flags != y.flags || x.p != y.p ||
+			    x.len != y.len || a.depth != b.depth)
+				return 0;
+			/* the second pass skips each container it meets
+			 * below the top */
+			if (pass == 1 && a.depth > 1 &&
+			    (k == FD_JTOK_OBJECT || k == FD_JTOK_ARRAY)) {
+				if (fd_jscan_skip(&a, &x, &ap, &al) != 0 ||
+				    fd_jscan_skip(&b, &y, &bp, &bl) != 0 ||
+				    ap != bp || al != bl ||
+				    a.depth != b.depth || a.pos != b.pos)
+					return 0;
+			}
+		} while (k > 0);
+		if (k != FD_JTOK_END)
+			return 0;
+	}
+	return 1;
+}
+
 /* Checks one text against libjq and the referee; counts what differs
  * as allowed. */
 static int
@@ -1235,9 +1275,11 @@ diff_one(const char *s, size_t len, int *jqlax, int *jqutf8)
 	theirs = jq_parse(s, len);
 	ok = jv_is_valid(ours) == ref;
 	if (ok && ref) {
-		/* valid JSON: libjq reads it too, to the same value */
+		/* valid JSON: libjq reads it too, to the same value; the
+		 * scanner of a valid text finds the same tokens */
 		ok = jv_is_valid(theirs) &&
-		    jv_equal(jv_copy(ours), jv_copy(theirs));
+		    jv_equal(jv_copy(ours), jv_copy(theirs)) &&
+		    same_as_valid(s, len);
 	} else if (ok && jv_is_valid(theirs)) {
 		if (fd_utf8_check(s, len) != len)
 			(*jqutf8)++;
@@ -1316,9 +1358,57 @@ t_jscan_libjq(void)
 	jv_free(v);
 }
 
+/* fd_jscan_init_valid: the tokens of a valid text, found faster; on a
+ * text that is not valid, something, within the text. */
+static void
+t_jscan_valid(void)
+{
+	static const char *const bad[] = {
+		"{\"a\":\"\xff\"}", "[\"\\x\"]", "{\"a\":[1}}", "[\"abc",
+		"{\"a\":{\"b\":\"\\\"}}", "[[[", "\"\\", "{\"a\":[\"]\"}",
+	};
+	static const char doc[] =
+	    " {\"a\\n\":[1,-2.5e3,\"x\",true,false,null,{}],\"b\":\"c\"} ";
+	static const char obj[] = "{\"a\":[\"]\\\"}\",{\"b\":\"[\"}],\"c\":1}";
+	struct fd_jscan js;
+	struct fd_jtok t;
+	const char *v;
+	size_t i, n, vlen;
+	int k;
+
+	T(same_as_valid(ticket, strlen(ticket)));
+	T(same_as_valid(doc, strlen(doc)));
+	/* a skipped container with quotes, escapes and brackets in its
+	 * strings */
+	fd_jscan_init_valid(&js, obj, strlen(obj));
+	T_INT(fd_jscan_next(&js, &t), FD_JTOK_OBJECT);
+	T_INT(fd_jscan_next(&js, &t), FD_JTOK_KEY);
+	T_INT(fd_jscan_next(&js, &t), FD_JTOK_ARRAY);
+	T_INT(fd_jscan_skip(&js, &t, &v, &vlen), 0);
+	T_INT(vlen, 18);
+	T(memcmp(v, "[\"]\\\"}\",{\"b\":\"[\"}]", 18) == 0);
+	T_INT(js.depth, 1);
+	T_INT(fd_jscan_next(&js, &t), FD_JTOK_KEY);
+	T_INT(fd_jscan_next(&js, &t), FD_JTOK_NUMBER);
+	T_INT(fd_jscan_next(&js, &t), FD_JTOK_OBJECT_END);
+	T_INT(fd_jscan_next(&js, &t), FD_JTOK_END);
+	/* not valid: the scan ends, every token within the text */
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		n = strlen(bad[i]);
+		fd_jscan_init_valid(&js, bad[i], n);
+		while ((k = fd_jscan_next(&js, &t)) > 0) {
+			T(t.p >= bad[i] && t.p + t.len <= bad[i] + n);
+			if ((k == FD_JTOK_OBJECT || k == FD_JTOK_ARRAY) &&
+			    fd_jscan_skip(&js, &t, &v, &vlen) == 0)
+				T(v >= bad[i] && v + vlen <= bad[i] + n);
+		}
+	}
+}
+
 void
 t_jscan(void)
 {
+	t_jscan_valid();
 	t_jscan_member();
 	t_jscan_vectors();
 	t_jscan_tokens();

@@ -187,6 +187,107 @@ t_singer_scan_unchecked(void)
 	T(lazy("{\"value\":{\"a\":01}}", &m, e) == -1);
 }
 
+/* What fd_singer_scan_members gave: its members' text, key=value;
+ * "|" for a fn(arg, NULL). */
+struct got {
+	char	 text[512];
+	size_t	 n;
+};
+
+static void
+got_put(void *arg, const struct fd_singer_member *mem)
+{
+	struct got *g = arg;
+	int k;
+
+	if (mem == NULL)
+		k = snprintf(g->text + g->n, sizeof(g->text) - g->n, "|");
+	else
+		k = snprintf(g->text + g->n, sizeof(g->text) - g->n,
+		    "%.*s=%.*s(%d)%s", (int)mem->key.len, mem->key.p,
+		    (int)mem->vlen, mem->vp, mem->val.kind,
+		    mem->val.p == mem->vp ? "" : "!");
+	if (k > 0 && (size_t)k < sizeof(g->text) - g->n)
+		g->n += (size_t)k;
+}
+
+/* fd_singer_scan_members with plain, into g (emptied); 0 or -1 with
+ * the message in e. */
+static int
+members(const char *line, int plain, struct fd_singer_msg *m, struct got *g,
+    char *e)
+{
+	g->n = 0;
+	g->text[0] = '\0';
+	return fd_singer_scan_members(line, strlen(line), plain, m, got_put, g,
+	    e);
+}
+
+/* The members of a line's record as the scan meets them, with the
+ * same validation, spans and errors as fd_singer_scan. */
+void
+t_singer_scan_members(void)
+{
+	static const char *const lines[] = {
+		"{\"type\":\"RECORD\",\"stream\":\"t\",\"record\":{\"a\":1,"
+		    "\"b\":{\"c\":[1,{}]},\"d\":null},\"version\":1}",
+		"{\"record\":{},\"type\":\"RECORD\",\"stream\":\"t\"}",
+		"{\"type\":\"RECORD\",\"stream\":\"t\",\"record\":{\"a\":01}}",
+		"{\"type\":\"RECORD\",\"stream\":\"t\",\"record\":{\"a\":\"\xff\"}}",
+		"{\"type\":\"RECORD\",\"stream\":\"t\",\"record\":{\"a\":[1}}",
+		"{\"type\":\"RECORD\",\"stream\":\"t\",\"record\":{\"a\":1",
+		"{\"type\":\"RECORD\",\"stream\":\"t\",\"record\":{\"a\":1}} x",
+		"{\"record\":{\"a\":1},\"x\":\"\xc3\"}",
+		"[{\"record\":{}}]",
+		"",
+	};
+	struct fd_singer_msg m, n;
+	struct got g;
+	char e[FD_ERRSZ], e2[FD_ERRSZ];
+	size_t i;
+	int r;
+
+	T(members(lines[0], 0, &m, &g, e) == 0);
+	T_INT(m.type, FD_SINGER_RECORD);
+	T_STR(g.text, "|\"a\"=1(7)\"b\"={\"c\":[1,{}]}(1)\"d\"=null(10)");
+	T(m.record.len == strlen("{\"a\":1,\"b\":{\"c\":[1,{}]},\"d\":null}"));
+	T(memcmp(m.record.p, "{\"a\":1,", 7) == 0);
+	T(m.version.kind == FD_JTOK_NUMBER && *m.version.p == '1');
+	/* an empty record, before the type */
+	T(members(lines[1], 0, &m, &g, e) == 0);
+	T_INT(m.type, FD_SINGER_RECORD);
+	T_STR(g.text, "|");
+	T(m.record.len == 2);
+	/* two records: the last one's members after the last "|"; a
+	 * record that is not an object has none */
+	T(members("{\"record\":{\"a\":1},\"record\":{\"b\":2}}", 0, &m, &g,
+	    e) == 0);
+	T_STR(g.text, "|\"a\"=1(7)|\"b\"=2(7)");
+	T(members("{\"record\":{\"a\":1},\"record\":[]}", 0, &m, &g, e) == 0);
+	T_STR(g.text, "|\"a\"=1(7)|");
+	T(m.record.kind == FD_JTOK_ARRAY);
+	/* plain: the line's own members */
+	T(members("{\"id\":1,\"type\":\"Problem\",\"l\":[1]}", 1, &m, &g,
+	    e) == 0);
+	T_STR(g.text, "|\"id\"=1(7)\"type\"=\"Problem\"(6)\"l\"=[1](3)");
+	T_INT(m.type, FD_SINGER_NONE);
+	/* every line: fd_singer_scan's verdict, message and spans */
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		for (r = 0; r < 2; r++) {
+			strcpy(e, "untouched");
+			strcpy(e2, "untouched");
+			if (members(lines[i], r, &m, &g, e) != scan(lines[i],
+			    &n, e2))
+				T_FAIL("line %zu: verdicts differ", i);
+			if (strcmp(e, e2) != 0)
+				T_FAIL("line %zu: \"%s\", not \"%s\"", i, e,
+				    e2);
+			if (memcmp(&m, &n, sizeof(m)) != 0)
+				T_FAIL("line %zu: the spans differ", i);
+		}
+	}
+}
+
 void
 t_json_put_string(void)
 {
