@@ -56,7 +56,7 @@ FETCHOBJ = fd-fetch/fd-fetch.o fd-fetch/client.o fd-fetch/endpoints.o \
 NORMOBJ	= fd-normalize/fd-normalize.o fd-normalize/flatten.o \
 	fd-normalize/jq.o
 LOADOBJ	= fd-load/fd-load.o fd-load/row.o fd-load/sql.o fd-load/sqlite.o \
-	fd-load/pg.o fd-load/files.o
+	fd-load/pg.o fd-load/files.o fd-load/writer.o
 UNITOBJ	= tests/unit/unit.o tests/unit/t_buf.o tests/unit/t_diag.o \
 	tests/unit/t_jscan.o tests/unit/t_lines.o tests/unit/t_singer.o \
 	tests/unit/t_state.o tests/unit/t_http.o tests/unit/t_rate.o \

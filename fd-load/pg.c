@@ -50,6 +50,7 @@
 #include "ranges.h"
 #include "extern.h"
 #include "sql.h"
+#include "writer.h"
 
 #define PG_NAMELEN	63		/* NAMEDATALEN - 1 */
 #define PG_NAMESHOWN	20		/* bytes of a long name a message shows */
@@ -115,11 +116,7 @@ struct dest {
 	int		 ntwins;
 	int		 fill;		/* the side the main thread fills */
 
-	pthread_t	 writer;
-	pthread_mutex_t	 mu;
-	pthread_cond_t	 cv;
-	int		 job;		/* a batch is being sent */
-	int		 quit;
+	struct writer	 w;		/* its job: send side[!fill] */
 	char		*jobstate;	/* commit the batch with it, or NULL */
 	int		 jobcommit;
 	char		*held;		/* a STATE not committed yet */
@@ -130,12 +127,11 @@ struct dest {
 	double		 released;	/* when release() last committed it */
 	char		*durable;	/* the state of the last commit */
 	char		*reported;	/* the last one take_durable gave */
-	int		 failed;
-	char		 errmsg[4 * FD_ERRSZ];
 	long long	 changes;	/* rows the last statement changed */
 };
 
-static void	*writer(void *);
+static void	 write_job(void *);
+static void	 job_done(void *);
 
 /* The first line of libpq's message, for one-line diagnostics. */
 static const char *
@@ -169,14 +165,12 @@ fail(struct dest *d, const char *what, PGresult *r)
 	if (r != NULL && (c = PQresultErrorField(r, PG_DIAG_CONTEXT)) != NULL)
 		snprintf(ctx, sizeof(ctx), " (%s)", pgmsg(c));
 	PQclear(r);	/* the writer thread ends here, not the process */
-	if (d->job && pthread_equal(pthread_self(), d->writer)) {
-		pthread_mutex_lock(&d->mu);
-		snprintf(d->errmsg, sizeof(d->errmsg), "postgresql: %.200s: %s%s",
-		    what, m, ctx);
-		d->failed = 1;
-		pthread_cond_broadcast(&d->cv);
-		pthread_mutex_unlock(&d->mu);
-		pthread_exit(NULL);
+	if (writer_self(&d->w)) {
+		char wm[sizeof(d->w.errmsg)];
+
+		snprintf(wm, sizeof(wm), "postgresql: %.200s: %s%s", what, m,
+		    ctx);
+		writer_fail(&d->w, wm);
 	}
 	errx(FD_EXIT_FAIL, "postgresql: %s: %s%s", what, m, ctx);
 }
@@ -353,10 +347,7 @@ pg_open(const char *uri, const char *load_id)
 	lock(d);
 	exec(d, "begin", "BEGIN");
 	sql_begin_load(&d->sql);
-	if (pthread_mutex_init(&d->mu, NULL) != 0 ||
-	    pthread_cond_init(&d->cv, NULL) != 0 ||
-	    (errno = pthread_create(&d->writer, NULL, writer, d)) != 0)
-		err(FD_EXIT_FAIL, "postgresql: writer thread");
+	writer_start(&d->w, write_job, job_done, d, "postgresql");
 	return d;
 }
 
@@ -716,45 +707,28 @@ commit_now(struct dest *d, const char *state, long long rows)
 	exec(d, "begin", "BEGIN");
 }
 
-/* The writer thread: sends each batch it is given, commits it. */
-static void *
-writer(void *arg)
+/* The writer's job: the batch sent, committed when it commits. */
+static void
+write_job(void *arg)
 {
 	struct dest *d = arg;
 
-	pthread_mutex_lock(&d->mu);
-	for (;;) {
-		while (!d->job && !d->quit)
-			pthread_cond_wait(&d->cv, &d->mu);
-		if (d->quit)
-			break;
-		pthread_mutex_unlock(&d->mu);
-		send_side(d, !d->fill);
-		if (d->jobcommit)
-			commit_now(d, d->jobstate, d->jobrows);
-		pthread_mutex_lock(&d->mu);
-		if (d->jobcommit && d->jobstate != NULL) {
-			free(d->durable);	/* superseded, never told */
-			d->durable = d->jobstate;
-			d->jobstate = NULL;
-		}
-		d->job = 0;
-		pthread_cond_broadcast(&d->cv);
-	}
-	pthread_mutex_unlock(&d->mu);
-	return NULL;
+	send_side(d, !d->fill);
+	if (d->jobcommit)
+		commit_now(d, d->jobstate, d->jobrows);
 }
 
-/* Waits until the writer is idle; dies with its failure. */
+/* After it (under the writer's mu): the state it made durable. */
 static void
-idle(struct dest *d)
+job_done(void *arg)
 {
-	pthread_mutex_lock(&d->mu);
-	while (d->job && !d->failed)
-		pthread_cond_wait(&d->cv, &d->mu);
-	pthread_mutex_unlock(&d->mu);
-	if (d->failed)
-		errx(FD_EXIT_FAIL, "%s", d->errmsg);
+	struct dest *d = arg;
+
+	if (d->jobcommit && d->jobstate != NULL) {
+		free(d->durable);	/* superseded, never told */
+		d->durable = d->jobstate;
+		d->jobstate = NULL;
+	}
 }
 
 /* The side being filled is new: no merge root has a key in it. */
@@ -780,9 +754,8 @@ forget_keys(struct dest *d)
 static void
 submit(struct dest *d, int commit, char *state)
 {
-	idle(d);
+	writer_idle(&d->w);
 	forget_keys(d);
-	pthread_mutex_lock(&d->mu);
 	d->fill = !d->fill;
 	d->waiting = 0;
 	d->jobcommit = commit;
@@ -791,9 +764,7 @@ submit(struct dest *d, int commit, char *state)
 		d->jobrows = d->uncommitted;
 		d->uncommitted = 0;
 	}
-	d->job = 1;
-	pthread_cond_broadcast(&d->cv);
-	pthread_mutex_unlock(&d->mu);
+	writer_go(&d->w);
 }
 
 /* Commits the held STATE with the rows filled so far (before the rows
@@ -818,7 +789,7 @@ pg_released(struct dest *d)
 static void
 flush(struct dest *d)
 {
-	idle(d);
+	writer_idle(&d->w);
 	send_side(d, d->fill);
 	forget_keys(d);
 	d->waiting = 0;
@@ -1027,7 +998,7 @@ static void
 pg_columns(struct dest *d, const char *name, struct fd_map *into)
 {
 	release(d);
-	idle(d);
+	writer_idle(&d->w);
 	sql_takes_of(&d->sql, name, into);
 }
 
@@ -1037,7 +1008,7 @@ pg_table(struct dest *d, struct table *t)
 	struct ptable *s;
 
 	release(d);
-	idle(d);
+	writer_idle(&d->w);
 	check_names(t);
 	if ((s = t->priv) == NULL)
 		t->priv = s = xcalloc(1, sizeof(*s));
@@ -1278,7 +1249,7 @@ static void
 pg_unstage(struct dest *d, struct table *t)
 {
 	release(d);
-	idle(d);
+	writer_idle(&d->w);
 	each_in_chain(d, t, unstage_one);
 }
 
@@ -1287,15 +1258,15 @@ pg_unstage(struct dest *d, struct table *t)
 static const char *
 take_durable(struct dest *d)
 {
-	pthread_mutex_lock(&d->mu);
+	pthread_mutex_lock(&d->w.mu);
 	if (d->durable != NULL) {
 		free(d->reported);
 		d->reported = d->durable;
 		d->durable = NULL;
-		pthread_mutex_unlock(&d->mu);
+		pthread_mutex_unlock(&d->w.mu);
 		return d->reported;
 	}
-	pthread_mutex_unlock(&d->mu);
+	pthread_mutex_unlock(&d->w.mu);
 	return NULL;
 }
 
@@ -1324,7 +1295,7 @@ pg_settle(struct dest *d, int failing)
 	/* the batch must go before a table changes: it is sent with the
 	 * columns as they were */
 	release(d);
-	idle(d);
+	writer_idle(&d->w);
 	return take_durable(d);
 }
 
@@ -1376,7 +1347,7 @@ pg_commit(struct dest *d, const char *state, int final, const char **done)
 	d->held = NULL;
 	submit(d, 1, v);
 	if (final)
-		idle(d);
+		writer_idle(&d->w);
 	*done = take_durable(d);
 }
 
@@ -1401,7 +1372,7 @@ pg_ids(struct dest *d, int set, const char *ranges, size_t len)
 	PGresult *res;
 	int64_t lo, hi, id;
 
-	idle(d);
+	writer_idle(&d->w);
 	sql_ids(&d->sql);
 	res = PQexec(d->c, "COPY pg_temp.\"_fd_ids\" (n, id) FROM STDIN");
 	if (PQresultStatus(res) != PGRES_COPY_IN)
@@ -1430,7 +1401,7 @@ pg_ids(struct dest *d, int set, const char *ranges, size_t len)
 static void
 pg_drop(struct dest *d, int set)
 {
-	idle(d);
+	writer_idle(&d->w);
 	sql_ids_drop(&d->sql, set);
 }
 
@@ -1445,17 +1416,6 @@ pg_reconcile(struct dest *d, struct recon *r, char *errbuf)
 	/* a temporary table has no statistics until it is analyzed */
 	exec(d, "reconcile", "ANALYZE pg_temp.\"_fd_ids\"");
 	return sql_reconcile(&d->sql, r, errbuf);
-}
-
-/* Ends the writer thread, once the jobs it was given are done. */
-static void
-writer_stop(struct dest *d)
-{
-	pthread_mutex_lock(&d->mu);
-	d->quit = 1;
-	pthread_cond_broadcast(&d->cv);
-	pthread_mutex_unlock(&d->mu);
-	pthread_join(d->writer, NULL);
 }
 
 /* Closes the connection (its advisory lock goes with it) and frees d,
@@ -1492,8 +1452,6 @@ dest_free(struct dest *d)
 	free(d->held);
 	free(d->reported);
 	free(d->jobstate);
-	pthread_mutex_destroy(&d->mu);
-	pthread_cond_destroy(&d->cv);
 	free(d->load_id);
 	free(d);
 }
@@ -1504,7 +1462,7 @@ pg_close(struct dest *d, long long rows)
 	if (d == NULL)
 		return;
 	flush(d);
-	writer_stop(d);
+	writer_stop(&d->w);
 	sql_end_load(&d->sql, rows);
 	exec(d, "commit", "COMMIT");
 	exec(d, "unlock", "SELECT pg_advisory_unlock(" PG_LOCK_KEY
@@ -1517,7 +1475,7 @@ pg_close(struct dest *d, long long rows)
 static void
 pg_discard(struct dest *d)
 {
-	writer_stop(d);
+	writer_stop(&d->w);
 	exec(d, "rollback", "ROLLBACK");
 	dest_free(d);
 }

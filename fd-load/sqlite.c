@@ -47,10 +47,8 @@
  * left that died is dropped by the next (drop_stages).
  */
 #include <err.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +66,7 @@
 #include "state.h"
 #include "extern.h"
 #include "sql.h"
+#include "writer.h"
 
 #define BUSY_MS	10000		/* wait for another writer's lock */
 /* 64 MiB of pages (SQLite's default is 2 MiB): a transaction's pages
@@ -135,23 +134,17 @@ struct dest {
 	long long	 heldrows;	/* ... when the STATE was held */
 	char		*done;		/* what commit last gave as done */
 	size_t		 ndeferred;	/* tables whose index waits */
-	/* the writer thread (see the top of this file) */
-	pthread_t	 writer;
-	pthread_mutex_t	 mu;
-	pthread_cond_t	 cv;
-	int		 started;	/* the writer runs */
+	/* the writer thread (see the top of this file): its job is
+	 * q[!fill] */
+	struct writer	 w;
 	struct fd_buf	 q[2];		/* q[fill] fills; the other is written */
 	int		 fill;
-	int		 job;		/* the writer has the other to write */
-	int		 quit;
-	int		 failed;	/* the writer failed: errmsg, rolled back */
-	char		 errmsg[FD_ERRSZ];
 	struct wval	*wv;		/* the writer's row */
 	size_t		 nwv;
 };
 
 static void	 drain(struct dest *);
-static void	*writer(void *);
+static void	 write_queue(void *);
 
 /*
  * Rolls the transaction back and dies with message m: the process, or,
@@ -162,14 +155,8 @@ static void __attribute__((noreturn))
 die(struct dest *d, const char *m)
 {
 	sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
-	if (d->started && pthread_equal(pthread_self(), d->writer)) {
-		pthread_mutex_lock(&d->mu);
-		snprintf(d->errmsg, sizeof(d->errmsg), "%s", m);
-		d->failed = 1;
-		pthread_cond_broadcast(&d->cv);
-		pthread_mutex_unlock(&d->mu);
-		pthread_exit(NULL);
-	}
+	if (writer_self(&d->w))
+		writer_fail(&d->w, m);
 	errx(FD_EXIT_FAIL, "%s", m);
 }
 
@@ -338,20 +325,6 @@ sqlite_open(const char *path, const char *load_id)
 	return d;
 }
 
-/* Ends the writer thread, idle (drain), if it runs. */
-static void
-writer_stop(struct dest *d)
-{
-	if (!d->started)
-		return;
-	pthread_mutex_lock(&d->mu);
-	d->quit = 1;
-	pthread_cond_broadcast(&d->cv);
-	pthread_mutex_unlock(&d->mu);
-	pthread_join(d->writer, NULL);
-	d->started = 0;
-}
-
 /* Frees d (the database closed, the writer stopped) and releases its
  * lock. */
 static void
@@ -396,11 +369,7 @@ sqlite_begin(struct dest *d)
 	exec(d, "BEGIN IMMEDIATE");
 	sql_begin_load(&d->sql);
 	drop_stages(d);
-	if (pthread_mutex_init(&d->mu, NULL) != 0 ||
-	    pthread_cond_init(&d->cv, NULL) != 0 ||
-	    (errno = pthread_create(&d->writer, NULL, writer, d)) != 0)
-		err(FD_EXIT_FAIL, "%s: writer thread", path);
-	d->started = 1;
+	writer_start(&d->w, write_queue, NULL, d, path);
 }
 
 /* An empty input: the lock released, the database untouched. */
@@ -789,62 +758,31 @@ write_hold(struct dest *d, const char **pp)
 	exec(d, "SAVEPOINT fd_held");
 }
 
-/* The writer thread: writes each buffer it is given. */
-static void *
-writer(void *arg)
+/* The writer's job: the queue it is given written. */
+static void
+write_queue(void *arg)
 {
 	struct dest *d = arg;
-	const struct fd_buf *b;
+	const struct fd_buf *b = &d->q[!d->fill];
 	const char *p;
 
-	pthread_mutex_lock(&d->mu);
-	for (;;) {
-		while (!d->job && !d->quit)
-			pthread_cond_wait(&d->cv, &d->mu);
-		if (d->quit)
-			break;
-		pthread_mutex_unlock(&d->mu);
-		b = &d->q[!d->fill];
-		for (p = b->data; p != NULL && p < b->data + b->len;)
-			if (*p++ == Q_ROW)
-				write_row(d, &p);
-			else
-				write_hold(d, &p);
-		pthread_mutex_lock(&d->mu);
-		d->job = 0;
-		pthread_cond_broadcast(&d->cv);
-	}
-	pthread_mutex_unlock(&d->mu);
-	return NULL;
-}
-
-/* Waits until the writer is idle; dies with its failure. */
-static void
-idle(struct dest *d)
-{
-	if (!d->started)
-		return;
-	pthread_mutex_lock(&d->mu);
-	while (d->job && !d->failed)
-		pthread_cond_wait(&d->cv, &d->mu);
-	pthread_mutex_unlock(&d->mu);
-	if (d->failed)
-		errx(FD_EXIT_FAIL, "%s", d->errmsg);
+	for (p = b->data; p != NULL && p < b->data + b->len;)
+		if (*p++ == Q_ROW)
+			write_row(d, &p);
+		else
+			write_hold(d, &p);
 }
 
 /* Hands what was queued to the writer, once it is idle. */
 static void
 submit(struct dest *d)
 {
-	idle(d);
+	writer_idle(&d->w);
 	if (fd_buf_error(&d->q[d->fill]))
 		errx(FD_EXIT_FAIL, "%s: queue: out of memory", d->path);
-	pthread_mutex_lock(&d->mu);
 	d->fill = !d->fill;
 	fd_buf_reset(&d->q[d->fill]);
-	d->job = 1;
-	pthread_cond_broadcast(&d->cv);
-	pthread_mutex_unlock(&d->mu);
+	writer_go(&d->w);
 }
 
 /* Everything queued written: the connection is the main thread's. */
@@ -853,7 +791,7 @@ drain(struct dest *d)
 {
 	if (d->q[d->fill].len > 0)
 		submit(d);
-	idle(d);
+	writer_idle(&d->w);
 }
 
 /* Queues entry end: to the writer when the buffer is full. */
@@ -1062,7 +1000,7 @@ sqlite_close(struct dest *d, long long rows)
 	if (d == NULL)
 		return;
 	drain(d);
-	writer_stop(d);
+	writer_stop(&d->w);
 	undefer(d, NULL);
 	for (i = 0; fd_map_at(d->tables, i, (void **)&t) != NULL; i++) {
 		if ((s = t->priv) == NULL)
