@@ -54,6 +54,14 @@ committed() {
 	return 1
 }
 
+# killed: fd-load SIGKILLed, the fifo closed
+killed() {
+	kill -KILL "$LP"
+	wait "$LP" 2>/dev/null || true
+	LP=
+	exec {W}>&-
+}
+
 # finish: the fifo closed, fd-load's exit status checked
 finish() {
 	exec {W}>&-
@@ -108,10 +116,7 @@ finish() {
 	    "$(tag y r1 1)" "$(ticket 2 b r2)" "$(tag z r2 0)" \
 	    '{"type":"STATE","value":1}'
 	committed 1
-	kill -KILL "$LP"
-	wait "$LP" 2>/dev/null || true
-	LP=
-	exec {W}>&-
+	killed
 	[ "$(indexes)" = _fd_key_tickets ]
 	[ "$(q 'select count(*) from tickets__tags')" -eq 3 ]
 	# a merge of ticket 1 alone, its stream without the child table's
@@ -129,10 +134,7 @@ finish() {
 	send "$SCHEMA_T" "$SCHEMA_TAGS" "$(ticket 1 a r1)" "$(tag x r1 0)" \
 	    '{"type":"STATE","value":1}'
 	committed 1
-	kill -KILL "$LP"
-	wait "$LP" 2>/dev/null || true
-	LP=
-	exec {W}>&-
+	killed
 	[ "$(indexes)" = _fd_key_tickets ]
 	# the table has rows now: the index is made at once
 	start
