@@ -77,6 +77,9 @@
  * with 64 MiB (and 2 s between commits).  Memory stays flat: the cache
  * is full at about 80 MB of RSS, 90 MB with the writer's queue. */
 #define CACHE_PRAGMA	"PRAGMA cache_size=-65536"
+/* While indexes are made (undefer): SQLite's sort of their keys holds
+ * as much as the cache in memory, then spills to temporary files. */
+#define SORT_CACHE_PRAGMA	"PRAGMA cache_size=-16384"
 #define STAGE		"_fd_stage_"	/* a staging table's prefix */
 /* glibc gives the top of its heap back to the system once this much of
  * it is free (its default, 128 KiB, grows only with mmap'd blocks): a
@@ -416,7 +419,21 @@ undefer(struct dest *d, const char *root)
 	struct table *t;
 	struct stable *s;
 	size_t i;
+	int spill;
 
+	if (d->ndeferred == 0)
+		return;
+	/*
+	 * The sort spills to files, its memory flat: with temp_store=MEMORY
+	 * (settings) it would hold every key of the table (260 MB for an
+	 * index of 3 million rows).  SQLite lets temp_store change inside
+	 * the transaction while no temporary table is open (the open
+	 * savepoint's journal stays in memory); with reconcile's ids open
+	 * it refuses, and the sort stays in memory.
+	 */
+	spill = sqlite3_exec(d->db, "PRAGMA temp_store=FILE", NULL, NULL,
+	    NULL) == SQLITE_OK;
+	exec(d, SORT_CACHE_PRAGMA);
 	for (i = 0; d->ndeferred > 0 &&
 	    fd_map_at(d->tables, i, (void **)&t) != NULL; i++) {
 		if ((s = t->priv) == NULL || !s->deferred ||
@@ -426,6 +443,9 @@ undefer(struct dest *d, const char *root)
 		s->deferred = 0;
 		d->ndeferred--;
 	}
+	exec(d, CACHE_PRAGMA);
+	if (spill)
+		exec(d, "PRAGMA temp_store=MEMORY");
 }
 
 static sqlite3_stmt *
