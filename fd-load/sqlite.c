@@ -497,12 +497,12 @@ sqlite_table(struct dest *d, struct table *t)
 		sql_indexes(&d->sql, t);
 }
 
-/* Appends n bytes of p to the queue's buffer b. */
+/* Appends n bytes of p to the queue's buffer b (a failure is sticky:
+ * submit dies of it). */
 static void
 put(struct fd_buf *b, const void *p, size_t n)
 {
-	if (fd_buf_append(b, p, n) == -1)
-		err(FD_EXIT_FAIL, "queue");
+	fd_buf_append(b, p, n);
 }
 
 /* Appends a text value's header and bytes. */
@@ -814,11 +814,13 @@ drain(struct dest *d)
 	writer_idle(&d->w);
 }
 
-/* Queues entry end: to the writer when the buffer is full. */
+/* After each entry queued: to the writer when the buffer is full (or lost an
+ * append: submit dies of it). */
 static void
 queued(struct dest *d)
 {
-	if (d->q[d->fill].len >= QUEUE_BYTES)
+	if (d->q[d->fill].len >= QUEUE_BYTES ||
+	    fd_buf_error(&d->q[d->fill]))
 		submit(d);
 }
 
