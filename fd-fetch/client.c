@@ -5,6 +5,8 @@
  */
 #include <err.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,24 @@
 #include "jscan.h"
 #include "json.h"
 #include "extern.h"
+
+/*
+ * Dies with exit status code and the message: stdout flushed first.
+ * Under -j several workers can fail at once (every one of them meets
+ * an unknown host): the first to get here prints and exits, the others
+ * wait here for the exit, so one message is printed, whole.
+ */
+static void __attribute__((noreturn, format(printf, 2, 3)))
+die(int code, const char *fmt, ...)
+{
+	static pthread_mutex_t once = PTHREAD_MUTEX_INITIALIZER;
+	va_list ap;
+
+	pthread_mutex_lock(&once);	/* never released: the process ends */
+	out_flush();
+	va_start(ap, fmt);
+	verrx(code, fmt, ap);
+}
 
 int64_t
 now_ms(void)
@@ -147,8 +167,7 @@ throttled(struct run *run, const struct endpoint *ep)
 	n = fd_rate_strikes(run->rate);
 	pthread_mutex_unlock(run->lock);
 	if (n >= FD_RATE_MAX_STRIKES) {
-		out_flush();
-		errx(FD_EXIT_TEMPFAIL, "%s: rate limited: %d answers HTTP 429 "
+		die(FD_EXIT_TEMPFAIL, "%s: rate limited: %d answers HTTP 429 "
 		    "in a row, each waited out; giving up", ep->name, n);
 	}
 }
@@ -184,8 +203,7 @@ refused(struct run *run, const struct endpoint *ep, struct page *q,
 		q->status = PAGE_NO_FEATURE;
 		return;
 	}
-	out_flush();
-	errx(FD_EXIT_FAIL, "%s: HTTP %ld%s%s", ep->name, r->status,
+	die(FD_EXIT_FAIL, "%s: HTTP %ld%s%s", ep->name, r->status,
 	    errbuf[0] ? ": " : "", errbuf);
 }
 
@@ -232,8 +250,7 @@ unresolved(struct run *run, const char *url, char *msg, size_t msgsz)
 	}
 	host = strstr(url, "://");
 	host = host != NULL ? host + 3 : url;
-	out_flush();
-	errx(FD_EXIT_CONFIG, "%.*s: the host does not resolve (%s does): "
+	die(FD_EXIT_CONFIG, "%.*s: the host does not resolve (%s does): "
 	    "check FRESHDESK_DOMAIN or --domain", (int)strcspn(host, "/?#"),
 	    host, ref);
 }
@@ -294,14 +311,12 @@ settle(struct run *run, const struct endpoint *ep, struct page *q,
 	}
 	fd_http_resp_free(r);
 	if (q->attempt >= run->max_retries) {
-		out_flush();
-		errx(FD_EXIT_TEMPFAIL, "%s: giving up after %d attempts: %s",
+		die(FD_EXIT_TEMPFAIL, "%s: giving up after %d attempts: %s",
 		    ep->name, q->attempt + 1, msg);
 	}
 	d = backoff(run, q->attempt++);
 	if (d > run->max_wait * 1000) {
-		out_flush();
-		errx(FD_EXIT_TEMPFAIL, "%s: %s; a retry in %.1fs is beyond "
+		die(FD_EXIT_TEMPFAIL, "%s: %s; a retry in %.1fs is beyond "
 		    "--max-wait %lds", ep->name, msg, d / 1000.0,
 		    run->max_wait);
 	}
@@ -341,12 +356,11 @@ static void __attribute__((noreturn))
 wait_too_long(struct run *run, const struct endpoint *ep, int64_t d,
     int64_t t, int64_t blocked)
 {
-	out_flush();
 	if (blocked - t >= d)
-		errx(FD_EXIT_TEMPFAIL, "%s: rate limited: HTTP 429: a wait of "
+		die(FD_EXIT_TEMPFAIL, "%s: rate limited: HTTP 429: a wait of "
 		    "%llds (Retry-After or backoff) is beyond --max-wait %lds",
 		    ep->name, (long long)(d + 999) / 1000, run->max_wait);
-	errx(FD_EXIT_TEMPFAIL, "%s: rate limited: a wait of %.1fs for the "
+	die(FD_EXIT_TEMPFAIL, "%s: rate limited: a wait of %.1fs for the "
 	    "rate budget is beyond --max-wait %lds", ep->name, d / 1000.0,
 	    run->max_wait);
 }
@@ -425,7 +439,7 @@ start_requests(struct run *run, const struct endpoint *ep, struct page *v,
 			(*run->slots)++;
 		pthread_mutex_unlock(run->lock);
 		if (fd_http_get(run->http, v[i].url, &v[i], errbuf) == -1)
-			errx(FD_EXIT_FAIL, "%s: %s", qep->name, errbuf);
+			die(FD_EXIT_FAIL, "%s: %s", qep->name, errbuf);
 		v[i].state = 1;
 		inflight++;
 		__atomic_add_fetch(&run->tally->requests, 1, __ATOMIC_RELAXED);
@@ -490,7 +504,7 @@ page_fetch(struct run *run, const struct endpoint *ep, struct page *v,
 		rc = fd_http_wait(run->http, wait < 1 ? 1 : (int)wait, &r,
 		    errbuf);
 		if (rc == -1)
-			errx(FD_EXIT_FAIL, "%s: %s", ep->name, errbuf);
+			die(FD_EXIT_FAIL, "%s: %s", ep->name, errbuf);
 		if (rc == 0)
 			continue;
 		struct page *q = r->tag;
